@@ -1,0 +1,198 @@
+/**
+ * The API's request schemas and response shapes, shared by the BFF (which validates and presents) and the
+ * miniapp (which calls). Routes and their docs: bff/src/routes; the OpenAPI document: GET /api/openapi.json.
+ */
+import { z } from 'zod';
+import { MOBILE_PATTERN, type InitialRegistrationForm } from './forms.js';
+import { checkIdNumber } from './id-number.js';
+import { PROFESSIONS, REGISTRATION_TYPES, type Profession, type RegistrationType, type Specialty } from './professions.js';
+import { REVIEW_STAGES, type ApplicationEvent, type ApplicationStatus, type ReviewStage, type Role } from './workflow.js';
+
+export const phoneSchema = z.string({ error: '请填写手机号' }).trim().regex(MOBILE_PATTERN, { error: '请填写正确的 11 位手机号' });
+export const otpSchema = z.string({ error: '请填写验证码' }).trim().regex(/^\d{6}$/, { error: '验证码为 6 位数字' });
+
+export const smsCodeRequest = z.strictObject({ phone: phoneSchema });
+export const sessionRequest = z.strictObject({ phone: phoneSchema, code: otpSchema });
+export const refreshRequest = z.strictObject({ refreshToken: z.string().min(10).max(200) });
+export const wechatLoginRequest = z.strictObject({ code: z.string().min(1).max(200) });
+
+export const identityRequest = z.strictObject({
+  name: z
+    .string({ error: '请填写姓名' })
+    .trim()
+    .regex(/^[\u4e00-\u9fa5·]{2,20}$/, { error: '请填写身份证上的中文姓名' }),
+  idNumber: z
+    .string({ error: '请填写身份证号码' })
+    .trim()
+    .transform((v) => v.toUpperCase())
+    .superRefine((v, ctx) => {
+      const problem = checkIdNumber(v);
+      if (problem === 'format') ctx.addIssue({ code: 'custom', message: '身份证号码应为 18 位' });
+      else if (problem === 'birth_date') ctx.addIssue({ code: 'custom', message: '身份证号码中的出生日期无效' });
+      else if (problem === 'check_digit') ctx.addIssue({ code: 'custom', message: '身份证号码校验位不正确，请核对' });
+    }),
+});
+
+export const createApplicationRequest = z.strictObject({
+  profession: z.enum(PROFESSIONS, { error: '请选择职业资格' }),
+  type: z.enum(REGISTRATION_TYPES, { error: '请选择注册类型' }),
+});
+
+/** Saving a form: the version the client last read (optimistic concurrency) and the whole form. */
+export const saveApplicationRequest = z.strictObject({
+  version: z.number().int().min(0),
+  form: z.unknown(),
+});
+
+export const signRequest = z.strictObject({ code: otpSchema });
+export const employerSignRequest = z.strictObject({
+  code: otpSchema,
+  opinionAccepted: z.literal(true, { error: '请阅读并勾选聘用企业意见' }),
+});
+export const returnRequest = z.strictObject({
+  reason: z.string({ error: '请填写退回原因' }).trim().min(2, { error: '请填写退回原因' }).max(500, { error: '退回原因不超过 500 字' }),
+});
+export const reviewDecisionRequest = z
+  .strictObject({
+    stage: z.enum(REVIEW_STAGES),
+    outcome: z.enum(['pass', 'fail']),
+    reason: z.string().trim().max(500).optional(),
+  })
+  .refine((d) => d.outcome === 'pass' || (d.reason && d.reason.length >= 2), { error: '不通过时请填写原因', path: ['reason'] });
+
+export const privacyConsentRequest = z.strictObject({ version: z.string().min(1).max(20) });
+
+// ---- responses ----
+
+export interface SessionResponse {
+  accessToken: string;
+  refreshToken: string;
+  /** Access token lifetime in seconds. */
+  expiresIn: number;
+  user: { id: string; roles: Role[] };
+}
+
+export interface IdentityView {
+  name: string;
+  idNumberMasked: string;
+  gender: 'male' | 'female';
+  birthDate: string;
+  /** Set once liveness and face matching passed, or a reviewer verified the person in person. */
+  verifiedAt: string | null;
+  verificationMethod: 'liveness' | 'in_person' | null;
+}
+
+export interface MeResponse {
+  id: string;
+  phoneMasked: string;
+  roles: Role[];
+  identity: IdentityView | null;
+  enterprise: { id: string; name: string; uscc: string } | null;
+  privacyConsent: { version: string; at: string } | null;
+  wechatBound: boolean;
+}
+
+export interface EnterpriseView {
+  id: string;
+  name: string;
+  uscc: string;
+}
+
+export interface SignatureView {
+  signer: 'applicant' | 'employer';
+  signerName: string;
+  signedAt: string;
+}
+
+export interface HistoryEntryView {
+  event: ApplicationEvent;
+  label: string;
+  at: string;
+  actorRole: Role | 'system';
+  stage?: ReviewStage;
+  note?: string;
+}
+
+export interface ApplicationView {
+  id: string;
+  profession: Profession;
+  type: RegistrationType;
+  status: ApplicationStatus;
+  statusLabel: string;
+  acceptanceNo: string | null;
+  version: number;
+  form: InitialRegistrationForm | null;
+  /** Personal data from the real-name record (seed 000 §3.1.1 step 4: not typed again). ID masked unless the caller is the holder. */
+  applicant: { name: string; gender: 'male' | 'female'; birthDate: string; idNumber: string; phone: string };
+  employer: EnterpriseView | null;
+  signatures: SignatureView[];
+  returnReason: string | null;
+  /** Late specialties that need continuing education, computed against the application date. */
+  lateSpecialties: Specialty[];
+  history: HistoryEntryView[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ApplicationListItem {
+  id: string;
+  profession: Profession;
+  type: RegistrationType;
+  status: ApplicationStatus;
+  statusLabel: string;
+  acceptanceNo: string | null;
+  applicantName: string;
+  idNumberMasked: string;
+  employerName: string | null;
+  applicantSignedAt: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+
+export interface SigningResult {
+  acceptanceNo: string;
+  signedAt: string;
+  fileName: string;
+  status: ApplicationStatus;
+}
+
+export interface OtpSentResponse {
+  /** Masked destination, e.g. 135****5663. */
+  phoneMasked: string;
+  /** Seconds the code stays valid. */
+  expiresIn: number;
+  /** Seconds before another code may be requested. */
+  resendIn: number;
+}
+
+export type CertificateStatus = 'valid' | 'expired' | 'revoked';
+
+export interface CertificateView {
+  id: string;
+  registrationNo: string;
+  profession: Profession;
+  holderName: string;
+  gender: 'male' | 'female';
+  employerName: string;
+  specialties: { specialty: Specialty; label: string; validUntil: string }[];
+  issueDate: string;
+  authorityName: string;
+  status: CertificateStatus;
+  claimedAt: string | null;
+  /** The QR code's text: PUBLIC_BASE_URL/v/<token>. */
+  verifyUrl: string;
+}
+
+export interface VerifyResponse {
+  status: 'valid' | 'expired' | 'revoked' | 'invalid';
+  certificate: {
+    registrationNo: string;
+    holderName: string;
+    profession: Profession;
+    employerName: string;
+    specialties: { specialty: Specialty; validUntil: string }[];
+    issueDate: string;
+  } | null;
+}
+
+export type { InitialRegistrationForm };

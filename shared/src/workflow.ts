@@ -1,0 +1,96 @@
+/**
+ * The application state machine (domain.md "the path of one application"; seeds 000 §3.1, 003 §3.2.4.3,
+ * 004). One table says which event moves which status where and who may fire it; the BFF enforces it,
+ * the miniapp reads it to decide what to offer.
+ */
+
+export const APPLICATION_STATUSES = [
+  'draft', // being filled, or saved and not yet signed by the applicant (待个人签名)
+  'awaiting_employer', // signed by the applicant, waiting for the employer's counter-signature (待企业确认)
+  'returned', // sent back by the employer with a reason (已退回)
+  'acceptance', // both signatures; waiting for the authority to accept (受理中)
+  'first_review', // 初审
+  'second_review', // 复审
+  'approval', // 审批
+  'approved', // 审批通过: a certificate is issued
+  'not_accepted', // 不予受理
+  'rejected', // 审核不通过
+] as const;
+export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
+
+export const APPLICATION_STATUS_LABELS: Record<ApplicationStatus, string> = {
+  draft: '待个人签名',
+  awaiting_employer: '待企业确认',
+  returned: '已退回',
+  acceptance: '受理中',
+  first_review: '初审',
+  second_review: '复审',
+  approval: '审批',
+  approved: '审批通过',
+  not_accepted: '不予受理',
+  rejected: '审核不通过',
+};
+
+/** Statuses that end an application; any other status counts as "in progress" (one at a time per person). */
+export const FINAL_STATUSES: ReadonlySet<ApplicationStatus> = new Set(['approved', 'not_accepted', 'rejected']);
+
+export function isInProgress(status: ApplicationStatus): boolean {
+  return !FINAL_STATUSES.has(status);
+}
+
+/** The applicant may change the form only before the authority has it (seed 000 §3.1.1 step 8 note). */
+export const EDITABLE_STATUSES: ReadonlySet<ApplicationStatus> = new Set(['draft', 'returned', 'awaiting_employer']);
+
+/** The authority's review stages, in order (003 §3.2.4.3 acceptance, first and second review; 004 approval). */
+export const REVIEW_STAGES = ['acceptance', 'first_review', 'second_review', 'approval'] as const;
+export type ReviewStage = (typeof REVIEW_STAGES)[number];
+
+export const REVIEW_STAGE_LABELS: Record<ReviewStage, string> = {
+  acceptance: '受理',
+  first_review: '初审',
+  second_review: '复审',
+  approval: '审批',
+};
+
+export type ReviewOutcome = 'pass' | 'fail';
+
+/** Where a review decision moves the application: the next stage on pass; 不予受理 or 审核不通过 on fail. */
+export function statusAfterReview(stage: ReviewStage, outcome: ReviewOutcome): ApplicationStatus {
+  if (outcome === 'fail') return stage === 'acceptance' ? 'not_accepted' : 'rejected';
+  const next = REVIEW_STAGES[REVIEW_STAGES.indexOf(stage) + 1];
+  return next ?? 'approved';
+}
+
+export type Role = 'applicant' | 'enterprise_operator' | 'reviewer';
+
+export const ROLE_LABELS: Record<Role, string> = {
+  applicant: '个人',
+  enterprise_operator: '企业经办人',
+  reviewer: '注册机构审核人员',
+};
+
+/** Events in an application's history, as stored and shown on its timeline. */
+export const APPLICATION_EVENTS = [
+  'created',
+  'saved',
+  'applicant_signed',
+  'signatures_voided',
+  'employer_signed',
+  'returned',
+  'review_passed',
+  'review_failed',
+  'certificate_issued',
+] as const;
+export type ApplicationEvent = (typeof APPLICATION_EVENTS)[number];
+
+export const APPLICATION_EVENT_LABELS: Record<ApplicationEvent, string> = {
+  created: '创建申请',
+  saved: '保存申请表',
+  applicant_signed: '个人签名完成',
+  signatures_voided: '修改申请表，原签名作废',
+  employer_signed: '企业签名确认',
+  returned: '企业退回',
+  review_passed: '审核通过',
+  review_failed: '审核不通过',
+  certificate_issued: '电子证书已发放',
+};
