@@ -1,0 +1,120 @@
+/**
+ * The electronic registration certificate (电子注册证书), laid out after figure 55 of the
+ * Shanghai operating manual: 姓名, 性别, 注册编号, 聘用企业, 注册专业 (each with
+ * （有效期至YYYY年M月D日）), a QR code of the verification URL with the line
+ * "注册人员最新信息请扫描二维码查询", the issuing authority and 发证日期.
+ * The authority's seal block is a signature field (slot 'authority') filled by `signPdf`.
+ */
+import { PDFDocument, PDFPage, rgb } from 'pdf-lib';
+import QRCode from 'qrcode';
+import { embedCjkFont } from './font.js';
+import { chineseDate } from './format.js';
+import { A4, BLACK, drawCentered, fitSize } from './layout.js';
+import { addSignatureField } from './signature-field.js';
+
+export interface CertificateView {
+  title: string /*二级建造师注册证书*/;
+  holderName: string;
+  gender: string;
+  registrationNo: string;
+  employerName: string;
+  specialties: { name: string; validUntil: string /*YYYY-MM-DD*/ }[];
+  authorityName: string /*上海市住房和城乡建设管理委员会*/;
+  issueDate: string;
+  verifyUrl: string /* text of the QR code */;
+}
+
+/** Position of the QR code and of the authority's seal block on the page (points). */
+export const CERTIFICATE_LAYOUT = {
+  qr: { x: 80, y: 150, size: 120 },
+  seal: { x: 320, y: 196, width: 200, height: 66 },
+} as const;
+
+const FRAME = rgb(0.62, 0.46, 0.16); // certificate gold
+const TITLE = rgb(0.55, 0.08, 0.08);
+
+/**
+ * Draws `text` as a QR code (ISO/IEC 18004, error correction level M, byte mode UTF-8) with its
+ * lower-left corner at (x, y) and side `size` points, as vector rectangles (one per horizontal
+ * run of dark modules). The caller keeps a 4-module quiet zone around it free.
+ */
+function drawQrCode(page: PDFPage, text: string, x: number, y: number, size: number): void {
+  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const n = modules.size;
+  const m = size / n;
+  for (let row = 0; row < n; row++) {
+    for (let col = 0; col < n; ) {
+      if (!modules.get(row, col)) { col++; continue; }
+      const start = col;
+      while (col < n && modules.get(row, col)) col++;
+      // Overlap by a hair so anti-aliasing leaves no seams between rows.
+      page.drawRectangle({ x: x + start * m, y: y + size - (row + 1) * m - 0.05, width: (col - start) * m, height: m + 0.1, color: BLACK });
+    }
+  }
+}
+
+/**
+ * The electronic registration certificate as the Shanghai manual's figure 55 shows it:
+ * 姓名, 性别, 注册编号, 聘用企业, 注册专业 each with （有效期至YYYY年M月D日）, a QR code of
+ * `verifyUrl` with the line "注册人员最新信息请扫描二维码查询", the authority, 发证日期.
+ * Unsigned; the caller signs it with slot 'authority'.
+ *
+ * Output: one A4 portrait page, PDF with classic xref table, CJK font subset embedded,
+ * signature field `AuthoritySeal` at {@link CERTIFICATE_LAYOUT}.seal. ≈ 20 KB (≈ 44 KB signed).
+ *
+ * @throws RangeError if `issueDate` or a `validUntil` is not YYYY-MM-DD.
+ */
+export async function renderCertificatePdf(view: CertificateView): Promise<Uint8Array> {
+  const issued = chineseDate(view.issueDate);
+  const specialtyLines = view.specialties.map((s) => `${s.name}（有效期至${chineseDate(s.validUntil)}）`);
+
+  const doc = await PDFDocument.create();
+  doc.setTitle(`${view.title} ${view.registrationNo}`);
+  doc.setCreator('执业通 ZhiyeTong');
+  doc.setProducer('执业通 ZhiyeTong (pdf-lib)');
+  const font = await embedCjkFont(doc);
+  const page = doc.addPage(A4);
+  const [width, height] = A4;
+
+  // Double frame.
+  page.drawRectangle({ x: 28, y: 28, width: width - 56, height: height - 56, borderColor: FRAME, borderWidth: 3 });
+  page.drawRectangle({ x: 36, y: 36, width: width - 72, height: height - 72, borderColor: FRAME, borderWidth: 0.8 });
+
+  drawCentered(page, font, '中华人民共和国', width / 2, height - 120, 16, TITLE);
+  drawCentered(page, font, view.title, width / 2, height - 165, 28, TITLE);
+
+  // Fields: label column right-aligned at labelRight, values after it.
+  const labelRight = 190;
+  const valueX = 200;
+  const valueWidth = width - 80 - valueX;
+  const size = 14;
+  let y = height - 250;
+  const field = (label: string, values: string[]): void => {
+    page.drawText(label, { x: labelRight - font.widthOfTextAtSize(label, size), y, size, font, color: BLACK });
+    for (const value of values) {
+      page.drawText(value, { x: valueX, y, size: fitSize(font, value, size, valueWidth), font, color: BLACK });
+      y -= 30;
+    }
+    if (values.length === 0) y -= 30;
+  };
+  field('姓名：', [view.holderName]);
+  field('性别：', [view.gender]);
+  field('注册编号：', [view.registrationNo]);
+  field('聘用企业：', [view.employerName]);
+  field('注册专业：', specialtyLines);
+
+  // QR code with its caption.
+  const { qr, seal } = CERTIFICATE_LAYOUT;
+  drawQrCode(page, view.verifyUrl, qr.x, qr.y, qr.size);
+  const caption = '注册人员最新信息请扫描二维码查询';
+  drawCentered(page, font, caption, qr.x + qr.size / 2, qr.y - 22, 9);
+
+  // Authority, seal block (signature field) and issue date.
+  const centre = seal.x + seal.width / 2;
+  const authoritySize = fitSize(font, view.authorityName, 13, seal.width + 40);
+  drawCentered(page, font, view.authorityName, centre, seal.y - 24, authoritySize);
+  drawCentered(page, font, `发证日期：${issued}`, centre, seal.y - 50, 12);
+  addSignatureField(doc, page, 'authority', seal);
+
+  return doc.save({ useObjectStreams: false, updateFieldAppearances: false });
+}
