@@ -1,0 +1,80 @@
+/**
+ * The Koa application: error envelope, request log, JSON body parser, every API route, the OpenAPI
+ * document, and the miniapp's H5 build served from the same port (SPA fallback for its routes).
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import Koa from 'koa';
+import serve from 'koa-static';
+import { sql } from 'kysely';
+import type { AppState, Deps } from './context.js';
+import { ApiRouter } from './http/api-router.js';
+import { errorEnvelope, jsonBody } from './http/middleware.js';
+import { scrub } from './logger.js';
+import { applicationRoutes } from './routes/applications.js';
+import { authRoutes } from './routes/auth.js';
+import { certificateRoutes } from './routes/certificates.js';
+import { enterpriseLookupRoutes } from './routes/enterprises.js';
+import { enterpriseRoutes } from './routes/enterprise.js';
+import { meRoutes } from './routes/me.js';
+import { reviewRoutes } from './routes/review.js';
+import { identityRoutes } from './routes/identity.js';
+
+export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: Koa<AppState>; api: ApiRouter } {
+  const app = new Koa<AppState>({ proxy: deps.config.env === 'production' });
+  const api = new ApiRouter(deps);
+
+  api.get('/healthz', { tag: 'ops', summary: '200 when the database answers, else 503', responses: { 200: '{status: ok}', 503: 'unavailable' } }, async (ctx) => {
+    try {
+      await sql`select 1`.execute(deps.db);
+      ctx.body = { status: 'ok' };
+    } catch {
+      ctx.status = 503;
+      ctx.body = { error: { code: 'unavailable', message: '数据库暂不可用' } };
+    }
+  });
+  authRoutes(api, deps, opts.kickOutbox);
+  meRoutes(api, deps);
+  identityRoutes(api, deps);
+  enterpriseLookupRoutes(api, deps);
+  applicationRoutes(api, deps, opts.kickOutbox);
+  enterpriseRoutes(api, deps, opts.kickOutbox);
+  reviewRoutes(api, deps, opts.kickOutbox);
+  certificateRoutes(api, deps);
+  const openapi = api.openapi({
+    title: '执业通 ZhiyeTong API',
+    version: '0.1.0',
+    description: 'Mobile registration for Grade II licensed construction professionals. Errors: {error: {code, message, fields?}}.',
+  });
+  api.get('/api/openapi.json', { tag: 'ops', summary: 'This OpenAPI 3.1 document', responses: { 200: 'OpenAPI 3.1' } }, async (ctx) => {
+    ctx.body = openapi;
+  });
+
+  app.use(async (ctx, next) => {
+    const started = performance.now();
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Referrer-Policy', 'no-referrer');
+    await next();
+    if (ctx.path !== '/healthz')
+      deps.log.info({ method: ctx.method, path: scrub(ctx.path.startsWith('/v/') ? '/v/…' : ctx.path), status: ctx.status, ms: Math.round(performance.now() - started), user: ctx.state.user?.id }, 'request');
+  });
+  app.use(errorEnvelope(deps));
+  app.use(jsonBody());
+  app.use(api.router.routes());
+  app.use(api.router.allowedMethods());
+
+  const h5 = deps.config.h5Dir;
+  if (existsSync(path.join(h5, 'index.html'))) {
+    app.use(serve(h5, { maxage: 3600_000, index: 'index.html' }));
+    // SPA fallback: any other GET for a page gets the H5 shell
+    app.use(async (ctx, next) => {
+      if (ctx.method === 'GET' && !ctx.path.startsWith('/api/') && ctx.accepts('html') === 'html' && ctx.body === undefined) {
+        ctx.path = '/index.html';
+        await serve(h5, { maxage: 0 })(ctx, next);
+        return;
+      }
+      await next();
+    });
+  }
+  return { app, api };
+}

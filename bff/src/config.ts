@@ -1,0 +1,176 @@
+/**
+ * Settings, read from the environment once at start and validated: a bad value stops the process with one
+ * line per problem naming the variable and what it expects. Secrets that a development machine does not
+ * set are generated once and kept in DATA_DIR/secrets.json; production must set them.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const base64Key = (bytes: number) =>
+  z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === bytes, { error: `应为 ${bytes} 字节密钥的 base64 编码 (expected ${bytes} bytes, base64)` });
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default('.data'),
+  PUBLIC_BASE_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  JWT_SECRET: z.string().min(32, { error: 'at least 32 characters' }).optional(),
+  PII_ENCRYPTION_KEY: base64Key(32).optional(),
+  PII_HASH_KEY: base64Key(32).optional(),
+  OTP_HASH_KEY: base64Key(32).optional(),
+  SMS_PROVIDER: z.enum(['dev', 'tencent']).default('dev'),
+  TENCENT_SECRET_ID: z.string().optional(),
+  TENCENT_SECRET_KEY: z.string().optional(),
+  TENCENT_SMS_REGION: z.string().default('ap-guangzhou'),
+  TENCENT_SMS_ENDPOINT: z.string().default('sms.tencentcloudapi.com'),
+  TENCENT_SMS_PROTOCOL: z.enum(['https://', 'http://']).default('https://'),
+  TENCENT_SMS_SDK_APP_ID: z.string().optional(),
+  TENCENT_SMS_SIGN_NAME: z.string().optional(),
+  /** One template with a single {1} parameter holding the whole message text. */
+  TENCENT_SMS_TEMPLATE_ID: z.string().optional(),
+  WECHAT_APP_ID: z.string().optional(),
+  WECHAT_APP_SECRET: z.string().optional(),
+  WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
+  WECHAT_SUBSCRIBE_TEMPLATE_ID: z.string().optional(),
+  AUTHORITY_NAME: z.string().default('上海市住房和城乡建设管理委员会'),
+  PROVINCE_ABBR: z.string().length(1).default('沪'),
+  H5_DIR: z.string().optional(),
+  /** The platform CA that issues signers' short-lived certificates (PEM). Development generates one in DATA_DIR/pki. */
+  PLATFORM_CA_KEY_PEM: z.string().optional(),
+  PLATFORM_CA_CERT_PEM: z.string().optional(),
+  /** ES256 private JWK (JSON) signing the certificates' QR tokens. Development generates one in DATA_DIR/keys. */
+  CERT_TOKEN_PRIVATE_JWK: z.string().optional(),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  /** Requests to the login routes allowed per client IP per 10 minutes (mobile carriers put many people behind one IP). */
+  AUTH_RATE_LIMIT_PER_10_MIN: z.coerce.number().int().min(1).default(100),
+  SEED_DEV_DATA: z.enum(['true', 'false']).optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  dataDir: string;
+  publicBaseUrl: string;
+  logLevel: Env['LOG_LEVEL'];
+  secrets: { jwt: string; piiEncryptionKey: Buffer; piiHashKey: Buffer; otpHashKey: Buffer };
+  sms:
+    | { provider: 'dev'; outboxFile: string }
+    | { provider: 'tencent'; secretId: string; secretKey: string; region: string; endpoint: string; protocol: 'https://' | 'http://'; sdkAppId: string; signName: string; templateId: string };
+  wechat: { appId: string; appSecret: string; apiBase: string; subscribeTemplateId?: string } | null;
+  authorityName: string;
+  provinceAbbr: string;
+  h5Dir: string;
+  platformCa: { keyPem: string; certPem: string } | null;
+  certTokenJwk?: string;
+  outboxPollMs: number;
+  authRateLimitPer10Min: number;
+  seedDevData: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/** Loads and validates the configuration. Throws ConfigError listing every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid settings:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const production = e.NODE_ENV === 'production';
+  const dataDir = path.resolve(e.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+
+  const generated = production ? null : loadDevSecrets(dataDir);
+  const secret = (name: 'JWT_SECRET' | 'PII_ENCRYPTION_KEY' | 'PII_HASH_KEY' | 'OTP_HASH_KEY'): string => {
+    const v = e[name] ?? generated?.[name];
+    if (!v) problems.push(`  ${name}: required when NODE_ENV=production`);
+    return v ?? '';
+  };
+  const secrets = {
+    jwt: secret('JWT_SECRET'),
+    piiEncryptionKey: Buffer.from(secret('PII_ENCRYPTION_KEY'), 'base64'),
+    piiHashKey: Buffer.from(secret('PII_HASH_KEY'), 'base64'),
+    otpHashKey: Buffer.from(secret('OTP_HASH_KEY'), 'base64'),
+  };
+
+  let sms: Config['sms'];
+  if (e.SMS_PROVIDER === 'dev') {
+    if (production) problems.push('  SMS_PROVIDER: the dev SMS provider writes codes to a file and refuses to run with NODE_ENV=production; set SMS_PROVIDER=tencent');
+    sms = { provider: 'dev', outboxFile: path.join(dataDir, 'sms-outbox.jsonl') };
+  } else {
+    const need = ['TENCENT_SECRET_ID', 'TENCENT_SECRET_KEY', 'TENCENT_SMS_SDK_APP_ID', 'TENCENT_SMS_SIGN_NAME', 'TENCENT_SMS_TEMPLATE_ID'] as const;
+    for (const n of need) if (!e[n]) problems.push(`  ${n}: required when SMS_PROVIDER=tencent`);
+    sms = {
+      provider: 'tencent',
+      secretId: e.TENCENT_SECRET_ID ?? '',
+      secretKey: e.TENCENT_SECRET_KEY ?? '',
+      region: e.TENCENT_SMS_REGION,
+      endpoint: e.TENCENT_SMS_ENDPOINT,
+      protocol: e.TENCENT_SMS_PROTOCOL,
+      sdkAppId: e.TENCENT_SMS_SDK_APP_ID ?? '',
+      signName: e.TENCENT_SMS_SIGN_NAME ?? '',
+      templateId: e.TENCENT_SMS_TEMPLATE_ID ?? '',
+    };
+  }
+  if (Boolean(e.PLATFORM_CA_KEY_PEM) !== Boolean(e.PLATFORM_CA_CERT_PEM)) problems.push('  PLATFORM_CA_KEY_PEM, PLATFORM_CA_CERT_PEM: set both or neither');
+  if (production && !e.PLATFORM_CA_KEY_PEM) problems.push('  PLATFORM_CA_KEY_PEM, PLATFORM_CA_CERT_PEM: required when NODE_ENV=production');
+  if (production && !e.CERT_TOKEN_PRIVATE_JWK) problems.push('  CERT_TOKEN_PRIVATE_JWK: required when NODE_ENV=production');
+  if (e.CERT_TOKEN_PRIVATE_JWK) {
+    try {
+      const jwk = JSON.parse(e.CERT_TOKEN_PRIVATE_JWK);
+      if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.d) problems.push('  CERT_TOKEN_PRIVATE_JWK: expected a P-256 (ES256) private JWK');
+    } catch {
+      problems.push('  CERT_TOKEN_PRIVATE_JWK: not valid JSON');
+    }
+  }
+  if (Boolean(e.WECHAT_APP_ID) !== Boolean(e.WECHAT_APP_SECRET)) problems.push('  WECHAT_APP_ID, WECHAT_APP_SECRET: set both or neither');
+  if (problems.length) throw new ConfigError(`Invalid settings:\n${problems.join('\n')}`);
+
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    logLevel: e.LOG_LEVEL,
+    secrets,
+    sms,
+    wechat: e.WECHAT_APP_ID ? { appId: e.WECHAT_APP_ID, appSecret: e.WECHAT_APP_SECRET!, apiBase: e.WECHAT_API_BASE.replace(/\/$/, ''), subscribeTemplateId: e.WECHAT_SUBSCRIBE_TEMPLATE_ID } : null,
+    authorityName: e.AUTHORITY_NAME,
+    provinceAbbr: e.PROVINCE_ABBR,
+    platformCa: e.PLATFORM_CA_KEY_PEM ? { keyPem: e.PLATFORM_CA_KEY_PEM, certPem: e.PLATFORM_CA_CERT_PEM! } : null,
+    certTokenJwk: e.CERT_TOKEN_PRIVATE_JWK,
+    h5Dir: path.resolve(e.H5_DIR ?? path.join(import.meta.dirname, '../../miniapp/dist/h5')),
+    outboxPollMs: e.OUTBOX_POLL_MS,
+    authRateLimitPer10Min: e.AUTH_RATE_LIMIT_PER_10_MIN,
+    seedDevData: e.SEED_DEV_DATA ? e.SEED_DEV_DATA === 'true' : !production,
+  };
+}
+
+/** Development-only secrets, generated on first start and kept in DATA_DIR/secrets.json (mode 0600). */
+function loadDevSecrets(dataDir: string): Record<'JWT_SECRET' | 'PII_ENCRYPTION_KEY' | 'PII_HASH_KEY' | 'OTP_HASH_KEY', string> {
+  const file = path.join(dataDir, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const secrets = {
+    JWT_SECRET: randomBytes(32).toString('base64url'),
+    PII_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    PII_HASH_KEY: randomBytes(32).toString('base64'),
+    OTP_HASH_KEY: randomBytes(32).toString('base64'),
+  };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}

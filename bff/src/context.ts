@@ -1,0 +1,46 @@
+/** What every route and command receives: settings, the database and the adapters. */
+import type Koa from 'koa';
+import type { Logger } from 'pino';
+import type { Role } from '@zhiyetong/shared';
+import type { Config } from './config.js';
+import type { Db } from './db/database.js';
+import type { PiiCipher } from './pii.js';
+import type { SmsProvider } from './adapters/sms.js';
+import type { WechatClient } from './adapters/wechat.js';
+import type { PlatformCa } from './pdf/ca.js';
+import type { CertificateTokens } from './domain/certificate-tokens.js';
+
+export interface Deps {
+  config: Config;
+  db: Db;
+  log: Logger;
+  pii: PiiCipher;
+  sms: SmsProvider;
+  wechat: WechatClient | null;
+  ca: PlatformCa;
+  certificateTokens: CertificateTokens;
+  /** The current time; tests may move it. */
+  now: () => Date;
+}
+
+export interface AuthUser {
+  id: string;
+  roles: Role[];
+  /** The session (refresh-token family) this access token belongs to. */
+  sid: string;
+}
+
+export interface AppState {
+  user: AuthUser;
+  body?: unknown;
+  query?: unknown;
+}
+
+export type AppContext = Koa.ParameterizedContext<AppState>;
+
+/** The actor of a command: who acts, in which role, from where (for the audit log). */
+export interface Actor {
+  id: string;
+  role: Role;
+  ip?: string;
+}

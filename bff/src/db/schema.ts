@@ -1,0 +1,173 @@
+/** Kysely table types for the schema in migrations/. Column names are snake_case as in SQL. */
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T> = ColumnType<T, string | T, string | T>;
+
+export interface UsersTable {
+  id: Generated<string>;
+  phone: string;
+  roles: ColumnType<string[], string[] | undefined, string[]>;
+  wechat_openid: string | null;
+  created_at: Timestamp;
+}
+
+export interface IdentitiesTable {
+  user_id: string;
+  name: string;
+  id_number_enc: Buffer;
+  id_number_hash: Buffer;
+  gender: 'male' | 'female';
+  birth_date: ColumnType<string, string, string>;
+  verified_at: NullableTimestamp;
+  verification_method: 'liveness' | 'in_person' | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ConsentsTable {
+  id: Generated<string>;
+  user_id: string;
+  kind: 'privacy' | 'face';
+  version: string;
+  agreed_at: Timestamp;
+}
+
+export interface EnterprisesTable {
+  id: Generated<string>;
+  name: string;
+  uscc: string;
+  created_at: Timestamp;
+}
+
+export interface EnterpriseOperatorsTable {
+  enterprise_id: string;
+  user_id: string;
+}
+
+export type OtpPurpose = 'login' | 'applicant_signature' | 'employer_signature';
+
+export interface OtpCodesTable {
+  id: Generated<string>;
+  phone: string;
+  purpose: OtpPurpose;
+  object_id: ColumnType<string, string | undefined, string>;
+  code_hash: Buffer;
+  attempts: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  consumed_at: NullableTimestamp;
+}
+
+export interface RefreshTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  family_id: string;
+  token_hash: Buffer;
+  expires_at: Timestamp;
+  rotated_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface CountersTable {
+  name: string;
+  value: ColumnType<string, number, number>;
+}
+
+export interface ApplicationsTable {
+  id: Generated<string>;
+  applicant_id: string;
+  profession: string;
+  type: string;
+  status: string;
+  acceptance_no: string | null;
+  form: Json<unknown> | null;
+  employer_id: string | null;
+  version: ColumnType<number, number | undefined, number>;
+  return_reason: string | null;
+  form_pdf: Buffer | null;
+  form_pdf_name: string | null;
+  applicant_signed_at: NullableTimestamp;
+  employer_signed_at: NullableTimestamp;
+  employer_signer_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ApplicationEventsTable {
+  id: Generated<string>;
+  application_id: string;
+  event: string;
+  actor_id: string | null;
+  actor_role: string;
+  stage: string | null;
+  note: string | null;
+  at: Timestamp;
+}
+
+export interface CertificatesTable {
+  id: Generated<string>;
+  registration_no: string;
+  application_id: string;
+  holder_id: string;
+  profession: string;
+  holder_name: string;
+  gender: 'male' | 'female';
+  employer_id: string | null;
+  employer_name: string;
+  specialties: Json<{ specialty: string; validUntil: string }[]>;
+  issue_date: ColumnType<string, string, string>;
+  authority_name: string;
+  status: ColumnType<'active' | 'revoked', 'active' | 'revoked' | undefined, 'active' | 'revoked'>;
+  revoked_at: NullableTimestamp;
+  claimed_at: NullableTimestamp;
+  pdf: Buffer | null;
+  created_at: Timestamp;
+}
+
+export interface OutboxTable {
+  id: Generated<string>;
+  channel: 'sms' | 'wechat_subscribe';
+  payload: Json<Record<string, unknown>>;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Timestamp;
+  sent_at: NullableTimestamp;
+  failed_at: NullableTimestamp;
+  last_error: string | null;
+  created_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: Timestamp;
+  actor_id: string | null;
+  actor_role: string | null;
+  action: string;
+  object_type: string | null;
+  object_id: string | null;
+  ip: string | null;
+  details: Json<Record<string, unknown>>;
+}
+
+export interface Database {
+  users: UsersTable;
+  identities: IdentitiesTable;
+  consents: ConsentsTable;
+  enterprises: EnterprisesTable;
+  enterprise_operators: EnterpriseOperatorsTable;
+  otp_codes: OtpCodesTable;
+  refresh_tokens: RefreshTokensTable;
+  counters: CountersTable;
+  applications: ApplicationsTable;
+  application_events: ApplicationEventsTable;
+  certificates: CertificatesTable;
+  outbox: OutboxTable;
+  audit_log: AuditLogTable;
+}
+
+export type ApplicationRow = Selectable<ApplicationsTable>;
+export type CertificateRow = Selectable<CertificatesTable>;
+export type IdentityRow = Selectable<IdentitiesTable>;
+export type NewOutbox = Insertable<OutboxTable>;

@@ -1,0 +1,45 @@
+/**
+ * The audit log: one append-only row per sensitive action (logins, identity changes, signatures, decisions,
+ * downloads). The table refuses UPDATE, DELETE and TRUNCATE (trigger in 0001_init.sql). Details never
+ * hold an ID number, a code or a token.
+ */
+import type { DbOrTx } from '../db/database.js';
+import type { Actor } from '../context.js';
+
+export type AuditAction =
+  | 'auth.login'
+  | 'auth.login_failed'
+  | 'auth.logout'
+  | 'auth.refresh_reuse'
+  | 'auth.wechat_bound'
+  | 'privacy.consented'
+  | 'identity.updated'
+  | 'application.created'
+  | 'application.saved'
+  | 'application.signed'
+  | 'application.employer_signed'
+  | 'application.returned'
+  | 'application.form_downloaded'
+  | 'review.decided'
+  | 'certificate.issued'
+  | 'certificate.claimed'
+  | 'certificate.downloaded'
+  | 'certificate.revoked';
+
+export async function audit(
+  db: DbOrTx,
+  entry: { actor: Actor | null; action: AuditAction; objectType?: string; objectId?: string; details?: Record<string, unknown> },
+): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      actor_id: entry.actor?.id ?? null,
+      actor_role: entry.actor?.role ?? null,
+      action: entry.action,
+      object_type: entry.objectType ?? null,
+      object_id: entry.objectId ?? null,
+      ip: entry.actor?.ip ?? null,
+      details: JSON.stringify(entry.details ?? {}),
+    })
+    .execute();
+}

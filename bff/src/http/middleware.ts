@@ -1,0 +1,140 @@
+/**
+ * HTTP plumbing shared by every route: the error envelope, the JSON body parser with limits, validation of
+ * bodies and queries with zod, authentication (Bearer JWT), role checks, and rate limits. A route reads as
+ * its chain: `router.post(path, rateLimit(...), auth, role('applicant'), body(schema), handler)`.
+ */
+import { bodyParser } from '@koa/bodyparser';
+import jwt from 'jsonwebtoken';
+import type Koa from 'koa';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { z } from 'zod';
+import type { Role } from '@zhiyetong/shared';
+import { AppError, appError } from '../errors.js';
+import type { AppContext, AppState, Deps } from '../context.js';
+
+/** Converts thrown errors to `{error: {code, message, fields?}}`; unexpected ones are logged and become 500 `internal`. */
+export function errorEnvelope(deps: Pick<Deps, 'log'>): Koa.Middleware<AppState> {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) throw appError('not_found');
+    } catch (e) {
+      let err: AppError;
+      if (e instanceof AppError) err = e;
+      else {
+        const status = (e as { status?: number }).status;
+        if (status === 413) err = appError('payload_too_large');
+        else if (status === 415) err = appError('unsupported_media_type');
+        else if (status === 400) err = appError('bad_request');
+        else {
+          deps.log.error({ err: e, path: ctx.path, method: ctx.method }, 'unhandled error');
+          err = appError('internal');
+        }
+      }
+      ctx.status = err.status;
+      ctx.body = { error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } };
+    }
+  };
+}
+
+/** JSON bodies only, at most 64 KB; malformed JSON is `invalid_json`; a body of another type is 415. */
+export function jsonBody(): Koa.Middleware<AppState> {
+  const parse = bodyParser({
+    enableTypes: ['json'],
+    jsonLimit: '64kb',
+    onError(error) {
+      const status = (error as { status?: number }).status;
+      throw status === 413 ? appError('payload_too_large') : appError('invalid_json');
+    },
+  });
+  return async (ctx, next) => {
+    const hasBody = Number(ctx.get('content-length') || 0) > 0 || Boolean(ctx.get('transfer-encoding'));
+    if (['POST', 'PUT', 'PATCH'].includes(ctx.method) && hasBody && !ctx.is('application/json') && !ctx.path.startsWith('/api/identity/')) {
+      throw appError('unsupported_media_type');
+    }
+    return parse(ctx as never, next);
+  };
+}
+
+function fieldErrors(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) fields[[...issue.path, key].join('.')] ??= '不支持的字段';
+      continue;
+    }
+    fields[issue.path.join('.') || '_'] ??= issue.message;
+  }
+  return fields;
+}
+
+/** Validates the JSON body against `schema`; 422 `validation_failed` with per-field messages otherwise. */
+export function body<S extends z.ZodType>(schema: S): Koa.Middleware<AppState & { body: z.infer<S> }> {
+  return async (ctx, next) => {
+    const raw = (ctx.request as unknown as { body?: unknown }).body;
+    const parsed = schema.safeParse(raw ?? {});
+    if (!parsed.success) throw appError('validation_failed', fieldErrors(parsed.error));
+    ctx.state.body = parsed.data;
+    await next();
+  };
+}
+
+/** Validates the query string against `schema` (values are strings). */
+export function query<S extends z.ZodType>(schema: S): Koa.Middleware<AppState & { query: z.infer<S> }> {
+  return async (ctx, next) => {
+    const parsed = schema.safeParse({ ...ctx.query });
+    if (!parsed.success) throw appError('validation_failed', fieldErrors(parsed.error));
+    ctx.state.query = parsed.data;
+    await next();
+  };
+}
+
+export interface AccessClaims {
+  sub: string;
+  roles: Role[];
+  sid: string;
+}
+
+/** Requires `Authorization: Bearer <access token>` (HS256, 15 min); sets ctx.state.user. */
+export function authenticate(deps: Pick<Deps, 'config'>): Koa.Middleware<AppState> {
+  return async (ctx, next) => {
+    const header = ctx.get('authorization');
+    const match = /^Bearer (.+)$/.exec(header);
+    if (!match) throw appError('unauthenticated');
+    try {
+      const claims = jwt.verify(match[1], deps.config.secrets.jwt, { algorithms: ['HS256'], audience: 'zhiyetong-api' }) as AccessClaims & jwt.JwtPayload;
+      ctx.state.user = { id: claims.sub, roles: claims.roles, sid: claims.sid };
+    } catch (e) {
+      throw appError(e instanceof jwt.TokenExpiredError ? 'token_expired' : 'unauthenticated');
+    }
+    await next();
+  };
+}
+
+/** Requires one of `roles`; 403 `forbidden` otherwise. Use after `authenticate`. */
+export function role(...roles: Role[]): Koa.Middleware<AppState> {
+  return async (ctx, next) => {
+    if (!ctx.state.user?.roles.some((r) => roles.includes(r))) throw appError('forbidden');
+    await next();
+  };
+}
+
+/**
+ * A fixed-window rate limit (rate-limiter-flexible, in memory: one BFF instance per deployment unit; use its
+ * Postgres store when scaling out). `key` picks what is counted: the client IP by default.
+ */
+export function rateLimit(opts: { points: number; durationSeconds: number; key?: (ctx: AppContext) => string }): Koa.Middleware<AppState> {
+  const limiter = new RateLimiterMemory({ points: opts.points, duration: opts.durationSeconds });
+  return async (ctx, next) => {
+    const key = opts.key ? opts.key(ctx as AppContext) : ctx.ip;
+    try {
+      await limiter.consume(key);
+    } catch (e) {
+      if (e instanceof Error) throw e;
+      const retry = Math.ceil(((e as { msBeforeNext?: number }).msBeforeNext ?? 1000) / 1000);
+      ctx.set('Retry-After', String(retry));
+      throw appError('rate_limited');
+    }
+    await next();
+  };
+}

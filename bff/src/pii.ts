@@ -1,0 +1,49 @@
+/**
+ * Personal data at rest: ID numbers encrypted with AES-256-GCM (node:crypto; random 96-bit IV, 128-bit tag,
+ * stored as iv ‖ tag ‖ ciphertext) and a keyed HMAC-SHA-256 for equality lookup without decrypting.
+ */
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export class PiiCipher {
+  constructor(
+    private readonly encryptionKey: Buffer,
+    private readonly hashKey: Buffer,
+  ) {
+    if (encryptionKey.length !== 32 || hashKey.length !== 32) throw new RangeError('PII keys must be 32 bytes');
+  }
+
+  encrypt(plaintext: string): Buffer {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.encryptionKey, iv);
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]);
+  }
+
+  /** Throws when the data was altered or encrypted under another key. */
+  decrypt(sealed: Buffer): string {
+    const decipher = createDecipheriv('aes-256-gcm', this.encryptionKey, sealed.subarray(0, 12));
+    decipher.setAuthTag(sealed.subarray(12, 28));
+    return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8');
+  }
+
+  /** Keyed hash for lookup (e.g. employer filter by ID number); normalise before hashing. */
+  lookupHash(value: string): Buffer {
+    return createHmac('sha256', this.hashKey).update(value.trim().toUpperCase()).digest();
+  }
+}
+
+/** HMAC-SHA-256 of a secret under `key`; compare with `sameHash`. */
+export function keyedHash(key: Buffer, ...parts: string[]): Buffer {
+  const h = createHmac('sha256', key);
+  for (const p of parts) h.update(p).update('\0');
+  return h.digest();
+}
+
+export function sameHash(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** 135****5663: the masked phone shown to users and written to logs. */
+export function maskPhone(phone: string): string {
+  return phone.length === 11 ? `${phone.slice(0, 3)}****${phone.slice(7)}` : '***';
+}

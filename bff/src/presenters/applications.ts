@@ -1,0 +1,121 @@
+/**
+ * What leaves the server about applications, chosen in one place. The ID number and phone are shown in
+ * full only to the holder (`viewer: 'holder'`); everyone else gets them masked.
+ */
+import {
+  APPLICATION_EVENT_LABELS,
+  APPLICATION_STATUS_LABELS,
+  isLateRegistration,
+  maskIdNumber,
+  type ApplicationEvent,
+  type ApplicationListItem,
+  type ApplicationStatus,
+  type ApplicationView,
+  type InitialRegistrationForm,
+  type Profession,
+  type RegistrationType,
+  type ReviewStage,
+  type Role,
+} from '@zhiyetong/shared';
+import type { Deps } from '../context.js';
+import type { DbOrTx } from '../db/database.js';
+import type { ApplicationRow } from '../db/schema.js';
+import { maskPhone } from '../pii.js';
+import { dateAtShanghaiNoon, shanghaiDate } from '../time.js';
+
+type Viewer = 'holder' | 'other';
+
+export async function presentApplication(deps: Pick<Deps, 'pii' | 'now'>, db: DbOrTx, app: ApplicationRow, viewer: Viewer): Promise<ApplicationView> {
+  const [identity, user, employer, events] = await Promise.all([
+    db.selectFrom('identities').selectAll().where('user_id', '=', app.applicant_id).executeTakeFirstOrThrow(),
+    db.selectFrom('users').select('phone').where('id', '=', app.applicant_id).executeTakeFirstOrThrow(),
+    app.employer_id ? db.selectFrom('enterprises').select(['id', 'name', 'uscc']).where('id', '=', app.employer_id).executeTakeFirst() : undefined,
+    db.selectFrom('application_events').selectAll().where('application_id', '=', app.id).orderBy('id').execute(),
+  ]);
+  const idNumber = deps.pii.decrypt(identity.id_number_enc);
+  const form = app.form as InitialRegistrationForm | null;
+  const today = dateAtShanghaiNoon(shanghaiDate(deps.now()));
+  const signatures: ApplicationView['signatures'] = [];
+  if (app.applicant_signed_at) signatures.push({ signer: 'applicant', signerName: identity.name, signedAt: app.applicant_signed_at.toISOString() });
+  if (app.employer_signed_at && employer) signatures.push({ signer: 'employer', signerName: employer.name, signedAt: app.employer_signed_at.toISOString() });
+  return {
+    id: app.id,
+    profession: app.profession as Profession,
+    type: app.type as RegistrationType,
+    status: app.status as ApplicationStatus,
+    statusLabel: APPLICATION_STATUS_LABELS[app.status as ApplicationStatus],
+    acceptanceNo: app.acceptance_no,
+    version: app.version,
+    form,
+    applicant: {
+      name: identity.name,
+      gender: identity.gender,
+      birthDate: identity.birth_date,
+      idNumber: viewer === 'holder' ? idNumber : maskIdNumber(idNumber),
+      phone: viewer === 'holder' ? user.phone : maskPhone(user.phone),
+    },
+    employer: employer ?? null,
+    signatures,
+    returnReason: app.return_reason,
+    lateSpecialties: (form?.specialties ?? []).filter((s) => isLateRegistration(s.issueDate, today)).map((s) => s.specialty),
+    history: events.map((e) => ({
+      event: e.event as ApplicationEvent,
+      label: APPLICATION_EVENT_LABELS[e.event as ApplicationEvent] ?? e.event,
+      at: e.at.toISOString(),
+      actorRole: e.actor_role as Role | 'system',
+      ...(e.stage ? { stage: e.stage as ReviewStage } : {}),
+      ...(e.note ? { note: e.note } : {}),
+    })),
+    createdAt: app.created_at.toISOString(),
+    updatedAt: app.updated_at.toISOString(),
+  };
+}
+
+export interface ListFilters {
+  applicantId?: string;
+  employerId?: string;
+  statuses?: ApplicationStatus[];
+  employerSigned?: boolean;
+  name?: string;
+  idNumberHash?: Buffer;
+  type?: RegistrationType;
+  signedFrom?: Date;
+  signedTo?: Date;
+}
+
+/** Lists applications with the seed's filters (000 §3.1.2 figure 12: name, ID number, type, signing time); ID numbers masked. */
+export async function listApplications(deps: Pick<Deps, 'pii'>, db: DbOrTx, f: ListFilters): Promise<ApplicationListItem[]> {
+  let q = db
+    .selectFrom('applications as a')
+    .innerJoin('identities as i', 'i.user_id', 'a.applicant_id')
+    .leftJoin('enterprises as e', 'e.id', 'a.employer_id')
+    .select(['a.id', 'a.profession', 'a.type', 'a.status', 'a.acceptance_no', 'a.applicant_signed_at', 'a.updated_at', 'a.created_at', 'i.name', 'i.id_number_enc', 'e.name as employer_name'])
+    .orderBy('a.updated_at', 'desc')
+    .limit(200);
+  if (f.applicantId) q = q.where('a.applicant_id', '=', f.applicantId);
+  if (f.employerId) q = q.where('a.employer_id', '=', f.employerId);
+  if (f.statuses) q = q.where('a.status', 'in', f.statuses);
+  if (f.employerSigned !== undefined) q = q.where('a.employer_signed_at', f.employerSigned ? 'is not' : 'is', null);
+  if (f.name) q = q.where('i.name', 'like', `%${f.name.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+  if (f.idNumberHash) q = q.where('i.id_number_hash', '=', f.idNumberHash);
+  if (f.type) q = q.where('a.type', '=', f.type);
+  if (f.signedFrom) q = q.where('a.applicant_signed_at', '>=', f.signedFrom);
+  if (f.signedTo) q = q.where('a.applicant_signed_at', '<', f.signedTo);
+  const rows = await q.execute();
+  return rows.map((r) => {
+    return {
+      id: r.id,
+      profession: r.profession as Profession,
+      type: r.type as RegistrationType,
+      status: r.status as ApplicationStatus,
+      statusLabel: APPLICATION_STATUS_LABELS[r.status as ApplicationStatus],
+      acceptanceNo: r.acceptance_no,
+      applicantName: r.name,
+      idNumberMasked: maskIdNumber(deps.pii.decrypt(r.id_number_enc)),
+      employerName: r.employer_name,
+      applicantSignedAt: r.applicant_signed_at?.toISOString() ?? null,
+      updatedAt: r.updated_at.toISOString(),
+      createdAt: r.created_at.toISOString(),
+    };
+  });
+}

@@ -1,0 +1,94 @@
+/** The applicant's applications: create, save, sign, read, and the form PDF (also for employer and reviewers). */
+import { createApplicationRequest, saveApplicationRequest, signRequest, type Profession, type RegistrationType, type Role } from '@zhiyetong/shared';
+import type { AppContext, Deps } from '../context.js';
+import type { ApiRouter } from '../http/api-router.js';
+import { rateLimit } from '../http/middleware.js';
+import { applicationFormPdf, createApplication, saveApplicationForm, sendApplicantSignatureCode, signApplication } from '../domain/applications.js';
+import { loadApplicationFor, canViewApplication, isUuid } from '../domain/policies.js';
+import { listApplications, presentApplication } from '../presenters/applications.js';
+import { NotFound } from '../errors.js';
+import { actorOf } from './auth.js';
+
+/** Content-Disposition with a UTF-8 file name (RFC 6266 / RFC 8187). */
+export function attachment(ctx: AppContext, fileName: string, inline = false) {
+  ctx.set('Content-Disposition', `${inline ? 'inline' : 'attachment'}; filename="${fileName.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`);
+}
+
+export function applicationRoutes(api: ApiRouter, deps: Deps, kick: () => void) {
+  const sign = rateLimit({ points: 20, durationSeconds: 600, key: (ctx) => ctx.state.user.id });
+  const applicant: Role[] = ['applicant'];
+
+  api.post(
+    '/api/applications',
+    { tag: 'applications', summary: '新增注册申请: a draft with its acceptance number', roles: applicant, body: createApplicationRequest, responses: { 201: 'ApplicationView', 409: 'application_in_progress | identity_required', 422: 'application_type_unsupported' } },
+    async (ctx) => {
+      const id = await createApplication(deps, actorOf(ctx, 'applicant'), ctx.state.body as { profession: Profession; type: RegistrationType });
+      const app = await loadApplicationFor(deps.db, ctx.state.user, 'applicant', id);
+      ctx.status = 201;
+      ctx.body = await presentApplication(deps, deps.db, app, 'holder');
+    },
+  );
+
+  api.get('/api/applications', { tag: 'applications', summary: '我的注册申请, newest first', roles: applicant, responses: { 200: 'ApplicationListItem[]' } }, async (ctx) => {
+    ctx.body = await listApplications(deps, deps.db, { applicantId: ctx.state.user.id });
+  });
+
+  api.get('/api/applications/:id', { tag: 'applications', summary: '申请详情 with status and history', roles: applicant, responses: { 200: 'ApplicationView', 404: 'not_found' } }, async (ctx) => {
+    const app = await loadApplicationFor(deps.db, ctx.state.user, 'applicant', ctx.params.id);
+    ctx.body = await presentApplication(deps, deps.db, app, 'holder');
+  });
+
+  api.put(
+    '/api/applications/:id',
+    {
+      tag: 'applications',
+      summary: '保存申请表: the whole form with the version last read; voids existing signatures',
+      roles: applicant,
+      body: saveApplicationRequest,
+      responses: { 200: 'ApplicationView', 409: 'application_locked | version_conflict', 422: 'validation_failed with fields' },
+    },
+    async (ctx) => {
+      await saveApplicationForm(deps, ctx.state.user, actorOf(ctx, 'applicant'), ctx.params.id, ctx.state.body as { version: number; form: unknown });
+      const app = await loadApplicationFor(deps.db, ctx.state.user, 'applicant', ctx.params.id);
+      ctx.body = await presentApplication(deps, deps.db, app, 'holder');
+    },
+  );
+
+  api.post(
+    '/api/applications/:id/signatures/sms-code',
+    { tag: 'applications', summary: '获取签名验证码: sent to the applicant’s phone; the SMS names the document and acceptance number', roles: applicant, responses: { 200: 'OtpSentResponse', 409: 'application_not_signable', 429: 'otp limits' } },
+    sign,
+    async (ctx) => {
+      ctx.body = await sendApplicantSignatureCode(deps, ctx.state.user, ctx.params.id);
+      kick();
+    },
+  );
+
+  api.post(
+    '/api/applications/:id/signatures',
+    { tag: 'applications', summary: '个人数字签名: signs the form PDF (PKCS#7 detached, platform CA) and sends it to the employer', roles: applicant, body: signRequest, responses: { 200: 'SigningResult', 400: 'otp_invalid | otp_expired', 409: 'application_wrong_status' } },
+    sign,
+    async (ctx) => {
+      ctx.body = await signApplication(deps, ctx.state.user, actorOf(ctx, 'applicant'), ctx.params.id, (ctx.state.body as { code: string }).code);
+      kick();
+    },
+  );
+
+  api.get(
+    '/api/applications/:id/form.pdf',
+    { tag: 'applications', summary: '申请表 PDF with every signature so far (unsigned preview before the applicant signs)', roles: ['applicant', 'enterprise_operator', 'reviewer'], responses: { 200: 'application/pdf', 404: 'not_found' }, produces: 'application/pdf' },
+    async (ctx) => {
+      const user = ctx.state.user;
+      const id = ctx.params.id;
+      // the caller may hold several roles: use the first under which they may see this application
+      let role: Role | undefined;
+      const app = isUuid(id) ? await deps.db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
+      if (app) for (const r of user.roles) if (await canViewApplication(deps.db, user, r, app)) role ??= r;
+      if (!role) throw NotFound();
+      const { pdf, fileName } = await applicationFormPdf(deps, user, role, actorOf(ctx, role), id);
+      ctx.type = 'application/pdf';
+      attachment(ctx, fileName, true);
+      ctx.body = Buffer.from(pdf);
+    },
+  );
+}

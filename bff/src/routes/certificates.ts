@@ -1,0 +1,86 @@
+/** Certificates for their holder, and public verification by QR token (JSON and a page for people). */
+import { PROFESSION_LABELS, SPECIALTY_LABELS, type VerifyResponse } from '@zhiyetong/shared';
+import { z } from 'zod';
+import type { Deps } from '../context.js';
+import type { ApiRouter } from '../http/api-router.js';
+import { rateLimit } from '../http/middleware.js';
+import { certificatePdf, claimCertificate, listCertificates, verifyCertificateToken } from '../domain/certificates.js';
+import { attachment } from './applications.js';
+import { actorOf } from './auth.js';
+
+const STATUS_TEXT: Record<VerifyResponse['status'], { label: string; color: string; note: string }> = {
+  valid: { label: '有效', color: '#07a35a', note: '该电子注册证书真实有效。' },
+  expired: { label: '已过期', color: '#d97706', note: '该证书的注册专业均已超过有效期。' },
+  revoked: { label: '已注销', color: '#dc2626', note: '该证书已被注册机构注销，不再有效。' },
+  invalid: { label: '无效', color: '#dc2626', note: '未能验证该二维码：它可能被篡改，或不是本平台签发的证书。' },
+};
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The page a person sees after scanning the QR code with any camera app. */
+export function verifyPage(result: VerifyResponse): string {
+  const s = STATUS_TEXT[result.status];
+  const c = result.certificate;
+  const rows = c
+    ? [
+        ['姓名', c.holderName],
+        ['注册编号', c.registrationNo],
+        ['职业资格', PROFESSION_LABELS[c.profession]],
+        ['聘用企业', c.employerName],
+        ['注册专业', c.specialties.map((x) => `${SPECIALTY_LABELS[x.specialty]}（有效期至 ${x.validUntil}）`).join('<br>')],
+        ['发证日期', c.issueDate],
+      ]
+    : [];
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>电子注册证书验证 - 执业通</title>
+<style>body{font-family:-apple-system,"PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;margin:0;background:#f4f6f9;color:#1f2937}
+main{max-width:560px;margin:0 auto;padding:24px 16px}.card{background:#fff;border-radius:12px;padding:20px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
+.status{font-size:28px;font-weight:700;color:${s.color};margin:0 0 8px}.note{color:#4b5563;margin:0 0 16px}
+table{width:100%;border-collapse:collapse}th{text-align:left;color:#6b7280;font-weight:400;padding:8px 12px 8px 0;white-space:nowrap;vertical-align:top}td{padding:8px 0}
+tr+tr{border-top:1px solid #eef0f3}footer{color:#9ca3af;font-size:13px;margin-top:16px;text-align:center}</style></head>
+<body><main><div class="card"><h1 class="status" data-status="${result.status}">${s.label}</h1><p class="note">${s.note}</p>
+${rows.length ? `<table>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${k === '注册专业' ? v : escapeHtml(v)}</td></tr>`).join('')}</table>` : ''}
+</div><footer>执业通 · 二级注册人员电子注册证书验证</footer></main></body></html>`;
+}
+
+export function certificateRoutes(api: ApiRouter, deps: Deps) {
+  const holder = ['applicant' as const];
+  const verifyLimit = rateLimit({ points: 120, durationSeconds: 60 });
+
+  api.get('/api/certificates', { tag: 'certificates', summary: '我的电子注册证书 (claimedAt null = 未领证)', roles: holder, responses: { 200: 'CertificateView[]' } }, async (ctx) => {
+    ctx.body = await listCertificates(deps, ctx.state.user.id);
+  });
+
+  api.post('/api/certificates/:id/claim', { tag: 'certificates', summary: '领证: confirm the details', roles: holder, responses: { 200: 'CertificateView', 404: 'not_found', 409: 'certificate_already_claimed' } }, async (ctx) => {
+    ctx.body = await claimCertificate(deps, actorOf(ctx, 'applicant'), ctx.params.id);
+  });
+
+  api.get(
+    '/api/certificates/:id/certificate.pdf',
+    { tag: 'certificates', summary: '下载电子证书 (signed PDF with QR code); after claiming', roles: holder, responses: { 200: 'application/pdf', 404: 'not_found', 409: 'certificate_not_claimed' }, produces: 'application/pdf' },
+    async (ctx) => {
+      const { pdf, fileName } = await certificatePdf(deps, actorOf(ctx, 'applicant'), ctx.params.id);
+      ctx.type = 'application/pdf';
+      attachment(ctx, fileName);
+      ctx.body = pdf;
+    },
+  );
+
+  const tokenQuery = z.object({ token: z.string({ error: '缺少验证码' }).min(1).max(2000) });
+  api.get(
+    '/api/public/certificates/verify',
+    { tag: 'public', summary: '扫码验证: {status: valid|expired|revoked|invalid, certificate}', query: tokenQuery, responses: { 200: 'VerifyResponse' } },
+    verifyLimit,
+    async (ctx) => {
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = await verifyCertificateToken(deps, (ctx.state.query as { token: string }).token);
+    },
+  );
+
+  api.get('/v/:token', { tag: 'public', summary: '扫码验证页面 (HTML) for people scanning with any camera app', responses: { 200: 'text/html' }, produces: 'text/html' }, verifyLimit, async (ctx) => {
+    const result = await verifyCertificateToken(deps, ctx.params.token.slice(0, 2000));
+    ctx.set('Cache-Control', 'no-store');
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.body = verifyPage(result);
+  });
+}

@@ -1,0 +1,66 @@
+/**
+ * Starts everything from a Config: the database (embedded unless DATABASE_URL), migrations, development
+ * data, the adapters, the outbox worker and the HTTP server. Used by main.ts and by the tests.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Agent, Server } from 'node:http';
+import path from 'node:path';
+import type { Config } from './config.js';
+import type { Deps } from './context.js';
+import { openDatabase } from './db/database.js';
+import { createLogger } from './logger.js';
+import { PiiCipher } from './pii.js';
+import { createSmsProvider } from './adapters/sms.js';
+import { WechatClient } from './adapters/wechat.js';
+import { loadOrCreatePlatformCa, platformCaFromPem } from './pdf/ca.js';
+import { loadCertificateTokens } from './domain/certificate-tokens.js';
+import { OutboxWorker } from './domain/outbox.js';
+import { createApp } from './app.js';
+import { seedDevData } from './seed.js';
+
+export interface RunningServer {
+  url: string;
+  deps: Deps;
+  outbox: OutboxWorker;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, overrides: Partial<Pick<Deps, 'now'>> & { httpAgent?: Agent } = {}): Promise<RunningServer> {
+  const log = createLogger(config.logLevel);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log: (line) => log.debug({ pg: line }) });
+  try {
+    if (config.seedDevData && (await seedDevData(database.db))) log.info('development data created: operator 13800000002, reviewer 13800000009');
+    const deps: Deps = {
+      config,
+      db: database.db,
+      log,
+      pii: new PiiCipher(config.secrets.piiEncryptionKey, config.secrets.piiHashKey),
+      sms: createSmsProvider(config, overrides.httpAgent),
+      wechat: config.wechat ? new WechatClient(config.wechat) : null,
+      ca: config.platformCa ? platformCaFromPem(config.platformCa.keyPem, config.platformCa.certPem) : await loadOrCreatePlatformCa(path.join(config.dataDir, 'pki')),
+      certificateTokens: await loadCertificateTokens({ jwkJson: config.certTokenJwk, dir: path.join(config.dataDir, 'keys'), production: config.env === 'production' }),
+      now: overrides.now ?? (() => new Date()),
+    };
+    const outbox = new OutboxWorker(deps, config.outboxPollMs);
+    const { app } = createApp(deps, { kickOutbox: () => outbox.kick() });
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(config.port, config.host, () => resolve(s));
+    });
+    outbox.start();
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      deps,
+      outbox,
+      async close() {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections?.();
+        await outbox.stop();
+        await database.close();
+      },
+    };
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
+}
