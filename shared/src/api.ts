@@ -20,14 +20,16 @@ export const identityRequest = z.strictObject({
   name: z
     .string({ error: '请填写姓名' })
     .trim()
-    .regex(/^[\u4e00-\u9fa5·]{2,20}$/, { error: '请填写身份证上的中文姓名' }),
+    // people type the middle dot of minority names as · • or ・
+    .transform((v) => v.replace(/[•・]/g, '·'))
+    .refine((v) => /^\p{Script=Han}+(·\p{Script=Han}+)*$/u.test(v) && [...v].length >= 2 && [...v].length <= 20, { error: '请填写身份证上的中文姓名' }),
   idNumber: z
     .string({ error: '请填写身份证号码' })
     .trim()
     .transform((v) => v.toUpperCase())
     .superRefine((v, ctx) => {
       const problem = checkIdNumber(v);
-      if (problem === 'format') ctx.addIssue({ code: 'custom', message: '身份证号码应为 18 位' });
+      if (problem === 'format') ctx.addIssue({ code: 'custom', message: '身份证号码格式不正确：应为 18 位，最后一位可为 X' });
       else if (problem === 'birth_date') ctx.addIssue({ code: 'custom', message: '身份证号码中的出生日期无效' });
       else if (problem === 'check_digit') ctx.addIssue({ code: 'custom', message: '身份证号码校验位不正确，请核对' });
     }),

@@ -25,6 +25,7 @@ export type IdNumberProblem = 'format' | 'birth_date' | 'check_digit';
  * `today` bounds the birth date (no one is born in the future or more than 130 years ago).
  */
 export function checkIdNumber(value: string, today: Date = new Date()): IdNumberProblem | null {
+  if (!/^\d{17}[\dXx]$/.test(value)) return 'format';
   const v = value.toUpperCase();
   if (!/^[1-9]\d{16}[\dX]$/.test(v)) return 'format';
   const birth = dayjs(v.slice(6, 14), 'YYYYMMDD', true);

@@ -22,9 +22,11 @@ export type UsccProblem = 'format' | 'check_character';
 
 /** Returns null when `value` is a well-formed USCC with a correct check character. */
 export function checkUscc(value: string): UsccProblem | null {
+  // check the length on the ASCII input: upper-casing some characters (ligatures) changes the length
+  if (!/^[0-9A-Za-z]{18}$/.test(value)) return 'format';
   const v = value.toUpperCase();
   // position 1: registration authority (1-9, A-G, N, Y), 2: organisation type, 3-8: administrative division (digits)
-  if (!/^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/.test(v)) return 'format';
+  if (!/^[1-9A-GNY][0-9A-HJ-NPQRTUWXY]\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/.test(v)) return 'format';
   return usccCheckCharacter(v.slice(0, 17)) === v[17] ? null : 'check_character';
 }
 
