@@ -1,0 +1,83 @@
+/**
+ * Liveness + face-matching engine (no HTTP here).
+ *
+ * checkLiveness(): ffmpeg decodes the clip to raw RGB frames (pipe, 320 px, up to 30 fps); a
+ * worker_threads pool running @vladmandic/human (facemesh + iris, descriptor/antispoof/liveness on
+ * 4 frames) turns frames into observations; rules.ts turns observations into a verdict.
+ * Models are loaded once per worker; the pool is created lazily on first use and kept until
+ * shutdownLivenessEngine(). Nothing is written to disk; no image data is logged.
+ */
+import { analyseImage, analyseVideo, VideoUnreadableError } from './analyse.js';
+import { WorkerPool } from './pool.js';
+import { decide, FACE_MATCH_THRESHOLD, HINTS, MAX_VIDEO_MS, MIN_VIDEO_MS } from './rules.js';
+import { descriptorSimilarity } from './similarity.js';
+import type { ActionWindow, LivenessReason, LivenessVerdict } from './types.js';
+
+export type { ActionWindow, LivenessAction, LivenessReason, LivenessVerdict } from './types.js';
+export { FACE_MATCH_THRESHOLD } from './rules.js';
+
+let pool: WorkerPool | null = null;
+function getPool(): WorkerPool {
+  if (!pool) pool = new WorkerPool();
+  return pool;
+}
+
+/** Starts the workers and loads the models now (optional; otherwise done on first use). */
+export async function warmLivenessEngine(): Promise<void> {
+  await getPool().warm();
+}
+
+/** Terminates the worker pool (tests/exit). The next call starts a new one. */
+export async function shutdownLivenessEngine(): Promise<void> {
+  const p = pool;
+  pool = null;
+  if (p) await p.close();
+}
+
+function fail(code: LivenessReason, videoMs = 0, t0 = performance.now()): LivenessVerdict {
+  return {
+    passed: false,
+    reasons: [{ code, hint: HINTS[code] }],
+    scores: { faceMatch: 0, actions: [], framesAnalysed: 0, facesPerFrameMax: 0 },
+    timings: { decodeMs: 0, analyseMs: Math.round(performance.now() - t0), videoMs: Math.round(videoMs) },
+  };
+}
+
+/** Analyses a video file against the requested actions and a reference face photo (JPEG/PNG bytes). */
+export async function checkLiveness(input: { videoPath: string; windows: ActionWindow[]; referencePhoto: Uint8Array }): Promise<LivenessVerdict> {
+  const t0 = performance.now();
+  const p = getPool();
+  // the reference photo is analysed concurrently with the video
+  const refP = analyseImage(p, input.referencePhoto).then((o) => o.embedding, () => undefined);
+  let video;
+  try {
+    video = await analyseVideo(p, input.videoPath, { maxFrames: Math.ceil((MAX_VIDEO_MS / 1000 + 1) * 30) });
+  } catch (e) {
+    await refP;
+    if (e instanceof VideoUnreadableError) return fail('video_unreadable', 0, t0);
+    throw e;
+  }
+  const videoMs = video.info.durationMs;
+  if (videoMs < MIN_VIDEO_MS) { await refP; return fail('video_too_short', videoMs, t0); }
+  if (videoMs > MAX_VIDEO_MS) { await refP; return fail('video_too_long', videoMs, t0); }
+  if (!video.frames.length) { await refP; return fail('video_unreadable', videoMs, t0); }
+  const reference = await refP;
+  const verdict = decide({ frames: video.frames, fps: video.fps, videoMs, windows: input.windows, reference });
+  return {
+    ...verdict,
+    timings: { decodeMs: Math.round(video.decodeMs), analyseMs: Math.round(performance.now() - t0), videoMs: Math.round(videoMs) },
+  };
+}
+
+/** Face descriptor similarity for two photos (used by eval/tests). No face on either → similarity 0. */
+export async function compareFacePhotos(a: Uint8Array, b: Uint8Array): Promise<{ similarity: number; match: boolean }> {
+  const p = getPool();
+  const [fa, fb] = await Promise.all([analyseImage(p, a), analyseImage(p, b)]);
+  const similarity = fa.embedding && fb.embedding ? descriptorSimilarity(fa.embedding, fb.embedding) : 0;
+  return { similarity, match: similarity >= FACE_MATCH_THRESHOLD };
+}
+
+/** Descriptor of the largest face on a photo (eval/tests), undefined when no face is found. */
+export async function photoDescriptor(bytes: Uint8Array): Promise<number[] | undefined> {
+  return (await analyseImage(getPool(), bytes)).embedding;
+}
