@@ -13,6 +13,7 @@ import { PiiCipher } from './pii.js';
 import { createSmsProvider } from './adapters/sms.js';
 import { WechatClient } from './adapters/wechat.js';
 import { loadOrCreatePlatformCa, platformCaFromPem } from './pdf/ca.js';
+import { loadCjkFontBytes } from './pdf/font.js';
 import { loadCertificateTokens } from './domain/certificate-tokens.js';
 import { OutboxWorker } from './domain/outbox.js';
 import { createApp } from './app.js';
@@ -41,6 +42,8 @@ export async function startServer(config: Config, overrides: Partial<Pick<Deps, 
       certificateTokens: await loadCertificateTokens({ jwkJson: config.certTokenJwk, dir: path.join(config.dataDir, 'keys'), production: config.env === 'production' }),
       now: overrides.now ?? (() => new Date()),
     };
+    // parse the 10 MB CJK font now rather than on the first signing request
+    await loadCjkFontBytes();
     const outbox = new OutboxWorker(deps, config.outboxPollMs);
     const { app } = createApp(deps, { kickOutbox: () => outbox.kick() });
     const server: Server = await new Promise((resolve) => {

@@ -92,7 +92,7 @@ test('WeChat: a wx.login code logs in once the openid is bound by an SMS login; 
     t.is((await sign(s, a.c, a.phone, a.id)).status, 200);
     await s.server.outbox.drain();
     t.is(wechat.messages.length, 1);
-    t.like(wechat.messages[0], { touser: 'openid-operator', template_id: 'tmpl-1', page: `pages/employer/detail/index?id=${a.id}` });
+    t.like(wechat.messages[0], { touser: 'openid-operator', template_id: 'tmpl-1', page: `employer/pages/detail/index?id=${a.id}` });
     t.is(wechat.messages[0].data.character_string3.value, a.acceptanceNo);
   } finally {
     await s.stop();

@@ -7,6 +7,7 @@ import test from 'ava';
 import { sql } from 'kysely';
 import { Client, login, startTestServer, type TestServer } from './helpers/server.js';
 import { freshPhone, makeIdNumber, validForm } from './helpers/data.js';
+import { verifyInPerson } from './helpers/flow.js';
 
 let s: TestServer;
 test.before(async () => {
@@ -84,6 +85,7 @@ test.serial('a code is bound to its purpose and its object', async (t) => {
   const phone = freshPhone();
   const c = await login(s, phone);
   await c.put('/api/me/identity', { name: '李四', idNumber: makeIdNumber('19850612', '246') });
+  await verifyInPerson(s, makeIdNumber('19850612', '246'));
   const app = (await c.post('/api/applications', { profession: 'constructor', type: 'initial' })).body;
   t.is((await c.put(`/api/applications/${app.id}`, { version: app.version, form: validForm() })).status, 200);
 
@@ -102,6 +104,7 @@ test.serial('a code is bound to its purpose and its object', async (t) => {
   // a code for application A cannot sign application B (B belongs to someone else and is invisible: 404)
   const other = await login(s, freshPhone());
   await other.put('/api/me/identity', { name: '王五', idNumber: makeIdNumber('19800101', '135') });
+  await verifyInPerson(s, makeIdNumber('19800101', '135'));
   const appB = (await other.post('/api/applications', { profession: 'constructor', type: 'initial' })).body;
   await other.put(`/api/applications/${appB.id}`, { version: appB.version, form: validForm() });
   const crossSign = await other.post(`/api/applications/${appB.id}/signatures`, { code: signCode });

@@ -7,9 +7,9 @@
 import test from 'ava';
 import { sql } from 'kysely';
 import { scrub } from '../src/logger.js';
-import { Client, login, startTestServer, REVIEWER_PHONE, type TestServer } from './helpers/server.js';
+import { Client, login, startTestServer, type TestServer } from './helpers/server.js';
 import { freshPhone, validForm } from './helpers/data.js';
-import { applicantWithDraft, employerSign, operatorClient, sign } from './helpers/flow.js';
+import { applicantWithDraft, employerSign, operatorClient, reviewerClient, sign, verifyInPerson } from './helpers/flow.js';
 
 let s: TestServer;
 test.before(async () => {
@@ -81,7 +81,7 @@ test.serial('every route checks role and ownership: others get 404', async (t) =
   t.is((await otherOp.post(`/api/enterprise/applications/${a.id}/returns`, { reason: '不是我们的' })).status, 404);
 
   // reviewers see it only once the employer has signed
-  const reviewer = await login(s, REVIEWER_PHONE);
+  const reviewer = await reviewerClient(s);
   t.is((await reviewer.get(`/api/review/applications/${a.id}`)).status, 404);
   await employerSign(s, await operatorClient(s), a.id);
   t.is((await reviewer.get(`/api/review/applications/${a.id}`)).status, 200);

@@ -6,8 +6,9 @@
  */
 import test from 'ava';
 import { pdfsigReport, pdfText, decodeQrFromPdf } from './pdf/helpers.js';
-import { ENTERPRISE, OPERATOR_PHONE, REVIEWER_PHONE, login, startTestServer, Client, type TestServer } from './helpers/server.js';
+import { ENTERPRISE, OPERATOR_PHONE, login, startTestServer, Client, type TestServer } from './helpers/server.js';
 import { freshPhone, makeIdNumber, validForm } from './helpers/data.js';
+import { reviewerClient, verifyInPerson } from './helpers/flow.js';
 
 let t0: TestServer;
 test.before(async () => {
@@ -27,6 +28,9 @@ test('one initial registration from first login to a verified certificate', asyn
   t.is(identity.status, 200, JSON.stringify(identity.body));
   t.like(identity.body, { name: '张建国', gender: 'male', birthDate: '1990-03-07' });
   t.not(identity.body.idNumberMasked, idNumber);
+  t.is((await applicant.post('/api/applications', { profession: 'constructor', type: 'initial' })).body.error.code, 'identity_unverified');
+  // verified in person here; the camera check has its own test (real-name.test.ts)
+  await verifyInPerson(t0, idNumber);
 
   const lookup = await applicant.get(`/api/enterprises?name=${encodeURIComponent(ENTERPRISE.name)}`);
   t.deepEqual(lookup.body.map((e: { uscc: string }) => e.uscc), [ENTERPRISE.uscc]);
@@ -84,7 +88,7 @@ test('one initial registration from first login to a verified certificate', asyn
   t.true(text.includes(created.body.acceptanceNo) && text.includes('本人已核对上述内容'), text.slice(0, 400));
   t.false(text.includes(idNumber), 'the form shows the ID number masked');
 
-  const reviewer = await login(t0, REVIEWER_PHONE);
+  const reviewer = await reviewerClient(t0);
   for (const stage of ['acceptance', 'first_review', 'second_review', 'approval']) {
     const q = await reviewer.get(`/api/review/applications?stage=${stage}`);
     t.true(q.body.some((a: { id: string }) => a.id === id), stage);

@@ -5,9 +5,9 @@
  */
 import test from 'ava';
 import { pdfsigReport } from './pdf/helpers.js';
-import { ENTERPRISE, OPERATOR_PHONE, login, startTestServer, REVIEWER_PHONE, type TestServer } from './helpers/server.js';
+import { ENTERPRISE, OPERATOR_PHONE, login, startTestServer, type TestServer } from './helpers/server.js';
 import { freshPhone, makeIdNumber, validForm } from './helpers/data.js';
-import { applicantWithDraft, employerSign, operatorClient, sign } from './helpers/flow.js';
+import { applicantWithDraft, employerSign, operatorClient, reviewerClient, sign, verifyInPerson } from './helpers/flow.js';
 
 let s: TestServer;
 test.before(async () => {
@@ -28,6 +28,7 @@ test.serial('the employer cannot sign before the applicant, nor see the draft', 
 test.serial('an unsaved or invalid draft cannot be signed', async (t) => {
   const c = await login(s, freshPhone());
   await c.put('/api/me/identity', { name: '钱七', idNumber: makeIdNumber('19920202', '222') });
+  await verifyInPerson(s, makeIdNumber('19920202', '222'));
   const app = (await c.post('/api/applications', { profession: 'constructor', type: 'initial' })).body;
   const res = await c.post(`/api/applications/${app.id}/signatures/sms-code`);
   t.is(res.status, 409);
@@ -74,22 +75,29 @@ test.serial('one application in progress at a time; a new one after the last is 
   // concurrent creations cannot both win either (partial unique index)
   const c = await login(s, freshPhone());
   await c.put('/api/me/identity', { name: '孙八', idNumber: makeIdNumber('19880808', '333') });
+  await verifyInPerson(s, makeIdNumber('19880808', '333'));
   const both = await Promise.all([0, 1, 2].map(() => c.post('/api/applications', { profession: 'constructor', type: 'initial' })));
   t.deepEqual(both.map((r) => r.status).sort(), [201, 409, 409]);
   // finished (not accepted) → may apply again
   await sign(s, a.c, a.phone, a.id);
   const op = await operatorClient(s);
   await employerSign(s, op, a.id);
-  const reviewer = await login(s, REVIEWER_PHONE);
+  const reviewer = await reviewerClient(s);
   const refused = await reviewer.post(`/api/review/applications/${a.id}/decisions`, { stage: 'acceptance', outcome: 'fail', reason: '材料不全' });
   t.is(refused.body.status, 'not_accepted');
   t.is((await a.c.post('/api/applications', { profession: 'constructor', type: 'initial' })).status, 201);
 });
 
-test.serial('unsupported types and missing real-name data are refused', async (t) => {
+test.serial('unsupported types, missing real-name data and unverified people are refused', async (t) => {
   const c = await login(s, freshPhone());
   t.is((await c.post('/api/applications', { profession: 'constructor', type: 'initial' })).body.error.code, 'identity_required');
   await c.put('/api/me/identity', { name: '周九', idNumber: makeIdNumber('19790909', '444') });
+  const unverified = await c.post('/api/applications', { profession: 'constructor', type: 'initial' });
+  t.is(unverified.status, 409);
+  t.is(unverified.body.error.code, 'identity_unverified');
+  t.is((await c.get('/api/me')).body.identity.verifiedAt, null);
+  await verifyInPerson(s, makeIdNumber('19790909', '444'));
+  t.is((await c.get('/api/me')).body.identity.verificationMethod, 'in_person');
   t.is((await c.post('/api/applications', { profession: 'constructor', type: 'renewal' })).body.error.code, 'application_type_unsupported');
   t.is((await c.post('/api/applications', { profession: 'pilot', type: 'initial' })).status, 422);
 });
@@ -115,7 +123,7 @@ test.serial('review stages go in order; a failure needs a reason and ends the ap
   const a = await applicantWithDraft(s);
   await sign(s, a.c, a.phone, a.id);
   await employerSign(s, await operatorClient(s), a.id);
-  const r = await login(s, REVIEWER_PHONE);
+  const r = await reviewerClient(s);
   const skip = await r.post(`/api/review/applications/${a.id}/decisions`, { stage: 'first_review', outcome: 'pass' });
   t.is(skip.status, 409);
   t.is(skip.body.error.code, 'review_stage_mismatch');

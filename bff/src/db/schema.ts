@@ -1,5 +1,6 @@
 /** Kysely table types for the schema in migrations/. Column names are snake_case as in SQL. */
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { IdentityDocumentsTable, LivenessSessionsTable } from './schema.liveness.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -165,6 +166,8 @@ export interface Database {
   certificates: CertificatesTable;
   outbox: OutboxTable;
   audit_log: AuditLogTable;
+  identity_documents: IdentityDocumentsTable;
+  liveness_sessions: LivenessSessionsTable;
 }
 
 export type ApplicationRow = Selectable<ApplicationsTable>;

@@ -48,7 +48,7 @@ import { issueCertificate } from './certificates.js';
 type AppDeps = Pick<Deps, 'db' | 'pii' | 'now' | 'config' | 'ca' | 'certificateTokens' | 'log'>;
 
 /** Page the WeChat subscription message opens for an operator (miniapp employer detail page). */
-export const EMPLOYER_DETAIL_PAGE = 'pages/employer/detail/index';
+export const EMPLOYER_DETAIL_PAGE = 'employer/pages/detail/index';
 
 async function addEvent(tx: Tx, appId: string, event: ApplicationEvent, actor: Actor | null, extra: { stage?: ReviewStage; note?: string } = {}) {
   await tx
@@ -68,15 +68,17 @@ export function matterName(app: Pick<ApplicationRow, 'profession' | 'type'>): st
 
 /**
  * Creates a draft with its acceptance number (W + Shanghai date + 5-digit daily sequence, e.g.
- * W2026112100001; seed 000 figure 11). Errors: 409 identity_required, 422 application_type_unsupported,
+ * W2026112100001; seed 000 figure 11). Errors: 409 identity_required / identity_unverified, 422 application_type_unsupported,
  * 409 application_in_progress (another application of theirs is not finished).
  */
 export async function createApplication(deps: AppDeps, actor: Actor, input: { profession: Profession; type: RegistrationType }): Promise<string> {
   if (!isSupportedApplication(input.profession, input.type)) throw appError('application_type_unsupported');
   try {
     return await deps.db.transaction().execute(async (tx) => {
-      const identity = await tx.selectFrom('identities').select('user_id').where('user_id', '=', actor.id).executeTakeFirst();
+      const identity = await tx.selectFrom('identities').select(['user_id', 'verified_at']).where('user_id', '=', actor.id).executeTakeFirst();
       if (!identity) throw appError('identity_required');
+      // only a verified applicant may apply (liveness and face matching, or in person at the authority)
+      if (!identity.verified_at) throw appError('identity_unverified');
       const open = await tx.selectFrom('applications').select(['id', 'status']).where('applicant_id', '=', actor.id).execute();
       if (open.some((a) => isInProgress(a.status as ApplicationStatus))) throw appError('application_in_progress');
       const day = shanghaiDate(deps.now()).replaceAll('-', '');

@@ -1,5 +1,110 @@
-/** Real-name verification by camera liveness and face matching: see issue "Real-name verification" (not built yet). */
-import type { Deps } from '../context.js';
+/** Real-name verification: ID card photos, face-data consent, liveness sessions, and in-person verification by a reviewer. */
+import multer from '@koa/multer';
+import { checkIdNumber } from '@zhiyetong/shared';
+import { z } from 'zod';
+import type { AppContext, Deps } from '../context.js';
 import type { ApiRouter } from '../http/api-router.js';
+import { rateLimit } from '../http/middleware.js';
+import { appError } from '../errors.js';
+import type { DocumentKind } from '../db/schema.liveness.js';
+import { createLivenessSession, recordFaceConsent, submitLivenessVideo, uploadIdentityDocument, uploadedDocumentKinds, verifyInPerson, type PromptTime } from '../domain/real-name.js';
+import { actorOf } from './auth.js';
 
-export function identityRoutes(_api: ApiRouter, _deps: Deps) {}
+const photoUpload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 5 } });
+const videoUpload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 5 } });
+
+/** Multer errors (too large, wrong field) as our stable codes. */
+function uploads(middleware: ReturnType<typeof photoUpload.single>) {
+  return async (ctx: AppContext, next: () => Promise<unknown>) => {
+    if (!ctx.is('multipart/form-data')) throw appError('unsupported_media_type');
+    try {
+      await (middleware as (c: AppContext, n: () => Promise<void>) => Promise<void>)(ctx, async () => {});
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      throw code === 'LIMIT_FILE_SIZE' ? appError('payload_too_large') : appError('upload_invalid');
+    }
+    await next();
+  };
+}
+
+const promptsSchema = z
+  .array(z.strictObject({ action: z.enum(['blink', 'open_mouth']), shownAtMs: z.number().int().min(0).max(120_000) }))
+  .min(2)
+  .max(5);
+
+export function identityRoutes(api: ApiRouter, deps: Deps) {
+  const applicant = ['applicant' as const];
+  const perUser = rateLimit({ points: 30, durationSeconds: 3600, key: (ctx) => ctx.state.user.id });
+
+  api.put(
+    '/api/identity/documents/:kind',
+    { tag: 'identity', summary: '上传身份证正照 (id_front) / 反照 (id_back) / 手持身份证照 (holding_id): multipart field `photo`, JPEG or PNG, ≤ 5 MB; stored encrypted', roles: applicant, responses: { 204: 'stored', 413: 'payload_too_large', 422: 'upload_invalid' } },
+    perUser,
+    uploads(photoUpload.single('photo')),
+    async (ctx) => {
+      const kind = ctx.params.kind as DocumentKind;
+      if (!['id_front', 'id_back', 'holding_id'].includes(kind)) throw appError('not_found');
+      const file = (ctx as unknown as { file?: { buffer: Buffer; mimetype: string } }).file;
+      if (!file) throw appError('upload_invalid', { photo: '请选择照片' });
+      await uploadIdentityDocument(deps, actorOf(ctx, 'applicant'), kind, file);
+      ctx.status = 204;
+    },
+  );
+
+  api.get('/api/identity/documents', { tag: 'identity', summary: '已上传的证件照片 (kinds only; photos are never sent back)', roles: applicant, responses: { 200: '{kinds}' } }, async (ctx) => {
+    ctx.body = { kinds: await uploadedDocumentKinds(deps, ctx.state.user.id) };
+  });
+
+  api.post(
+    '/api/identity/face-consents',
+    { tag: 'identity', summary: '同意人脸信息处理规则 (separate consent before the camera opens; PIPL art. 29)', roles: applicant, body: z.strictObject({ version: z.string().min(1).max(40) }), responses: { 201: 'stored' } },
+    async (ctx) => {
+      await recordFaceConsent(deps, actorOf(ctx, 'applicant'), (ctx.state.body as { version: string }).version);
+      ctx.status = 201;
+      ctx.body = { ok: true };
+    },
+  );
+
+  api.post(
+    '/api/identity/liveness-sessions',
+    { tag: 'identity', summary: '开始活体检测: a random sequence of actions (blink, open_mouth), a nonce and an expiry (120 s)', roles: applicant, responses: { 201: '{id, nonce, actions: [{action, prompt}], expiresAt}', 409: 'face_consent_required | identity_documents_required', 429: 'liveness_attempts_exceeded' } },
+    perUser,
+    async (ctx) => {
+      ctx.status = 201;
+      ctx.body = await createLivenessSession(deps, actorOf(ctx, 'applicant'));
+    },
+  );
+
+  api.post(
+    '/api/identity/liveness-sessions/:id/video',
+    {
+      tag: 'identity',
+      summary: '提交活体检测视频: multipart `video` (≤ 20 MB) with fields `nonce` and `prompts` (JSON [{action, shownAtMs}] in the session’s order); one upload per session; the video is deleted when the check ends',
+      roles: applicant,
+      responses: { 200: 'LivenessVerdict {passed, reasons: [{code, hint}], scores}', 409: 'liveness_session_expired | liveness_session_used', 429: 'liveness_attempts_exceeded' },
+    },
+    uploads(videoUpload.single('video')),
+    async (ctx) => {
+      const file = (ctx as unknown as { file?: { buffer: Buffer } }).file;
+      const fields = (ctx.request as unknown as { body?: Record<string, string> }).body ?? {};
+      if (!file) throw appError('upload_invalid', { video: '请录制视频' });
+      let prompts: PromptTime[];
+      try {
+        prompts = promptsSchema.parse(JSON.parse(fields.prompts ?? ''));
+      } catch {
+        throw appError('validation_failed', { prompts: '缺少动作提示时间' });
+      }
+      const verdict = await submitLivenessVideo(deps, actorOf(ctx, 'applicant'), ctx.params.id, { nonce: String(fields.nonce ?? ''), prompts, video: file.buffer });
+      file.buffer = Buffer.alloc(0);
+      ctx.body = { passed: verdict.passed, reasons: verdict.reasons, scores: verdict.scores };
+    },
+  );
+
+  api.post(
+    '/api/review/in-person-verifications',
+    { tag: 'review', summary: '现场核验身份: a reviewer records that the holder of this ID number was verified in person (the alternative to face recognition)', roles: ['reviewer'], body: z.strictObject({ idNumber: z.string().trim().transform((v) => v.toUpperCase()).refine((v) => checkIdNumber(v) === null, { error: '请输入有效的身份证号码' }) }), responses: { 200: '{name}', 404: 'no real-name record with that number' } },
+    async (ctx) => {
+      ctx.body = await verifyInPerson(deps, actorOf(ctx, 'reviewer'), (ctx.state.body as { idNumber: string }).idNumber);
+    },
+  );
+}

@@ -1,5 +1,5 @@
 /** Steps of the registration path, for tests that need an application at a given status. */
-import { login, OPERATOR_PHONE, type Client, type TestServer } from './server.js';
+import { login, OPERATOR_PHONE, REVIEWER_PHONE, type Client, type TestServer } from './server.js';
 import { freshPhone, makeIdNumber, validForm } from './data.js';
 
 let personSeq = 0;
@@ -13,6 +13,7 @@ export async function applicantWithDraft(s: TestServer, form: Record<string, unk
   const idNumber = makeIdNumber('19870415', String(seq).padStart(3, '0'));
   const identity = await c.put('/api/me/identity', { name: '赵六', idNumber });
   if (identity.status !== 200) throw new Error(`identity ${JSON.stringify(identity.body)}`);
+  await verifyInPerson(s, idNumber);
   const app = (await c.post('/api/applications', { profession: 'constructor', type: 'initial' })).body;
   const saved = await c.put(`/api/applications/${app.id}`, { version: app.version, form });
   if (saved.status !== 200) throw new Error(`save ${JSON.stringify(saved.body)}`);
@@ -41,4 +42,18 @@ const operators = new WeakMap<TestServer, ReturnType<typeof login>>();
 export function operatorClient(s: TestServer) {
   if (!operators.has(s)) operators.set(s, login(s, OPERATOR_PHONE));
   return operators.get(s)!;
+}
+
+const reviewers = new WeakMap<TestServer, ReturnType<typeof login>>();
+
+/** The seeded reviewer, logged in once per server. */
+export function reviewerClient(s: TestServer) {
+  if (!reviewers.has(s)) reviewers.set(s, login(s, REVIEWER_PHONE));
+  return reviewers.get(s)!;
+}
+
+/** The reviewer records an in-person identity check (the alternative to the camera check). */
+export async function verifyInPerson(s: TestServer, idNumber: string) {
+  const res = await (await reviewerClient(s)).post('/api/review/in-person-verifications', { idNumber });
+  if (res.status !== 200) throw new Error(`in-person verification ${res.status} ${JSON.stringify(res.body)}`);
 }

@@ -1,0 +1,52 @@
+/**
+ * The face test data (../shared/data/faces, outside the repo; see its README for the labels) and ffmpeg
+ * helpers to cut and join labelled segments into the video a phone would upload.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { ffmpegBinary } from '../../src/liveness/decode.js';
+
+const run = promisify(execFile);
+
+export const FACES_DIR = path.resolve(process.env.FACES_DIR ?? path.join(import.meta.dirname, '../../../../shared/data/faces'));
+export const facesAvailable = existsSync(path.join(FACES_DIR, 'videos/d18.mp4'));
+export const FACES_MISSING = `face test data not found at ${FACES_DIR} (set FACES_DIR): skipping the tests that need real faces`;
+
+export const video = (name: string) => path.join(FACES_DIR, 'videos', `${name}.mp4`);
+
+/** Labelled segments of d18 (30 fps): a wide mouth opening at frames 117-154, an eye closure at 185-188. */
+export const D18 = {
+  mouth: { start: 105 / 30, end: 165 / 30 },
+  blink: { start: 168 / 30, end: 215 / 30 },
+};
+
+/** Joins segments of source videos into one WebM (VP8, as a browser's MediaRecorder makes). */
+export async function joinSegments(segments: { file: string; start: number; end: number }[], out: string): Promise<void> {
+  const args = ['-hide_banner', '-loglevel', 'error', '-y'];
+  for (const s of segments) args.push('-ss', s.start.toFixed(3), '-t', (s.end - s.start).toFixed(3), '-i', s.file);
+  const inputs = segments.map((_, i) => `[${i}:v]scale=480:480,setsar=1,fps=30[v${i}]`).join(';');
+  const concat = segments.map((_, i) => `[v${i}]`).join('') + `concat=n=${segments.length}:v=1:a=0[out]`;
+  args.push('-filter_complex', `${inputs};${concat}`, '-map', '[out]', '-c:v', 'libvpx', '-b:v', '1M', '-deadline', 'realtime', out);
+  await run(ffmpegBinary(), args);
+}
+
+/** A video made from one still image (the photo-replay attack). */
+export async function stillVideo(image: string, seconds: number, out: string): Promise<void> {
+  await run(ffmpegBinary(), ['-hide_banner', '-loglevel', 'error', '-y', '-loop', '1', '-i', image, '-t', String(seconds), '-r', '30', '-vf', 'scale=480:480', '-c:v', 'libvpx', '-b:v', '1M', '-deadline', 'realtime', out]);
+}
+
+/** One frame of a video as JPEG bytes (an "ID card photo" of that person). */
+export async function frameJpeg(file: string, atSeconds: number): Promise<Buffer> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'zyt-frame-'));
+  try {
+    const out = path.join(dir, 'frame.jpg');
+    await run(ffmpegBinary(), ['-hide_banner', '-loglevel', 'error', '-y', '-ss', String(atSeconds), '-i', file, '-frames:v', '1', '-q:v', '3', out]);
+    return await readFile(out);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
