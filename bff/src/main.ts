@@ -2,8 +2,22 @@
  * `npm start`: validates the settings, starts the database (embedded PostgreSQL unless DATABASE_URL is
  * set), the API and the miniapp's H5 build on PORT (default 3000).
  */
-import { ConfigError, loadConfig } from './config.js';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { startServer } from './server.js';
+
+const REPO_ROOT = path.join(import.meta.dirname, '../..');
+
+/** Builds the miniapp's H5 bundle when it is missing (development; production ships the built files). */
+function ensureH5Build(config: Config): void {
+  if (existsSync(path.join(config.h5Dir, 'index.html')) || config.env === 'production') return;
+  if (!existsSync(path.join(REPO_ROOT, 'miniapp/src'))) return;
+  console.log('building the miniapp H5 bundle (first start only) …');
+  const result = spawnSync('npm', ['run', 'build:h5', '-w', 'miniapp'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  if (result.status !== 0) console.error('the H5 build failed: starting the API without it');
+}
 
 async function main() {
   let config;
@@ -16,8 +30,13 @@ async function main() {
     }
     throw e;
   }
+  ensureH5Build(config);
   const running = await startServer(config);
   running.deps.log.info({ url: `http://localhost:${config.port}`, database: config.databaseUrl ? 'external' : 'embedded', dataDir: config.dataDir }, '执业通 BFF started');
+  // load the face models in the background so the first liveness check does not wait for them
+  import('./liveness/index.js')
+    .then((m) => m.warmLivenessEngine())
+    .catch((e) => running.deps.log.warn({ err: e }, 'liveness engine failed to load'));
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
