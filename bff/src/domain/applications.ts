@@ -159,12 +159,14 @@ async function userPhone(db: DbOrTx, userId: string): Promise<string> {
 export async function sendApplicantSignatureCode(deps: AppDeps, user: AuthUser, id: string) {
   const app = await loadApplicationFor(deps.db, user, 'applicant', id);
   assertSignable(app);
-  const phone = await userPhone(deps.db, user.id);
+  return sendSignatureCode(deps, app, user.id, 'applicant_signature');
+}
+
+/** Sends a signing code for `app` to the signer's own phone; the SMS names the document and its acceptance number. */
+async function sendSignatureCode(deps: AppDeps, app: ApplicationRow, signerId: string, purpose: 'applicant_signature' | 'employer_signature') {
+  const phone = await userPhone(deps.db, signerId);
   const title = applicationFormTitle(app.profession as Profession, app.type as RegistrationType);
-  const sent = await issueOtp(deps, { phone, purpose: 'applicant_signature', objectId: app.id }, (code) => ({
-    template: 'signature_code',
-    params: [title, app.acceptance_no ?? '', code],
-  }));
+  const sent = await issueOtp(deps, { phone, purpose, objectId: app.id }, (code) => ({ template: 'signature_code', params: [title, app.acceptance_no ?? '', code] }));
   return { phoneMasked: maskPhone(phone), ...sent };
 }
 
@@ -262,13 +264,7 @@ function assertAwaitingEmployer(app: ApplicationRow) {
 export async function sendEmployerSignatureCode(deps: AppDeps, user: AuthUser, id: string) {
   const app = await loadApplicationFor(deps.db, user, 'enterprise_operator', id);
   assertAwaitingEmployer(app);
-  const phone = await userPhone(deps.db, user.id);
-  const title = applicationFormTitle(app.profession as Profession, app.type as RegistrationType);
-  const sent = await issueOtp(deps, { phone, purpose: 'employer_signature', objectId: app.id }, (code) => ({
-    template: 'signature_code',
-    params: [title, app.acceptance_no ?? '', code],
-  }));
-  return { phoneMasked: maskPhone(phone), ...sent };
+  return sendSignatureCode(deps, app, user.id, 'employer_signature');
 }
 
 /**
