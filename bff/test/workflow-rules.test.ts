@@ -178,3 +178,30 @@ test.serial('the employer must exist under its full name with its own USCC', asy
   t.is(mismatch.status, 422);
   t.truthy(mismatch.body.error.fields['employer.uscc']);
 });
+
+test.serial('the employer queue filters by name, ID number, type and signing date; confirmed ones move to the confirmed list', async (t) => {
+  const a = await applicantWithDraft(s, validForm(), '欧阳明');
+  const b = await applicantWithDraft(s, validForm(), '司马光');
+  await sign(s, a.c, a.phone, a.id);
+  await sign(s, b.c, b.phone, b.id);
+  const op = await operatorClient(s);
+  const ids = async (query: string) => {
+    const res = await op.get(`/api/enterprise/applications?${query}`);
+    t.is(res.status, 200, `${query}: ${JSON.stringify(res.body)}`);
+    return res.body.map((x: { id: string }) => x.id).filter((id: string) => id === a.id || id === b.id).sort();
+  };
+  const both = [a.id, b.id].sort();
+  t.deepEqual(await ids('status=awaiting'), both);
+  t.deepEqual(await ids(`status=awaiting&name=${encodeURIComponent('欧阳')}`), [a.id], 'name matches a part of it');
+  t.deepEqual(await ids(`status=awaiting&idNumber=${b.idNumber}`), [b.id]);
+  t.deepEqual(await ids('status=awaiting&type=initial'), both);
+  t.deepEqual(await ids('status=awaiting&type=renewal'), []);
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(s.server.deps.now());
+  t.deepEqual(await ids(`status=awaiting&signedFrom=${today}&signedTo=${today}`), both, 'both ends of the range are inclusive days');
+  t.deepEqual(await ids('status=awaiting&signedFrom=2020-01-01&signedTo=2020-12-31'), []);
+  t.is((await op.get('/api/enterprise/applications?signedFrom=yesterday')).status, 422);
+  t.is((await op.get('/api/enterprise/applications?idNumber=123')).status, 422);
+  await employerSign(s, op, a.id);
+  t.deepEqual(await ids('status=awaiting'), [b.id]);
+  t.deepEqual(await ids('status=confirmed'), [a.id]);
+});

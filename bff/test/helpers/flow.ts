@@ -5,13 +5,13 @@ import { freshPhone, makeIdNumber, validForm } from './data.js';
 let personSeq = 0;
 
 /** A logged-in applicant with real-name data and a saved, valid draft. */
-export async function applicantWithDraft(s: TestServer, form: Record<string, unknown> = validForm()) {
+export async function applicantWithDraft(s: TestServer, form: Record<string, unknown> = validForm(), name = '赵六') {
   const seq = ++personSeq;
   const phone = freshPhone();
   const c = await login(s, phone);
   // each test file has its own database, so a per-process sequence keeps ID numbers unique
   const idNumber = makeIdNumber('19870415', String(seq).padStart(3, '0'));
-  const identity = await c.put('/api/me/identity', { name: '赵六', idNumber });
+  const identity = await c.put('/api/me/identity', { name, idNumber });
   if (identity.status !== 200) throw new Error(`identity ${JSON.stringify(identity.body)}`);
   await verifyInPerson(s, idNumber);
   const app = (await c.post('/api/applications', { profession: 'constructor', type: 'initial' })).body;
