@@ -43,7 +43,4 @@ export function sameHash(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** 135****5663: the masked phone shown to users and written to logs. */
-export function maskPhone(phone: string): string {
-  return phone.length === 11 ? `${phone.slice(0, 3)}****${phone.slice(7)}` : '***';
-}
+export { maskPhone } from '@zhiyetong/shared';

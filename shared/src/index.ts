@@ -6,3 +6,4 @@ export * from './errors.js';
 export * from './forms.js';
 export * from './declarations.js';
 export * from './api.js';
+export * from './masking.js';

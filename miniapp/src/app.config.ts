@@ -1,0 +1,37 @@
+export default defineAppConfig({
+  // Main package: the three tab pages only (weapp main package stays small).
+  pages: ['pages/home/index', 'pages/certs/index', 'pages/mine/index'],
+  subPackages: [
+    { root: 'auth', pages: ['pages/login/index', 'pages/privacy/index'] },
+    { root: 'applicant', pages: ['pages/identity/index', 'pages/new/index', 'pages/form/index', 'pages/detail/index', 'pages/sign/index'] },
+    { root: 'employer', pages: ['pages/queue/index', 'pages/detail/index'] },
+    { root: 'reviewer', pages: ['pages/queue/index', 'pages/detail/index', 'pages/identity/index'] },
+    { root: 'certificates', pages: ['pages/detail/index'] },
+    { root: 'verify', pages: ['pages/scan/index', 'pages/result/index'] },
+  ],
+  window: {
+    backgroundTextStyle: 'dark',
+    navigationBarBackgroundColor: '#1d5bd6',
+    navigationBarTitleText: '执业通',
+    navigationBarTextStyle: 'white',
+    // H5 too: Taro draws its title bar with back/home buttons only for 'default'.
+    navigationStyle: 'default',
+    backgroundColor: '#f3f5f9',
+  },
+  tabBar: {
+    color: '#6b7280',
+    selectedColor: '#1d5bd6',
+    backgroundColor: '#ffffff',
+    borderStyle: 'white',
+    list: [
+      { pagePath: 'pages/home/index', text: '首页', iconPath: 'assets/tab-home.png', selectedIconPath: 'assets/tab-home-on.png' },
+      { pagePath: 'pages/certs/index', text: '证书/扫码验证', iconPath: 'assets/tab-cert.png', selectedIconPath: 'assets/tab-cert-on.png' },
+      { pagePath: 'pages/mine/index', text: '我的', iconPath: 'assets/tab-mine.png', selectedIconPath: 'assets/tab-mine-on.png' },
+    ],
+  },
+  // WeChat privacy guide (基础库 2.32.3+): wx.onNeedPrivacyAuthorization / agreePrivacyAuthorization button.
+  __usePrivacyCheck__: true,
+  requiredPrivateInfos: [],
+  permission: {},
+  lazyCodeLoading: 'requiredComponents',
+})

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '初始注册申请表' })

@@ -1,0 +1,89 @@
+import { useState } from 'react'
+import { View } from '@tarojs/components'
+import Taro from '@tarojs/taro'
+import { Button } from '@nutui/nutui-react-taro'
+import { applicationFormTitle, maskPhone, type ApplicationView, type OtpSentResponse, type SigningResult } from '@zhiyetong/shared'
+import { ApiError, api, errorMessage } from '../../../lib/api'
+import { fmtDateTime } from '../../../lib/format'
+import { useLoader, useRouterParams } from '../../../lib/hooks'
+import { ErrorBlock, LoadingBlock, Row } from '../../../components/ui'
+import { PdfPreview } from '../../../components/PdfPreview'
+import { Signers } from '../../../components/Signers'
+import { SmsCode } from '../../../components/SmsCode'
+
+export default function Sign() {
+  const { id = '' } = useRouterParams()
+  const { data: app, error, loading, reload } = useLoader(() => api.get<ApplicationView>(`/api/applications/${id}`), [id], { onShow: false })
+  const [code, setCode] = useState('')
+  const [codeError, setCodeError] = useState('')
+  const [signError, setSignError] = useState('')
+  const [signing, setSigning] = useState(false)
+  const [result, setResult] = useState<SigningResult | null>(null)
+
+  if (loading && !app) return <LoadingBlock />
+  if (error && !app) return <ErrorBlock message={error} onRetry={reload} />
+  if (!app) return null
+  const title = applicationFormTitle(app.profession, app.type)
+  const employerName = app.form?.employer.name || app.employer?.name || '聘用企业'
+
+  async function sign() {
+    setSignError('')
+    if (!/^\d{6}$/.test(code)) {
+      setCodeError('请输入 6 位短信验证码')
+      return
+    }
+    setCodeError('')
+    setSigning(true)
+    try {
+      setResult(await api.post<SigningResult>(`/api/applications/${id}/signatures`, { code }, { loading: '正在签署' }))
+    } catch (e) {
+      if (e instanceof ApiError && e.code.startsWith('otp_')) setCodeError(e.message)
+      else setSignError(errorMessage(e))
+    } finally {
+      setSigning(false)
+    }
+  }
+
+  if (result) {
+    return (
+      <View className='page page--padded'>
+        <View className='card' data-testid='sign-result'>
+          <View className='result'>
+            <View className='result__icon'>✓</View>
+            <View className='result__title'>签署成功</View>
+            <View className='card__hint mt'>申请表已提交聘用企业确认，企业签名后报送注册机构受理。</View>
+          </View>
+          <Row label='受理编号'>{result.acceptanceNo}</Row>
+          <Row label='签署时间'>{fmtDateTime(result.signedAt)}</Row>
+          <Row label='文件名称'>{result.fileName}</Row>
+        </View>
+        <Button block type='primary' className='big-btn' onClick={() => Taro.redirectTo({ url: `/applicant/pages/detail/index?id=${id}` })} data-testid='sign-done'>
+          查看申请进度
+        </Button>
+      </View>
+    )
+  }
+
+  const alreadySigned = app.signatures.some((s) => s.signer === 'applicant')
+  return (
+    <View className='page page--padded'>
+      <PdfPreview path={`/api/applications/${id}/form.pdf?v=${app.version}`} fileName={`${title}.pdf`} />
+      <Signers applicantName={app.applicant.name} employerName={employerName} signatures={app.signatures} current={alreadySigned ? null : 'applicant'} />
+      {alreadySigned ? (
+        <View className='banner banner--ok'>您已签署，等待聘用企业确认。</View>
+      ) : (
+        <View className='card'>
+          <View className='card__title'>短信验证签署</View>
+          <View className='card__hint'>验证码将发送到您登录的手机号 {maskPhone(app.applicant.phone)}，输入验证码即完成电子签名。</View>
+          {signError && <View className='banner banner--error mt'>{signError}</View>}
+          <SmsCode send={() => api.post<OtpSentResponse>(`/api/applications/${id}/signatures/sms-code`)} code={code} onCode={setCode} error={codeError} />
+          <View className='mt'>
+            <Button block type='primary' className='big-btn' loading={signing} onClick={sign} data-testid='sign-submit'>
+              确认签署
+            </Button>
+          </View>
+        </View>
+      )}
+    </View>
+  )
+}

@@ -1,0 +1,145 @@
+import type { ReactNode } from 'react'
+import { Text, View } from '@tarojs/components'
+import { Button } from '@nutui/nutui-react-taro'
+import type { ApplicationStatus, HistoryEntryView } from '@zhiyetong/shared'
+import { fmtDateTime } from '../lib/format'
+
+export function LoadingBlock({ text = '加载中…' }: { text?: string }) {
+  return <View className='loading-block'>{text}</View>
+}
+
+export function ErrorBlock({ message, onRetry }: { message: string; onRetry?: () => void }) {
+  return (
+    <View className='card center'>
+      <View className='banner banner--error'>{message}</View>
+      {onRetry && (
+        <Button type='primary' fill='outline' onClick={onRetry}>
+          重新加载
+        </Button>
+      )}
+    </View>
+  )
+}
+
+export function Empty({ text, children }: { text: string; children?: ReactNode }) {
+  return (
+    <View className='empty'>
+      <View>{text}</View>
+      {children && <View className='mt'>{children}</View>}
+    </View>
+  )
+}
+
+const STATUS_COLOR: Record<ApplicationStatus, string> = {
+  draft: 'orange',
+  awaiting_employer: 'orange',
+  returned: 'red',
+  acceptance: 'blue',
+  first_review: 'blue',
+  second_review: 'blue',
+  approval: 'blue',
+  approved: 'green',
+  not_accepted: 'red',
+  rejected: 'red',
+}
+
+export function StatusTag({ status, label }: { status: ApplicationStatus; label: string }) {
+  return <Text className={`status status--${STATUS_COLOR[status] || 'gray'}`}>{label}</Text>
+}
+
+export function Tag({ color, children }: { color: 'blue' | 'orange' | 'green' | 'red' | 'gray'; children: ReactNode }) {
+  return <Text className={`status status--${color}`}>{children}</Text>
+}
+
+const PROGRESS: { label: string; statuses: ApplicationStatus[] }[] = [
+  { label: '个人签名', statuses: ['draft', 'returned'] },
+  { label: '企业确认', statuses: ['awaiting_employer'] },
+  { label: '受理', statuses: ['acceptance', 'not_accepted'] },
+  { label: '初审', statuses: ['first_review'] },
+  { label: '复审', statuses: ['second_review'] },
+  { label: '审批', statuses: ['approval', 'rejected'] },
+  { label: '发证', statuses: ['approved'] },
+]
+
+/** Where an application stands on the path 个人签名 → 企业确认 → 受理 → 初审 → 复审 → 审批 → 发证. */
+export function ProgressSteps({ status }: { status: ApplicationStatus }) {
+  let current = PROGRESS.findIndex((p) => p.statuses.includes(status))
+  const failed = status === 'not_accepted' || status === 'rejected'
+  if (status === 'approved') current = PROGRESS.length // all done
+  return (
+    <View className='progress'>
+      {PROGRESS.map((p, i) => {
+        const cls = i < current ? 'done' : i === current ? (failed ? 'failed' : 'current') : 'todo'
+        return (
+          <View key={p.label} className={`progress__step progress__step--${cls}`}>
+            {i > 0 && <View className='progress__line' />}
+            <View className='progress__dot' />
+            <View>{p.label}</View>
+          </View>
+        )
+      })}
+    </View>
+  )
+}
+
+export function Timeline({ entries }: { entries: HistoryEntryView[] }) {
+  const list = [...entries].reverse()
+  return (
+    <View className='timeline'>
+      {list.map((h, i) => (
+        <View key={`${h.at}-${i}`} className={`timeline__item ${i === 0 ? 'timeline__item--first' : ''}`}>
+          <View className='timeline__dot' />
+          <View className='timeline__label'>{h.label}</View>
+          <View className='timeline__meta'>{fmtDateTime(h.at)}</View>
+          {h.note && <View className='timeline__note'>{h.note}</View>}
+        </View>
+      ))}
+    </View>
+  )
+}
+
+export function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <View className='row'>
+      <Text className='row__label'>{label}</Text>
+      <View className='row__value'>{children}</View>
+    </View>
+  )
+}
+
+export function Field({ label, required, error, help, children }: { label: ReactNode; required?: boolean; error?: string; help?: ReactNode; children: ReactNode }) {
+  return (
+    <View className='field'>
+      <View className={`field__label ${required ? 'field__label--required' : ''}`}>{label}</View>
+      {children}
+      {error ? <View className='field__error'>{error}</View> : help ? <View className='field__help'>{help}</View> : null}
+    </View>
+  )
+}
+
+export function Check({ checked, onChange, children, disabled, testId }: { checked: boolean; onChange?: (v: boolean) => void; children: ReactNode; disabled?: boolean; testId?: string }) {
+  return (
+    <View
+      className={`check ${checked ? 'check--on' : ''} ${disabled ? 'check--disabled' : ''}`}
+      onClick={() => !disabled && onChange?.(!checked)}
+      data-testid={testId}
+      aria-role='checkbox'
+      aria-checked={checked}
+    >
+      <View className='check__box'>{checked ? '✓' : ''}</View>
+      <View className='check__text'>{children}</View>
+    </View>
+  )
+}
+
+export function Segments<T extends string>({ items, value, onChange }: { items: { value: T; label: string }[]; value: T; onChange: (v: T) => void }) {
+  return (
+    <View className='segments'>
+      {items.map((it) => (
+        <View key={it.value} className={`segments__item ${it.value === value ? 'segments__item--on' : ''}`} onClick={() => onChange(it.value)} data-testid={`seg-${it.value}`}>
+          {it.label}
+        </View>
+      ))}
+    </View>
+  )
+}

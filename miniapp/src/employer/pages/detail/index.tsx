@@ -1,0 +1,140 @@
+import { useState } from 'react'
+import { Textarea, View } from '@tarojs/components'
+import Taro from '@tarojs/taro'
+import { Button } from '@nutui/nutui-react-taro'
+import { applicationFormTitle, employerOpinion, type ApplicationView, type OtpSentResponse, type SigningResult } from '@zhiyetong/shared'
+import { ApiError, api, errorMessage } from '../../../lib/api'
+import { fmtDateTime } from '../../../lib/format'
+import { confirm, toast } from '../../../lib/platform'
+import { useLoader, useRouterParams } from '../../../lib/hooks'
+import { Check, ErrorBlock, LoadingBlock, Row } from '../../../components/ui'
+import { ApplicationDetails } from '../../../components/ApplicationDetails'
+import { PdfPreview } from '../../../components/PdfPreview'
+import { Signers } from '../../../components/Signers'
+import { SmsCode } from '../../../components/SmsCode'
+
+export default function EmployerDetail() {
+  const { id = '' } = useRouterParams()
+  const { data: app, error, loading, reload } = useLoader(() => api.get<ApplicationView>(`/api/enterprise/applications/${id}`), [id], { onShow: false })
+  const [mode, setMode] = useState<'view' | 'return'>('view')
+  const [opinion, setOpinion] = useState(false)
+  const [code, setCode] = useState('')
+  const [errors, setErrors] = useState<Record<string, string>>({})
+  const [actionError, setActionError] = useState('')
+  const [reason, setReason] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [result, setResult] = useState<SigningResult | null>(null)
+
+  if (loading && !app) return <LoadingBlock />
+  if (error && !app) return <ErrorBlock message={error} onRetry={reload} />
+  if (!app) return null
+  const employerName = app.employer?.name || app.form?.employer.name || '聘用企业'
+  const awaiting = app.status === 'awaiting_employer'
+
+  async function sign() {
+    const errs: Record<string, string> = {}
+    if (!opinion) errs.opinionAccepted = '请阅读并勾选聘用企业意见'
+    if (!/^\d{6}$/.test(code)) errs.code = '请输入 6 位短信验证码'
+    setErrors(errs)
+    setActionError('')
+    if (Object.keys(errs).length) return
+    setBusy(true)
+    try {
+      setResult(await api.post<SigningResult>(`/api/enterprise/applications/${id}/signatures`, { code, opinionAccepted: true }, { loading: '正在签署' }))
+    } catch (e) {
+      if (e instanceof ApiError && e.code.startsWith('otp_')) setErrors({ code: e.message })
+      else if (e instanceof ApiError && e.fields) setErrors(e.fields)
+      setActionError(errorMessage(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  async function doReturn() {
+    setActionError('')
+    if (reason.trim().length < 2) {
+      setErrors({ reason: '请填写退回原因' })
+      return
+    }
+    if (!(await confirm(`确定将 ${app!.applicant.name} 的申请退回吗？申请人修改后可重新提交。`, '退回申请', '退回'))) return
+    setBusy(true)
+    try {
+      await api.post(`/api/enterprise/applications/${id}/returns`, { reason: reason.trim() }, { loading: '正在退回' })
+      toast('已退回', 'success')
+      setTimeout(() => Taro.navigateBack().catch(() => Taro.redirectTo({ url: '/employer/pages/queue/index' })), 800)
+    } catch (e) {
+      if (e instanceof ApiError && e.fields) setErrors(e.fields)
+      setActionError(errorMessage(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  if (result) {
+    return (
+      <View className='page page--padded'>
+        <View className='card' data-testid='employer-sign-result'>
+          <View className='result'>
+            <View className='result__icon'>✓</View>
+            <View className='result__title'>企业确认完成</View>
+            <View className='card__hint mt'>申请已报送注册机构受理。</View>
+          </View>
+          <Row label='受理编号'>{result.acceptanceNo}</Row>
+          <Row label='签署时间'>{fmtDateTime(result.signedAt)}</Row>
+          <Row label='文件名称'>{result.fileName}</Row>
+        </View>
+        <Button block type='primary' className='big-btn' onClick={() => Taro.redirectTo({ url: '/employer/pages/queue/index' })} data-testid='employer-done'>
+          返回待确认列表
+        </Button>
+      </View>
+    )
+  }
+
+  return (
+    <View className='page page--padded' style={{ paddingBottom: awaiting ? '200px' : undefined }}>
+      <ApplicationDetails app={app} />
+      {app.form && <PdfPreview path={`/api/applications/${id}/form.pdf`} fileName={`${applicationFormTitle(app.profession, app.type)}.pdf`} />}
+      {awaiting && mode === 'view' && (
+        <>
+          <Signers applicantName={app.applicant.name} employerName={employerName} signatures={app.signatures} current='employer' />
+          <View className='card'>
+            <View className='card__title'>聘用企业意见</View>
+            <Check checked={opinion} onChange={setOpinion} testId='employer-opinion'>
+              {employerOpinion({ applicantName: app.applicant.name, employerName, type: app.type })}
+            </Check>
+            {errors.opinionAccepted && <View className='field__error'>{errors.opinionAccepted}</View>}
+            {actionError && <View className='banner banner--error mt'>{actionError}</View>}
+            <SmsCode send={() => api.post<OtpSentResponse>(`/api/enterprise/applications/${id}/signatures/sms-code`)} code={code} onCode={setCode} error={errors.code} label='企业经办人短信验证码' />
+          </View>
+          <View className='btn-bar'>
+            <Button className='big-btn' fill='outline' color='#d92d20' onClick={() => setMode('return')} data-testid='employer-return'>
+              退回
+            </Button>
+            <Button className='big-btn' type='primary' loading={busy} onClick={sign} data-testid='employer-sign'>
+              确认并签名
+            </Button>
+          </View>
+        </>
+      )}
+      {awaiting && mode === 'return' && (
+        <>
+          <View className='card'>
+            <View className='card__title'>退回申请</View>
+            <View className='card__hint'>请写明退回原因，申请人将看到此原因并修改后重新提交。</View>
+            {actionError && <View className='banner banner--error mt'>{actionError}</View>}
+            <Textarea className={`textarea ${errors.reason ? 'field__input--error' : ''}`} placeholder='如：聘用合同信息与申请表不一致' maxlength={500} value={reason} onInput={(e) => setReason(e.detail.value)} data-testid='return-reason' />
+            {errors.reason && <View className='field__error'>{errors.reason}</View>}
+          </View>
+          <View className='btn-bar'>
+            <Button className='big-btn' fill='outline' onClick={() => setMode('view')}>
+              取消
+            </Button>
+            <Button className='big-btn' type='danger' loading={busy} onClick={doReturn} data-testid='return-submit'>
+              确认退回
+            </Button>
+          </View>
+        </>
+      )}
+    </View>
+  )
+}

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '待企业确认', enablePullDownRefresh: true })

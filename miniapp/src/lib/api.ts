@@ -1,0 +1,158 @@
+import Taro from '@tarojs/taro'
+import type { ApiErrorBody, SessionResponse } from '@zhiyetong/shared'
+import { clearSession, getSession, setSession } from './session'
+import { isH5 } from './platform'
+
+/** H5 calls its own origin (`/api/...`); the mini program needs an absolute base set at build time. */
+export const apiBase = isH5 ? '' : API_BASE.replace(/\/$/, '')
+
+export class ApiError extends Error {
+  constructor(
+    public status: number,
+    public code: string,
+    message: string,
+    public fields?: Record<string, string>,
+  ) {
+    super(message)
+  }
+}
+
+export const NETWORK_ERROR = '网络连接失败，请检查网络后重试'
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
+export interface RequestOptions {
+  /** Send the bearer token (default true). */
+  auth?: boolean
+  /** Show a blocking loading toast with this text while the request runs. */
+  loading?: string
+  query?: Record<string, string | number | undefined | null>
+}
+
+function buildQuery(query?: RequestOptions['query']) {
+  if (!query) return ''
+  const parts = Object.entries(query)
+    .filter(([, v]) => v !== undefined && v !== null && v !== '')
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+  return parts.length ? `?${parts.join('&')}` : ''
+}
+
+let refreshing: Promise<boolean> | null = null
+
+/** Rotates the token pair once; concurrent 401s share one refresh. */
+export function refreshSession(): Promise<boolean> {
+  const s = getSession()
+  if (!s) return Promise.resolve(false)
+  refreshing ??= (async () => {
+    try {
+      const res = await Taro.request<SessionResponse>({
+        url: `${apiBase}/api/auth/refresh`,
+        method: 'POST',
+        data: { refreshToken: s.refreshToken },
+        header: { 'content-type': 'application/json' },
+      })
+      if (res.statusCode === 200 && res.data?.accessToken) {
+        setSession(res.data)
+        return true
+      }
+      clearSession()
+      return false
+    } catch {
+      return false
+    } finally {
+      setTimeout(() => (refreshing = null), 0)
+    }
+  })()
+  return refreshing
+}
+
+function authHeader(): Record<string, string> {
+  const s = getSession()
+  return s ? { Authorization: `Bearer ${s.accessToken}` } : {}
+}
+
+export function toApiError(statusCode: number, data: unknown): ApiError {
+  const body = data as Partial<ApiErrorBody> | undefined
+  if (body && typeof body === 'object' && body.error?.message) {
+    return new ApiError(statusCode, body.error.code, body.error.message, body.error.fields)
+  }
+  if (statusCode === 404) return new ApiError(404, 'not_found', '服务暂不可用（接口不存在），请稍后再试')
+  if (statusCode >= 500) return new ApiError(statusCode, 'internal', '系统繁忙，请稍后再试')
+  return new ApiError(statusCode, 'unknown', `请求失败（${statusCode}）`)
+}
+
+function onSessionLost() {
+  clearSession()
+  const pages = Taro.getCurrentPages()
+  const current = pages[pages.length - 1]?.route || ''
+  if (!current.includes('auth/pages/login')) {
+    Taro.navigateTo({ url: '/auth/pages/login/index?expired=1' }).catch(() => Taro.reLaunch({ url: '/auth/pages/login/index?expired=1' }))
+  }
+}
+
+export async function request<T>(method: Method, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
+  const { auth = true, loading } = opts
+  if (loading) Taro.showLoading({ title: loading, mask: true })
+  try {
+    const send = () =>
+      Taro.request({
+        url: `${apiBase}${path}${buildQuery(opts.query)}`,
+        method,
+        data: body === undefined ? undefined : (body as any),
+        header: { 'content-type': 'application/json', ...(auth ? authHeader() : {}) },
+        dataType: 'json',
+      })
+    let res
+    try {
+      res = await send()
+      if (res.statusCode === 401 && auth && getSession()) {
+        if (await refreshSession()) res = await send()
+      }
+    } catch (e) {
+      throw new ApiError(0, 'network', NETWORK_ERROR)
+    }
+    if (res.statusCode >= 200 && res.statusCode < 300) return res.data as T
+    const err = toApiError(res.statusCode, res.data)
+    if (res.statusCode === 401 && auth) onSessionLost()
+    throw err
+  } finally {
+    if (loading) Taro.hideLoading()
+  }
+}
+
+export const api = {
+  get: <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, undefined, opts),
+  post: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, body ?? {}, opts),
+  put: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PUT', path, body ?? {}, opts),
+  del: <T>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, undefined, opts),
+}
+
+/** Readable message for anything thrown by a call. */
+export function errorMessage(e: unknown): string {
+  if (e instanceof ApiError) return e.message
+  if (e instanceof Error && e.message) return e.message
+  return '操作失败，请稍后再试'
+}
+
+/** Downloads an authenticated binary (PDF) in H5 as a Blob, refreshing the token once on 401. */
+export async function fetchBlob(path: string): Promise<Blob> {
+  const doFetch = () => fetch(`${apiBase}${path}`, { headers: authHeader() })
+  let res: Response
+  try {
+    res = await doFetch()
+    if (res.status === 401 && getSession() && (await refreshSession())) res = await doFetch()
+  } catch {
+    throw new ApiError(0, 'network', NETWORK_ERROR)
+  }
+  if (!res.ok) {
+    let data: unknown
+    try {
+      data = await res.json()
+    } catch {
+      data = undefined
+    }
+    throw toApiError(res.status, data)
+  }
+  return res.blob()
+}
+
+export { authHeader }

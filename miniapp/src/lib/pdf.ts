@@ -1,0 +1,64 @@
+import Taro from '@tarojs/taro'
+import { ApiError, apiBase, authHeader, fetchBlob, NETWORK_ERROR, refreshSession, toApiError } from './api'
+import { getSession } from './session'
+import { isH5, taroCall } from './platform'
+
+/** H5: fetches a PDF with the bearer token and returns an object URL (revoke it when done). */
+export async function pdfObjectUrl(path: string): Promise<string> {
+  const blob = await fetchBlob(path)
+  return URL.createObjectURL(blob.type === 'application/pdf' ? blob : new Blob([blob], { type: 'application/pdf' }))
+}
+
+/**
+ * Opens an authenticated PDF: H5 fetches it as a blob and opens an object URL in a new tab (with a download
+ * name); weapp downloads it with the header and opens it with openDocument.
+ */
+export async function openPdf(path: string, fileName: string) {
+  Taro.showLoading({ title: '正在打开', mask: true })
+  try {
+    if (isH5) {
+      const url = await pdfObjectUrl(path)
+      const w = window.open(url, '_blank')
+      if (!w) {
+        const a = document.createElement('a')
+        a.href = url
+        a.download = fileName
+        document.body.appendChild(a)
+        a.click()
+        a.remove()
+      }
+      setTimeout(() => URL.revokeObjectURL(url), 60_000)
+      return
+    }
+    const download = () => taroCall(() => Taro.downloadFile({ url: `${apiBase}${path}`, header: authHeader() }) as any)
+    let res: any
+    try {
+      res = await download()
+      if (res.statusCode === 401 && getSession() && (await refreshSession())) res = await download()
+    } catch (e: any) {
+      throw new ApiError(0, 'network', e?.message || NETWORK_ERROR)
+    }
+    if (res.statusCode !== 200) throw toApiError(res.statusCode, undefined)
+    await taroCall(() => Taro.openDocument({ filePath: res.tempFilePath, fileType: 'pdf', showMenu: true }) as any)
+  } finally {
+    Taro.hideLoading()
+  }
+}
+
+/** H5 only: saves an authenticated PDF to the device under its file name. */
+export async function downloadPdf(path: string, fileName: string) {
+  if (!isH5) return openPdf(path, fileName)
+  Taro.showLoading({ title: '正在下载', mask: true })
+  try {
+    const url = await pdfObjectUrl(path)
+    const a = document.createElement('a')
+    a.href = url
+    a.download = fileName
+    document.body.appendChild(a)
+    a.click()
+    a.remove()
+    setTimeout(() => URL.revokeObjectURL(url), 60_000)
+  } finally {
+    Taro.hideLoading()
+  }
+}

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '证书/扫码验证', enablePullDownRefresh: true })

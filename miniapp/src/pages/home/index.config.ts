@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '执业通', enablePullDownRefresh: true })

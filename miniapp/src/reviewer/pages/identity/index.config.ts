@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '现场核验身份' })
