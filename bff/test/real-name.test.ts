@@ -43,7 +43,10 @@ async function person(idPhoto: Buffer): Promise<Client> {
 
 async function upload(c: Client, url: string, method: string, parts: Record<string, Blob | string>) {
   const form = new FormData();
-  for (const [k, v] of Object.entries(parts)) form.append(k, v, ...(typeof v === 'string' ? [] : ['upload']));
+  for (const [k, v] of Object.entries(parts)) {
+    if (typeof v === 'string') form.append(k, v);
+    else form.append(k, v, 'upload');
+  }
   const res = await fetch(c.baseUrl + url, { method, body: form, headers: { authorization: `Bearer ${c.token}` } });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
