@@ -6,7 +6,9 @@
  * fail; only the verdict, scores, reason codes and time are kept. The alternative the rules require: a
  * reviewer records that the person was verified in person.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
+import { promisify } from 'node:util';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +17,8 @@ import type { DocumentKind } from '../db/schema.liveness.js';
 import { appError, NotFound } from '../errors.js';
 import type { ActionWindow, LivenessAction, LivenessVerdict } from '../liveness/types.js';
 import { audit } from './audit.js';
+
+const execFileAsync = promisify(execFile);
 
 /** Seconds a liveness session stays open after it is created. */
 export const LIVENESS_SESSION_SECONDS = 120;
@@ -143,8 +147,9 @@ export async function submitLivenessVideo(deps: RealNameDeps, actor: Actor, sess
   } else {
     const dir = await mkdtemp(path.join(tmpdir(), 'zyt-liveness-'));
     try {
-      const videoPath = path.join(dir, 'video');
-      await writeFile(videoPath, input.video, { mode: 0o600 });
+      const uploaded = path.join(dir, 'upload');
+      await writeFile(uploaded, input.video, { mode: 0o600 });
+      const videoPath = await remuxWithDuration(uploaded, path.join(dir, 'video.mkv'));
       // the engine (models, worker pool) loads on the first check, not at server start
       const { checkLiveness } = await import('../liveness/index.js');
       verdict = await checkLiveness({ videoPath, windows, referencePhoto: Buffer.from(deps.pii.decrypt(reference.content_enc), 'base64') });
@@ -162,6 +167,21 @@ export async function submitLivenessVideo(deps: RealNameDeps, actor: Actor, sess
     await audit(tx, { actor, action: 'identity.liveness_checked', objectType: 'liveness_session', objectId: session.id, details: { passed: verdict.passed, reasons: verdict.reasons.map((r) => r.code) } });
   });
   return verdict;
+}
+
+/**
+ * Browsers' MediaRecorder writes WebM as a live stream, with no duration in the header (ffmpeg reports
+ * "Duration: N/A"); WeChat writes MP4. Copying the streams into Matroska (no re-encoding) records the
+ * duration. Returns the path to analyse; an unreadable upload is passed on as is, for the engine to judge.
+ */
+async function remuxWithDuration(input: string, output: string): Promise<string> {
+  const { ffmpegBinary } = await import('../liveness/decode.js');
+  try {
+    await execFileAsync(ffmpegBinary(), ['-hide_banner', '-loglevel', 'error', '-y', '-i', input, '-map', '0:v:0', '-c', 'copy', '-f', 'matroska', output], { timeout: 30_000 });
+    return output;
+  } catch {
+    return input;
+  }
 }
 
 function failedVerdict(code: LivenessVerdict['reasons'][number]['code'], hint: string): LivenessVerdict {
