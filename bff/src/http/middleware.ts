@@ -37,7 +37,10 @@ export function errorEnvelope(deps: Pick<Deps, 'log'>): Koa.Middleware<AppState>
   };
 }
 
-/** JSON bodies only, at most 64 KB; malformed JSON is `invalid_json`; a body of another type is 415. */
+/**
+ * JSON bodies, at most 64 KB; malformed JSON is `invalid_json`. Multipart bodies pass through untouched for
+ * the upload routes, which parse them with their own limits; a body of any other type is 415.
+ */
 export function jsonBody(): Koa.Middleware<AppState> {
   const parse = bodyParser({
     enableTypes: ['json'],
@@ -49,7 +52,7 @@ export function jsonBody(): Koa.Middleware<AppState> {
   });
   return async (ctx, next) => {
     const hasBody = Number(ctx.get('content-length') || 0) > 0 || Boolean(ctx.get('transfer-encoding'));
-    if (['POST', 'PUT', 'PATCH'].includes(ctx.method) && hasBody && !ctx.is('application/json') && !ctx.path.startsWith('/api/identity/')) {
+    if (['POST', 'PUT', 'PATCH'].includes(ctx.method) && hasBody && !ctx.is('application/json', 'multipart/form-data')) {
       throw appError('unsupported_media_type');
     }
     return parse(ctx as never, next);
