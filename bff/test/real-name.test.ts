@@ -93,6 +93,11 @@ faceTest('consent and the ID card photo come before the camera', async (t) => {
   const notAPhoto = await upload(c, '/api/identity/documents/id_front', 'PUT', { photo: new Blob([new Uint8Array(Buffer.from('not an image'))]) });
   t.is(notAPhoto.status, 422);
   t.is(notAPhoto.body.error.code, 'upload_invalid');
+  // WeChat's uploadFile can only POST: the same upload is accepted as POST
+  const back = await upload(c, '/api/identity/documents/id_back', 'POST', { photo: new Blob([new Uint8Array(await frameJpeg(video('d18'), 1.0))], { type: 'image/jpeg' }) });
+  t.is(back.status, 204);
+  t.deepEqual((await c.get('/api/identity/documents')).body, { kinds: ['id_back'] });
+  t.is((await c.post('/api/identity/liveness-sessions')).body.error.code, 'identity_documents_required', 'the front photo is the one compared');
 });
 
 faceTest('the same person performing the actions in the order asked passes; the video is not kept', async (t) => {

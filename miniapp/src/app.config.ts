@@ -3,7 +3,7 @@ export default defineAppConfig({
   pages: ['pages/home/index', 'pages/certs/index', 'pages/mine/index'],
   subPackages: [
     { root: 'auth', pages: ['pages/login/index', 'pages/privacy/index'] },
-    { root: 'applicant', pages: ['pages/identity/index', 'pages/new/index', 'pages/form/index', 'pages/detail/index', 'pages/sign/index'] },
+    { root: 'applicant', pages: ['pages/identity/index', 'pages/verify/index', 'pages/new/index', 'pages/form/index', 'pages/detail/index', 'pages/sign/index'] },
     { root: 'employer', pages: ['pages/queue/index', 'pages/detail/index'] },
     { root: 'reviewer', pages: ['pages/queue/index', 'pages/detail/index', 'pages/identity/index'] },
     { root: 'certificates', pages: ['pages/detail/index'] },

@@ -36,20 +36,23 @@ export function identityRoutes(api: ApiRouter, deps: Deps) {
   const applicant = ['applicant' as const];
   const perUser = rateLimit({ points: 30, durationSeconds: 3600, key: (ctx) => ctx.state.user.id });
 
-  api.put(
-    '/api/identity/documents/:kind',
-    { tag: 'identity', summary: '上传身份证正照 (id_front) / 反照 (id_back) / 手持身份证照 (holding_id): multipart field `photo`, JPEG or PNG, ≤ 5 MB; stored encrypted', roles: applicant, responses: { 204: 'stored', 413: 'payload_too_large', 422: 'upload_invalid' } },
-    perUser,
-    uploads(photoUpload.single('photo')),
-    async (ctx) => {
-      const kind = ctx.params.kind as DocumentKind;
-      if (!['id_front', 'id_back', 'holding_id'].includes(kind)) throw appError('not_found');
-      const file = (ctx as unknown as { file?: { buffer: Buffer; mimetype: string } }).file;
-      if (!file) throw appError('upload_invalid', { photo: '请选择照片' });
-      await uploadIdentityDocument(deps, actorOf(ctx, 'applicant'), kind, file);
-      ctx.status = 204;
-    },
-  );
+  const storeDocument = async (ctx: AppContext) => {
+    const kind = ctx.params.kind as DocumentKind;
+    if (!['id_front', 'id_back', 'holding_id'].includes(kind)) throw appError('not_found');
+    const file = (ctx as unknown as { file?: { buffer: Buffer; mimetype: string } }).file;
+    if (!file) throw appError('upload_invalid', { photo: '请选择照片' });
+    await uploadIdentityDocument(deps, actorOf(ctx, 'applicant'), kind, file);
+    ctx.status = 204;
+  };
+  const documentSpec = {
+    tag: 'identity',
+    summary: '上传身份证正照 (id_front) / 反照 (id_back) / 手持身份证照 (holding_id): multipart field `photo`, JPEG or PNG, ≤ 5 MB; stored encrypted, replacing an earlier one',
+    roles: applicant,
+    responses: { 204: 'stored', 413: 'payload_too_large', 422: 'upload_invalid' },
+  };
+  api.put('/api/identity/documents/:kind', documentSpec, perUser, uploads(photoUpload.single('photo')), storeDocument);
+  // wx.uploadFile can only POST: the same upload for the mini-program
+  api.post('/api/identity/documents/:kind', { ...documentSpec, summary: `${documentSpec.summary} (POST for WeChat's uploadFile)` }, perUser, uploads(photoUpload.single('photo')), storeDocument);
 
   api.get('/api/identity/documents', { tag: 'identity', summary: '已上传的证件照片 (kinds only; photos are never sent back)', roles: applicant, responses: { 200: '{kinds}' } }, async (ctx) => {
     ctx.body = { kinds: await uploadedDocumentKinds(deps, ctx.state.user.id) };

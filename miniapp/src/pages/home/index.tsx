@@ -103,6 +103,11 @@ export default function Home() {
                 办理注册前请先完成实名信息登记 ›
               </View>
             )}
+            {me?.identity && !me.identity.verifiedAt && (
+              <View className='banner banner--warn' onClick={() => go('/applicant/pages/verify/index')} data-testid='home-verify'>
+                实名信息待核验：完成人脸识别核验后即可办理注册申请 ›
+              </View>
+            )}
             <View className='card'>
               <View className='card__title'>
                 <View>我的申请</View>

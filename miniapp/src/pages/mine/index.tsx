@@ -4,7 +4,7 @@ import Taro, { useDidShow } from '@tarojs/taro'
 import { Button, Cell, CellGroup } from '@nutui/nutui-react-taro'
 import { GENDER_LABELS, ROLE_LABELS, type MeResponse } from '@zhiyetong/shared'
 import { api, errorMessage } from '../../lib/api'
-import { fmtDateTime } from '../../lib/format'
+import { fmtDate, fmtDateTime } from '../../lib/format'
 import { loadMe } from '../../lib/me'
 import { confirm, go, toast } from '../../lib/platform'
 import { clearSession, getSession } from '../../lib/session'
@@ -78,10 +78,15 @@ export default function Mine() {
               {me.roles.includes('applicant') && (
                 <Cell
                   title='实名信息'
-                  description={me.identity ? `${me.identity.idNumberMasked} · ${GENDER_LABELS[me.identity.gender]}` : '未登记'}
+                  description={
+                    me.identity
+                      ? `${me.identity.idNumberMasked} · ${GENDER_LABELS[me.identity.gender]}${me.identity.verifiedAt ? ` · ${me.identity.verificationMethod === 'in_person' ? '现场核验' : '人脸识别核验'} ${fmtDate(me.identity.verifiedAt)}` : ''}`
+                      : '未登记'
+                  }
                   extra={me.identity ? (me.identity.verifiedAt ? '已核验' : '待核验') : '去登记 ›'}
-                  onClick={() => go('/applicant/pages/identity/index')}
+                  onClick={() => go(me.identity && !me.identity.verifiedAt ? '/applicant/pages/verify/index' : '/applicant/pages/identity/index')}
                   clickable
+                  data-testid='mine-identity'
                 />
               )}
               {me.enterprise && <Cell title='所属企业' description={`统一社会信用代码 ${me.enterprise.uscc}`} extra={me.enterprise.name} />}

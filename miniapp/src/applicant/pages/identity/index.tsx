@@ -5,8 +5,9 @@ import { Button } from '@nutui/nutui-react-taro'
 import { GENDER_LABELS, checkIdNumber, identityRequest, maskIdNumber, parseIdNumber, type MeResponse } from '@zhiyetong/shared'
 import { ApiError, api, errorMessage } from '../../../lib/api'
 import { loadMe } from '../../../lib/me'
-import { toast } from '../../../lib/platform'
+import { go, toast } from '../../../lib/platform'
 import { useLoader } from '../../../lib/hooks'
+import { fmtDateTime } from '../../../lib/format'
 import { ErrorBlock, Field, LoadingBlock, Row, Tag } from '../../../components/ui'
 
 const DRAFT_KEY = 'zyt:identity-draft'
@@ -77,11 +78,17 @@ export default function Identity() {
               ? `${identity.verificationMethod === 'in_person' ? '注册机构现场核验' : '人脸识别核验'}通过`
               : '尚未核验：请完成人脸识别，或到注册机构现场核验身份'}
           </Row>
+          {identity.verifiedAt && <Row label='核验时间'>{fmtDateTime(identity.verifiedAt)}</Row>}
           {!identity.verifiedAt && (
             <View className='mt'>
+              <Button block type='primary' className='big-btn' onClick={() => go('/applicant/pages/verify/index')} data-testid='identity-verify'>
+                去人脸识别核验
+              </Button>
+              <View className='gap' />
               <Button block fill='outline' type='primary' onClick={() => setEditing(true)}>
                 更正实名信息
               </Button>
+              <View className='field__help center'>无法完成人脸识别？可携带身份证到注册机构现场核验</View>
             </View>
           )}
         </View>

@@ -8,6 +8,8 @@ import { useLoader } from '../../../lib/hooks'
 import { ErrorBlock, LoadingBlock } from '../../../components/ui'
 import './index.scss'
 
+const VERIFY_URL = '/applicant/pages/verify/index'
+
 export default function NewApplication() {
   const { data, error, loading, reload } = useLoader(async () => {
     const [me, apps] = await Promise.all([loadMe(), api.get<ApplicationListItem[]>('/api/applications')])
@@ -19,9 +21,10 @@ export default function NewApplication() {
   if (!data) return null
   const current = data.apps.find((a) => isInProgress(a.status))
 
+  const unverified = !!data.me.identity && !data.me.identity.verifiedAt
   function reasonFor(p: Profession, t: RegistrationType): string | null {
     if (!isSupportedApplication(p, t)) return '暂不支持在线办理，请到注册机构窗口办理'
-    if (data!.me.identity && !data!.me.identity.verifiedAt) return '实名信息尚未核验：请完成人脸识别，或到注册机构现场核验身份'
+    if (unverified) return '实名信息尚未核验：请完成人脸识别，或到注册机构现场核验身份'
     if (current) return `您有正在办理的${REGISTRATION_TYPE_LABELS[current.type]}申请（${APPLICATION_STATUS_LABELS[current.status]}），请先完成该申请`
     return null
   }
@@ -38,7 +41,7 @@ export default function NewApplication() {
     } catch (e) {
       if (e instanceof ApiError && (e.code === 'identity_required' || e.code === 'identity_unverified')) {
         await alertMessage(e.message)
-        go('/applicant/pages/identity/index')
+        go(e.code === 'identity_unverified' ? VERIFY_URL : '/applicant/pages/identity/index')
         return
       }
       alertMessage(errorMessage(e))
@@ -54,8 +57,8 @@ export default function NewApplication() {
         </View>
       )}
       {data.me.identity && !data.me.identity.verifiedAt && (
-        <View className='banner banner--warn' onClick={() => go('/applicant/pages/identity/index')}>
-          实名信息待核验：完成人脸识别或到注册机构现场核验后，才能提交注册申请 ›
+        <View className='banner banner--warn' onClick={() => go(VERIFY_URL)} data-testid='go-verify'>
+          实名信息待核验：完成人脸识别或到注册机构现场核验后，才能提交注册申请。去人脸识别核验 ›
         </View>
       )}
       {current && (
@@ -72,13 +75,14 @@ export default function NewApplication() {
               <View
                 key={t}
                 className={`reg-type ${reason ? 'reg-type--disabled' : ''}`}
-                onClick={() => !reason && create(p, t)}
+                onClick={() => (!reason ? create(p, t) : unverified && isSupportedApplication(p, t) ? go(VERIFY_URL) : undefined)}
                 data-testid={`type-${p}-${t}`}
                 aria-disabled={!!reason}
               >
                 <View className='reg-type__main'>
                   <View className='reg-type__name'>{REGISTRATION_TYPE_LABELS[t]}</View>
                   {reason ? <View className='reg-type__reason'>{reason}</View> : <View className='reg-type__ok'>可在线办理</View>}
+                  {reason && unverified && isSupportedApplication(p, t) && <View className='reg-type__link'>去人脸识别核验 ›</View>}
                 </View>
                 <View className='reg-type__arrow'>{reason ? '' : '›'}</View>
               </View>

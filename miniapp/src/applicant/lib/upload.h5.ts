@@ -1,0 +1,75 @@
+import { apiBase, authHeader, refreshSession, toApiError, ApiError, NETWORK_ERROR } from '../../lib/api'
+import { getSession } from '../../lib/session'
+import type { DocumentKind, LivenessVerdict, PromptTime } from './liveness'
+
+/** H5 uploads: fetch + FormData (the bearer token, one refresh on 401). */
+async function send(method: 'PUT' | 'POST', path: string, form: () => FormData): Promise<Response> {
+  const doFetch = () => fetch(`${apiBase}${path}`, { method, headers: authHeader(), body: form() })
+  let res: Response
+  try {
+    res = await doFetch()
+    if (res.status === 401 && getSession() && (await refreshSession())) res = await doFetch()
+  } catch {
+    throw new ApiError(0, 'network', NETWORK_ERROR)
+  }
+  if (!res.ok) {
+    let data: unknown
+    try {
+      data = await res.json()
+    } catch {
+      data = undefined
+    }
+    throw toApiError(res.status, data)
+  }
+  return res
+}
+
+const MAX_PHOTO = 5 * 1024 * 1024
+
+/** Phone photos are often larger than the 5 MB limit or HEIC: redraw them as a JPEG of at most 2000 px. */
+async function normalisePhoto(file: Blob): Promise<Blob> {
+  if ((file.type === 'image/jpeg' || file.type === 'image/png') && file.size <= 1.5 * 1024 * 1024) return file
+  const url = URL.createObjectURL(file)
+  try {
+    const img = await new Promise<HTMLImageElement>((resolve, reject) => {
+      const i = new window.Image()
+      i.onload = () => resolve(i)
+      i.onerror = () => reject(new Error('无法读取该照片，请重新拍摄或选择 JPG/PNG 照片'))
+      i.src = url
+    })
+    const scale = Math.min(1, 2000 / Math.max(img.width, img.height))
+    const canvas = document.createElement('canvas')
+    canvas.width = Math.round(img.width * scale)
+    canvas.height = Math.round(img.height * scale)
+    canvas.getContext('2d')!.drawImage(img, 0, 0, canvas.width, canvas.height)
+    const out = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.88))
+    if (!out) throw new Error('无法处理该照片，请重新拍摄')
+    return out
+  } finally {
+    URL.revokeObjectURL(url)
+  }
+}
+
+export async function uploadPhoto(kind: DocumentKind, photo: string | Blob): Promise<void> {
+  const blob = await normalisePhoto(photo as Blob)
+  if (blob.size > MAX_PHOTO) throw new Error('照片超过 5 MB，请重新拍摄')
+  const name = blob.type === 'image/png' ? 'photo.png' : 'photo.jpg'
+  await send('PUT', `/api/identity/documents/${kind}`, () => {
+    const f = new FormData()
+    f.append('photo', blob, name)
+    return f
+  })
+}
+
+export async function uploadVideo(sessionId: string, video: string | Blob, fields: { nonce: string; prompts: PromptTime[] }): Promise<LivenessVerdict> {
+  const blob = video as Blob
+  const name = /mp4/.test(blob.type) ? 'liveness.mp4' : 'liveness.webm'
+  const res = await send('POST', `/api/identity/liveness-sessions/${sessionId}/video`, () => {
+    const f = new FormData()
+    f.append('nonce', fields.nonce)
+    f.append('prompts', JSON.stringify(fields.prompts))
+    f.append('video', blob, name)
+    return f
+  })
+  return (await res.json()) as LivenessVerdict
+}

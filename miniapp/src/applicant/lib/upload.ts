@@ -1,0 +1,52 @@
+import Taro from '@tarojs/taro'
+import { apiBase, authHeader, refreshSession, toApiError, ApiError, NETWORK_ERROR } from '../../lib/api'
+import { getSession } from '../../lib/session'
+import type { DocumentKind, LivenessVerdict, PromptTime } from './liveness'
+
+/**
+ * weapp uploads with Taro.uploadFile (multipart POST): the ID photos go to the POST form of
+ * /api/identity/documents/:kind, the video to its liveness session with the text fields.
+ */
+
+async function withRefresh<T extends { statusCode: number }>(send: () => Promise<T>): Promise<T> {
+  let res: T
+  try {
+    res = await send()
+    if (res.statusCode === 401 && getSession() && (await refreshSession())) res = await send()
+  } catch {
+    throw new ApiError(0, 'network', NETWORK_ERROR)
+  }
+  return res
+}
+
+/** `photo` is the temp file path from Taro.chooseMedia. */
+export async function uploadPhoto(kind: DocumentKind, photo: string | Blob): Promise<void> {
+  const res = await withRefresh(() =>
+    Taro.uploadFile({ url: `${apiBase}/api/identity/documents/${kind}`, filePath: String(photo), name: 'photo', header: authHeader() }),
+  )
+  if (res.statusCode < 200 || res.statusCode >= 300) throw toApiError(res.statusCode, parseBody(res.data))
+}
+
+function parseBody(data: unknown): unknown {
+  try {
+    return typeof data === 'string' && data ? JSON.parse(data) : data
+  } catch {
+    return undefined
+  }
+}
+
+/** `video` is the tempVideoPath from CameraContext.stopRecord (mp4). */
+export async function uploadVideo(sessionId: string, video: string | Blob, fields: { nonce: string; prompts: PromptTime[] }): Promise<LivenessVerdict> {
+  const res = await withRefresh(() =>
+    Taro.uploadFile({
+      url: `${apiBase}/api/identity/liveness-sessions/${sessionId}/video`,
+      filePath: String(video),
+      name: 'video',
+      formData: { nonce: fields.nonce, prompts: JSON.stringify(fields.prompts) },
+      header: authHeader(),
+    }),
+  )
+  const data = parseBody(res.data)
+  if (res.statusCode < 200 || res.statusCode >= 300) throw toApiError(res.statusCode, data)
+  return data as LivenessVerdict
+}

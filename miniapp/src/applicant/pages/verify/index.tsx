@@ -1,0 +1,293 @@
+import { useState } from 'react'
+import { View } from '@tarojs/components'
+import Taro from '@tarojs/taro'
+import { Button } from '@nutui/nutui-react-taro'
+import type { MeResponse } from '@zhiyetong/shared'
+import { ApiError, api, errorMessage } from '../../../lib/api'
+import { loadMe } from '../../../lib/me'
+import { alertMessage } from '../../../lib/platform'
+import { useLoader } from '../../../lib/hooks'
+import { fmtDateTime } from '../../../lib/format'
+import { Check, ErrorBlock, LoadingBlock, Row } from '../../../components/ui'
+import { PhotoSlot } from '../../components/PhotoSlot'
+import { FaceRecorder } from '../../components/FaceRecorder'
+import { FACE_CONSENT_VERSION, IN_PERSON_NOTE, type DocumentKind, type LivenessSession, type LivenessVerdict, type Recording } from '../../lib/liveness'
+import { uploadVideo } from '../../lib/upload'
+import './index.scss'
+
+type Step = 'docs' | 'consent' | 'camera' | 'result'
+
+const STEPS: { key: Step; label: string }[] = [
+  { key: 'docs', label: '证件照片' },
+  { key: 'consent', label: '人脸信息授权' },
+  { key: 'camera', label: '活体检测' },
+]
+
+const DOCS: { kind: DocumentKind; title: string; desc: string; required: boolean }[] = [
+  { kind: 'id_front', title: '身份证人像面', desc: '用于与人脸比对，请拍清晰、无反光', required: true },
+  { kind: 'id_back', title: '身份证国徽面', desc: '有效期限须清晰可见', required: true },
+  { kind: 'holding_id', title: '手持身份证照片', desc: '本人正面手持身份证人像面，五官与证件清晰', required: true },
+]
+
+/** The three steps; after a failed check the last one is marked failed (重新检测 returns to it). */
+function Steps({ step, failed }: { step: Step; failed?: boolean }) {
+  const current = step === 'result' ? (failed ? STEPS.length - 1 : STEPS.length) : STEPS.findIndex((s) => s.key === step)
+  return (
+    <View className='vsteps'>
+      {STEPS.map((s, i) => (
+        <View key={s.key} className={`vsteps__item ${i < current ? 'vsteps__item--done' : i === current ? (failed ? 'vsteps__item--failed' : 'vsteps__item--on') : ''}`}>
+          {i > 0 && <View className='vsteps__line' />}
+          <View className='vsteps__no'>{i < current ? '✓' : i === current && failed ? '!' : i + 1}</View>
+          <View className='vsteps__label'>{s.label}</View>
+        </View>
+      ))}
+    </View>
+  )
+}
+
+function InPersonNote() {
+  return (
+    <View className='verify-note' data-testid='in-person-note'>
+      {IN_PERSON_NOTE}
+      <View className='verify-note__sub'>现场核验由注册机构工作人员当面核对身份证原件与本人，核验通过后即可办理注册申请。</View>
+    </View>
+  )
+}
+
+export default function Verify() {
+  const { data, error, loading, reload, setData } = useLoader(
+    async () => {
+      const me = await loadMe()
+      const docs = me.identity ? await api.get<{ kinds: DocumentKind[] }>('/api/identity/documents') : { kinds: [] as DocumentKind[] }
+      return { me, kinds: docs.kinds } as { me: MeResponse; kinds: DocumentKind[] }
+    },
+    [],
+    { onShow: false },
+  )
+  const [step, setStep] = useState<Step>('docs')
+  const [agreed, setAgreed] = useState(false)
+  const [consenting, setConsenting] = useState(false)
+  const [verdict, setVerdict] = useState<LivenessVerdict | null>(null)
+  const [attempt, setAttempt] = useState(0)
+  const [cameraError, setCameraError] = useState('')
+
+  if (loading && !data) return <LoadingBlock />
+  if (error && !data) return <ErrorBlock message={error} onRetry={reload} />
+  if (!data) return null
+  const identity = data.me.identity
+
+  if (!identity) {
+    return (
+      <View className='page page--padded'>
+        <View className='card center'>
+          <View className='card__title verify-center'>请先登记实名信息</View>
+          <View className='card__hint'>人脸识别核验前，请先填写与居民身份证一致的姓名和身份证号码。</View>
+          <View className='mt'>
+            <Button type='primary' block className='big-btn' onClick={() => Taro.redirectTo({ url: '/applicant/pages/identity/index' })}>
+              去登记
+            </Button>
+          </View>
+        </View>
+        <InPersonNote />
+      </View>
+    )
+  }
+
+  if (identity.verifiedAt && step !== 'result') {
+    return (
+      <View className='page page--padded'>
+        <View className='card'>
+          <View className='result'>
+            <View className='result__icon'>✓</View>
+            <View className='result__title'>已完成实名核验</View>
+          </View>
+          <Row label='姓名'>{identity.name}</Row>
+          <Row label='身份证号码'>{identity.idNumberMasked}</Row>
+          <Row label='核验方式'>{identity.verificationMethod === 'in_person' ? '注册机构现场核验' : '人脸识别核验'}</Row>
+          <Row label='核验时间'>{fmtDateTime(identity.verifiedAt)}</Row>
+        </View>
+        <Button type='primary' block className='big-btn' onClick={() => Taro.redirectTo({ url: '/applicant/pages/new/index' })}>
+          办理注册申请
+        </Button>
+      </View>
+    )
+  }
+
+  const missing = DOCS.filter((d) => d.required && !data.kinds.includes(d.kind))
+
+  function uploaded(kind: DocumentKind) {
+    setData({ ...data!, kinds: data!.kinds.includes(kind) ? data!.kinds : [...data!.kinds, kind] })
+  }
+
+  async function consent() {
+    if (!agreed) return alertMessage('请先阅读并勾选同意《人脸信息处理规则》')
+    setConsenting(true)
+    try {
+      await api.post('/api/identity/face-consents', { version: FACE_CONSENT_VERSION }, { loading: '提交中' })
+      setCameraError('')
+      setStep('camera')
+    } catch (e) {
+      alertMessage(errorMessage(e))
+    } finally {
+      setConsenting(false)
+    }
+  }
+
+  async function begin(): Promise<LivenessSession | null> {
+    setCameraError('')
+    try {
+      return await api.post<LivenessSession>('/api/identity/liveness-sessions')
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'face_consent_required') {
+        await alertMessage(e.message)
+        setStep('consent')
+      } else if (e instanceof ApiError && e.code === 'identity_documents_required') {
+        await alertMessage(e.message)
+        setStep('docs')
+      } else setCameraError(errorMessage(e))
+      return null
+    }
+  }
+
+  async function recorded(session: LivenessSession, rec: Recording) {
+    Taro.showLoading({ title: '正在核验', mask: true })
+    try {
+      const v = await uploadVideo(session.id, rec.video, { nonce: session.nonce, prompts: rec.prompts })
+      setVerdict(v)
+      if (v.passed) setData({ ...data!, me: await loadMe() })
+      setStep('result')
+    } catch (e) {
+      setVerdict({ passed: false, reasons: [{ code: e instanceof ApiError ? e.code : 'error', hint: errorMessage(e) }] })
+      setStep('result')
+    } finally {
+      Taro.hideLoading()
+    }
+  }
+
+  function retry() {
+    setVerdict(null)
+    setAttempt(attempt + 1)
+    setStep('camera')
+  }
+
+  return (
+    <View className='page page--padded verify'>
+      <Steps step={step} failed={step === 'result' && !!verdict && !verdict.passed} />
+
+      {step === 'docs' && (
+        <>
+          <View className='card'>
+            <View className='card__title'>上传证件照片</View>
+            <View className='card__hint'>
+              请使用本人有效的第二代居民身份证（{identity.name}，{identity.idNumberMasked}）。照片加密保存，仅用于本次实名核验。
+            </View>
+            {DOCS.map((d) => (
+              <PhotoSlot key={d.kind} kind={d.kind} title={d.title} desc={d.desc} done={data.kinds.includes(d.kind)} onUploaded={uploaded} />
+            ))}
+          </View>
+          <Button type='primary' block className='big-btn' disabled={missing.length > 0} onClick={() => setStep('consent')} data-testid='docs-next'>
+            {missing.length ? `请上传${missing.map((d) => d.title).join('、')}` : '下一步'}
+          </Button>
+          <InPersonNote />
+        </>
+      )}
+
+      {step === 'consent' && (
+        <>
+          <View className='card' data-testid='face-consent'>
+            <View className='card__title'>人脸信息处理规则</View>
+            <View className='card__hint'>人脸信息属于敏感个人信息。开始检测前，请您单独确认同意以下处理方式：</View>
+            <View className='consent'>
+              <View className='consent__item'>
+                <View className='consent__h'>收集什么</View>
+                <View className='consent__p'>检测时由前置摄像头录制一段约 8 秒的面部短视频，期间会提示您完成眨眼、张嘴等动作。</View>
+              </View>
+              <View className='consent__item'>
+                <View className='consent__h'>用于什么</View>
+                <View className='consent__p'>仅用于确认是真人操作，并与您上传的身份证人像面照片比对，确认您是身份证持有人本人。</View>
+              </View>
+              <View className='consent__item'>
+                <View className='consent__h'>如何保存</View>
+                <View className='consent__p'>检测结束后视频立即删除，只保留“是否通过”的核验结果及时间；不用于其他任何目的，不向第三方提供。</View>
+              </View>
+              <View className='consent__item'>
+                <View className='consent__h'>其他方式</View>
+                <View className='consent__p'>您可以不同意。不同意不影响其他功能，您可携带身份证到注册机构现场核验身份。</View>
+              </View>
+            </View>
+            <Check checked={agreed} onChange={setAgreed} testId='face-consent-agree'>
+              我已阅读并同意《人脸信息处理规则》，单独授权本平台处理我的人脸信息用于实名核验
+            </Check>
+          </View>
+          <View className='verify-actions'>
+            <Button fill='outline' type='primary' className='big-btn' onClick={() => setStep('docs')}>
+              上一步
+            </Button>
+            <Button type='primary' className='big-btn' disabled={!agreed} loading={consenting} onClick={consent} data-testid='face-consent-submit'>
+              同意并开始
+            </Button>
+          </View>
+          <InPersonNote />
+        </>
+      )}
+
+      {step === 'camera' && (
+        <>
+          <View className='card'>
+            {cameraError && (
+              <View className='banner banner--error' data-testid='liveness-error'>
+                {cameraError}
+              </View>
+            )}
+            <FaceRecorder key={attempt} begin={begin} onRecorded={recorded} />
+            <View className='card__hint center mt'>点击“开始检测”后，按屏幕提示依次完成动作，约需 8 秒</View>
+          </View>
+          <InPersonNote />
+        </>
+      )}
+
+      {step === 'result' && verdict && (
+        <>
+          <View className='card' data-testid='liveness-result'>
+            <View className='result'>
+              <View className={`result__icon ${verdict.passed ? '' : 'result__icon--fail'}`}>{verdict.passed ? '✓' : '!'}</View>
+              <View className='result__title' data-testid='liveness-result-title'>
+                {verdict.passed ? '人脸识别核验通过' : '未通过核验'}
+              </View>
+              <View className='card__hint mt'>{verdict.passed ? '您已完成实名核验，可以办理注册申请了。' : '请根据以下提示调整后重新检测：'}</View>
+            </View>
+            {!verdict.passed && (
+              <View className='hints' data-testid='liveness-hints'>
+                {verdict.reasons.map((r, i) => (
+                  <View key={`${r.code}-${i}`} className='hints__item'>
+                    <View className='hints__no'>{i + 1}</View>
+                    <View className='hints__text'>{r.hint}</View>
+                  </View>
+                ))}
+              </View>
+            )}
+            {verdict.passed && identity.verifiedAt && (
+              <>
+                <Row label='核验方式'>人脸识别核验</Row>
+                <Row label='核验时间'>{fmtDateTime(identity.verifiedAt)}</Row>
+              </>
+            )}
+          </View>
+          {verdict.passed ? (
+            <Button type='primary' block className='big-btn' onClick={() => Taro.redirectTo({ url: '/applicant/pages/new/index' })} data-testid='verify-go-apply'>
+              去办理注册申请
+            </Button>
+          ) : (
+            <>
+              <Button type='primary' block className='big-btn' onClick={retry} data-testid='liveness-retry'>
+                重新检测
+              </Button>
+              <InPersonNote />
+            </>
+          )}
+        </>
+      )}
+    </View>
+  )
+}
+
