@@ -146,7 +146,21 @@ try {
   for (const p of same) { const g = byGroup.get(p.a.group) ?? []; g.push(p.s); byGroup.set(p.a.group, g); }
   log('Same-person similarity per group (min / median): ' + [...byGroup].map(([g, v]) => { v.sort((a, b) => a - b); return `${g} ${v[0].toFixed(2)}/${v[Math.floor(v.length / 2)].toFixed(2)}`; }).join('; '));
   const rejects = same.filter((p) => p.s < FACE_MATCH_THRESHOLD);
-  if (rejects.length) log('False rejects at the chosen threshold: ' + rejects.map((p) => `${p.a.name}~${p.b.name} ${p.s.toFixed(2)}`).join(', '));
+  // why a same-person pair fails (heuristic labels from the data set's README)
+  const why = (p: { a: Item; b: Item }) => {
+    const r: string[] = [];
+    if ([p.a, p.b].some((i) => i.group.startsWith('crops/'))) r.push('TV crop 150 px (< 160 px)');
+    if ([p.a, p.b].some((i) => i.group.startsWith('stock-emotions'))) r.push(/-(1|4)\.jpg$/.test(p.a.name) || /-(1|4)\.jpg$/.test(p.b.name) ? 'extreme expression, eyes closed' : 'extreme expression');
+    if (p.a.group.startsWith('clip ')) r.push('same clip, expression/pose change');
+    if (p.a.group === 'person-vlado*') r.push('different photos/ages/lighting');
+    return r.join(' + ') || 'unknown';
+  };
+  if (rejects.length) {
+    const byWhy = new Map<string, number>();
+    for (const p of rejects) byWhy.set(why(p), (byWhy.get(why(p)) ?? 0) + 1);
+    log('| false-reject cause | pairs |\n|---|---|\n' + [...byWhy].sort((a, b) => b[1] - a[1]).map(([k, n]) => `| ${k} | ${n} |`).join('\n'));
+    log('False rejects at the chosen threshold: ' + rejects.map((p) => `${p.a.name}~${p.b.name} ${p.s.toFixed(2)} (${why(p)})`).join(', '));
+  }
 
   // ---------------------------------------------------------------- timing
   log('\n### Analysis time (wall clock, 2 workers; 1-min load average at start: ' + load.toFixed(2) + ' on ' + os.availableParallelism() + ' cores)');
