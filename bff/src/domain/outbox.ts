@@ -23,6 +23,8 @@ export async function enqueue(db: DbOrTx, payload: OutboxPayload): Promise<void>
 export class OutboxWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  /** Every delivery pass runs after the previous one: a pass never skips rows another pass holds. */
+  private passes: Promise<unknown> = Promise.resolve();
   private again = false;
   private stopped = false;
 
@@ -46,13 +48,13 @@ export class OutboxWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.passes;
   }
 
   private schedule(ms: number): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      this.running = this.deliverDue()
+      this.running = this.pass()
         .then(() => undefined)
         .catch((e) => this.deps.log.error({ err: e }, 'outbox drain failed'))
         .finally(() => {
@@ -65,9 +67,14 @@ export class OutboxWorker {
   }
 
   /** Delivers due messages until none is left (after any delivery already under way); returns how many were sent. */
-  async drain(): Promise<number> {
-    await this.running;
-    return this.deliverDue();
+  drain(): Promise<number> {
+    return this.pass();
+  }
+
+  private pass(): Promise<number> {
+    const run = this.passes.then(() => this.deliverDue());
+    this.passes = run.catch(() => undefined);
+    return run;
   }
 
   private async deliverDue(): Promise<number> {
