@@ -133,9 +133,15 @@ export function errorMessage(e: unknown): string {
   return '操作失败，请稍后再试'
 }
 
-/** Downloads an authenticated binary (PDF) in H5 as a Blob, refreshing the token once on 401. */
-export async function fetchBlob(path: string): Promise<Blob> {
-  const doFetch = () => fetch(`${apiBase}${path}`, { headers: authHeader() })
+/**
+ * H5: `fetch` with the bearer token, refreshing it once on 401; a non-2xx answer throws the API's error.
+ * `init` is a function so that a retried request gets a fresh body.
+ */
+export async function authedFetch(path: string, init: () => RequestInit = () => ({})): Promise<Response> {
+  const doFetch = () => {
+    const i = init()
+    return fetch(`${apiBase}${path}`, { ...i, headers: { ...authHeader(), ...(i.headers as Record<string, string> | undefined) } })
+  }
   let res: Response
   try {
     res = await doFetch()
@@ -152,7 +158,12 @@ export async function fetchBlob(path: string): Promise<Blob> {
     }
     throw toApiError(res.status, data)
   }
-  return res.blob()
+  return res
+}
+
+/** Downloads an authenticated binary (PDF) in H5 as a Blob. */
+export async function fetchBlob(path: string): Promise<Blob> {
+  return (await authedFetch(path)).blob()
 }
 
 export { authHeader }

@@ -1,27 +1,9 @@
-import { apiBase, authHeader, refreshSession, toApiError, ApiError, NETWORK_ERROR } from '../../lib/api'
-import { getSession } from '../../lib/session'
+import { authedFetch } from '../../lib/api'
 import type { DocumentKind, LivenessVerdict, PromptTime } from './liveness'
 
 /** H5 uploads: fetch + FormData (the bearer token, one refresh on 401). */
-async function send(method: 'PUT' | 'POST', path: string, form: () => FormData): Promise<Response> {
-  const doFetch = () => fetch(`${apiBase}${path}`, { method, headers: authHeader(), body: form() })
-  let res: Response
-  try {
-    res = await doFetch()
-    if (res.status === 401 && getSession() && (await refreshSession())) res = await doFetch()
-  } catch {
-    throw new ApiError(0, 'network', NETWORK_ERROR)
-  }
-  if (!res.ok) {
-    let data: unknown
-    try {
-      data = await res.json()
-    } catch {
-      data = undefined
-    }
-    throw toApiError(res.status, data)
-  }
-  return res
+function send(method: 'PUT' | 'POST', path: string, form: () => FormData): Promise<Response> {
+  return authedFetch(path, () => ({ method, body: form() }))
 }
 
 const MAX_PHOTO = 5 * 1024 * 1024
