@@ -18,15 +18,7 @@ export async function openPdf(path: string, fileName: string) {
   try {
     if (isH5) {
       const url = await pdfObjectUrl(path)
-      const w = window.open(url, '_blank')
-      if (!w) {
-        const a = document.createElement('a')
-        a.href = url
-        a.download = fileName
-        document.body.appendChild(a)
-        a.click()
-        a.remove()
-      }
+      if (!window.open(url, '_blank')) saveObjectUrl(url, fileName)
       setTimeout(() => URL.revokeObjectURL(url), 60_000)
       return
     }
@@ -45,18 +37,23 @@ export async function openPdf(path: string, fileName: string) {
   }
 }
 
+/** H5: saves an object URL to the device under `fileName` (an anchor with the download attribute). */
+function saveObjectUrl(url: string, fileName: string) {
+  const a = document.createElement('a')
+  a.href = url
+  a.download = fileName
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+}
+
 /** H5 only: saves an authenticated PDF to the device under its file name. */
 export async function downloadPdf(path: string, fileName: string) {
   if (!isH5) return openPdf(path, fileName)
   Taro.showLoading({ title: '正在下载', mask: true })
   try {
     const url = await pdfObjectUrl(path)
-    const a = document.createElement('a')
-    a.href = url
-    a.download = fileName
-    document.body.appendChild(a)
-    a.click()
-    a.remove()
+    saveObjectUrl(url, fileName)
     setTimeout(() => URL.revokeObjectURL(url), 60_000)
   } finally {
     Taro.hideLoading()
