@@ -3,12 +3,14 @@
  * labelled d18 segments in the order the session asked for passes; the same clip with the actions in the
  * wrong order fails; a still image fails; a talking clip with no deliberate action fails; a different
  * person against the ID photo fails. One upload per session, attempts per hour limited, the video never
- * kept, consent and ID photo required first. Skips with a message when the face data is absent.
+ * kept, consent and ID photo required first. Skips with a message when the face data is absent (the face-data
+ * consent's read-back through GET /api/me needs no video and always runs).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import test from 'ava';
+import { FACE_CONSENT_VERSION } from '@zhiyetong/shared';
 import { login, startTestServer, type Client, type TestServer } from './helpers/server.js';
 import { freshPhone, makeIdNumber } from './helpers/data.js';
 import { D18, FACES_MISSING, facesAvailable, frameJpeg, joinSegments, stillVideo, video } from './helpers/faces.js';
@@ -37,7 +39,7 @@ async function person(idPhoto: Buffer): Promise<Client> {
   const r = await c.put('/api/me/identity', { name: '吴十', idNumber: makeIdNumber('19910101', String(++personSeq).padStart(3, '0')) });
   if (r.status !== 200) throw new Error(JSON.stringify(r.body));
   await upload(c, '/api/identity/documents/id_front', 'PUT', { photo: new Blob([new Uint8Array(idPhoto)], { type: 'image/jpeg' }) });
-  await c.post('/api/identity/face-consents', { version: 'face-2026-11' });
+  await c.post('/api/identity/face-consents', { version: FACE_CONSENT_VERSION });
   return c;
 }
 
@@ -84,11 +86,33 @@ function d18Clip(name: string, segmentOrder: string[], actions: string[]) {
 
 const tempVideos = async () => (await readdir(tmpdir())).filter((f) => f.startsWith('zyt-liveness-'));
 
+test('the face-data consent is read back in GET /api/me, by its applicant only; one to earlier rules is not current', async (t) => {
+  const a = await login(s, freshPhone());
+  const b = await login(s, freshPhone());
+  t.is((await a.get('/api/me')).body.faceConsent, null, 'none before consenting');
+  t.is((await a.post('/api/identity/face-consents', { version: FACE_CONSENT_VERSION })).status, 201);
+  const consent = (await a.get('/api/me')).body.faceConsent;
+  t.like(consent, { version: FACE_CONSENT_VERSION, current: true });
+  t.true(Math.abs(Date.parse(consent.at) - s.server.deps.now().getTime()) < 60_000, consent.at);
+  t.is((await b.get('/api/me')).body.faceConsent, null, 'another applicant does not see it');
+
+  // a consent to earlier rules is shown as not current, and the camera check asks for the current one
+  await b.put('/api/me/identity', { name: '冯二', idNumber: makeIdNumber('19940404', '902') });
+  await b.post('/api/identity/face-consents', { version: 'face-2025-01' });
+  t.like((await b.get('/api/me')).body.faceConsent, { version: 'face-2025-01', current: false });
+  t.is((await b.post('/api/identity/liveness-sessions')).body.error.code, 'face_consent_required');
+  s.advance(1000); // the later consent is the latest
+  await b.post('/api/identity/face-consents', { version: FACE_CONSENT_VERSION });
+  t.true((await b.get('/api/me')).body.faceConsent.current);
+  t.is((await b.post('/api/identity/liveness-sessions')).body.error.code, 'identity_documents_required', 'past the consent');
+  t.like((await a.get('/api/me')).body.faceConsent, { version: FACE_CONSENT_VERSION, current: true }, "b's consents leave a's alone");
+});
+
 faceTest('consent and the ID card photo come before the camera', async (t) => {
   const c = await login(s, freshPhone());
   await c.put('/api/me/identity', { name: '郑一', idNumber: makeIdNumber('19930303', '901') });
   t.is((await c.post('/api/identity/liveness-sessions')).body.error.code, 'face_consent_required');
-  await c.post('/api/identity/face-consents', { version: 'face-2026-11' });
+  await c.post('/api/identity/face-consents', { version: FACE_CONSENT_VERSION });
   t.is((await c.post('/api/identity/liveness-sessions')).body.error.code, 'identity_documents_required');
   const notAPhoto = await upload(c, '/api/identity/documents/id_front', 'PUT', { photo: new Blob([new Uint8Array(Buffer.from('not an image'))]) });
   t.is(notAPhoto.status, 422);

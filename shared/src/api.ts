@@ -64,6 +64,13 @@ export const reviewDecisionRequest = z
 
 export const privacyConsentRequest = z.strictObject({ version: z.string().min(1).max(20) });
 
+/**
+ * The version of the face-data processing rules (人脸信息处理规则) the miniapp shows before the camera check.
+ * Change it when the rules change: a consent to an earlier version no longer counts, and the applicant is asked again.
+ */
+export const FACE_CONSENT_VERSION = 'face-2026-11';
+export const faceConsentRequest = z.strictObject({ version: z.string().min(1).max(40) });
+
 // ---- responses ----
 
 export interface SessionResponse {
@@ -84,6 +91,14 @@ export interface IdentityView {
   verificationMethod: 'liveness' | 'in_person' | null;
 }
 
+/** The applicant's latest consent to the face-data processing rules. */
+export interface FaceConsentView {
+  version: string;
+  at: string;
+  /** The consent is to FACE_CONSENT_VERSION: the camera check starts without asking again. */
+  current: boolean;
+}
+
 export interface MeResponse {
   id: string;
   phoneMasked: string;
@@ -91,6 +106,8 @@ export interface MeResponse {
   identity: IdentityView | null;
   enterprise: { id: string; name: string; uscc: string } | null;
   privacyConsent: { version: string; at: string } | null;
+  /** null until the applicant consents (only applicants are asked). */
+  faceConsent: FaceConsentView | null;
   wechatBound: boolean;
 }
 

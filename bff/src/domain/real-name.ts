@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { FACE_CONSENT_VERSION, type FaceConsentView } from '@zhiyetong/shared';
 import type { Actor, Deps } from '../context.js';
 import type { DocumentKind } from '../db/schema.liveness.js';
 import { appError, NotFound } from '../errors.js';
@@ -24,7 +25,6 @@ const execFileAsync = promisify(execFile);
 export const LIVENESS_SESSION_SECONDS = 120;
 /** Submitted checks allowed per person per hour. */
 export const LIVENESS_ATTEMPTS_PER_HOUR = 5;
-export const FACE_CONSENT_VERSION = 'face-2026-11';
 
 export const ACTION_PROMPTS: Record<LivenessAction, string> = { blink: '请眨眨眼', open_mouth: '请张张嘴' };
 
@@ -61,6 +61,12 @@ export async function recordFaceConsent(deps: RealNameDeps, actor: Actor, versio
   });
 }
 
+/** The person's latest face-data consent, and whether it is to the current rules (FACE_CONSENT_VERSION). */
+export async function latestFaceConsent(deps: Pick<Deps, 'db'>, userId: string): Promise<FaceConsentView | null> {
+  const row = await deps.db.selectFrom('consents').select(['version', 'agreed_at']).where('user_id', '=', userId).where('kind', '=', 'face').orderBy('agreed_at', 'desc').limit(1).executeTakeFirst();
+  return row ? { version: row.version, at: row.agreed_at.toISOString(), current: row.version === FACE_CONSENT_VERSION } : null;
+}
+
 /** A random order of the actions, each once (at least two actions). */
 function randomActions(): LivenessAction[] {
   const actions: LivenessAction[] = ['blink', 'open_mouth'];
@@ -90,8 +96,8 @@ async function assertAttemptsLeft(deps: RealNameDeps, userId: string): Promise<v
 export async function createLivenessSession(deps: RealNameDeps, actor: Actor) {
   const identity = await deps.db.selectFrom('identities').select('user_id').where('user_id', '=', actor.id).executeTakeFirst();
   if (!identity) throw appError('identity_required');
-  const consent = await deps.db.selectFrom('consents').select('id').where('user_id', '=', actor.id).where('kind', '=', 'face').executeTakeFirst();
-  if (!consent) throw appError('face_consent_required');
+  // a consent to earlier rules does not count: the applicant reads the current ones first
+  if (!(await latestFaceConsent(deps, actor.id))?.current) throw appError('face_consent_required');
   const front = await deps.db.selectFrom('identity_documents').select('kind').where('user_id', '=', actor.id).where('kind', '=', 'id_front').executeTakeFirst();
   if (!front) throw appError('identity_documents_required');
   await assertAttemptsLeft(deps, actor.id);

@@ -1,6 +1,6 @@
 /** Real-name verification: ID card photos, face-data consent, liveness sessions, and in-person verification by a reviewer. */
 import multer from '@koa/multer';
-import { checkIdNumber } from '@zhiyetong/shared';
+import { checkIdNumber, faceConsentRequest } from '@zhiyetong/shared';
 import { z } from 'zod';
 import type { AppContext, Deps } from '../context.js';
 import type { ApiRouter } from '../http/api-router.js';
@@ -60,7 +60,7 @@ export function identityRoutes(api: ApiRouter, deps: Deps) {
 
   api.post(
     '/api/identity/face-consents',
-    { tag: 'identity', summary: '同意人脸信息处理规则 (separate consent before the camera opens; PIPL art. 29)', roles: applicant, body: z.strictObject({ version: z.string().min(1).max(40) }), responses: { 201: 'stored' } },
+    { tag: 'identity', summary: '同意人脸信息处理规则 (separate consent before the camera opens; PIPL art. 29); GET /api/me returns it as faceConsent, current when the version is FACE_CONSENT_VERSION', roles: applicant, body: faceConsentRequest, responses: { 201: 'stored' } },
     async (ctx) => {
       await recordFaceConsent(deps, actorOf(ctx, 'applicant'), (ctx.state.body as { version: string }).version);
       ctx.status = 201;
@@ -70,7 +70,7 @@ export function identityRoutes(api: ApiRouter, deps: Deps) {
 
   api.post(
     '/api/identity/liveness-sessions',
-    { tag: 'identity', summary: '开始活体检测: a random sequence of actions (blink, open_mouth), a nonce and an expiry (120 s)', roles: applicant, responses: { 201: '{id, nonce, actions: [{action, prompt}], expiresAt}', 409: 'face_consent_required | identity_documents_required', 429: 'liveness_attempts_exceeded' } },
+    { tag: 'identity', summary: '开始活体检测: a random sequence of actions (blink, open_mouth), a nonce and an expiry (120 s)', roles: applicant, responses: { 201: '{id, nonce, actions: [{action, prompt}], expiresAt}', 409: 'face_consent_required (none, or to earlier rules) | identity_documents_required', 429: 'liveness_attempts_exceeded' } },
     perUser,
     async (ctx) => {
       ctx.status = 201;

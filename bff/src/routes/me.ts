@@ -1,18 +1,19 @@
-/** The caller's profile, real-name data and privacy consent. */
+/** The caller's profile, real-name data, privacy consent and face-data consent. */
 import { identityRequest, privacyConsentRequest, type MeResponse, type Role } from '@zhiyetong/shared';
 import type { Deps } from '../context.js';
 import type { ApiRouter } from '../http/api-router.js';
 import { audit } from '../domain/audit.js';
 import { findIdentity, presentIdentity, setIdentity } from '../domain/identity.js';
+import { latestFaceConsent } from '../domain/real-name.js';
 import { maskPhone } from '../pii.js';
 import { actorOf } from './auth.js';
 
 const anyone: Role[] = ['applicant', 'enterprise_operator', 'reviewer'];
 
 export function meRoutes(api: ApiRouter, deps: Deps) {
-  api.get('/api/me', { tag: 'me', summary: '我的信息: roles, masked phone, real-name record, enterprise, consent', roles: anyone, responses: { 200: 'MeResponse' } }, async (ctx) => {
+  api.get('/api/me', { tag: 'me', summary: '我的信息: roles, masked phone, real-name record, enterprise, privacy consent, face-data consent (faceConsent {version, at, current} | null)', roles: anyone, responses: { 200: 'MeResponse' } }, async (ctx) => {
     const id = ctx.state.user.id;
-    const [user, identity, enterprise, consent] = await Promise.all([
+    const [user, identity, enterprise, consent, faceConsent] = await Promise.all([
       deps.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
       findIdentity(deps.db, id),
       deps.db
@@ -22,6 +23,7 @@ export function meRoutes(api: ApiRouter, deps: Deps) {
         .where('o.user_id', '=', id)
         .executeTakeFirst(),
       deps.db.selectFrom('consents').select(['version', 'agreed_at']).where('user_id', '=', id).where('kind', '=', 'privacy').orderBy('agreed_at', 'desc').limit(1).executeTakeFirst(),
+      latestFaceConsent(deps, id),
     ]);
     const body: MeResponse = {
       id,
@@ -30,6 +32,7 @@ export function meRoutes(api: ApiRouter, deps: Deps) {
       identity: identity ? presentIdentity(identity, deps.pii.decrypt(identity.id_number_enc)) : null,
       enterprise: enterprise ?? null,
       privacyConsent: consent ? { version: consent.version, at: consent.agreed_at.toISOString() } : null,
+      faceConsent,
       wechatBound: Boolean(user.wechat_openid),
     };
     ctx.body = body;

@@ -5,8 +5,6 @@ import { CancelledError } from '../../lib/platform'
 export type DocumentKind = 'id_front' | 'id_back' | 'holding_id'
 export type LivenessAction = 'blink' | 'open_mouth'
 
-export const FACE_CONSENT_VERSION = 'face-2026-11'
-
 export interface LivenessSession {
   id: string
   nonce: string

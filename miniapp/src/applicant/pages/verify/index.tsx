@@ -1,8 +1,8 @@
 import { useState } from 'react'
-import { View } from '@tarojs/components'
+import { Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
-import type { MeResponse } from '@zhiyetong/shared'
+import { FACE_CONSENT_VERSION, type MeResponse } from '@zhiyetong/shared'
 import { ApiError, api, errorMessage } from '../../../lib/api'
 import { loadMe } from '../../../lib/me'
 import { alertMessage } from '../../../lib/platform'
@@ -11,7 +11,7 @@ import { fmtDateTime } from '../../../lib/format'
 import { Check, ErrorBlock, LoadingBlock, Row } from '../../../components/ui'
 import { PhotoSlot } from '../../components/PhotoSlot'
 import { FaceRecorder } from '../../components/FaceRecorder'
-import { FACE_CONSENT_VERSION, IN_PERSON_NOTE, type DocumentKind, type LivenessSession, type LivenessVerdict, type Recording } from '../../lib/liveness'
+import { IN_PERSON_NOTE, type DocumentKind, type LivenessSession, type LivenessVerdict, type Recording } from '../../lib/liveness'
 import { uploadVideo } from '../../lib/upload'
 import './index.scss'
 
@@ -54,6 +54,30 @@ function InPersonNote() {
   )
 }
 
+/** 人脸信息处理规则: what is collected, what for, how it is kept, and the alternative. */
+function FaceConsentRules() {
+  return (
+    <View className='consent'>
+      <View className='consent__item'>
+        <View className='consent__h'>收集什么</View>
+        <View className='consent__p'>检测时由前置摄像头录制一段约 8 秒的面部短视频，期间会提示您完成眨眼、张嘴等动作。</View>
+      </View>
+      <View className='consent__item'>
+        <View className='consent__h'>用于什么</View>
+        <View className='consent__p'>仅用于确认是真人操作，并与您上传的身份证人像面照片比对，确认您是身份证持有人本人。</View>
+      </View>
+      <View className='consent__item'>
+        <View className='consent__h'>如何保存</View>
+        <View className='consent__p'>检测结束后视频立即删除，只保留“是否通过”的核验结果及时间；不用于其他任何目的，不向第三方提供。</View>
+      </View>
+      <View className='consent__item'>
+        <View className='consent__h'>其他方式</View>
+        <View className='consent__p'>您可以不同意。不同意不影响其他功能，您可携带身份证到注册机构现场核验身份。</View>
+      </View>
+    </View>
+  )
+}
+
 export default function Verify() {
   const { data, error, loading, reload, setData } = useLoader(
     async () => {
@@ -70,6 +94,7 @@ export default function Verify() {
   const [verdict, setVerdict] = useState<LivenessVerdict | null>(null)
   const [attempt, setAttempt] = useState(0)
   const [cameraError, setCameraError] = useState('')
+  const [showRules, setShowRules] = useState(false)
 
   if (loading && !data) return <LoadingBlock />
   if (error && !data) return <ErrorBlock message={error} onRetry={reload} />
@@ -114,6 +139,13 @@ export default function Verify() {
   }
 
   const missing = DOCS.filter((d) => d.required && !data.kinds.includes(d.kind))
+  // a consent to the current rules is not asked for again (GET /api/me says whether it is current)
+  const faceConsent = data.me.faceConsent?.current ? data.me.faceConsent : null
+
+  function toCamera() {
+    setCameraError('')
+    setStep('camera')
+  }
 
   function uploaded(kind: DocumentKind) {
     setData({ ...data!, kinds: data!.kinds.includes(kind) ? data!.kinds : [...data!.kinds, kind] })
@@ -124,8 +156,8 @@ export default function Verify() {
     setConsenting(true)
     try {
       await api.post('/api/identity/face-consents', { version: FACE_CONSENT_VERSION }, { loading: '提交中' })
-      setCameraError('')
-      setStep('camera')
+      setData({ ...data!, me: { ...data!.me, faceConsent: { version: FACE_CONSENT_VERSION, at: new Date().toISOString(), current: true } } })
+      toCamera()
     } catch (e) {
       alertMessage(errorMessage(e))
     } finally {
@@ -140,6 +172,7 @@ export default function Verify() {
     } catch (e) {
       if (e instanceof ApiError && e.code === 'face_consent_required') {
         await alertMessage(e.message)
+        setData({ ...data!, me: { ...data!.me, faceConsent: null } })
         setStep('consent')
       } else if (e instanceof ApiError && e.code === 'identity_documents_required') {
         await alertMessage(e.message)
@@ -185,7 +218,7 @@ export default function Verify() {
               <PhotoSlot key={d.kind} kind={d.kind} title={d.title} desc={d.desc} done={data.kinds.includes(d.kind)} onUploaded={uploaded} />
             ))}
           </View>
-          <Button type='primary' block className='big-btn' disabled={missing.length > 0} onClick={() => setStep('consent')} data-testid='docs-next'>
+          <Button type='primary' block className='big-btn' disabled={missing.length > 0} onClick={() => (faceConsent ? toCamera() : setStep('consent'))} data-testid='docs-next'>
             {missing.length ? `请上传${missing.map((d) => d.title).join('、')}` : '下一步'}
           </Button>
           <InPersonNote />
@@ -197,24 +230,7 @@ export default function Verify() {
           <View className='card' data-testid='face-consent'>
             <View className='card__title'>人脸信息处理规则</View>
             <View className='card__hint'>人脸信息属于敏感个人信息。开始检测前，请您单独确认同意以下处理方式：</View>
-            <View className='consent'>
-              <View className='consent__item'>
-                <View className='consent__h'>收集什么</View>
-                <View className='consent__p'>检测时由前置摄像头录制一段约 8 秒的面部短视频，期间会提示您完成眨眼、张嘴等动作。</View>
-              </View>
-              <View className='consent__item'>
-                <View className='consent__h'>用于什么</View>
-                <View className='consent__p'>仅用于确认是真人操作，并与您上传的身份证人像面照片比对，确认您是身份证持有人本人。</View>
-              </View>
-              <View className='consent__item'>
-                <View className='consent__h'>如何保存</View>
-                <View className='consent__p'>检测结束后视频立即删除，只保留“是否通过”的核验结果及时间；不用于其他任何目的，不向第三方提供。</View>
-              </View>
-              <View className='consent__item'>
-                <View className='consent__h'>其他方式</View>
-                <View className='consent__p'>您可以不同意。不同意不影响其他功能，您可携带身份证到注册机构现场核验身份。</View>
-              </View>
-            </View>
+            <FaceConsentRules />
             <Check checked={agreed} onChange={setAgreed} testId='face-consent-agree'>
               我已阅读并同意《人脸信息处理规则》，单独授权本平台处理我的人脸信息用于实名核验
             </Check>
@@ -242,6 +258,17 @@ export default function Verify() {
             <FaceRecorder key={attempt} begin={begin} onRecorded={recorded} />
             <View className='card__hint center mt'>点击“开始检测”后，按屏幕提示依次完成动作，约需 8 秒</View>
           </View>
+          {faceConsent && (
+            <View className='card' data-testid='face-consent-given'>
+              <View className='consent-given'>
+                您已于 {fmtDateTime(faceConsent.at)} 同意
+                <Text className='consent-given__link' onClick={() => setShowRules(!showRules)} data-testid='face-consent-rules'>
+                  《人脸信息处理规则》
+                </Text>
+              </View>
+              {showRules && <FaceConsentRules />}
+            </View>
+          )}
           <InPersonNote />
         </>
       )}
