@@ -70,6 +70,21 @@ function authHeader(): Record<string, string> {
   return s ? { Authorization: `Bearer ${s.accessToken}` } : {}
 }
 
+/** Taro's responses (request, downloadFile, uploadFile) carry `statusCode`, fetch's `status`. */
+type Answer = { statusCode: number } | { status: number }
+const statusOf = (res: Answer) => ('statusCode' in res ? res.statusCode : res.status)
+
+/**
+ * Sends with the current bearer header; when the answer is 401 while signed in, rotates the token pair once
+ * (refreshSession) and sends again with the new header. For every authenticated call: Taro.request,
+ * Taro.downloadFile, Taro.uploadFile and H5 fetch. A throw from `send` (no answer) is passed on.
+ */
+export async function withFreshToken<T extends Answer>(send: (authorization: Record<string, string>) => Promise<T>): Promise<T> {
+  const res = await send(authHeader())
+  if (statusOf(res) === 401 && getSession() && (await refreshSession())) return send(authHeader())
+  return res
+}
+
 export function toApiError(statusCode: number, data: unknown): ApiError {
   const body = data as Partial<ApiErrorBody> | undefined
   if (body && typeof body === 'object' && body.error?.message) {
@@ -93,20 +108,17 @@ export async function request<T>(method: Method, path: string, body?: unknown, o
   const { auth = true, loading } = opts
   if (loading) Taro.showLoading({ title: loading, mask: true })
   try {
-    const send = () =>
+    const send = (authorization: Record<string, string>) =>
       Taro.request({
         url: `${apiBase}${path}${buildQuery(opts.query)}`,
         method,
         data: body === undefined ? undefined : (body as any),
-        header: { 'content-type': 'application/json', ...(auth ? authHeader() : {}) },
+        header: { 'content-type': 'application/json', ...authorization },
         dataType: 'json',
       })
     let res
     try {
-      res = await send()
-      if (res.statusCode === 401 && auth && getSession()) {
-        if (await refreshSession()) res = await send()
-      }
+      res = auth ? await withFreshToken(send) : await send({})
     } catch (e) {
       throw new ApiError(0, 'network', NETWORK_ERROR)
     }
@@ -138,14 +150,13 @@ export function errorMessage(e: unknown): string {
  * `init` is a function so that a retried request gets a fresh body.
  */
 export async function authedFetch(path: string, init: () => RequestInit = () => ({})): Promise<Response> {
-  const doFetch = () => {
+  const doFetch = (authorization: Record<string, string>) => {
     const i = init()
-    return fetch(`${apiBase}${path}`, { ...i, headers: { ...authHeader(), ...(i.headers as Record<string, string> | undefined) } })
+    return fetch(`${apiBase}${path}`, { ...i, headers: { ...authorization, ...(i.headers as Record<string, string> | undefined) } })
   }
   let res: Response
   try {
-    res = await doFetch()
-    if (res.status === 401 && getSession() && (await refreshSession())) res = await doFetch()
+    res = await withFreshToken(doFetch)
   } catch {
     throw new ApiError(0, 'network', NETWORK_ERROR)
   }
@@ -165,5 +176,3 @@ export async function authedFetch(path: string, init: () => RequestInit = () => 
 export async function fetchBlob(path: string): Promise<Blob> {
   return (await authedFetch(path)).blob()
 }
-
-export { authHeader }

@@ -1,6 +1,5 @@
 import Taro from '@tarojs/taro'
-import { ApiError, apiBase, authHeader, fetchBlob, NETWORK_ERROR, refreshSession, toApiError } from './api'
-import { getSession } from './session'
+import { ApiError, apiBase, fetchBlob, NETWORK_ERROR, toApiError, withFreshToken } from './api'
 import { isH5, taroCall } from './platform'
 
 /** H5: fetches a PDF with the bearer token and returns an object URL (revoke it when done). */
@@ -22,11 +21,9 @@ export async function openPdf(path: string, fileName: string) {
       setTimeout(() => URL.revokeObjectURL(url), 60_000)
       return
     }
-    const download = () => taroCall(() => Taro.downloadFile({ url: `${apiBase}${path}`, header: authHeader() }) as any)
-    let res: any
+    let res: Taro.downloadFile.FileSuccessCallbackResult
     try {
-      res = await download()
-      if (res.statusCode === 401 && getSession() && (await refreshSession())) res = await download()
+      res = await withFreshToken((authorization) => taroCall(() => Taro.downloadFile({ url: `${apiBase}${path}`, header: authorization })))
     } catch (e: any) {
       throw new ApiError(0, 'network', e?.message || NETWORK_ERROR)
     }

@@ -1,6 +1,5 @@
 import Taro from '@tarojs/taro'
-import { apiBase, authHeader, refreshSession, toApiError, ApiError, NETWORK_ERROR } from '../../lib/api'
-import { getSession } from '../../lib/session'
+import { apiBase, toApiError, withFreshToken, ApiError, NETWORK_ERROR } from '../../lib/api'
 import type { DocumentKind, LivenessVerdict, PromptTime } from './liveness'
 
 /**
@@ -8,22 +7,18 @@ import type { DocumentKind, LivenessVerdict, PromptTime } from './liveness'
  * /api/identity/documents/:kind, the video to its liveness session with the text fields.
  */
 
-async function withRefresh<T extends { statusCode: number }>(send: () => Promise<T>): Promise<T> {
-  let res: T
+/** Taro.uploadFile with the bearer token (one refresh on 401); no answer at all is a network error. */
+async function upload(options: Omit<Taro.uploadFile.Option, 'header'>): Promise<Taro.uploadFile.SuccessCallbackResult> {
   try {
-    res = await send()
-    if (res.statusCode === 401 && getSession() && (await refreshSession())) res = await send()
+    return await withFreshToken((authorization) => Taro.uploadFile({ ...options, header: authorization }))
   } catch {
     throw new ApiError(0, 'network', NETWORK_ERROR)
   }
-  return res
 }
 
 /** `photo` is the temp file path from Taro.chooseMedia. */
 export async function uploadPhoto(kind: DocumentKind, photo: string | Blob): Promise<void> {
-  const res = await withRefresh(() =>
-    Taro.uploadFile({ url: `${apiBase}/api/identity/documents/${kind}`, filePath: String(photo), name: 'photo', header: authHeader() }),
-  )
+  const res = await upload({ url: `${apiBase}/api/identity/documents/${kind}`, filePath: String(photo), name: 'photo' })
   if (res.statusCode < 200 || res.statusCode >= 300) throw toApiError(res.statusCode, parseBody(res.data))
 }
 
@@ -37,15 +32,12 @@ function parseBody(data: unknown): unknown {
 
 /** `video` is the tempVideoPath from CameraContext.stopRecord (mp4). */
 export async function uploadVideo(sessionId: string, video: string | Blob, fields: { nonce: string; prompts: PromptTime[] }): Promise<LivenessVerdict> {
-  const res = await withRefresh(() =>
-    Taro.uploadFile({
-      url: `${apiBase}/api/identity/liveness-sessions/${sessionId}/video`,
-      filePath: String(video),
-      name: 'video',
-      formData: { nonce: fields.nonce, prompts: JSON.stringify(fields.prompts) },
-      header: authHeader(),
-    }),
-  )
+  const res = await upload({
+    url: `${apiBase}/api/identity/liveness-sessions/${sessionId}/video`,
+    filePath: String(video),
+    name: 'video',
+    formData: { nonce: fields.nonce, prompts: JSON.stringify(fields.prompts) },
+  })
   const data = parseBody(res.data)
   if (res.statusCode < 200 || res.statusCode >= 300) throw toApiError(res.statusCode, data)
   return data as LivenessVerdict
