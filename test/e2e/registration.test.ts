@@ -8,22 +8,15 @@
  * downloaded browser; playwright's launch() gives each browser a new empty user-data-dir) and the ffmpeg binary from @ffmpeg-installer. Screenshots: test-results/screenshots.
  */
 import test from 'ava';
-import { execFileSync, execSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { idNumberCheckDigit } from '@zhiyetong/shared';
 import { startTestServer, type TestServer } from '../../bff/test/helpers/server.js';
 import { verifyInPerson } from '../../bff/test/helpers/flow.js';
-
-const root = path.resolve(import.meta.dirname, '../..');
-const h5Dir = path.join(root, 'miniapp/dist/h5');
-const shotsDir = path.join(root, 'test-results/screenshots');
-const CHROMIUM = '/usr/bin/chromium';
-const FFMPEG = path.join(root, 'node_modules/@ffmpeg-installer/linux-x64/ffmpeg');
-const BASE_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import { acceptPrivacy, BASE_ARGS, cameraArgs, CHROMIUM, el, enterSmsCode, failureLog, FFMPEG, fill, h5Dir, login, newPhone, prepareBrowserTest, screenshots, text } from './helpers.js';
 
 const APPLICANT = `139${String(process.pid % 10000).padStart(4, '0')}0001`;
 const EMPLOYER = '13800000002';
@@ -33,23 +26,7 @@ const ENTERPRISE_USCC = '91310115MA1K3YJH5A';
 const first17 = '31010119900307123';
 const ID_NUMBER = first17 + idNumberCheckDigit(first17);
 
-let shot = 0;
-let lastPage: Page | undefined;
-async function screenshot(page: Page, name: string) {
-  shot++;
-  await page.waitForTimeout(400); // let transitions settle
-  await page.screenshot({ path: path.join(shotsDir, `${String(shot).padStart(2, '0')}-${name}.png`) });
-}
-
-/** The visible element with this data-testid (Taro H5 keeps earlier pages of the stack in the DOM). */
-const el = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`).filter({ visible: true }).first();
-const text = (page: Page, t: string) => page.getByText(t, { exact: true }).filter({ visible: true }).first();
-
-async function fill(page: Page, id: string, value: string) {
-  const input = page.locator(`[data-testid="${id}"] input, [data-testid="${id}"] textarea, input[data-testid="${id}"], textarea[data-testid="${id}"]`).filter({ visible: true }).first();
-  await input.tap();
-  await input.fill(value);
-}
+const screenshot = screenshots();
 
 /** Taro.showModal in H5: tap its confirm button. */
 async function confirmModal(page: Page, label = '确定') {
@@ -58,55 +35,19 @@ async function confirmModal(page: Page, label = '确定') {
   await modal.getByText(label, { exact: true }).tap();
 }
 
-async function newPhone(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    hasTouch: true,
-    isMobile: true,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    acceptDownloads: true,
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  lastPage = page;
-  page.on('pageerror', (e) => console.error('[pageerror]', e.message));
-  return { context, page };
+/** SMS login with a screenshot of the filled form (`<name>-login`). */
+function loginAs(page: Page, server: TestServer, phone: string, name: string) {
+  return login(page, server, phone, () => screenshot(page, `${name}-login`));
 }
 
-async function login(page: Page, server: TestServer, baseUrl: string, phone: string, name: string) {
-  await page.goto(`${baseUrl}/auth/pages/login/index`);
-  await fill(page, 'phone', phone);
-  const before = (await server.sms(phone)).length;
-  await el(page, 'send-code').tap();
-  const code = await server.latestCode(phone, before);
-  await el(page, 'otp-status').waitFor();
-  await fill(page, 'sms-code', code);
-  await screenshot(page, `${name}-login`);
-  await el(page, 'login-submit').tap();
-}
-
-async function consentIfAsked(page: Page, name: string) {
-  await el(page, 'privacy-agree').waitFor();
-  await screenshot(page, `${name}-privacy`);
-  await el(page, 'privacy-agree').tap();
-  await el(page, 'privacy-submit').tap();
-}
-
-async function smsCodeStep(page: Page, server: TestServer, phone: string) {
-  const before = (await server.sms(phone)).length;
-  await el(page, 'send-code').tap();
-  const code = await server.latestCode(phone, before);
-  await el(page, 'otp-status').waitFor();
-  await fill(page, 'sms-code', code);
+/** The privacy guide on first login, with a screenshot (`<name>-privacy`). */
+function consentIfAsked(page: Page, name: string) {
+  return acceptPrivacy(page, () => screenshot(page, `${name}-privacy`));
 }
 
 test('registration path in the H5 app: apply, sign, confirm, review, claim, verify by camera', async (t) => {
   t.timeout(10 * 60_000);
-  if (!existsSync(CHROMIUM)) return t.fail(`${CHROMIUM} is missing (apt-get install chromium)`);
-  if (!existsSync(path.join(h5Dir, 'index.html'))) execSync('npm run build:h5', { cwd: root, stdio: 'inherit' });
-  await mkdir(shotsDir, { recursive: true });
+  await prepareBrowserTest();
 
   const server = await startTestServer({ H5_DIR: h5Dir });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: BASE_ARGS });
@@ -117,7 +58,7 @@ test('registration path in the H5 app: apply, sign, confirm, review, claim, veri
 
     // ---- applicant: login, privacy, identity, new application, form, sign
     const a = await newPhone(browser);
-    await login(a.page, server, base, APPLICANT, 'applicant');
+    await loginAs(a.page, server, APPLICANT, 'applicant');
     await consentIfAsked(a.page, 'applicant');
     await el(a.page, 'new-application').waitFor();
     await screenshot(a.page, 'applicant-home-empty');
@@ -162,7 +103,7 @@ test('registration path in the H5 app: apply, sign, confirm, review, claim, veri
     await el(a.page, 'signer-applicant').waitFor();
     t.regex((await el(a.page, 'signer-applicant').textContent()) ?? '', /当前签署/);
     await text(a.page, '本签署事项共有 2 个签署方').waitFor();
-    await smsCodeStep(a.page, server, APPLICANT);
+    await enterSmsCode(a.page, server, APPLICANT);
     await screenshot(a.page, 'applicant-sign');
     await el(a.page, 'sign-submit').tap();
     await el(a.page, 'sign-result').waitFor();
@@ -176,7 +117,7 @@ test('registration path in the H5 app: apply, sign, confirm, review, claim, veri
 
     // ---- employer: queue, detail, opinion, counter-sign
     const e = await newPhone(browser);
-    await login(e.page, server, base, EMPLOYER, 'employer');
+    await loginAs(e.page, server, EMPLOYER, 'employer');
     await consentIfAsked(e.page, 'employer');
     await el(e.page, 'employer-app').waitFor();
     await screenshot(e.page, 'employer-queue');
@@ -184,7 +125,7 @@ test('registration path in the H5 app: apply, sign, confirm, review, claim, veri
     await el(e.page, 'employer-opinion').waitFor();
     t.regex((await el(e.page, 'signer-employer').textContent()) ?? '', /当前签署/);
     await el(e.page, 'employer-opinion').tap();
-    await smsCodeStep(e.page, server, EMPLOYER);
+    await enterSmsCode(e.page, server, EMPLOYER);
     await screenshot(e.page, 'employer-detail-sign');
     await el(e.page, 'employer-sign').tap();
     await el(e.page, 'employer-sign-result').waitFor();
@@ -199,7 +140,7 @@ test('registration path in the H5 app: apply, sign, confirm, review, claim, veri
     // verifyInPerson logged the reviewer in through the API a minute ago (server clock): past the resend wait
     server.advance(2 * 60_000);
     const r = await newPhone(browser);
-    await login(r.page, server, base, REVIEWER, 'reviewer');
+    await loginAs(r.page, server, REVIEWER, 'reviewer');
     await consentIfAsked(r.page, 'reviewer');
     for (const stage of ['acceptance', 'first_review', 'second_review', 'approval']) {
       await el(r.page, `seg-${stage}`).tap();
@@ -217,7 +158,7 @@ test('registration path in the H5 app: apply, sign, confirm, review, claim, veri
 
     // ---- applicant: claim, download, QR
     const c = await newPhone(browser);
-    await login(c.page, server, base, APPLICANT, 'applicant-again');
+    await loginAs(c.page, server, APPLICANT, 'applicant-again');
     await el(c.page, 'application-card').waitFor();
     await text(c.page, '审批通过').waitFor();
     await screenshot(c.page, 'applicant-home-approved');
@@ -255,12 +196,8 @@ test('registration path in the H5 app: apply, sign, confirm, review, claim, veri
     // ---- verify: the QR code shown to a fake camera
     const y4m = path.join(work, 'qr.y4m');
     execFileSync(FFMPEG, ['-y', '-loglevel', 'error', '-loop', '1', '-i', qrPng, '-t', '2', '-r', '10', '-vf', 'scale=-2:400,pad=640:480:(ow-iw)/2:(oh-ih)/2:white,format=yuv420p', '-f', 'yuv4mpegpipe', y4m]);
-    cameraBrowser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [...BASE_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${y4m}`],
-    });
-    const v = await newPhone(cameraBrowser);
-    await v.context.grantPermissions(['camera'], { origin: base });
+    cameraBrowser = await chromium.launch({ executablePath: CHROMIUM, args: cameraArgs(y4m) });
+    const v = await newPhone(cameraBrowser, { cameraOrigin: base });
     await v.page.goto(`${base}/pages/certs/index`);
     await screenshot(v.page, 'certificates-public');
     await el(v.page, 'go-scan').tap();
@@ -270,8 +207,7 @@ test('registration path in the H5 app: apply, sign, confirm, review, claim, veri
     await screenshot(v.page, 'verify-result');
     await v.context.close();
   } catch (error) {
-    await lastPage?.screenshot({ path: path.join(shotsDir, 'failure.png') }).catch(() => undefined);
-    if (lastPage) t.log(`failed on ${lastPage.url()}:`, await lastPage.evaluate(() => (document.querySelector('.taro_page_show:last-of-type') as HTMLElement | null)?.innerText ?? document.body.innerText).catch(() => ''));
+    await failureLog(t, 'failure');
     throw error;
   } finally {
     await cameraBrowser?.close().catch(() => undefined);

@@ -3,7 +3,8 @@
  * plays real face video (../shared/data/faces, never copied into the repo; the test skips without it):
  * the applicant registers identity data, uploads the ID card photos, gives the separate face-data consent,
  * performs the camera check (prompts + MediaRecorder upload), sees 人脸识别核验通过, and can then start an
- * application. A second test shows a still photo to the camera and expects the hints and 重新检测.
+ * application. A second test shows a still photo to the camera and expects the hints and 重新检测; opening
+ * the verification again, the consent already given is not asked for a second time.
  *
  * Why a looped clip (design "b") and not a y4m written after the session response (design "a"):
  * the action order is random, but Chromium's file capture device starts playing from frame 0 whenever the
@@ -23,23 +24,15 @@
  * and the ffmpeg binary from @ffmpeg-installer. Screenshots: test-results/screenshots/verify-NN-name.png.
  */
 import test, { type ExecutionContext } from 'ava';
-import { execFileSync, execSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { idNumberCheckDigit } from '@zhiyetong/shared';
 import { startTestServer, type TestServer } from '../../bff/test/helpers/server.js';
 import { FACES_MISSING, facesAvailable, frameJpeg, video } from '../../bff/test/helpers/faces.js';
-
-const root = path.resolve(import.meta.dirname, '../..');
-const h5Dir = path.join(root, 'miniapp/dist/h5');
-const shotsDir = path.join(root, 'test-results/screenshots');
-const CHROMIUM = '/usr/bin/chromium';
-const FFMPEG = path.join(root, 'node_modules/@ffmpeg-installer/linux-x64/ffmpeg');
-const BASE_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const cameraArgs = (y4m: string) => [...BASE_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${y4m}`];
+import { acceptPrivacy, cameraArgs, CHROMIUM, el, failureLog, FFMPEG, fill, h5Dir, login, newPhone, prepareBrowserTest, screenshots, text } from './helpers.js';
 
 const pid4 = String(process.pid % 10000).padStart(4, '0');
 const idFor = (first17: string) => first17 + idNumberCheckDigit(first17);
@@ -50,56 +43,14 @@ const LOOP_SEGMENTS = [
   { start: 175, end: 200 },
 ];
 
-let shot = 0;
-let lastPage: Page | undefined;
-async function screenshot(page: Page, name: string, settle = 400) {
-  shot++;
-  if (settle) await page.waitForTimeout(settle);
-  await page.screenshot({ path: path.join(shotsDir, `verify-${String(shot).padStart(2, '0')}-${name}.png`) });
-}
-
-const el = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`).filter({ visible: true }).first();
-const text = (page: Page, t: string) => page.getByText(t, { exact: true }).filter({ visible: true }).first();
-
-async function fill(page: Page, id: string, value: string) {
-  const input = page.locator(`[data-testid="${id}"] input, input[data-testid="${id}"]`).filter({ visible: true }).first();
-  await input.tap();
-  await input.fill(value);
-}
-
-async function newPhone(browser: Browser, baseUrl: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    hasTouch: true,
-    isMobile: true,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
-  await context.grantPermissions(['camera'], { origin: baseUrl });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  lastPage = page;
-  page.on('pageerror', (e) => console.error('[pageerror]', e.message));
-  return { context, page };
-}
+const screenshot = screenshots('verify-');
 
 /** Logs in, accepts the privacy guide and registers the identity data; ends on the identity page. */
 async function applicantWithIdentity(page: Page, server: TestServer, phone: string, name: string, idNumber: string) {
-  const base = server.baseUrl;
-  await page.goto(`${base}/auth/pages/login/index`);
-  await fill(page, 'phone', phone);
-  const before = (await server.sms(phone)).length;
-  await el(page, 'send-code').tap();
-  const code = await server.latestCode(phone, before);
-  await el(page, 'otp-status').waitFor();
-  await fill(page, 'sms-code', code);
-  await el(page, 'login-submit').tap();
-  await el(page, 'privacy-agree').waitFor();
-  await el(page, 'privacy-agree').tap();
-  await el(page, 'privacy-submit').tap();
+  await login(page, server, phone);
+  await acceptPrivacy(page);
   await el(page, 'new-application').waitFor();
-  await page.goto(`${base}/applicant/pages/identity/index`);
+  await page.goto(`${server.baseUrl}/applicant/pages/identity/index`);
   await fill(page, 'identity-name', name);
   await fill(page, 'identity-id', idNumber);
   await el(page, 'identity-submit').tap();
@@ -107,7 +58,7 @@ async function applicantWithIdentity(page: Page, server: TestServer, phone: stri
 }
 
 /** Uploads the three ID photos on the verify page's first step and gives the face-data consent. */
-async function documentsAndConsent(page: Page, photos: { front: Buffer; back: Buffer; holding: Buffer }, shots: boolean) {
+async function documentsAndConsent(page: Page, photos: Photos, shots: boolean) {
   await el(page, 'photo-id_front').waitFor();
   if (shots) await screenshot(page, 'documents-empty');
   const upload = async (kind: string, buffer: Buffer) => {
@@ -126,8 +77,12 @@ async function documentsAndConsent(page: Page, photos: { front: Buffer; back: Bu
   if (shots) await screenshot(page, 'face-consent');
   await el(page, 'face-consent-agree').tap();
   await el(page, 'face-consent-submit').tap();
+  await cameraReady(page);
+}
+
+/** The camera step: the preview is playing and the start button is enabled. */
+async function cameraReady(page: Page) {
   await el(page, 'liveness-start').waitFor();
-  // the preview is playing and the start button is enabled
   await page.waitForFunction(() => {
     const v = Array.from(document.querySelectorAll('video[data-testid="face-video"]')).find((x) => (x as HTMLElement).offsetParent) as HTMLVideoElement | undefined;
     return !!v && v.readyState >= 2 && v.videoWidth > 0;
@@ -166,47 +121,71 @@ async function meOf(page: Page, baseUrl: string) {
   }, baseUrl);
 }
 
-async function setup(t: ExecutionContext) {
+interface Photos {
+  front: Buffer;
+  back: Buffer;
+  holding: Buffer;
+}
+
+/**
+ * One browser test with the fake camera: skips (passing) without the face data; otherwise writes the
+ * camera's y4m with `camera(work, photos)`, starts the server and a Chromium playing it, and runs `steps`
+ * on a new phone; on a failure, logs the last page; always closes and cleans up.
+ */
+async function withFakeCamera(t: ExecutionContext, camera: (work: string, photos: Photos) => Promise<string>, steps: (page: Page, server: TestServer, photos: Photos) => Promise<void>) {
   t.timeout(8 * 60_000);
   if (!facesAvailable) {
     t.log(FACES_MISSING);
-    return null;
+    return t.pass();
   }
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (apt-get install chromium)`);
-  if (!existsSync(path.join(h5Dir, 'index.html'))) execSync('npm run build:h5', { cwd: root, stdio: 'inherit' });
-  await mkdir(shotsDir, { recursive: true });
+  await prepareBrowserTest();
   const work = await mkdtemp(path.join(tmpdir(), 'zyt-verify-'));
   const photos = {
     front: await frameJpeg(video('d18'), 1.0),
     back: await frameJpeg(video('d0'), 0.5), // any JPEG: the back is stored, not compared
     holding: await frameJpeg(video('d18'), 0.3),
   };
-  return { work, photos };
+  const y4m = await camera(work, photos);
+
+  const server = await startTestServer({ H5_DIR: h5Dir });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: cameraArgs(y4m) });
+  try {
+    const { context, page } = await newPhone(browser, { cameraOrigin: server.baseUrl });
+    await steps(page, server, photos);
+    await context.close();
+  } catch (error) {
+    await failureLog(t, 'verify-failure');
+    throw error;
+  } finally {
+    await browser.close().catch(() => undefined);
+    await server.stop();
+    await rm(work, { recursive: true, force: true });
+  }
 }
 
-async function failureLog(t: ExecutionContext) {
-  await lastPage?.screenshot({ path: path.join(shotsDir, 'verify-failure.png') }).catch(() => undefined);
-  if (lastPage) t.log(`failed on ${lastPage.url()}:`, await lastPage.evaluate(() => (document.querySelector('.taro_page_show:last-of-type') as HTMLElement | null)?.innerText ?? document.body.innerText).catch(() => ''));
-}
-
-test.serial('real-name verification in H5: ID photos, face consent, camera check with a fake camera, then apply', async (t) => {
-  const env = await setup(t);
-  if (!env) return t.pass();
-  const { work, photos } = env;
-
-  // the looped clip (see the header): mouth opening then blink, 640x480 like a phone's front camera
+/** The looped clip (see the header): mouth opening then blink, 640x480 like a phone's front camera. */
+async function faceLoop(work: string) {
   const y4m = path.join(work, 'face-loop.y4m');
   const args = ['-y', '-loglevel', 'error'];
   for (const s of LOOP_SEGMENTS) args.push('-ss', (s.start / 30).toFixed(3), '-t', ((s.end - s.start) / 30).toFixed(3), '-i', video('d18'));
   const parts = LOOP_SEGMENTS.map((_, i) => `[${i}:v]fps=30,setsar=1[s${i}]`).join(';');
   const concat = `${LOOP_SEGMENTS.map((_, i) => `[s${i}]`).join('')}concat=n=${LOOP_SEGMENTS.length}:v=1:a=0,scale=-2:480,pad=640:480:(ow-iw)/2:0:0x808080,format=yuv420p[out]`;
   execFileSync(FFMPEG, [...args, '-filter_complex', `${parts};${concat}`, '-map', '[out]', '-r', '30', '-f', 'yuv4mpegpipe', y4m]);
+  return y4m;
+}
 
-  const server = await startTestServer({ H5_DIR: h5Dir });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: cameraArgs(y4m) });
-  try {
+/** The ID card front photo as a still camera picture. */
+async function stillPhoto(work: string, photos: Photos) {
+  const still = path.join(work, 'still.jpg');
+  await writeFile(still, photos.front);
+  const y4m = path.join(work, 'still.y4m');
+  execFileSync(FFMPEG, ['-y', '-loglevel', 'error', '-loop', '1', '-i', still, '-t', '2', '-r', '30', '-vf', 'scale=-2:480,pad=640:480:(ow-iw)/2:0:0x808080,format=yuv420p', '-f', 'yuv4mpegpipe', y4m]);
+  return y4m;
+}
+
+test.serial('real-name verification in H5: ID photos, face consent, camera check with a fake camera, then apply', async (t) => {
+  await withFakeCamera(t, faceLoop, async (page, server, photos) => {
     const base = server.baseUrl;
-    const { context, page } = await newPhone(browser, base);
     await applicantWithIdentity(page, server, `137${pid4}0001`, '李志明', idFor('43010219880512341'));
 
     // unverified: the new-application types are disabled and say why; the reason leads to the verification
@@ -239,31 +218,16 @@ test.serial('real-name verification in H5: ID photos, face consent, camera check
     await text(page, '已核验').waitFor();
     await page.getByText(/人脸识别核验/).filter({ visible: true }).first().waitFor();
     await screenshot(page, 'mine-verified');
-    await context.close();
-  } catch (error) {
-    await failureLog(t);
-    throw error;
-  } finally {
-    await browser.close().catch(() => undefined);
-    await server.stop();
-    await rm(work, { recursive: true, force: true });
-  }
+  });
 });
 
-test.serial('real-name verification in H5: a still photo in front of the camera fails with hints and 重新检测', async (t) => {
-  const env = await setup(t);
-  if (!env) return t.pass();
-  const { work, photos } = env;
-  const still = path.join(work, 'still.jpg');
-  await writeFile(still, photos.front);
-  const y4m = path.join(work, 'still.y4m');
-  execFileSync(FFMPEG, ['-y', '-loglevel', 'error', '-loop', '1', '-i', still, '-t', '2', '-r', '30', '-vf', 'scale=-2:480,pad=640:480:(ow-iw)/2:0:0x808080,format=yuv420p', '-f', 'yuv4mpegpipe', y4m]);
-
-  const server = await startTestServer({ H5_DIR: h5Dir });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: cameraArgs(y4m) });
-  try {
+test.serial('real-name verification in H5: a still photo in front of the camera fails with hints and 重新检测; the consent is not asked again', async (t) => {
+  await withFakeCamera(t, stillPhoto, async (page, server, photos) => {
     const base = server.baseUrl;
-    const { context, page } = await newPhone(browser, base);
+    let consentsPosted = 0;
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/api/identity/face-consents')) consentsPosted++;
+    });
     await applicantWithIdentity(page, server, `137${pid4}0002`, '王海', idFor('43010219900101221'));
     await el(page, 'identity-verify').tap();
     await documentsAndConsent(page, photos, false);
@@ -282,13 +246,18 @@ test.serial('real-name verification in H5: a still photo in front of the camera 
     await page.locator('[data-testid="liveness-start"]:not(.nut-button-disabled)').filter({ visible: true }).first().waitFor();
     const me = await meOf(page, base);
     t.is(me.identity.verifiedAt, null);
-    await context.close();
-  } catch (error) {
-    await failureLog(t);
-    throw error;
-  } finally {
-    await browser.close().catch(() => undefined);
-    await server.stop();
-    await rm(work, { recursive: true, force: true });
-  }
+    t.like(me.faceConsent, { current: true });
+
+    // coming back later: the photos are there and the consent was given, so 下一步 goes straight to the camera
+    await page.goto(`${base}/applicant/pages/verify/index`);
+    await page.locator('[data-testid="photo-holding_id"].photo-slot--done').filter({ visible: true }).first().waitFor();
+    await el(page, 'docs-next').tap();
+    await cameraReady(page);
+    t.false(await el(page, 'face-consent').isVisible(), 'the consent step is skipped');
+    await el(page, 'face-consent-given').waitFor();
+    await el(page, 'face-consent-rules').tap(); // the rules can still be read
+    await text(page, '如何保存').waitFor();
+    await screenshot(page, 'second-visit-consent-given');
+    t.is(consentsPosted, 1);
+  });
 });

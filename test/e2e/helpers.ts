@@ -1,0 +1,105 @@
+/**
+ * What the browser tests share: the paths and Chromium flags, a phone-sized touch context, numbered
+ * screenshots, the element helpers (Taro H5 keeps earlier pages of the stack in the DOM, so only visible
+ * elements count), SMS login and the privacy guide, and the failure log. Not a test file: ava runs only
+ * the *.test.ts files (package.json, ava.files).
+ */
+import type { ExecutionContext } from 'ava';
+import { execSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { TestServer } from '../../bff/test/helpers/server.js';
+
+export const root = path.resolve(import.meta.dirname, '../..');
+export const h5Dir = path.join(root, 'miniapp/dist/h5');
+export const shotsDir = path.join(root, 'test-results/screenshots');
+export const CHROMIUM = '/usr/bin/chromium';
+export const FFMPEG = path.join(root, 'node_modules/@ffmpeg-installer/linux-x64/ffmpeg');
+export const BASE_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/** Chromium with a fake camera playing `y4m` and camera permission granted without a prompt. */
+export const cameraArgs = (y4m: string) => [...BASE_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${y4m}`];
+
+/** Fails when Debian's chromium is missing; builds the H5 app when miniapp/dist/h5 is missing; makes the screenshot folder. */
+export async function prepareBrowserTest() {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (apt-get install chromium)`);
+  if (!existsSync(path.join(h5Dir, 'index.html'))) execSync('npm run build:h5', { cwd: root, stdio: 'inherit' });
+  await mkdir(shotsDir, { recursive: true });
+}
+
+export type Screenshot = (page: Page, name: string, settle?: number) => Promise<void>;
+
+/** Numbered screenshots `<prefix>NN-<name>.png` in test-results/screenshots, after `settle` ms for transitions. */
+export function screenshots(prefix = ''): Screenshot {
+  let shot = 0;
+  return async (page, name, settle = 400) => {
+    shot++;
+    if (settle) await page.waitForTimeout(settle);
+    await page.screenshot({ path: path.join(shotsDir, `${prefix}${String(shot).padStart(2, '0')}-${name}.png`) });
+  };
+}
+
+/** The visible element with this data-testid (Taro H5 keeps earlier pages of the stack in the DOM). */
+export const el = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`).filter({ visible: true }).first();
+export const text = (page: Page, t: string) => page.getByText(t, { exact: true }).filter({ visible: true }).first();
+
+/** Types into the visible input or textarea with this data-testid (or inside it). */
+export async function fill(page: Page, id: string, value: string) {
+  const input = page.locator(`[data-testid="${id}"] input, [data-testid="${id}"] textarea, input[data-testid="${id}"], textarea[data-testid="${id}"]`).filter({ visible: true }).first();
+  await input.tap();
+  await input.fill(value);
+}
+
+let lastPage: Page | undefined;
+
+/** A new phone-sized touch context (390×844, zh-CN, Asia/Shanghai); `cameraOrigin` is granted the camera. */
+export async function newPhone(browser: Browser, opts: { cameraOrigin?: string } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    hasTouch: true,
+    isMobile: true,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    acceptDownloads: true,
+  });
+  if (opts.cameraOrigin) await context.grantPermissions(['camera'], { origin: opts.cameraOrigin });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  lastPage = page;
+  page.on('pageerror', (e) => console.error('[pageerror]', e.message));
+  return { context, page };
+}
+
+/** On a page with the SMS code field: sends a code to `phone`, reads it from the outbox and types it. */
+export async function enterSmsCode(page: Page, server: TestServer, phone: string) {
+  const before = (await server.sms(phone)).length;
+  await el(page, 'send-code').tap();
+  const code = await server.latestCode(phone, before);
+  await el(page, 'otp-status').waitFor();
+  await fill(page, 'sms-code', code);
+}
+
+/** Logs in with an SMS code; `beforeSubmit` runs with the form filled (a screenshot). */
+export async function login(page: Page, server: TestServer, phone: string, beforeSubmit?: () => Promise<unknown>) {
+  await page.goto(`${server.baseUrl}/auth/pages/login/index`);
+  await fill(page, 'phone', phone);
+  await enterSmsCode(page, server, phone);
+  await beforeSubmit?.();
+  await el(page, 'login-submit').tap();
+}
+
+/** The privacy guide shown on first login: agree and continue; `shown` runs once it is on screen (a screenshot). */
+export async function acceptPrivacy(page: Page, shown?: () => Promise<unknown>) {
+  await el(page, 'privacy-agree').waitFor();
+  await shown?.();
+  await el(page, 'privacy-agree').tap();
+  await el(page, 'privacy-submit').tap();
+}
+
+/** After a failure: a screenshot of the last phone's page as `<name>.png`, and its visible text in the log. */
+export async function failureLog(t: ExecutionContext, name: string) {
+  await lastPage?.screenshot({ path: path.join(shotsDir, `${name}.png`) }).catch(() => undefined);
+  if (lastPage) t.log(`failed on ${lastPage.url()}:`, await lastPage.evaluate(() => (document.querySelector('.taro_page_show:last-of-type') as HTMLElement | null)?.innerText ?? document.body.innerText).catch(() => ''));
+}
