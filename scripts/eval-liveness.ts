@@ -136,7 +136,7 @@ try {
   log(`${items.length} images (${noFace.length} without a detected face: ${noFace.map((i) => i.name).join(', ') || '-'}), ${same.length} same-person pairs, ${diff.length} different-person pairs. Groups: 6 frames of each clip, person-vlado*, stock-emotions-a/-b, each crops/NAME, other stock portraits as single-image groups.`);
   log('| threshold | false accepts (different people) | false rejects (same person) |');
   log('|---|---|---|');
-  for (const t of [0.35, 0.4, 0.45, 0.5, 0.55, 0.6]) {
+  for (const t of [...new Set([0.35, 0.4, 0.45, FACE_MATCH_THRESHOLD, 0.5, 0.55, 0.6])].sort((a, b) => a - b)) {
     log(`| ${t.toFixed(2)}${t === FACE_MATCH_THRESHOLD ? ' (chosen)' : ''} | ${fa(t)}/${diff.length} | ${fr(t)}/${same.length} (${((100 * fr(t)) / same.length).toFixed(1)} %) |`);
   }
   const maxDiff = diff.reduce((m, p) => (p.s > m.s ? p : m), diff[0]);

@@ -13,7 +13,7 @@ import { descriptorSimilarity } from './similarity.js';
  * Face match: human.match.similarity-style score of the 1024-d faceres descriptors.
  * Measured over all same/different pairs of the data set (eval-liveness.ts, "face match" table).
  */
-export const FACE_MATCH_THRESHOLD = 0.5;
+export const FACE_MATCH_THRESHOLD = 0.48;
 
 /**
  * Identity continuity inside one clip: every pair of descriptor frames must score at least this. Lower than
