@@ -10,9 +10,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyseImage, analyseVideo } from '../bff/src/liveness/analyse.js';
+import { analyseImage, analyseVideo, BASE_STRIDE } from '../bff/src/liveness/analyse.js';
 import { ffmpegBinary } from '../bff/src/liveness/decode.js';
-import { checkLiveness, shutdownLivenessEngine } from '../bff/src/liveness/index.js';
+import { checkLiveness, shutdownLivenessEngine, warmLivenessEngine } from '../bff/src/liveness/index.js';
 import { WorkerPool } from '../bff/src/liveness/pool.js';
 import { FACE_MATCH_THRESHOLD, findBlinks, findMouthOpenings, landmarkMotion, STATIC_MOTION_MAX } from '../bff/src/liveness/rules.js';
 import { descriptorSimilarity } from '../bff/src/liveness/similarity.js';
@@ -57,17 +57,26 @@ try {
   await pool.warm();
   const load = os.loadavg()[0];
   // ---------------------------------------------------------------- actions
-  const analyses = new Map<string, Awaited<ReturnType<typeof analyseVideo>>>();
-  for (const c of ['d18', 'd14', ...TALKING]) analyses.set(c, await analyseVideo(pool, V(c)));
+  // Two analyses per clip, as the product samples them (analyse.frameSelector): blinks at the full 30 fps
+  // (as inside a blink window), mouth openings at the base rate (as inside an open_mouth window).
+  type Analysis = Awaited<ReturnType<typeof analyseVideo>>;
+  const analyses = new Map<string, Analysis>(), mouthAnalyses = new Map<string, Analysis>();
+  for (const c of ['d18', 'd14', ...TALKING]) {
+    analyses.set(c, await analyseVideo(pool, V(c)));
+    mouthAnalyses.set(c, await analyseVideo(pool, V(c), { windows: [{ action: 'open_mouth', startMs: 0, endMs: 60_000 }] }));
+  }
+  const eventsOf = (c: string, action: 'blink' | 'open_mouth') => {
+    const a = (action === 'blink' ? analyses : mouthAnalyses).get(c)!;
+    return action === 'blink' ? findBlinks(a.frames, a.fps) : findMouthOpenings(a.frames, a.fps);
+  };
 
-  log('### Labelled actions (whole clip analysed at 30 fps)');
+  log(`### Labelled actions (blinks: every frame at 30 fps, as in a blink window; mouth: every ${BASE_STRIDE}nd frame, as in an open_mouth window)`);
   log('| clip | action | labelled frames | found | at frame | peak |');
   log('|---|---|---|---|---|---|');
   let found = 0;
   const matched = new Set<string>();
   for (const l of LABELS) {
-    const a = analyses.get(l.clip)!;
-    const evs = l.action === 'blink' ? findBlinks(a.frames, a.fps) : findMouthOpenings(a.frames, a.fps);
+    const evs = eventsOf(l.clip, l.action);
     const dist = (e: { atMs: number }) => { const f = (e.atMs / 1000) * 30; return f < l.from ? l.from - f : f > l.to ? f - l.to : 0; };
     const ev = evs.filter((e) => dist(e) <= TOL_FRAMES).sort((a, b) => dist(a) - dist(b))[0];
     if (ev) { found++; matched.add(`${l.clip}:${l.action}:${ev.atMs}`); }
@@ -75,8 +84,7 @@ try {
   }
   log(`\nFound ${found}/${LABELS.length} labelled events.`);
   for (const c of ['d18', 'd14']) {
-    const a = analyses.get(c)!;
-    const extra = [...findBlinks(a.frames, a.fps).map((e) => ({ ...e, action: 'blink' })), ...findMouthOpenings(a.frames, a.fps).map((e) => ({ ...e, action: 'open_mouth' }))]
+    const extra = [...eventsOf(c, 'blink').map((e) => ({ ...e, action: 'blink' })), ...eventsOf(c, 'open_mouth').map((e) => ({ ...e, action: 'open_mouth' }))]
       .filter((e) => !matched.has(`${c}:${e.action}:${e.atMs}`));
     log(`Unlabelled detections on ${c}: ${extra.length ? extra.map((e) => `${e.action}@frame ${Math.round((e.atMs / 1000) * 30)}`).join(', ') : 'none'}`);
   }
@@ -87,7 +95,7 @@ try {
   let falseMouth = 0;
   for (const c of TALKING) {
     const a = analyses.get(c)!;
-    const m = findMouthOpenings(a.frames, a.fps), b = findBlinks(a.frames, a.fps);
+    const m = eventsOf(c, 'open_mouth'), b = eventsOf(c, 'blink');
     falseMouth += m.length;
     log(`| ${c} | ${(a.info.durationMs / 1000).toFixed(1)} | ${m.length}${m.length ? ` (${m.map((e) => Math.round((e.atMs / 1000) * a.fps)).join(', ')})` : ''} | ${b.length}${b.length ? ` (${b.map((e) => Math.round((e.atMs / 1000) * a.fps)).join(', ')})` : ''} | ${landmarkMotion(a.frames).toFixed(4)} |`);
   }
@@ -164,27 +172,34 @@ try {
 
   // ---------------------------------------------------------------- timing
   log('\n### Analysis time (wall clock, 2 workers; 1-min load average at start: ' + load.toFixed(2) + ' on ' + os.availableParallelism() + ' cores)');
-  log('| clip | video s | frames | decode ms | total ms | ms per video second |');
-  log('|---|---|---|---|---|---|');
+  log('| clip | video s | sampling | frames | decode ms | total ms | ms per video second |');
+  log('|---|---|---|---|---|---|---|');
   for (const [c, a] of analyses) {
-    log(`| ${c} | ${(a.info.durationMs / 1000).toFixed(1)} | ${a.frames.length} | ${a.decodeMs.toFixed(0)} | ${a.totalMs.toFixed(0)} | ${(a.totalMs / (a.info.durationMs / 1000)).toFixed(0)} |`);
+    for (const [rate, x] of [['30 fps (blink window)', a], [`${30 / BASE_STRIDE} fps (elsewhere)`, mouthAnalyses.get(c)!]] as const) {
+      log(`| ${c} | ${(x.info.durationMs / 1000).toFixed(1)} | ${rate} | ${x.frames.length} | ${x.decodeMs.toFixed(0)} | ${x.totalMs.toFixed(0)} | ${(x.totalMs / (x.info.durationMs / 1000)).toFixed(0)} |`);
+    }
   }
   // a 5-second clip through the public API (incl. reference photo), 3 runs
   const clip5 = path.join(tmp, 'five.mp4');
   await ff(['-i', V('d18'), '-t', '5', '-an', '-y', clip5]);
   const ref = await frameAt(V('d18'), 6.5);
+  // the engine's own pool, its models loaded as the server does at start (main.ts); the evaluation pool above is closed
+  await pool.close();
+  await warmLivenessEngine();
   const runs: number[] = [];
   let last;
   const cpu: number[] = [];
-  for (let k = 0; k < 3; k++) {
+  for (let k = 0; k < 5; k++) {
     const c0 = process.cpuUsage(); // worker threads share the process: this is the engine's total CPU time
-    last = await checkLiveness({ videoPath: clip5, referencePhoto: ref, windows: [{ action: 'open_mouth', startMs: 1800, endMs: 3300 }, { action: 'open_mouth', startMs: 3500, endMs: 4200 }] });
+    // d18's first mouth opening starts at 2.1 s and its first blink at 3.1 s: one window of each kind
+    last = await checkLiveness({ videoPath: clip5, referencePhoto: ref, windows: [{ action: 'open_mouth', startMs: 1500, endMs: 3000 }, { action: 'blink', startMs: 3000, endMs: 4500 }] });
     runs.push(last.timings.analyseMs);
     const c1 = process.cpuUsage(c0);
     cpu.push(Math.round((c1.user + c1.system) / 1000));
   }
-  runs.sort((a, b) => a - b);
-  log(`\ncheckLiveness on a 5.0 s clip (d18 0-5 s, 30 fps, + ID photo): ${runs.join(' / ')} ms (median ${runs[1]} ms; target < 2500 ms); verdict passed=${last!.passed}, load average now ${os.loadavg()[0].toFixed(2)}. CPU time of those runs: ${cpu.join(' / ')} ms, i.e. ~${Math.round(Math.min(...cpu) / os.availableParallelism())} ms wall on ${os.availableParallelism()} otherwise idle cores.`);
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const medRun = med(runs);
+  log(`\ncheckLiveness on a 5.0 s clip (d18 0-5 s, 30 fps, open_mouth window 1.5-3.0 s and blink window 3.0-4.5 s, + ID photo), ${runs.length} runs: ${runs.join(' / ')} ms wall (median ${medRun} ms; target < 2500 ms), engine CPU time ${cpu.join(' / ')} ms (median ${med(cpu)} ms on ${os.availableParallelism()} cores); verdict passed=${last!.passed}; ${last!.scores.framesAnalysed} frames analysed; load average now ${os.loadavg()[0].toFixed(2)}.`);
 
   log('\n### Summary');
   log(`| target | result |\n|---|---|`);
@@ -192,7 +207,7 @@ try {
   log(`| no false open_mouth on talking clips | ${falseMouth} |`);
   log(`| no false accept among different people @ ${FACE_MATCH_THRESHOLD} | ${fa(FACE_MATCH_THRESHOLD)}/${diff.length} |`);
   log(`| false rejects <= 5 % @ ${FACE_MATCH_THRESHOLD} | ${fr(FACE_MATCH_THRESHOLD)}/${same.length} (${((100 * fr(FACE_MATCH_THRESHOLD)) / same.length).toFixed(1)} %) |`);
-  log(`| 5 s clip < 2.5 s | median ${runs[1]} ms wall (under the load above); CPU ${Math.min(...cpu)} ms / ${os.availableParallelism()} cores |`);
+  log(`| 5 s clip < 2.5 s | median ${medRun} ms wall; engine CPU median ${med(cpu)} ms on ${os.availableParallelism()} cores |`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
   await pool.close();

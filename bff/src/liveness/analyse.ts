@@ -6,27 +6,54 @@
 import { decodeImage, decodeVideoFrames, probeVideo, type VideoInfo } from './decode.js';
 import type { FrameObs } from './protocol.js';
 import { WorkerPool } from './pool.js';
+import { WINDOW_GRACE_MS } from './rules.js';
+import type { ActionWindow } from './types.js';
 
 /**
  * Sampling. Blinks in d14 last a single 30 fps frame (frames 66, 94, 211, 347, 371, 457: the
- * neighbouring frames are fully open, EAR 0.37-0.41 vs 0.08-0.17 on the blink frame), so any rate
- * below the source's 30 fps misses some of them. Tracking mode (facemesh+iris on the previous box,
- * detector only every DETECT_EVERY frames) makes full rate affordable: see the eval's timing table.
+ * neighbouring frames are fully open, EAR 0.37-0.41 vs 0.08-0.17 on the blink frame), so inside a blink
+ * window every frame of a 30 fps clip is analysed. Everywhere else (open_mouth windows, the lead-in and the
+ * tail, where only face presence, identity and an 800 ms mouth hold are judged) every BASE_STRIDE-th frame
+ * is enough: the eval analyses the mouth labels and the talking clips at that rate.
  */
 export const ANALYSIS_FPS = 30;
+/** outside blink windows every 2nd decoded frame (15 fps of a 30 fps clip) */
+export const BASE_STRIDE = 2;
+/** blink windows are analysed at full rate from this long before the prompt to this long after the grace */
+export const BLINK_MARGIN_MS = 150;
 /** 320 px on the longer side: faces in selfie videos are 40-60 % of the frame, i.e. >= 128 px, above facemesh's 192 px crop needs only ~1.5x upscaling */
 export const ANALYSIS_MAX_SIDE = 320;
-/** consecutive frames per worker job (0.5 s at 30 fps) */
+/** analysed frames per worker job */
 export const BATCH_FRAMES = 15;
 /**
- * Run the face detector (counts all faces) every N frames; in between facemesh+iris track the face from
- * the previous frame's mesh box (~3x cheaper per frame). Measured on d18's first wide mouth opening
- * (frames 64-95): detector every frame MAR 0.37-0.59; every 3rd 0.30-0.59 (two frames dip); every 5th or
- * 15th the tracked mesh collapses to 0.17-0.30 for 10+ frames and the opening is missed.
+ * Run the face detector (counts all faces) on every Nth analysed frame of a job; in between facemesh+iris
+ * track the face from the previous frame's mesh box (about half the cost per frame). Measured on d18's
+ * first wide mouth opening (frames 64-95) at 30 fps: detector every frame MAR 0.37-0.59; every 3rd
+ * 0.30-0.59 (two frames dip); every 5th or 15th the tracked mesh collapses to 0.17-0.30 for 10+ frames
+ * and the opening is missed (each tracked step re-centres the box on the mesh, which an open mouth pulls down).
  */
 export const DETECT_EVERY = 3;
-/** frames that also get the 1024-d descriptor + antispoof + liveness models, as fractions of the clip */
-export const DESCRIPTOR_FRACTIONS = [0.15, 0.4, 0.65, 0.9];
+/**
+ * Frames that also get the 1024-d descriptor + antispoof + liveness models (on a grey copy, see worker.ts),
+ * as fractions of the clip: about 230 ms of CPU each, a fifth of a 5 s clip's analysis with four of them.
+ * Three still give the identity-continuity rule three pairs and the face match a mean of three scores.
+ */
+export const DESCRIPTOR_FRACTIONS = [0.2, 0.5, 0.8];
+
+/**
+ * Which decoded frames to analyse. Without windows every frame (the eval's full-rate reference); with
+ * windows, every frame inside blink windows (± BLINK_MARGIN_MS, + WINDOW_GRACE_MS) and every BASE_STRIDE-th
+ * frame elsewhere. i = frame index at `fps`.
+ */
+export function frameSelector(fps: number, windows?: ActionWindow[]): (i: number) => boolean {
+  if (!windows) return () => true;
+  const dense = windows.filter((w) => w.action === 'blink').map((w) => [w.startMs - BLINK_MARGIN_MS, w.endMs + WINDOW_GRACE_MS + BLINK_MARGIN_MS]);
+  return (i) => {
+    if (i % BASE_STRIDE === 0) return true;
+    const t = (i * 1000) / fps;
+    return dense.some(([a, b]) => t >= a && t <= b);
+  };
+}
 
 export interface VideoAnalysis {
   info: VideoInfo;
@@ -38,34 +65,45 @@ export interface VideoAnalysis {
   totalMs: number;
 }
 
-export async function analyseVideo(pool: WorkerPool, path: string, opts: { maxFrames?: number } = {}): Promise<VideoAnalysis> {
+/**
+ * Decodes `path` (ffmpeg, ANALYSIS_FPS at most, ANALYSIS_MAX_SIDE px) and analyses the frames chosen by
+ * frameSelector(windows) on the worker pool. Frame indices in the result are at `fps`.
+ * Throws VideoUnreadableError when ffmpeg cannot read the file.
+ */
+export async function analyseVideo(pool: WorkerPool, path: string, opts: { maxFrames?: number; windows?: ActionWindow[] } = {}): Promise<VideoAnalysis> {
   const t0 = performance.now();
   const info = await probeVideo(path);
   if (!info) throw new VideoUnreadableError('probe failed');
   const fps = Math.min(ANALYSIS_FPS, Math.max(1, Math.round(info.fps)));
   const expected = Math.max(1, Math.floor((info.durationMs / 1000) * fps));
   const maxFrames = opts.maxFrames ?? expected + fps; // a safety cap, not a trim
-  const describe = new Set(DESCRIPTOR_FRACTIONS.map((f) => Math.min(expected - 1, Math.floor(f * expected))));
+  const selected = frameSelector(fps, opts.windows);
+  const describe = new Set(DESCRIPTOR_FRACTIONS.map((f) => {
+    let i = Math.min(expected - 1, Math.floor(f * expected));
+    while (i > 0 && !selected(i)) i--;
+    return i;
+  }));
   let width = 0, height = 0, frameSize = 0;
   let batch: Uint8Array | null = null;
-  let batchStart = 0, batchCount = 0;
+  let indices: number[] = [];
   const jobs: Promise<FrameObs[]>[] = [];
   const flush = () => {
-    if (!batch || !batchCount) return;
+    if (!batch || !indices.length) return;
     const buf = batch.buffer as ArrayBuffer;
-    jobs.push(pool.run({ type: 'frames', width, height, startIndex: batchStart, count: batchCount, buf, describe: [...describe], detectEvery: DETECT_EVERY }, [buf]));
+    jobs.push(pool.run({ type: 'frames', width, height, indices, buf, describe: [...describe], detectEvery: DETECT_EVERY }, [buf]));
     batch = null;
-    batchCount = 0;
+    indices = [];
   };
   let decodeMs = 0;
   try {
     await decodeVideoFrames(path, { fps, maxSide: ANALYSIS_MAX_SIDE, maxFrames }, {
       onSize(w, h) { width = w; height = h; frameSize = w * h * 3; },
       onFrame(i, rgb) {
-        if (!batch) { batch = new Uint8Array(frameSize * BATCH_FRAMES); batchStart = i; }
-        batch.set(rgb, batchCount * frameSize);
-        batchCount++;
-        if (batchCount === BATCH_FRAMES) flush();
+        if (!selected(i)) return;
+        if (!batch) batch = new Uint8Array(frameSize * BATCH_FRAMES);
+        batch.set(rgb, indices.length * frameSize);
+        indices.push(i);
+        if (indices.length === BATCH_FRAMES) flush();
       },
     });
     flush();

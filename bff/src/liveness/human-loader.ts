@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const require = createRequire(import.meta.url);
 
 /** Directory of the installed @vladmandic/human package (…/node_modules/@vladmandic/human). */
-function humanPackageDir(): string {
+export function humanPackageDir(): string {
   // the package's "exports" map exposes neither package.json nor (validly) the wasm build, so
   // resolve the default node entry (dist/human.node.js) and walk up from it
   const entry = require.resolve('@vladmandic/human');

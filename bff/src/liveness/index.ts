@@ -51,7 +51,7 @@ export async function checkLiveness(input: { videoPath: string; windows: ActionW
   const refP = analyseImage(p, input.referencePhoto).then((o) => o.embedding, () => undefined);
   let video;
   try {
-    video = await analyseVideo(p, input.videoPath, { maxFrames: Math.ceil((MAX_VIDEO_MS / 1000 + 1) * 30) });
+    video = await analyseVideo(p, input.videoPath, { maxFrames: Math.ceil((MAX_VIDEO_MS / 1000 + 1) * 30), windows: input.windows });
   } catch (e) {
     await refP;
     if (e instanceof VideoUnreadableError) return fail('video_unreadable', 0, t0);

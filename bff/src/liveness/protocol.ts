@@ -29,7 +29,8 @@ export interface FrameObs {
   live?: number;
 }
 export type WorkerRequest =
-  | { id: number; type: 'frames'; width: number; height: number; startIndex: number; count: number; buf: ArrayBuffer; describe: number[]; detectEvery: number }
+  /** `indices[k]` is the clip frame index of the k-th RGB24 frame in `buf` */
+  | { id: number; type: 'frames'; width: number; height: number; indices: number[]; buf: ArrayBuffer; describe: number[]; detectEvery: number }
   | { id: number; type: 'image'; width: number; height: number; buf: ArrayBuffer };
 export type WorkerResponse =
   | { id: number; ok: true; frames: FrameObs[] }

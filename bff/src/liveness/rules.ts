@@ -46,6 +46,8 @@ export const BLINK_MAX_CLOSED_MS = 3000;
  */
 export const MOUTH_OPEN_MAR = 0.35;
 export const MOUTH_HOLD_MS = 800;
+/** a hold is judged on at least this many analysed frames (800 ms at 15 fps: 12) */
+export const MOUTH_HOLD_MIN_FRAMES = 6;
 
 /** an action may be completed this long after its window ends (prompt display vs. recording latency) */
 export const WINDOW_GRACE_MS = 500;
@@ -131,18 +133,22 @@ export function findBlinks(frames: FrameObs[], fps: number): ActionEvent[] {
  * (atMs = first such start, peak = best held MAR). Also returns the best held MAR per start for windows.
  */
 export function heldMouth(frames: FrameObs[], fps: number): { t: number; held: number }[] {
-  const fs = frames.filter((f) => f.face);
   const out: { t: number; held: number }[] = [];
-  if (!fs.length) return out;
-  const lastT = tMs(fs[fs.length - 1], fps);
-  for (let k = 0; k < fs.length; k++) {
-    const t0 = tMs(fs[k], fps);
+  if (!frames.some((f) => f.face)) return out;
+  const lastT = tMs(frames[frames.length - 1], fps);
+  for (let k = 0; k < frames.length; k++) {
+    if (!frames[k].face) continue;
+    const t0 = tMs(frames[k], fps);
     if (t0 + MOUTH_HOLD_MS > lastT + 1000 / fps) break; // the hold would be cut by the clip's end
+    // the analysed frames of the hold (the sampling rate may vary, see analyse.frameSelector)
     const span: number[] = [];
-    let j = k;
-    while (j < fs.length && tMs(fs[j], fps) <= t0 + MOUTH_HOLD_MS) span.push(fs[j++].face!.mar);
-    // the face must have been seen on most frames of the hold
-    if (span.length < 0.7 * (MOUTH_HOLD_MS / 1000) * fps) { out.push({ t: t0, held: 0 }); continue; }
+    let seen = 0;
+    for (let j = k; j < frames.length && tMs(frames[j], fps) <= t0 + MOUTH_HOLD_MS; j++) {
+      seen++;
+      if (frames[j].face) span.push(frames[j].face!.mar);
+    }
+    // the face must have been seen on most analysed frames of the hold
+    if (seen < MOUTH_HOLD_MIN_FRAMES || span.length < 0.7 * seen) { out.push({ t: t0, held: 0 }); continue; }
     out.push({ t: t0, held: quantile(span, 0.1) });
   }
   return out;
