@@ -113,7 +113,7 @@ export function FaceRecorder({ begin, onRecorded }: FaceRecorderProps) {
 
   return (
     <View>
-      <FaceStage phase={phase} view={runner.view} actions={actions.map((a) => a.action)} message={message}>
+      <FaceStage phase={phase} view={runner.view} actions={actions} message={message}>
         {createElement('video', { ref: videoRef, className: 'face__video', muted: true, playsInline: true, autoPlay: true, 'data-testid': 'face-video' })}
       </FaceStage>
       <View className='mt'>

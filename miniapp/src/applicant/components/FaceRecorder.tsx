@@ -74,7 +74,7 @@ export function FaceRecorder({ begin, onRecorded }: FaceRecorderProps) {
 
   return (
     <View>
-      <FaceStage phase={phase} view={runner.view} actions={actions.map((a) => a.action)} message={message}>
+      <FaceStage phase={phase} view={runner.view} actions={actions} message={message}>
         <Camera
           className='face__camera'
           devicePosition='front'

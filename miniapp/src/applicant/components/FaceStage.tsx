@@ -1,11 +1,11 @@
 import type { ReactNode } from 'react'
 import { Text, View } from '@tarojs/components'
-import { PROMPT_TEXT, PROMPT_MS, type LivenessAction, type PromptView } from '../lib/liveness'
+import { PROMPT_MS, type LivenessSession, type PromptView } from '../lib/liveness'
 
 export type RecorderPhase = 'opening' | 'ready' | 'starting' | 'recording' | 'finishing' | 'error'
 
 /** The camera frame with the current prompt and its countdown (shared by the weapp and H5 recorders). */
-export function FaceStage({ phase, view, actions, message, children }: { phase: RecorderPhase; view: PromptView | null; actions: LivenessAction[]; message?: string; children: ReactNode }) {
+export function FaceStage({ phase, view, actions, message, children }: { phase: RecorderPhase; view: PromptView | null; actions: LivenessSession['actions']; message?: string; children: ReactNode }) {
   const recording = phase === 'recording' && view
   let title = '请将面部置于圆框内'
   let sub = '正对屏幕，保持光线充足，摘下帽子和口罩'
@@ -21,7 +21,7 @@ export function FaceStage({ phase, view, actions, message, children }: { phase: 
       title = '请正对屏幕，保持不动'
       sub = '即将开始'
     } else if (view.index < actions.length) {
-      title = PROMPT_TEXT[actions[view.index]]
+      title = actions[view.index].prompt
       sub = `动作 ${view.index + 1}/${actions.length}`
       pct = Math.max(0, Math.min(100, (view.leftMs / PROMPT_MS) * 100))
     } else {

@@ -36,12 +36,6 @@ export const PROMPT_MS = 3500
 export const TAIL_MS = 500
 export const totalMs = (n: number) => LEAD_MS + n * PROMPT_MS + TAIL_MS
 
-/** The server's prompt says "请张张嘴"; the check needs ~1 s of a wide opening, so say so. */
-export const PROMPT_TEXT: Record<LivenessAction, string> = {
-  open_mouth: '请张大嘴巴并保持1秒',
-  blink: '请眨眨眼',
-}
-
 export const IN_PERSON_NOTE = '无法完成人脸识别？可携带身份证到注册机构现场核验'
 
 export interface PromptView {
