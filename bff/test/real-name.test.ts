@@ -184,8 +184,14 @@ faceTest('a talking clip with no deliberate action fails', async (t) => {
 });
 
 faceTest('a different person against the ID photo fails, and attempts are limited per hour', async (t) => {
-  const c = await person(await frameJpeg(video('d0'), 1.0));
-  const { verdict } = await check(c, async (actions) => d18Clip('other-person', actions, actions)());
+  // the ID photo is replaced by another man's after the session opened: the check must use the new one,
+  // not the descriptor the server began computing for the session
+  const c = await person(await frameJpeg(video('d18'), 6.5));
+  const otherFront = await frameJpeg(video('d0'), 1.0);
+  const { verdict } = await check(c, async (actions) => {
+    await upload(c, '/api/identity/documents/id_front', 'PUT', { photo: new Blob([new Uint8Array(otherFront)], { type: 'image/jpeg' }) });
+    return d18Clip('other-person', actions, actions)();
+  });
   t.false(verdict.body.passed);
   t.true(verdict.body.reasons.some((r: { code: string }) => r.code === 'face_mismatch'), JSON.stringify(verdict.body.reasons));
   // four more submissions (prompts in the wrong order are judged without the engine) reach the limit of 5

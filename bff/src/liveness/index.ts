@@ -43,12 +43,15 @@ function fail(code: LivenessReason, videoMs = 0, t0 = performance.now()): Livene
   };
 }
 
-/** Analyses a video file against the requested actions and a reference face photo (JPEG/PNG bytes). */
-export async function checkLiveness(input: { videoPath: string; windows: ActionWindow[]; referencePhoto: Uint8Array }): Promise<LivenessVerdict> {
+/**
+ * Analyses a video file against the requested actions and the reference face: the ID card photo's bytes
+ * (JPEG/PNG, analysed concurrently with the video) or its descriptor from referenceDescriptor(), computed
+ * earlier (e.g. while the person records). Timings: analyseMs from the call to the verdict.
+ */
+export async function checkLiveness(input: { videoPath: string; windows: ActionWindow[]; referencePhoto: Uint8Array | Promise<number[] | undefined> }): Promise<LivenessVerdict> {
   const t0 = performance.now();
   const p = getPool();
-  // the reference photo is analysed concurrently with the video
-  const refP = analyseImage(p, input.referencePhoto).then((o) => o.embedding, () => undefined);
+  const refP = input.referencePhoto instanceof Uint8Array ? referenceDescriptor(input.referencePhoto) : input.referencePhoto.catch(() => undefined);
   let video;
   try {
     video = await analyseVideo(p, input.videoPath, { maxFrames: Math.ceil((MAX_VIDEO_MS / 1000 + 1) * 30), windows: input.windows });
@@ -77,7 +80,10 @@ export async function compareFacePhotos(a: Uint8Array, b: Uint8Array): Promise<{
   return { similarity, match: similarity >= FACE_MATCH_THRESHOLD };
 }
 
-/** Descriptor of the largest face on a photo (eval/tests), undefined when no face is found. */
-export async function photoDescriptor(bytes: Uint8Array): Promise<number[] | undefined> {
-  return (await analyseImage(getPool(), bytes)).embedding;
+/**
+ * The reference descriptor for checkLiveness: the largest face on the photo, undefined when there is none
+ * or the photo cannot be read (checkLiveness then fails with face_mismatch and the "retake the ID photo" hint).
+ */
+export function referenceDescriptor(photo: Uint8Array): Promise<number[] | undefined> {
+  return analyseImage(getPool(), photo).then((o) => o.embedding, () => undefined);
 }
