@@ -13,7 +13,7 @@ import test from 'ava';
 import { FACE_CONSENT_VERSION } from '@zhiyetong/shared';
 import { login, startTestServer, type Client, type TestServer } from './helpers/server.js';
 import { freshPhone, makeIdNumber } from './helpers/data.js';
-import { D18, FACES_MISSING, facesAvailable, frameJpeg, joinSegments, stillVideo, video } from './helpers/faces.js';
+import { D18, FACES_MISSING, facesAvailable, frameJpeg, joinSegments, sidewaysMp4, stillVideo, video } from './helpers/faces.js';
 
 let s: TestServer;
 let work: string;
@@ -147,6 +147,17 @@ faceTest('the same person performing the actions in the order asked passes; the 
   t.is(again.body.error.code, 'liveness_session_used');
   // and the verified applicant may now apply
   t.is((await c.post('/api/applications', { profession: 'constructor', type: 'initial' })).status, 201);
+});
+
+faceTest('a phone MP4 stored sideways with a rotation tag is read upright and passes', async (t) => {
+  const c = await person(await frameJpeg(video('d18'), 1.0));
+  const { verdict } = await check(c, async (actions) => {
+    const { file, prompts } = await d18Clip('sideways-src', actions, actions)();
+    const mp4 = path.join(work, 'sideways.mp4');
+    await sidewaysMp4(file, mp4);
+    return { file: mp4, prompts };
+  });
+  t.true(verdict.body.passed, JSON.stringify(verdict.body));
 });
 
 faceTest('the same clip with the actions in the wrong order fails', async (t) => {

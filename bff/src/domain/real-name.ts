@@ -180,7 +180,7 @@ export async function submitLivenessVideo(deps: RealNameDeps, actor: Actor, sess
     try {
       const uploaded = path.join(dir, 'upload');
       await writeFile(uploaded, input.video, { mode: 0o600 });
-      const videoPath = await remuxWithDuration(uploaded, path.join(dir, 'video.mkv'));
+      const videoPath = await remuxWithDuration(uploaded, path.join(dir, 'video.mkv'), input.video.subarray(0, 4));
       // the engine (models, worker pool) loads on the first check, not at server start
       const { checkLiveness } = await import('../liveness/index.js');
       verdict = await checkLiveness({ videoPath, windows, referencePhoto: pending ?? Buffer.from(deps.pii.decrypt(reference.content_enc), 'base64') });
@@ -202,10 +202,13 @@ export async function submitLivenessVideo(deps: RealNameDeps, actor: Actor, sess
 
 /**
  * Browsers' MediaRecorder writes WebM as a live stream, with no duration in the header (ffmpeg reports
- * "Duration: N/A"); WeChat writes MP4. Copying the streams into Matroska (no re-encoding) records the
- * duration. Returns the path to analyse; an unreadable upload is passed on as is, for the engine to judge.
+ * "Duration: N/A"). Copying the streams into Matroska (no re-encoding) records the duration. Only WebM /
+ * Matroska uploads (EBML magic 1A 45 DF A3) are copied: WeChat writes MP4, which has its duration, and whose
+ * rotation tag (phones store frames sideways) Matroska would lose, leaving the faces on their side.
+ * Returns the path to analyse; an unreadable upload is passed on as is, for the engine to judge.
  */
-async function remuxWithDuration(input: string, output: string): Promise<string> {
+async function remuxWithDuration(input: string, output: string, head: Uint8Array): Promise<string> {
+  if (!(head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3)) return input;
   const { ffmpegBinary } = await import('../liveness/decode.js');
   try {
     await execFileAsync(ffmpegBinary(), ['-hide_banner', '-loglevel', 'error', '-y', '-i', input, '-map', '0:v:0', '-c', 'copy', '-f', 'matroska', output], { timeout: 30_000 });

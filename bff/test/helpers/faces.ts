@@ -34,6 +34,20 @@ export async function joinSegments(segments: { file: string; start: number; end:
   await run(ffmpegBinary(), args);
 }
 
+/**
+ * An MP4 as a phone camera (WeChat's CameraContext.startRecord) writes it: H.264 frames stored sideways
+ * (rotated 90° clockwise) with a rotation tag (display matrix) that turns them upright for playback.
+ */
+export async function sidewaysMp4(webm: string, out: string): Promise<void> {
+  const stored = `${out}.stored.mp4`;
+  try {
+    await run(ffmpegBinary(), ['-hide_banner', '-loglevel', 'error', '-y', '-i', webm, '-vf', 'transpose=1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-an', stored]);
+    await run(ffmpegBinary(), ['-hide_banner', '-loglevel', 'error', '-y', '-i', stored, '-c', 'copy', '-metadata:s:v:0', 'rotate=90', out]);
+  } finally {
+    await rm(stored, { force: true });
+  }
+}
+
 /** A video made from one still image (the photo-replay attack). */
 export async function stillVideo(image: string, seconds: number, out: string): Promise<void> {
   await run(ffmpegBinary(), ['-hide_banner', '-loglevel', 'error', '-y', '-loop', '1', '-i', image, '-t', String(seconds), '-r', '30', '-vf', 'scale=480:480', '-c:v', 'libvpx', '-b:v', '1M', '-deadline', 'realtime', '-f', 'webm', '-live', '1', out]);
