@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyseImage, analyseVideo, BASE_STRIDE } from '../bff/src/liveness/analyse.js';
+import { analyseImage, analyseVideo, BASE_FPS } from '../bff/src/liveness/analyse.js';
 import { ffmpegBinary } from '../bff/src/liveness/decode.js';
 import { checkLiveness, referenceDescriptor, shutdownLivenessEngine, warmLivenessEngine, type ActionWindow, type LivenessVerdict } from '../bff/src/liveness/index.js';
 import { WorkerPool } from '../bff/src/liveness/pool.js';
@@ -70,7 +70,7 @@ try {
     return action === 'blink' ? findBlinks(a.frames, a.fps) : findMouthOpenings(a.frames, a.fps);
   };
 
-  log(`### Labelled actions (blinks: every frame at 30 fps, as in a blink window; mouth: every ${BASE_STRIDE}nd frame, as in an open_mouth window)`);
+  log(`### Labelled actions (blinks: every frame at 30 fps, as in a blink window; mouth: at ${BASE_FPS} fps, as in an open_mouth window)`);
   log('| clip | action | labelled frames | found | at frame | peak |');
   log('|---|---|---|---|---|---|');
   let found = 0;
@@ -175,7 +175,7 @@ try {
   log('| clip | video s | sampling | frames | decode ms | total ms | ms per video second |');
   log('|---|---|---|---|---|---|---|');
   for (const [c, a] of analyses) {
-    for (const [rate, x] of [['30 fps (blink window)', a], [`${30 / BASE_STRIDE} fps (elsewhere)`, mouthAnalyses.get(c)!]] as const) {
+    for (const [rate, x] of [['30 fps (blink window)', a], [`${BASE_FPS} fps (elsewhere)`, mouthAnalyses.get(c)!]] as const) {
       log(`| ${c} | ${(x.info.durationMs / 1000).toFixed(1)} | ${rate} | ${x.frames.length} | ${x.decodeMs.toFixed(0)} | ${x.totalMs.toFixed(0)} | ${(x.totalMs / (x.info.durationMs / 1000)).toFixed(0)} |`);
     }
   }

@@ -1,7 +1,7 @@
 /**
  * Video → per-frame observations, using the worker pool.
- * Frames are streamed from ffmpeg in batches of consecutive frames (so each worker can track the
- * face box from frame to frame within a batch) and dispatched to whichever worker is free.
+ * Frames are streamed from ffmpeg; the analysed ones (frameSelector) go in batches of successive frames
+ * (so each worker can track the face box from frame to frame within a batch) to whichever worker is free.
  */
 import { decodeImage, decodeVideoFrames, probeVideo, type VideoInfo } from './decode.js';
 import type { FrameObs } from './protocol.js';
@@ -13,12 +13,12 @@ import type { ActionWindow } from './types.js';
  * Sampling. Blinks in d14 last a single 30 fps frame (frames 66, 94, 211, 347, 371, 457: the
  * neighbouring frames are fully open, EAR 0.37-0.41 vs 0.08-0.17 on the blink frame), so inside a blink
  * window every frame of a 30 fps clip is analysed. Everywhere else (open_mouth windows, the lead-in and the
- * tail, where only face presence, identity and an 800 ms mouth hold are judged) every BASE_STRIDE-th frame
- * is enough: the eval analyses the mouth labels and the talking clips at that rate.
+ * tail, where only face presence, identity and an 800 ms mouth hold are judged) BASE_FPS is enough: the eval
+ * analyses the mouth labels and the talking clips at that rate.
  */
 export const ANALYSIS_FPS = 30;
-/** outside blink windows every 2nd decoded frame (15 fps of a 30 fps clip) */
-export const BASE_STRIDE = 2;
+/** outside blink windows about this rate: every 2nd frame of a 30 fps clip, every frame of a 15 fps one */
+export const BASE_FPS = 15;
 /** blink windows are analysed at full rate from this long before the prompt to this long after the grace */
 export const BLINK_MARGIN_MS = 150;
 /** 320 px on the longer side: faces in selfie videos are 40-60 % of the frame, i.e. >= 128 px, above facemesh's 192 px crop needs only ~1.5x upscaling */
@@ -42,14 +42,15 @@ export const DESCRIPTOR_FRACTIONS = [0.2, 0.5, 0.8];
 
 /**
  * Which decoded frames to analyse. Without windows every frame (the eval's full-rate reference); with
- * windows, every frame inside blink windows (± BLINK_MARGIN_MS, + WINDOW_GRACE_MS) and every BASE_STRIDE-th
- * frame elsewhere. i = frame index at `fps`.
+ * windows, every frame inside blink windows (± BLINK_MARGIN_MS, + WINDOW_GRACE_MS) and about BASE_FPS
+ * elsewhere. i = frame index at `fps`.
  */
 export function frameSelector(fps: number, windows?: ActionWindow[]): (i: number) => boolean {
   if (!windows) return () => true;
   const dense = windows.filter((w) => w.action === 'blink').map((w) => [w.startMs - BLINK_MARGIN_MS, w.endMs + WINDOW_GRACE_MS + BLINK_MARGIN_MS]);
+  const stride = Math.max(1, Math.round(fps / BASE_FPS));
   return (i) => {
-    if (i % BASE_STRIDE === 0) return true;
+    if (i % stride === 0) return true;
     const t = (i * 1000) / fps;
     return dense.some(([a, b]) => t >= a && t <= b);
   };

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ffmpegBinary } from '../../src/liveness/decode.js';
 import { checkLiveness, compareFacePhotos, FACE_MATCH_THRESHOLD, shutdownLivenessEngine, type LivenessVerdict } from '../../src/liveness/index.js';
-import { BASE_STRIDE, BLINK_MARGIN_MS, frameSelector } from '../../src/liveness/analyse.js';
+import { BASE_FPS, BLINK_MARGIN_MS, frameSelector } from '../../src/liveness/analyse.js';
 import { findBlinks, findMouthOpenings, MOUTH_HOLD_MS, WINDOW_GRACE_MS } from '../../src/liveness/rules.js';
 import type { FrameObs } from '../../src/liveness/protocol.js';
 
@@ -142,9 +142,9 @@ test('rules: mouth must stay open for the hold time', (t) => {
   t.is(findMouthOpenings(long, 30).length, 1);
 });
 
-test('rules: the mouth hold is judged the same on frames sampled every second frame (15 fps of 30)', (t) => {
+test('rules: the mouth hold is judged the same on frames sampled at BASE_FPS (every 2nd frame of 30 fps)', (t) => {
   const holdFrames = Math.ceil((MOUTH_HOLD_MS / 1000) * 30);
-  const sampled = (openFrames: number) => Array.from({ length: 90 }, (_, i) => frame(i, 0.35, i >= 30 && i < 30 + openFrames ? 0.6 : 0.05)).filter((f) => f.i % BASE_STRIDE === 0);
+  const sampled = (openFrames: number) => Array.from({ length: 90 }, (_, i) => frame(i, 0.35, i >= 30 && i < 30 + openFrames ? 0.6 : 0.05)).filter((f) => f.i % (30 / BASE_FPS) === 0);
   t.is(findMouthOpenings(sampled(holdFrames - 6), 30).length, 0);
   t.is(findMouthOpenings(sampled(holdFrames + 3), 30).length, 1);
   // a face lost on most frames of the hold does not count as a hold
@@ -152,7 +152,7 @@ test('rules: the mouth hold is judged the same on frames sampled every second fr
   t.is(findMouthOpenings(lost, 30).length, 0);
 });
 
-test('frameSelector: every frame without windows; inside blink windows (with margin and grace) every frame, elsewhere every BASE_STRIDE-th', (t) => {
+test('frameSelector: every frame without windows; inside blink windows (with margin and grace) every frame, elsewhere BASE_FPS', (t) => {
   const all = frameSelector(30);
   t.true([0, 1, 2, 3, 299].every(all));
   const sel = frameSelector(30, [{ action: 'open_mouth', startMs: 0, endMs: 2000 }, { action: 'blink', startMs: 3000, endMs: 4000 }]);
@@ -161,6 +161,8 @@ test('frameSelector: every frame without windows; inside blink windows (with mar
   // inside [3000 - margin, 4000 + grace + margin] no frame is skipped
   t.true(Array.from({ length: 180 }, (_, i) => i).filter((i) => ms(i) >= 3000 - BLINK_MARGIN_MS && ms(i) <= 4000 + WINDOW_GRACE_MS + BLINK_MARGIN_MS).every(sel));
   // in the open_mouth window and the tail only every BASE_STRIDE-th
-  t.true(picked.filter((i) => ms(i) < 2500 || ms(i) > 5000).every((i) => i % BASE_STRIDE === 0));
-  t.true(picked.length < 180 && picked.length > 180 / BASE_STRIDE);
+  t.true(picked.filter((i) => ms(i) < 2500 || ms(i) > 5000).every((i) => i % (30 / BASE_FPS) === 0));
+  t.true(picked.length < 180 && picked.length > (180 * BASE_FPS) / 30);
+  // a 15 fps clip is analysed whole: BASE_FPS is a rate, not a stride
+  t.true(Array.from({ length: 90 }, (_, i) => i).every(frameSelector(15, [{ action: 'open_mouth', startMs: 0, endMs: 6000 }])));
 });
