@@ -14,7 +14,11 @@ export interface FaceRecorderProps {
 
 /**
  * weapp: <Camera devicePosition="front"> (the preview is mirrored by WeChat) recorded with
- * CameraContext.startRecord/stopRecord (mp4 temp file; WeChat's default 30 s limit is well above the ~8 s check). The H5 build uses FaceRecorder.h5.tsx.
+ * CameraContext.startRecord/stopRecord (an mp4 temp file; the 30 s limit is well above the ~8 s check).
+ * The recording itself is not mirrored (selfieMirror: false, base library 2.22.0): it is compared with the
+ * ID card photo, and on the eval clips a mirrored frame scored 0.02-0.07 lower against a frame of the same
+ * clip in 11 of 14 pairs. If WeChat ends the recording early (timeoutCallback: the page was hidden or the
+ * recording failed), the person is told and can start again. The H5 build uses FaceRecorder.h5.tsx.
  */
 export function FaceRecorder({ begin, onRecorded }: FaceRecorderProps) {
   const [phase, setPhase] = useState<RecorderPhase>('opening')
@@ -22,6 +26,7 @@ export function FaceRecorder({ begin, onRecorded }: FaceRecorderProps) {
   const [actions, setActions] = useState<LivenessSession['actions']>([])
   const runner = usePromptRunner()
   const recording = useRef(false)
+  const endedEarly = useRef(false)
 
   useEffect(
     () => () => {
@@ -43,8 +48,16 @@ export function FaceRecorder({ begin, onRecorded }: FaceRecorderProps) {
     setActions(session.actions)
     const ctx = Taro.createCameraContext()
     try {
+      endedEarly.current = false
       const startedAt = await new Promise<number>((resolve, reject) =>
         ctx.startRecord({
+          // WeChat's options beyond Taro's typings (CameraContext.startRecord, base library 2.22.0)
+          ...({ selfieMirror: false, timeout: 30 } as object),
+          timeoutCallback: () => {
+            if (!recording.current) return
+            endedEarly.current = true
+            runner.cancel()
+          },
           success: () => resolve(Date.now()),
           fail: (e) => reject(new Error(e.errMsg)),
         }),
@@ -66,9 +79,9 @@ export function FaceRecorder({ begin, onRecorded }: FaceRecorderProps) {
       onRecorded(session, { video, prompts })
     } catch (e) {
       recording.current = false
-      if (e instanceof CancelledError) return
+      if (e instanceof CancelledError && !endedEarly.current) return // left the page
       setPhase('ready')
-      alertMessage(`录制失败，请重试（${(e as Error).message || '摄像头不可用'}）`)
+      alertMessage(endedEarly.current ? '录制被中断，请保持在本页面并重新开始检测' : `录制失败，请重试（${(e as Error).message || '摄像头不可用'}）`)
     }
   }
 
