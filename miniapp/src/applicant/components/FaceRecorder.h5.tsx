@@ -1,9 +1,8 @@
 import { createElement, useEffect, useRef, useState } from 'react'
 import { View } from '@tarojs/components'
-import { Button } from '@nutui/nutui-react-taro'
 import { CancelledError } from '../../lib/platform'
 import { usePromptRunner, type LivenessSession, type Recording } from '../lib/liveness'
-import { FaceStage, type RecorderPhase } from './FaceStage'
+import { FaceStage, RecorderButton, type RecorderPhase } from './FaceStage'
 
 export interface FaceRecorderProps {
   /** Creates the liveness session (the page shows its errors and returns null). */
@@ -116,17 +115,7 @@ export function FaceRecorder({ begin, onRecorded }: FaceRecorderProps) {
       <FaceStage phase={phase} view={runner.view} actions={actions} message={message}>
         {createElement('video', { ref: videoRef, className: 'face__video', muted: true, playsInline: true, autoPlay: true, 'data-testid': 'face-video' })}
       </FaceStage>
-      <View className='mt'>
-        {phase === 'error' ? (
-          <Button type='primary' block className='big-btn' onClick={() => setAttempt(attempt + 1)}>
-            重新打开摄像头
-          </Button>
-        ) : (
-          <Button type='primary' block className='big-btn' disabled={phase !== 'ready'} loading={phase === 'starting' || phase === 'finishing'} onClick={start} data-testid='liveness-start'>
-            {phase === 'recording' ? '检测中，请按提示操作' : phase === 'finishing' ? '正在核验' : '开始检测'}
-          </Button>
-        )}
-      </View>
+      <RecorderButton phase={phase} onStart={start} fix={{ label: '重新打开摄像头', onClick: () => setAttempt(attempt + 1) }} />
     </View>
   )
 }

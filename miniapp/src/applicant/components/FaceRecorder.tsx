@@ -1,10 +1,9 @@
 import { useEffect, useRef, useState } from 'react'
 import { Camera, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
-import { Button } from '@nutui/nutui-react-taro'
 import { CancelledError, alertMessage } from '../../lib/platform'
 import { usePromptRunner, type LivenessSession, type Recording } from '../lib/liveness'
-import { FaceStage, type RecorderPhase } from './FaceStage'
+import { FaceStage, RecorderButton, type RecorderPhase } from './FaceStage'
 
 export interface FaceRecorderProps {
   /** Creates the liveness session (the page shows its errors and returns null). */
@@ -99,17 +98,7 @@ export function FaceRecorder({ begin, onRecorded }: FaceRecorderProps) {
           }}
         />
       </FaceStage>
-      <View className='mt'>
-        {phase === 'error' ? (
-          <Button type='primary' block className='big-btn' onClick={() => Taro.openSetting({})}>
-            去设置允许摄像头
-          </Button>
-        ) : (
-          <Button type='primary' block className='big-btn' disabled={phase !== 'ready'} loading={phase === 'starting' || phase === 'finishing'} onClick={start} data-testid='liveness-start'>
-            {phase === 'recording' ? '检测中，请按提示操作' : phase === 'finishing' ? '正在核验' : '开始检测'}
-          </Button>
-        )}
-      </View>
+      <RecorderButton phase={phase} onStart={start} fix={{ label: '去设置允许摄像头', onClick: () => Taro.openSetting({}) }} />
     </View>
   )
 }

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react'
 import { Text, View } from '@tarojs/components'
+import { Button } from '@nutui/nutui-react-taro'
 import { PROMPT_MS, type LivenessSession, type PromptView } from '../lib/liveness'
 
 export type RecorderPhase = 'opening' | 'ready' | 'starting' | 'recording' | 'finishing' | 'error'
@@ -54,7 +55,7 @@ export function FaceStage({ phase, view, actions, message, children }: { phase: 
       {recording && view.index >= 0 && view.index < actions.length && (
         <View className='face__steps'>
           {actions.map((a, i) => (
-            <View key={`${a}-${i}`} className={`face__dot ${i < view.index ? 'face__dot--done' : i === view.index ? 'face__dot--on' : ''}`} />
+            <View key={`${a.action}-${i}`} className={`face__dot ${i < view.index ? 'face__dot--done' : i === view.index ? 'face__dot--on' : ''}`} />
           ))}
         </View>
       )}
@@ -62,3 +63,20 @@ export function FaceStage({ phase, view, actions, message, children }: { phase: 
   )
 }
 
+
+/** The button under the camera in both recorders: 开始检测 (busy while starting and checking), or, after a camera error, the way to fix it. */
+export function RecorderButton({ phase, onStart, fix }: { phase: RecorderPhase; onStart: () => void; fix: { label: string; onClick: () => void } }) {
+  return (
+    <View className='mt'>
+      {phase === 'error' ? (
+        <Button type='primary' block className='big-btn' onClick={fix.onClick}>
+          {fix.label}
+        </Button>
+      ) : (
+        <Button type='primary' block className='big-btn' disabled={phase !== 'ready'} loading={phase === 'starting' || phase === 'finishing'} onClick={onStart} data-testid='liveness-start'>
+          {phase === 'recording' ? '检测中，请按提示操作' : phase === 'finishing' ? '正在核验' : '开始检测'}
+        </Button>
+      )}
+    </View>
+  )
+}

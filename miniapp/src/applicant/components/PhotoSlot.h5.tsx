@@ -1,18 +1,9 @@
 import { createElement, useEffect, useState } from 'react'
-import { Image, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { errorMessage } from '../../lib/api'
 import { alertMessage } from '../../lib/platform'
-import type { DocumentKind } from '../lib/liveness'
 import { uploadPhoto } from '../lib/upload'
-
-export interface PhotoSlotProps {
-  kind: DocumentKind
-  title: string
-  desc: string
-  done: boolean
-  onUploaded: (kind: DocumentKind) => void
-}
+import { MAX_PHOTO_BYTES, PhotoTile, type PhotoSlotProps } from './PhotoTile'
 
 /** H5: a file input over the tile (camera on phones, file chooser on desktops), uploaded with fetch + FormData. */
 export function PhotoSlot({ kind, title, desc, done, onUploaded }: PhotoSlotProps) {
@@ -29,6 +20,7 @@ export function PhotoSlot({ kind, title, desc, done, onUploaded }: PhotoSlotProp
     const file = input.files?.[0]
     input.value = ''
     if (!file || busy) return
+    if (file.size > MAX_PHOTO_BYTES) return alertMessage('照片超过 5 MB，请重新拍摄')
     setBusy(true)
     Taro.showLoading({ title: '正在上传', mask: true })
     try {
@@ -45,13 +37,7 @@ export function PhotoSlot({ kind, title, desc, done, onUploaded }: PhotoSlotProp
   }
 
   return (
-    <View className={`photo-slot ${done ? 'photo-slot--done' : ''}`} data-testid={`photo-${kind}`}>
-      <View className='photo-slot__pic'>{preview ? <Image className='photo-slot__img' src={preview} mode='aspectFill' /> : <View className='photo-slot__plus'>{done ? '✓' : '+'}</View>}</View>
-      <View className='photo-slot__main'>
-        <View className='photo-slot__title'>{title}</View>
-        <View className='photo-slot__desc'>{desc}</View>
-      </View>
-      <View className={`photo-slot__state ${done ? 'photo-slot__state--done' : ''}`}>{busy ? '上传中…' : done ? '已上传 · 重拍' : '去拍摄 ›'}</View>
+    <PhotoTile kind={kind} title={title} desc={desc} done={done} preview={preview} busy={busy}>
       {createElement('input', {
         type: 'file',
         accept: 'image/*',
@@ -60,6 +46,6 @@ export function PhotoSlot({ kind, title, desc, done, onUploaded }: PhotoSlotProp
         'data-testid': `photo-input-${kind}`,
         onChange: (e: any) => chosen(e.target as HTMLInputElement),
       })}
-    </View>
+    </PhotoTile>
   )
 }
