@@ -181,7 +181,7 @@ export async function submitLivenessVideo(deps: RealNameDeps, actor: Actor, sess
       const uploaded = path.join(dir, 'upload');
       await writeFile(uploaded, input.video, { mode: 0o600 });
       const videoPath = await remuxWithDuration(uploaded, path.join(dir, 'video.mkv'), input.video.subarray(0, 4));
-      // the engine (models, worker pool) loads on the first check, not at server start
+      // imported lazily: a process that never checks a video never loads the models (main.ts warms them at start)
       const { checkLiveness } = await import('../liveness/index.js');
       verdict = await checkLiveness({ videoPath, windows, referencePhoto: pending ?? Buffer.from(deps.pii.decrypt(reference.content_enc), 'base64') });
     } finally {
