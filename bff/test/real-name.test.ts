@@ -130,6 +130,7 @@ faceTest('the same person performing the actions in the order asked passes; the 
   const { session, verdict } = await check(c, async (actions) => d18Clip('pass', actions, actions)());
   t.is(session.body.actions.length, 2);
   t.truthy(session.body.nonce);
+  t.log(JSON.stringify(verdict.body.scores?.actions));
   t.true(verdict.body.passed, JSON.stringify(verdict.body));
   t.deepEqual(verdict.body.reasons, []);
   const me = (await c.get('/api/me')).body;
@@ -157,6 +158,7 @@ faceTest('a phone MP4 stored sideways with a rotation tag is read upright and pa
     await sidewaysMp4(file, mp4);
     return { file: mp4, prompts };
   });
+  t.log(JSON.stringify(verdict.body.scores?.actions));
   t.true(verdict.body.passed, JSON.stringify(verdict.body));
 });
 

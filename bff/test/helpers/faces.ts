@@ -18,10 +18,15 @@ export const FACES_MISSING = `face test data not found at ${FACES_DIR} (set FACE
 
 export const video = (name: string) => path.join(FACES_DIR, 'videos', `${name}.mp4`);
 
-/** Labelled segments of d18 (30 fps): a wide mouth opening at frames 117-154, an eye closure at 185-188. */
+/**
+ * Labelled segments of d18 (30 fps): a wide mouth opening at frames 117-154; the deep eye closure at 94-97
+ * (0.54-0.60 below the open-eye level), which ends its first mouth opening (open until 95, 0.3 s of it in
+ * this segment: no 0.8 s hold). Its other closure (185-188) is only 0.36-0.38 below the open-eye level and
+ * fell under the 0.32 blink threshold after one more re-encoding (WebM → phone MP4).
+ */
 export const D18 = {
   mouth: { start: 105 / 30, end: 165 / 30 },
-  blink: { start: 168 / 30, end: 215 / 30 },
+  blink: { start: 86 / 30, end: 112 / 30 },
 };
 
 /** Joins segments of source videos into one WebM as a browser's MediaRecorder makes it: VP8, written as a live stream with no duration in the header. */
