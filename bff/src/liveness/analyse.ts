@@ -49,13 +49,23 @@ export const DESCRIPTOR_FRACTIONS = [0.2, 0.5, 0.8];
  * elsewhere. i = frame index at `fps`.
  */
 export function frameSelector(fps: number, windows?: ActionWindow[]): (i: number) => boolean {
-  if (!windows) return () => true;
-  const dense = windows.filter((w) => w.action === 'blink').map((w) => [w.startMs - BLINK_MARGIN_MS, w.endMs + WINDOW_GRACE_MS + BLINK_MARGIN_MS]);
+  const dense = blinkRegion(fps, windows);
   const stride = Math.max(1, Math.round(fps / BASE_FPS));
+  return (i) => i % stride === 0 || dense(i);
+}
+
+/**
+ * Where blinks are judged: inside blink windows (± BLINK_MARGIN_MS, + WINDOW_GRACE_MS), or the whole clip
+ * without windows. Only these frames get every frame analysed and the iris model (the eye contour that EAR
+ * needs: without it closed-eye ratios were 0.46-0.70, too close to open eyes); elsewhere facemesh alone
+ * gives the mouth, the pose and the face's presence, at about two thirds of the cost per frame.
+ */
+export function blinkRegion(fps: number, windows?: ActionWindow[]): (i: number) => boolean {
+  if (!windows) return () => true;
+  const ranges = windows.filter((w) => w.action === 'blink').map((w) => [w.startMs - BLINK_MARGIN_MS, w.endMs + WINDOW_GRACE_MS + BLINK_MARGIN_MS]);
   return (i) => {
-    if (i % stride === 0) return true;
     const t = (i * 1000) / fps;
-    return dense.some(([a, b]) => t >= a && t <= b);
+    return ranges.some(([a, b]) => t >= a && t <= b);
   };
 }
 
@@ -81,7 +91,7 @@ export async function analyseVideo(pool: WorkerPool, path: string, opts: { maxFr
   const fps = Math.min(ANALYSIS_FPS, Math.max(1, Math.round(info.fps)));
   const expected = Math.max(1, Math.floor((info.durationMs / 1000) * fps));
   const maxFrames = opts.maxFrames ?? expected + fps; // a safety cap, not a trim
-  const selected = frameSelector(fps, opts.windows);
+  const selected = frameSelector(fps, opts.windows), forBlinks = blinkRegion(fps, opts.windows);
   const describe = new Set(DESCRIPTOR_FRACTIONS.map((f) => {
     let i = Math.min(expected - 1, Math.floor(f * expected));
     while (i > 0 && !selected(i)) i--;
@@ -89,14 +99,15 @@ export async function analyseVideo(pool: WorkerPool, path: string, opts: { maxFr
   }));
   let width = 0, height = 0, frameSize = 0;
   let batch: Uint8Array | null = null;
-  let indices: number[] = [];
+  let indices: number[] = [], eyes: number[] = [];
   const jobs: Promise<FrameObs[]>[] = [];
   const flush = () => {
     if (!batch || !indices.length) return;
     const buf = batch.buffer as ArrayBuffer;
-    jobs.push(pool.run({ type: 'frames', width, height, indices, buf, describe: [...describe], detectEvery: DETECT_EVERY }, [buf]));
+    jobs.push(pool.run({ type: 'frames', width, height, indices, buf, describe: [...describe], eyes, detectEvery: DETECT_EVERY }, [buf]));
     batch = null;
     indices = [];
+    eyes = [];
   };
   let decodeMs = 0;
   try {
@@ -107,6 +118,7 @@ export async function analyseVideo(pool: WorkerPool, path: string, opts: { maxFr
         if (!batch) batch = new Uint8Array(frameSize * BATCH_FRAMES);
         batch.set(rgb, indices.length * frameSize);
         indices.push(i);
+        if (forBlinks(i)) eyes.push(i);
         if (indices.length === BATCH_FRAMES) flush();
       },
     });

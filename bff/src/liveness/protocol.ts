@@ -21,6 +21,8 @@ export interface FrameObs {
   frameLuma: number;
   /** model time spent on this frame in the worker */
   ms: number;
+  /** the iris model refined the eye contours (frames where blinks are judged); EAR is comparable only among these */
+  eyes: boolean;
   /** the largest face */
   face?: FaceObs;
   /** only on descriptor frames */
@@ -29,8 +31,8 @@ export interface FrameObs {
   live?: number;
 }
 export type WorkerRequest =
-  /** `indices[k]` is the clip frame index of the k-th RGB24 frame in `buf` */
-  | { id: number; type: 'frames'; width: number; height: number; indices: number[]; buf: ArrayBuffer; describe: number[]; detectEvery: number }
+  /** `indices[k]` is the clip frame index of the k-th RGB24 frame in `buf`; `eyes`: the frames that get the iris model */
+  | { id: number; type: 'frames'; width: number; height: number; indices: number[]; buf: ArrayBuffer; describe: number[]; eyes: number[]; detectEvery: number }
   | { id: number; type: 'image'; width: number; height: number; buf: ArrayBuffer };
 export type WorkerResponse =
   | { id: number; ok: true; frames: FrameObs[] }

@@ -32,7 +32,8 @@ export const IDENTITY_CONTINUITY_THRESHOLD = 0.35;
  * by open frames (EAR above BLINK_OPEN_RATIO x baseline). Measured minimum/baseline ratios of the
  * labelled blinks: d14 0.11-0.48 (single-frame blink at 211 is the shallowest, 0.48), d18 0.45 and 0.58
  * (185-188). Open eyes stay above 0.85 x baseline in >90 % of frames (d18 p10 = 0.93).
- * Without the iris model the ratios were 0.46-0.70, too close to open eyes: iris stays on.
+ * Without the iris model the ratios were 0.46-0.70, too close to open eyes: EAR is read only on frames the
+ * iris model refined (FrameObs.eyes: the blink windows, see analyse.blinkRegion).
  */
 export const BLINK_CLOSED_RATIO = 0.68;
 export const BLINK_OPEN_RATIO = 0.85;
@@ -108,7 +109,7 @@ export interface ActionEvent { atMs: number; peak: number }
 
 /** all blink events in the clip (closure start time, depth = 1 - minEAR/baseline) */
 export function findBlinks(frames: FrameObs[], fps: number): ActionEvent[] {
-  const fs = frames.filter((f) => f.face);
+  const fs = frames.filter((f) => f.face && f.eyes);
   const base = median(fs.map((f) => f.face!.ear));
   if (!base) return [];
   const closed = BLINK_CLOSED_RATIO * base, open = BLINK_OPEN_RATIO * base;
@@ -177,7 +178,7 @@ export function findActions(frames: FrameObs[], fps: number, action: LivenessAct
 function windowPeak(frames: FrameObs[], fps: number, w: ActionWindow): number {
   const inW = (t: number) => t >= w.startMs && t <= w.endMs + WINDOW_GRACE_MS;
   if (w.action === 'open_mouth') return Math.max(0, ...heldMouth(frames, fps).filter((h) => inW(h.t)).map((h) => h.held));
-  const fs = frames.filter((f) => f.face);
+  const fs = frames.filter((f) => f.face && f.eyes);
   const base = median(fs.map((f) => f.face!.ear));
   const inside = fs.filter((f) => inW(tMs(f, fps))).map((f) => f.face!.ear);
   return base && inside.length ? Math.max(0, 1 - Math.min(...inside) / base) : 0;
@@ -187,8 +188,10 @@ function windowPeak(frames: FrameObs[], fps: number, w: ActionWindow): number {
 export function landmarkMotion(frames: FrameObs[]): number {
   // detector frames only: a tracked frame's mesh comes from a slightly different crop than a detected
   // one, which alone gives a still image ~0.005 of "motion"; same-mode frames of a still are identical
-  let withFace = frames.filter((f) => f.face && f.detector);
-  if (withFace.length < 3) withFace = frames.filter((f) => f.face);
+  // and frames of one kind: the iris model moves the eye contour the signature includes
+  const eyes = frames.some((f) => f.face && f.detector && f.eyes);
+  let withFace = frames.filter((f) => f.face && f.detector && f.eyes === eyes);
+  if (withFace.length < 3) withFace = frames.filter((f) => f.face && f.eyes === eyes);
   const sigs = withFace.map((f) => f.face!.sig);
   if (sigs.length < 3) return 0;
   const med = sigs[0].map((_, c) => median(sigs.map((s) => s[c])));

@@ -17,10 +17,11 @@ const port = parentPort;
 // Per-call configurations. human.detect() merges them into its config *persistently*, so every mode
 // sets every switch another mode changes.
 const OFF = { description: { enabled: false }, antispoof: { enabled: false }, liveness: { enabled: false } };
-/** detector forced (cacheSensitivity 0 disables box reuse) */
-const DETECT = { cacheSensitivity: 0, filter: { equalization: false }, face: { ...OFF, detector: { rotation: false } } };
-/** tracking: reuse the previous frame's mesh-derived box, run facemesh+iris only (~4x cheaper) */
-const TRACK = { cacheSensitivity: 0.7, filter: { equalization: false }, face: { ...OFF, detector: { rotation: false, skipFrames: 1000, skipTime: 1e9 } } };
+/** detector forced (cacheSensitivity 0 disables box reuse); the iris model only where blinks are judged */
+const detectMode = (eyes: boolean) => ({ cacheSensitivity: 0, filter: { equalization: false }, face: { ...OFF, iris: { enabled: eyes }, detector: { rotation: false } } });
+/** tracking: reuse the previous frame's mesh-derived box, run facemesh (+ iris) only (about half the cost) */
+const trackMode = (eyes: boolean) => ({ cacheSensitivity: 0.7, filter: { equalization: false }, face: { ...OFF, iris: { enabled: eyes }, detector: { rotation: false, skipFrames: 1000, skipTime: 1e9 } } });
+const DETECT = detectMode(true), DETECT_NO_IRIS = detectMode(false), TRACK = trackMode(true), TRACK_NO_IRIS = trackMode(false);
 /**
  * full: detector + mesh + descriptor + antispoof + liveness, on a greyscale frame, with the face crop
  * rotated upright (detector.rotation) and histogram-equalised (filter.equalization). Measured on the
@@ -31,7 +32,7 @@ const TRACK = { cacheSensitivity: 0.7, filter: { equalization: false }, face: { 
  * description.crop 0.08 (84), mirror-averaged descriptors (77), and human-models' faceres-deep (154),
  * mobilefacenet (174) and mobileface (203) descriptors.
  */
-const FULL = { cacheSensitivity: 0, filter: { equalization: true }, face: { detector: { rotation: true }, description: { enabled: true }, antispoof: { enabled: true }, liveness: { enabled: true } } };
+const FULL = { cacheSensitivity: 0, filter: { equalization: true }, face: { iris: { enabled: true }, detector: { rotation: true }, description: { enabled: true }, antispoof: { enabled: true }, liveness: { enabled: true } } };
 
 /** in place: RGB → grey (BT.601 luma in all three channels), for descriptor frames (see FULL) */
 function toGrey(rgb: Uint8Array): void {
@@ -69,7 +70,8 @@ async function observe(rgb: Uint8Array, w: number, h: number, i: number, cfg: ob
     tf.dispose(t);
   }
   const faces: any[] = (res?.face ?? []).filter((f: any) => f.mesh?.length >= 468);
-  const obs: FrameObs = { i, faces: faces.length, detector, frameLuma: faceLuma(rgb, w, h, [0, 0, w, h]), ms: performance.now() - t0 };
+  const eyes = cfg !== DETECT_NO_IRIS && cfg !== TRACK_NO_IRIS;
+  const obs: FrameObs = { i, faces: faces.length, detector, eyes, frameLuma: faceLuma(rgb, w, h, [0, 0, w, h]), ms: performance.now() - t0 };
   if (!faces.length) return obs;
   faces.sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3]);
   // a second face counts only if it is at least 30% of the main face's width (ignores tiny background false positives)
@@ -98,12 +100,14 @@ async function handle(msg: WorkerRequest): Promise<FrameObs[]> {
   const size = msg.width * msg.height * 3;
   if (msg.type === 'image') return [await observe(all.subarray(0, size), msg.width, msg.height, 0, FULL, true)];
   const out: FrameObs[] = [];
-  const describe = new Set(msg.describe);
+  const describe = new Set(msg.describe), eyes = new Set(msg.eyes);
   for (let k = 0; k < msg.indices.length; k++) {
     const i = msg.indices[k];
     const rgb = all.subarray(k * size, (k + 1) * size);
     const detector = k % msg.detectEvery === 0;
-    const obs = await observe(rgb, msg.width, msg.height, i, detector ? DETECT : TRACK, detector);
+    const iris = eyes.has(i);
+    const mode = detector ? (iris ? DETECT : DETECT_NO_IRIS) : iris ? TRACK : TRACK_NO_IRIS;
+    const obs = await observe(rgb, msg.width, msg.height, i, mode, detector);
     if (describe.has(i)) {
       // geometry from the normal pass above (the descriptor pass's grey, equalised, rotated crop moves the
       // mesh: d18's first mouth opening was lost with MAR taken from it), the descriptor from a grey copy
@@ -132,7 +136,7 @@ async function warmUp(): Promise<void> {
   const sample = await decodeImage(bytes, 640);
   for (const side of [320, 640]) {
     const img = padEdges(sample, Math.max(0, (side / Math.max(sample.width, sample.height) - 1) / 2));
-    for (const cfg of [DETECT, TRACK, TRACK, FULL]) await observe(img.rgb.slice(), img.width, img.height, 0, cfg, cfg !== TRACK);
+    for (const cfg of [DETECT, TRACK, TRACK, DETECT_NO_IRIS, TRACK_NO_IRIS, FULL]) await observe(img.rgb.slice(), img.width, img.height, 0, cfg, cfg !== TRACK && cfg !== TRACK_NO_IRIS);
   }
 }
 

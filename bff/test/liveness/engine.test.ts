@@ -122,7 +122,7 @@ dataTest('unreadable video → video_unreadable', async (t) => {
 
 // ---- pure rules (no data needed)
 const frame = (i: number, ear: number, mar = 0.03): FrameObs => ({
-  i, faces: 1, detector: i % 3 === 0, frameLuma: 120, ms: 0,
+  i, faces: 1, detector: i % 3 === 0, eyes: true, frameLuma: 120, ms: 0,
   face: { score: 0.9, box: [0.3, 0.3, 0.4, 0.5], ear, mar, yaw: 0, sig: [i % 2 ? 0.01 : 0], luma: 120 },
 });
 
