@@ -134,6 +134,14 @@ test('rules: a one-frame eye closure that reopens is a blink; staying closed to 
   t.deepEqual(findBlinks(closedToEnd, 30), []);
 });
 
+test('rules: EAR is compared only among iris-refined frames (a low EAR from facemesh alone is no blink)', (t) => {
+  // facemesh without iris reads open eyes lower (ratios 0.46-0.70 of the iris-refined level)
+  const mixed = Array.from({ length: 60 }, (_, i) => (i >= 20 && i < 40 ? { ...frame(i, 0.35 * 0.6), eyes: false } : frame(i, 0.35)));
+  t.deepEqual(findBlinks(mixed, 30), []);
+  const real = mixed.map((f) => (f.i === 50 ? frame(50, 0.1) : f));
+  t.deepEqual(findBlinks(real, 30).map((e) => Math.round(e.atMs)), [1667]);
+});
+
 test('rules: mouth must stay open for the hold time', (t) => {
   const holdFrames = Math.ceil((MOUTH_HOLD_MS / 1000) * 30);
   const short = Array.from({ length: 90 }, (_, i) => frame(i, 0.35, i >= 30 && i < 30 + holdFrames - 6 ? 0.6 : 0.05));
