@@ -107,10 +107,15 @@ const tMs = (f: FrameObs, fps: number) => (f.i * 1000) / fps;
 
 export interface ActionEvent { atMs: number; peak: number }
 
+/** the frames whose EAR counts (a face, eyes refined by the iris model) and their open-eye baseline (median EAR) */
+function eyeFrames(frames: FrameObs[]): { fs: FrameObs[]; base: number } {
+  const fs = frames.filter((f) => f.face && f.eyes);
+  return { fs, base: median(fs.map((f) => f.face!.ear)) };
+}
+
 /** all blink events in the clip (closure start time, depth = 1 - minEAR/baseline) */
 export function findBlinks(frames: FrameObs[], fps: number): ActionEvent[] {
-  const fs = frames.filter((f) => f.face && f.eyes);
-  const base = median(fs.map((f) => f.face!.ear));
+  const { fs, base } = eyeFrames(frames);
   if (!base) return [];
   const closed = BLINK_CLOSED_RATIO * base, open = BLINK_OPEN_RATIO * base;
   const out: ActionEvent[] = [];
@@ -178,8 +183,7 @@ export function findActions(frames: FrameObs[], fps: number, action: LivenessAct
 function windowPeak(frames: FrameObs[], fps: number, w: ActionWindow): number {
   const inW = (t: number) => t >= w.startMs && t <= w.endMs + WINDOW_GRACE_MS;
   if (w.action === 'open_mouth') return Math.max(0, ...heldMouth(frames, fps).filter((h) => inW(h.t)).map((h) => h.held));
-  const fs = frames.filter((f) => f.face && f.eyes);
-  const base = median(fs.map((f) => f.face!.ear));
+  const { fs, base } = eyeFrames(frames);
   const inside = fs.filter((f) => inW(tMs(f, fps))).map((f) => f.face!.ear);
   return base && inside.length ? Math.max(0, 1 - Math.min(...inside) / base) : 0;
 }

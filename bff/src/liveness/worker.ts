@@ -14,14 +14,24 @@ import type { FaceObs, FrameObs, WorkerRequest, WorkerResponse } from './protoco
 if (!parentPort) throw new Error('liveness worker must run in a worker thread');
 const port = parentPort;
 
-// Per-call configurations. human.detect() merges them into its config *persistently*, so every mode
-// sets every switch another mode changes.
+/**
+ * How one frame is analysed: human's per-call configuration, whether the face detector runs (else the face
+ * is tracked from the previous frame) and whether the iris model refines the eyes. human.detect() merges a
+ * configuration into its own *persistently*, so every mode sets every switch another mode changes.
+ */
+interface Mode { config: object; detector: boolean; eyes: boolean }
 const OFF = { description: { enabled: false }, antispoof: { enabled: false }, liveness: { enabled: false } };
-/** detector forced (cacheSensitivity 0 disables box reuse); the iris model only where blinks are judged */
-const detectMode = (eyes: boolean) => ({ cacheSensitivity: 0, filter: { equalization: false }, face: { ...OFF, iris: { enabled: eyes }, detector: { rotation: false } } });
-/** tracking: reuse the previous frame's mesh-derived box, run facemesh (+ iris) only (about half the cost) */
-const trackMode = (eyes: boolean) => ({ cacheSensitivity: 0.7, filter: { equalization: false }, face: { ...OFF, iris: { enabled: eyes }, detector: { rotation: false, skipFrames: 1000, skipTime: 1e9 } } });
-const DETECT = detectMode(true), DETECT_NO_IRIS = detectMode(false), TRACK = trackMode(true), TRACK_NO_IRIS = trackMode(false);
+/**
+ * Geometry only. With the detector: cacheSensitivity 0 disables box reuse. Tracking: reuse the previous
+ * frame's mesh-derived box and run facemesh (+ iris) only, about half the cost. The iris model only where
+ * blinks are judged.
+ */
+function geometryMode(detector: boolean, eyes: boolean): Mode {
+  const face = { ...OFF, iris: { enabled: eyes }, detector: detector ? { rotation: false } : { rotation: false, skipFrames: 1000, skipTime: 1e9 } };
+  return { detector, eyes, config: { cacheSensitivity: detector ? 0 : 0.7, filter: { equalization: false }, face } };
+}
+const GEOMETRY = [false, true].map((detector) => [false, true].map((eyes) => geometryMode(detector, eyes)));
+const geometry = (detector: boolean, eyes: boolean) => GEOMETRY[Number(detector)][Number(eyes)];
 /**
  * full: detector + mesh + descriptor + antispoof + liveness, on a greyscale frame, with the face crop
  * rotated upright (detector.rotation) and histogram-equalised (filter.equalization). Measured on the
@@ -32,14 +42,18 @@ const DETECT = detectMode(true), DETECT_NO_IRIS = detectMode(false), TRACK = tra
  * description.crop 0.08 (84), mirror-averaged descriptors (77), and human-models' faceres-deep (154),
  * mobilefacenet (174) and mobileface (203) descriptors.
  */
-const FULL = { cacheSensitivity: 0, filter: { equalization: true }, face: { iris: { enabled: true }, detector: { rotation: true }, description: { enabled: true }, antispoof: { enabled: true }, liveness: { enabled: true } } };
+const FULL: Mode = {
+  detector: true,
+  eyes: true,
+  config: { cacheSensitivity: 0, filter: { equalization: true }, face: { iris: { enabled: true }, detector: { rotation: true }, description: { enabled: true }, antispoof: { enabled: true }, liveness: { enabled: true } } },
+};
 
-/** in place: RGB → grey (BT.601 luma in all three channels), for descriptor frames (see FULL) */
+/** BT.601 luma (0..255) of the RGB24 pixel at byte offset o */
+const luma = (rgb: Uint8Array, o: number) => 0.299 * rgb[o] + 0.587 * rgb[o + 1] + 0.114 * rgb[o + 2];
+
+/** in place: RGB → grey (luma in all three channels), for descriptor frames (see FULL) */
 function toGrey(rgb: Uint8Array): void {
-  for (let o = 0; o < rgb.length; o += 3) {
-    const y = 0.299 * rgb[o] + 0.587 * rgb[o + 1] + 0.114 * rgb[o + 2];
-    rgb[o] = rgb[o + 1] = rgb[o + 2] = y;
-  }
+  for (let o = 0; o < rgb.length; o += 3) rgb[o] = rgb[o + 1] = rgb[o + 2] = luma(rgb, o);
 }
 
 let loaded: LoadedHuman;
@@ -50,28 +64,26 @@ function faceLuma(rgb: Uint8Array, w: number, h: number, box: [number, number, n
   let sum = 0, n = 0;
   for (let y = y0; y < y1; y += 3) {
     for (let x = x0; x < x1; x += 3) {
-      const o = (y * w + x) * 3;
-      sum += 0.299 * rgb[o] + 0.587 * rgb[o + 1] + 0.114 * rgb[o + 2];
+      sum += luma(rgb, (y * w + x) * 3);
       n++;
     }
   }
   return n ? sum / n : 0;
 }
 
-async function observe(rgb: Uint8Array, w: number, h: number, i: number, cfg: object, detector: boolean): Promise<FrameObs> {
+async function observe(rgb: Uint8Array, w: number, h: number, i: number, mode: Mode): Promise<FrameObs> {
   const { human, tf } = loaded;
   const t0 = performance.now();
-  if (cfg === FULL) toGrey(rgb);
+  if (mode === FULL) toGrey(rgb);
   const t = tf.tensor3d(rgb, [h, w, 3], 'int32');
   let res: any;
   try {
-    res = await human.detect(t, cfg);
+    res = await human.detect(t, mode.config);
   } finally {
     tf.dispose(t);
   }
   const faces: any[] = (res?.face ?? []).filter((f: any) => f.mesh?.length >= 468);
-  const eyes = cfg !== DETECT_NO_IRIS && cfg !== TRACK_NO_IRIS;
-  const obs: FrameObs = { i, faces: faces.length, detector, eyes, frameLuma: faceLuma(rgb, w, h, [0, 0, w, h]), ms: performance.now() - t0 };
+  const obs: FrameObs = { i, faces: faces.length, detector: mode.detector, eyes: mode.eyes, frameLuma: faceLuma(rgb, w, h, [0, 0, w, h]), ms: performance.now() - t0 };
   if (!faces.length) return obs;
   faces.sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3]);
   // a second face counts only if it is at least 30% of the main face's width (ignores tiny background false positives)
@@ -87,7 +99,7 @@ async function observe(rgb: Uint8Array, w: number, h: number, i: number, cfg: ob
     luma: faceLuma(rgb, w, h, f.box),
   };
   obs.face = face;
-  if (cfg === FULL) { // other modes may hand back human's cached values from an earlier frame: ignore them
+  if (mode === FULL) { // other modes may hand back human's cached values from an earlier frame: ignore them
     if (f.embedding?.length) obs.embedding = Array.from(f.embedding as ArrayLike<number>);
     if (typeof f.real === 'number') obs.real = f.real;
     if (typeof f.live === 'number') obs.live = f.live;
@@ -98,20 +110,17 @@ async function observe(rgb: Uint8Array, w: number, h: number, i: number, cfg: ob
 async function handle(msg: WorkerRequest): Promise<FrameObs[]> {
   const all = new Uint8Array(msg.buf);
   const size = msg.width * msg.height * 3;
-  if (msg.type === 'image') return [await observe(all.subarray(0, size), msg.width, msg.height, 0, FULL, true)];
+  if (msg.type === 'image') return [await observe(all.subarray(0, size), msg.width, msg.height, 0, FULL)];
   const out: FrameObs[] = [];
   const describe = new Set(msg.describe), eyes = new Set(msg.eyes);
   for (let k = 0; k < msg.indices.length; k++) {
     const i = msg.indices[k];
     const rgb = all.subarray(k * size, (k + 1) * size);
-    const detector = k % msg.detectEvery === 0;
-    const iris = eyes.has(i);
-    const mode = detector ? (iris ? DETECT : DETECT_NO_IRIS) : iris ? TRACK : TRACK_NO_IRIS;
-    const obs = await observe(rgb, msg.width, msg.height, i, mode, detector);
+    const obs = await observe(rgb, msg.width, msg.height, i, geometry(k % msg.detectEvery === 0, eyes.has(i)));
     if (describe.has(i)) {
       // geometry from the normal pass above (the descriptor pass's grey, equalised, rotated crop moves the
       // mesh: d18's first mouth opening was lost with MAR taken from it), the descriptor from a grey copy
-      const d = await observe(rgb.slice(), msg.width, msg.height, i, FULL, true);
+      const d = await observe(rgb.slice(), msg.width, msg.height, i, FULL);
       Object.assign(obs, { embedding: d.embedding, real: d.real, live: d.live, ms: obs.ms + d.ms });
     }
     out.push(obs);
@@ -136,7 +145,7 @@ async function warmUp(): Promise<void> {
   const sample = await decodeImage(bytes, 640);
   for (const side of [320, 640]) {
     const img = padEdges(sample, Math.max(0, (side / Math.max(sample.width, sample.height) - 1) / 2));
-    for (const cfg of [DETECT, TRACK, TRACK, DETECT_NO_IRIS, TRACK_NO_IRIS, FULL]) await observe(img.rgb.slice(), img.width, img.height, 0, cfg, cfg !== TRACK && cfg !== TRACK_NO_IRIS);
+    for (const mode of [...GEOMETRY.flat(), FULL]) await observe(img.rgb.slice(), img.width, img.height, 0, mode);
   }
 }
 
