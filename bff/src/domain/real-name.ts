@@ -18,6 +18,7 @@ import type { DocumentKind } from '../db/schema.liveness.js';
 import { appError, NotFound } from '../errors.js';
 import type { ActionWindow, LivenessAction, LivenessVerdict } from '../liveness/types.js';
 import { audit } from './audit.js';
+import { latestConsent } from './consents.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -66,7 +67,7 @@ export async function recordFaceConsent(deps: RealNameDeps, actor: Actor, versio
 
 /** The person's latest face-data consent, and whether it is to the current rules (FACE_CONSENT_VERSION). */
 export async function latestFaceConsent(deps: Pick<Deps, 'db'>, userId: string): Promise<FaceConsentView | null> {
-  const row = await deps.db.selectFrom('consents').select(['version', 'agreed_at']).where('user_id', '=', userId).where('kind', '=', 'face').orderBy('agreed_at', 'desc').limit(1).executeTakeFirst();
+  const row = await latestConsent(deps.db, userId, 'face');
   return row ? { version: row.version, at: row.agreed_at.toISOString(), current: row.version === FACE_CONSENT_VERSION } : null;
 }
 

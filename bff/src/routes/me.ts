@@ -3,6 +3,7 @@ import { identityRequest, privacyConsentRequest, type MeResponse, type Role } fr
 import type { Deps } from '../context.js';
 import type { ApiRouter } from '../http/api-router.js';
 import { audit } from '../domain/audit.js';
+import { latestConsent } from '../domain/consents.js';
 import { findIdentity, presentIdentity, setIdentity } from '../domain/identity.js';
 import { latestFaceConsent } from '../domain/real-name.js';
 import { maskPhone } from '../pii.js';
@@ -22,7 +23,7 @@ export function meRoutes(api: ApiRouter, deps: Deps) {
         .select(['e.id', 'e.name', 'e.uscc'])
         .where('o.user_id', '=', id)
         .executeTakeFirst(),
-      deps.db.selectFrom('consents').select(['version', 'agreed_at']).where('user_id', '=', id).where('kind', '=', 'privacy').orderBy('agreed_at', 'desc').limit(1).executeTakeFirst(),
+      latestConsent(deps.db, id, 'privacy'),
       latestFaceConsent(deps, id),
     ]);
     const body: MeResponse = {
