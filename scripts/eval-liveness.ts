@@ -179,7 +179,7 @@ try {
       log(`| ${c} | ${(x.info.durationMs / 1000).toFixed(1)} | ${rate} | ${x.frames.length} | ${x.decodeMs.toFixed(0)} | ${x.totalMs.toFixed(0)} | ${(x.totalMs / (x.info.durationMs / 1000)).toFixed(0)} |`);
     }
   }
-  // a 5-second clip through the public API (incl. reference photo), 3 runs
+  // a 5-second clip through the public API
   const clip5 = path.join(tmp, 'five.mp4');
   await ff(['-i', V('d18'), '-t', '5', '-an', '-y', clip5]);
   const ref = await frameAt(V('d18'), 6.5);
@@ -192,10 +192,10 @@ try {
   const baseline: ActionWindow[] = [{ action: 'blink', startMs: 0, endMs: 5000 }];
   // the ID photo's descriptor is ready before the upload, as the server computes it while the person records
   const refDescriptor = await referenceDescriptor(ref);
-  await checkLiveness({ videoPath: clip5, referencePhoto: Promise.resolve(refDescriptor), windows: product });
+  await checkLiveness({ videoPath: clip5, reference: Promise.resolve(refDescriptor), windows: product });
   const timed = async (windows: ActionWindow[]) => {
     const c0 = process.cpuUsage(); // worker threads share the process: this is the engine's total CPU time
-    const v = await checkLiveness({ videoPath: clip5, referencePhoto: Promise.resolve(refDescriptor), windows });
+    const v = await checkLiveness({ videoPath: clip5, reference: Promise.resolve(refDescriptor), windows });
     const c1 = process.cpuUsage(c0);
     return { v, wall: v.timings.analyseMs, cpu: Math.round((c1.user + c1.system) / 1000) };
   };

@@ -71,6 +71,12 @@ export async function latestFaceConsent(deps: Pick<Deps, 'db'>, userId: string):
   return row ? { version: row.version, at: row.agreed_at.toISOString(), current: row.version === FACE_CONSENT_VERSION } : null;
 }
 
+/** The ID card front photo (decrypted image bytes), undefined until it is uploaded. */
+async function frontPhoto(deps: RealNameDeps, userId: string): Promise<Buffer | undefined> {
+  const row = await deps.db.selectFrom('identity_documents').select('content_enc').where('user_id', '=', userId).where('kind', '=', 'id_front').executeTakeFirst();
+  return row ? Buffer.from(deps.pii.decrypt(row.content_enc), 'base64') : undefined;
+}
+
 /** A random order of the actions, each once (at least two actions). */
 function randomActions(): LivenessAction[] {
   const actions: LivenessAction[] = ['blink', 'open_mouth'];
@@ -102,7 +108,7 @@ export async function createLivenessSession(deps: RealNameDeps, actor: Actor) {
   if (!identity) throw appError('identity_required');
   // a consent to earlier rules does not count: the applicant reads the current ones first
   if (!(await latestFaceConsent(deps, actor.id))?.current) throw appError('face_consent_required');
-  const front = await deps.db.selectFrom('identity_documents').select('kind').where('user_id', '=', actor.id).where('kind', '=', 'id_front').executeTakeFirst();
+  const front = await frontPhoto(deps, actor.id);
   if (!front) throw appError('identity_documents_required');
   await assertAttemptsLeft(deps, actor.id);
   const actions = randomActions();
@@ -112,7 +118,7 @@ export async function createLivenessSession(deps: RealNameDeps, actor: Actor) {
     .values({ user_id: actor.id, actions, nonce: randomBytes(16).toString('base64url'), expires_at: expiresAt })
     .returning(['id', 'nonce'])
     .executeTakeFirstOrThrow();
-  prepareReference(deps, actor.id, session.id);
+  prepareReference(actor.id, session.id, front);
   return { id: session.id, nonce: session.nonce, actions: actions.map((a) => ({ action: a, prompt: ACTION_PROMPTS[a] })), expiresAt: expiresAt.toISOString() };
 }
 
@@ -124,13 +130,8 @@ export async function createLivenessSession(deps: RealNameDeps, actor: Actor) {
  */
 const pendingReferences = new Map<string, { userId: string; descriptor: Promise<number[] | undefined> }>();
 
-function prepareReference(deps: RealNameDeps, userId: string, sessionId: string): void {
-  const descriptor = (async () => {
-    const front = await deps.db.selectFrom('identity_documents').select('content_enc').where('user_id', '=', userId).where('kind', '=', 'id_front').executeTakeFirst();
-    if (!front) return undefined;
-    const { referenceDescriptor } = await import('../liveness/index.js');
-    return referenceDescriptor(Buffer.from(deps.pii.decrypt(front.content_enc), 'base64'));
-  })().catch(() => undefined);
+function prepareReference(userId: string, sessionId: string, front: Buffer): void {
+  const descriptor = import('../liveness/index.js').then((m) => m.referenceDescriptor(front)).catch(() => undefined);
   pendingReferences.set(sessionId, { userId, descriptor });
   setTimeout(() => pendingReferences.delete(sessionId), LIVENESS_SESSION_SECONDS * 1000).unref();
 }
@@ -170,13 +171,13 @@ export async function submitLivenessVideo(deps: RealNameDeps, actor: Actor, sess
   const windows = actionWindows(session.actions as LivenessAction[], input.prompts);
   const pending = pendingReferences.get(session.id)?.descriptor;
   pendingReferences.delete(session.id);
-  const reference = await deps.db.selectFrom('identity_documents').select('content_enc').where('user_id', '=', actor.id).where('kind', '=', 'id_front').executeTakeFirst();
   let verdict: LivenessVerdict;
   if (!windows) {
     verdict = failedVerdict('action_out_of_order', '请按提示顺序完成动作');
-  } else if (!reference) {
-    throw appError('identity_documents_required');
   } else {
+    // the descriptor computed while the person recorded, else the front photo itself
+    const reference = pending ?? (await frontPhoto(deps, actor.id));
+    if (!reference) throw appError('identity_documents_required');
     const dir = await mkdtemp(path.join(tmpdir(), 'zyt-liveness-'));
     try {
       const uploaded = path.join(dir, 'upload');
@@ -184,7 +185,7 @@ export async function submitLivenessVideo(deps: RealNameDeps, actor: Actor, sess
       const videoPath = await remuxWithDuration(uploaded, path.join(dir, 'video.mkv'), input.video.subarray(0, 4));
       // imported lazily: a process that never checks a video never loads the models (main.ts warms them at start)
       const { checkLiveness } = await import('../liveness/index.js');
-      verdict = await checkLiveness({ videoPath, windows, referencePhoto: pending ?? Buffer.from(deps.pii.decrypt(reference.content_enc), 'base64') });
+      verdict = await checkLiveness({ videoPath, windows, reference });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

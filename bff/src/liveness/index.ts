@@ -48,10 +48,10 @@ function fail(code: LivenessReason, videoMs = 0, t0 = performance.now()): Livene
  * (JPEG/PNG, analysed concurrently with the video) or its descriptor from referenceDescriptor(), computed
  * earlier (e.g. while the person records). Timings: analyseMs from the call to the verdict.
  */
-export async function checkLiveness(input: { videoPath: string; windows: ActionWindow[]; referencePhoto: Uint8Array | Promise<number[] | undefined> }): Promise<LivenessVerdict> {
+export async function checkLiveness(input: { videoPath: string; windows: ActionWindow[]; reference: Uint8Array | Promise<number[] | undefined> }): Promise<LivenessVerdict> {
   const t0 = performance.now();
   const p = getPool();
-  const refP = input.referencePhoto instanceof Uint8Array ? referenceDescriptor(input.referencePhoto) : input.referencePhoto.catch(() => undefined);
+  const refP = input.reference instanceof Uint8Array ? referenceDescriptor(input.reference) : input.reference.catch(() => undefined);
   let video;
   try {
     video = await analyseVideo(p, input.videoPath, { maxFrames: Math.ceil((MAX_VIDEO_MS / 1000 + 1) * 30), windows: input.windows });

@@ -62,7 +62,7 @@ test.after.always(async () => {
 });
 
 dataTest('mouth opening then blink, windows in that order, same person → passes', async (t) => {
-  const v = await checkLiveness({ videoPath: actionClip, windows: MOUTH_FIRST, referencePhoto: d18Photo });
+  const v = await checkLiveness({ videoPath: actionClip, windows: MOUTH_FIRST, reference: d18Photo });
   t.log(JSON.stringify({ reasons: codes(v), scores: v.scores, timings: v.timings }));
   t.true(v.passed, JSON.stringify(v.reasons));
   t.deepEqual(v.scores.actions.map((a) => a.detected), [true, true]);
@@ -71,7 +71,7 @@ dataTest('mouth opening then blink, windows in that order, same person → passe
 });
 
 dataTest('same clip, windows in the wrong order → action_out_of_order / action_missing', async (t) => {
-  const v = await checkLiveness({ videoPath: actionClip, windows: BLINK_FIRST, referencePhoto: d18Photo });
+  const v = await checkLiveness({ videoPath: actionClip, windows: BLINK_FIRST, reference: d18Photo });
   t.log(JSON.stringify({ reasons: v.reasons, actions: v.scores.actions }));
   t.false(v.passed);
   t.true(codes(v).some((c) => c === 'action_out_of_order' || c === 'action_missing'));
@@ -79,7 +79,7 @@ dataTest('same clip, windows in the wrong order → action_out_of_order / action
 });
 
 dataTest('video made from one still image → static_image and action_missing', async (t) => {
-  const v = await checkLiveness({ videoPath: stillClip, windows: MOUTH_FIRST, referencePhoto: d18Photo });
+  const v = await checkLiveness({ videoPath: stillClip, windows: MOUTH_FIRST, reference: d18Photo });
   t.log(JSON.stringify({ reasons: codes(v), scores: v.scores }));
   t.false(v.passed);
   t.true(codes(v).includes('static_image'));
@@ -88,7 +88,7 @@ dataTest('video made from one still image → static_image and action_missing', 
 });
 
 dataTest('talking clip (d0) with requested actions → action_missing for open_mouth', async (t) => {
-  const v = await checkLiveness({ videoPath: V('d0'), windows: [{ action: 'open_mouth', startMs: 0, endMs: 1500 }, { action: 'blink', startMs: 1500, endMs: 3100 }], referencePhoto: d0Photo });
+  const v = await checkLiveness({ videoPath: V('d0'), windows: [{ action: 'open_mouth', startMs: 0, endMs: 1500 }, { action: 'blink', startMs: 1500, endMs: 3100 }], reference: d0Photo });
   t.log(JSON.stringify({ reasons: v.reasons, actions: v.scores.actions }));
   t.false(v.passed);
   const missing = v.reasons.find((r) => r.code === 'action_missing' && r.action === 'open_mouth');
@@ -98,7 +98,7 @@ dataTest('talking clip (d0) with requested actions → action_missing for open_m
 });
 
 dataTest('d18 video against a different person\'s photo (d0 frame) → face_mismatch', async (t) => {
-  const v = await checkLiveness({ videoPath: actionClip, windows: MOUTH_FIRST, referencePhoto: d0Photo });
+  const v = await checkLiveness({ videoPath: actionClip, windows: MOUTH_FIRST, reference: d0Photo });
   t.log(JSON.stringify({ reasons: codes(v), faceMatch: v.scores.faceMatch }));
   t.false(v.passed);
   t.true(codes(v).includes('face_mismatch'));
@@ -116,7 +116,7 @@ dataTest('compareFacePhotos: same clip frames match, different people do not', a
 dataTest('unreadable video → video_unreadable', async (t) => {
   const bogus = path.join(tmp, 'bogus.mp4');
   writeFileSync(bogus, 'not a video');
-  const v = await checkLiveness({ videoPath: bogus, windows: MOUTH_FIRST, referencePhoto: d18Photo });
+  const v = await checkLiveness({ videoPath: bogus, windows: MOUTH_FIRST, reference: d18Photo });
   t.deepEqual(codes(v), ['video_unreadable']);
 });
 
