@@ -29,13 +29,16 @@ export const D18 = {
   blink: { start: 86 / 30, end: 112 / 30 },
 };
 
-/** Joins segments of source videos into one WebM as a browser's MediaRecorder makes it: VP8, written as a live stream with no duration in the header. */
+/** Output arguments for a WebM as a browser's MediaRecorder makes it: VP8, written as a live stream with no duration in the header. */
+const MEDIA_RECORDER_WEBM = ['-c:v', 'libvpx', '-b:v', '1M', '-deadline', 'realtime', '-f', 'webm', '-live', '1'];
+
+/** Joins segments of source videos into one MediaRecorder-style WebM. */
 export async function joinSegments(segments: { file: string; start: number; end: number }[], out: string): Promise<void> {
   const args = ['-hide_banner', '-loglevel', 'error', '-y'];
   for (const s of segments) args.push('-ss', s.start.toFixed(3), '-t', (s.end - s.start).toFixed(3), '-i', s.file);
   const inputs = segments.map((_, i) => `[${i}:v]scale=480:480,setsar=1,fps=30[v${i}]`).join(';');
   const concat = segments.map((_, i) => `[v${i}]`).join('') + `concat=n=${segments.length}:v=1:a=0[out]`;
-  args.push('-filter_complex', `${inputs};${concat}`, '-map', '[out]', '-c:v', 'libvpx', '-b:v', '1M', '-deadline', 'realtime', '-f', 'webm', '-live', '1', out);
+  args.push('-filter_complex', `${inputs};${concat}`, '-map', '[out]', ...MEDIA_RECORDER_WEBM, out);
   await run(ffmpegBinary(), args);
 }
 
@@ -55,7 +58,7 @@ export async function sidewaysMp4(webm: string, out: string): Promise<void> {
 
 /** A video made from one still image (the photo-replay attack). */
 export async function stillVideo(image: string, seconds: number, out: string): Promise<void> {
-  await run(ffmpegBinary(), ['-hide_banner', '-loglevel', 'error', '-y', '-loop', '1', '-i', image, '-t', String(seconds), '-r', '30', '-vf', 'scale=480:480', '-c:v', 'libvpx', '-b:v', '1M', '-deadline', 'realtime', '-f', 'webm', '-live', '1', out]);
+  await run(ffmpegBinary(), ['-hide_banner', '-loglevel', 'error', '-y', '-loop', '1', '-i', image, '-t', String(seconds), '-r', '30', '-vf', 'scale=480:480', ...MEDIA_RECORDER_WEBM, out]);
 }
 
 /** One frame of a video as JPEG bytes (an "ID card photo" of that person). */
