@@ -7,6 +7,7 @@ import path from 'node:path';
 import Koa from 'koa';
 import serve from 'koa-static';
 import { sql } from 'kysely';
+import { ERRORS } from '@zhiyetong/shared';
 import type { AppState, Deps } from './context.js';
 import { ApiRouter } from './http/api-router.js';
 import { errorEnvelope, jsonBody } from './http/middleware.js';
@@ -30,7 +31,8 @@ export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: 
       ctx.body = { status: 'ok' };
     } catch {
       ctx.status = 503;
-      ctx.body = { error: { code: 'unavailable', message: '数据库暂不可用' } };
+      ctx.set('Retry-After', '5');
+      ctx.body = { error: { code: 'service_unavailable', message: ERRORS.service_unavailable.message } };
     }
   });
   authRoutes(api, deps, opts.kickOutbox);

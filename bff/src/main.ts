@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { isDatabaseUnavailable } from './db/database.js';
 import { startServer } from './server.js';
 
 const REPO_ROOT = path.join(import.meta.dirname, '../..');
@@ -47,6 +48,13 @@ async function main() {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // a lost database connection must never end the process (issue 15): requests answer 503 meanwhile and
+  // the pool reconnects; any other unhandled rejection still ends it, as Node does by default
+  process.on('unhandledRejection', (e) => {
+    if (isDatabaseUnavailable(e)) return running.deps.log.warn({ error: String(e) }, 'database unavailable (unhandled rejection)');
+    running.deps.log.fatal({ err: e }, 'unhandled rejection');
+    process.exit(1);
+  });
 }
 
 main().catch((e) => {

@@ -43,10 +43,46 @@ export async function migrate(db: Db): Promise<string[]> {
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+/** Stops and starts the embedded PostgreSQL again on the same port and data directory (operations and the fault tests). */
+export interface EmbeddedControl {
+  /** Fast shutdown (SIGINT to the postmaster, like `pg_ctl stop -m fast`); resolves when it has exited. */
+  stop(): Promise<void>;
+  /** Starts the server again; resolves when it accepts connections. */
+  start(): Promise<void>;
+}
+
 export interface DatabaseHandle {
   db: Db;
   url: string;
+  /** The embedded server, when there is one (no DATABASE_URL). */
+  embedded: EmbeddedControl | null;
   close(): Promise<void>;
+}
+
+const embeddedByDb = new WeakMap<Db, EmbeddedControl>();
+
+/**
+ * The embedded PostgreSQL behind `db` (null with DATABASE_URL). A hook for the fault tests, which stop the
+ * database under a running server to check it answers 503 and recovers.
+ */
+export function embeddedControl(db: Db): EmbeddedControl | null {
+  return embeddedByDb.get(db) ?? null;
+}
+
+/**
+ * True for errors that mean the database cannot be reached right now (refused or reset connection, server
+ * shutting down or starting, connection lost mid-query, pool connect timeout), as opposed to errors in a
+ * statement. The HTTP layer answers these 503 `service_unavailable` with Retry-After.
+ */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'].includes(code)) return true;
+    // 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now; class 08: connection exceptions
+    if (/^57P0[123]$/.test(code) || /^08/.test(code)) return true;
+  }
+  return /^Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection closed/.test(e.message);
 }
 
 async function freePort(): Promise<number> {
@@ -65,7 +101,7 @@ async function freePort(): Promise<number> {
  * Starts an embedded PostgreSQL in `dir` (initialised on first use; kept across restarts) on a free
  * loopback port, and creates database `zhiyetong`. Runs as root too (createPostgresUser).
  */
-export async function startEmbeddedPostgres(dir: string, log: (line: string) => void = () => {}): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startEmbeddedPostgres(dir: string, log: (line: string) => void = () => {}): Promise<{ url: string; stop(): Promise<void>; start(): Promise<void> }> {
   const port = await freePort();
   const password = 'zhiyetong';
   const pgServer = new EmbeddedPostgres({
@@ -89,20 +125,25 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
   const exists = await client.query("select 1 from pg_database where datname = 'zhiyetong'");
   if (exists.rowCount === 0) await client.query('create database zhiyetong');
   await client.end();
-  return { url: `postgres://postgres:${password}@127.0.0.1:${port}/zhiyetong`, stop: () => pgServer.stop() };
+  return { url: `postgres://postgres:${password}@127.0.0.1:${port}/zhiyetong`, stop: () => pgServer.stop(), start: () => pgServer.start() };
 }
 
 /** Opens the database (external or embedded) and applies migrations. */
 export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; log?: (line: string) => void }): Promise<DatabaseHandle> {
-  let embedded: { url: string; stop(): Promise<void> } | null = null;
+  let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | null = null;
   let url = opts.databaseUrl;
   if (!url) {
     embedded = await startEmbeddedPostgres(path.join(opts.dataDir, 'pg'), opts.log);
     url = embedded.url;
   }
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
-  // an idle client losing its connection (server restart or shutdown) must not crash the process
+  // connectionTimeoutMillis: while the database is unreachable a request waits at most 5 s for a connection
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  // A client losing its connection (server restart, `pg_ctl stop -m fast`, network) emits 'error'; with no
+  // listener Node would end the process. The pool listens on idle clients; checked-out clients (a request's
+  // transaction between two statements) get a listener here. The statement under way fails by itself, the
+  // broken client is dropped on release (it is no longer queryable), and the pool connects anew next time.
   pool.on('error', (e) => opts.log?.(`idle database client error: ${e.message}`));
+  pool.on('connect', (client) => client.on('error', (e) => opts.log?.(`database client error: ${e.message}`)));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await migrate(db);
@@ -111,9 +152,12 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir: string
     await embedded?.stop();
     throw e;
   }
+  const control: EmbeddedControl | null = embedded ? { stop: embedded.stop, start: embedded.start } : null;
+  if (control) embeddedByDb.set(db, control);
   return {
     db,
     url,
+    embedded: control,
     async close() {
       await db.destroy();
       await embedded?.stop();

@@ -11,8 +11,15 @@ import type { z } from 'zod';
 import type { Role } from '@zhiyetong/shared';
 import { AppError, appError } from '../errors.js';
 import type { AppContext, AppState, Deps } from '../context.js';
+import { isDatabaseUnavailable } from '../db/database.js';
 
-/** Converts thrown errors to `{error: {code, message, fields?}}`; unexpected ones are logged and become 500 `internal`. */
+/** Seconds a client is asked to wait (Retry-After) while the database is unreachable. */
+export const DB_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Converts thrown errors to `{error: {code, message, fields?}}`; a lost or refused database connection
+ * becomes 503 `service_unavailable` with Retry-After; unexpected ones are logged and become 500 `internal`.
+ */
 export function errorEnvelope(deps: Pick<Deps, 'log'>): Koa.Middleware<AppState> {
   return async (ctx, next) => {
     try {
@@ -26,7 +33,11 @@ export function errorEnvelope(deps: Pick<Deps, 'log'>): Koa.Middleware<AppState>
         if (status === 413) err = appError('payload_too_large');
         else if (status === 415) err = appError('unsupported_media_type');
         else if (status === 400) err = appError('bad_request');
-        else {
+        else if (isDatabaseUnavailable(e)) {
+          deps.log.warn({ error: String(e), path: ctx.path, method: ctx.method }, 'database unavailable');
+          ctx.set('Retry-After', String(DB_RETRY_AFTER_SECONDS));
+          err = appError('service_unavailable');
+        } else {
           deps.log.error({ err: e, path: ctx.path, method: ctx.method }, 'unhandled error');
           err = appError('internal');
         }
