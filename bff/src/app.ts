@@ -22,7 +22,10 @@ import { reviewRoutes } from './routes/review.js';
 import { identityRoutes } from './routes/identity.js';
 
 export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: Koa<AppState>; api: ApiRouter } {
-  const app = new Koa<AppState>({ proxy: deps.config.env === 'production' });
+  // ctx.ip: with TRUST_PROXY_HOPS = N > 0, the N-th X-Forwarded-For address from the right (what our own
+  // proxies appended); with 0 the socket's peer. Never the leftmost entry, which any client can write.
+  const hops = deps.config.trustProxyHops;
+  const app = new Koa<AppState>({ proxy: hops > 0, maxIpsCount: hops });
   const api = new ApiRouter(deps);
 
   api.get('/healthz', { tag: 'ops', summary: '200 when the database answers, else 503', responses: { 200: '{status: ok}', 503: 'unavailable' } }, async (ctx) => {

@@ -51,6 +51,12 @@ const envSchema = z.object({
   /** Requests to the login routes allowed per client IP per 10 minutes (mobile carriers put many people behind one IP). */
   AUTH_RATE_LIMIT_PER_10_MIN: z.coerce.number().int().min(1).default(100),
   SEED_DEV_DATA: z.enum(['true', 'false']).optional(),
+  /**
+   * How many reverse proxies in front of the BFF append to X-Forwarded-For. 0 (default): trust no forwarded
+   * header, the client IP is the socket's peer. N: the client IP is the N-th address from the right (Koa's
+   * `proxy` + `maxIpsCount`), so addresses a client writes into the header itself are never used.
+   */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -76,6 +82,8 @@ export interface Config {
   outboxPollMs: number;
   authRateLimitPer10Min: number;
   seedDevData: boolean;
+  /** Reverse proxies trusted to append to X-Forwarded-For (TRUST_PROXY_HOPS); 0 = none. */
+  trustProxyHops: number;
 }
 
 export class ConfigError extends Error {}
@@ -158,6 +166,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     outboxPollMs: e.OUTBOX_POLL_MS,
     authRateLimitPer10Min: e.AUTH_RATE_LIMIT_PER_10_MIN,
     seedDevData: e.SEED_DEV_DATA ? e.SEED_DEV_DATA === 'true' : !production,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
   };
 }
 
