@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { PROVINCES, type Province } from '@zhiyetong/shared';
 
 const base64Key = (bytes: number) =>
   z
@@ -25,6 +26,10 @@ const envSchema = z.object({
   PII_ENCRYPTION_KEY: base64Key(32).optional(),
   PII_HASH_KEY: base64Key(32).optional(),
   OTP_HASH_KEY: base64Key(32).optional(),
+  /** AES-256-GCM key of the outbox's messages (phones, one-time codes): outside the database, so a dump or read access does not reveal codes. */
+  OUTBOX_ENCRYPTION_KEY: base64Key(32).optional(),
+  /** Hours a sent or failed outbox row (its message already erased) is kept for operations before it is deleted. */
+  OUTBOX_RETENTION_HOURS: z.coerce.number().min(0).default(168),
   SMS_PROVIDER: z.enum(['dev', 'tencent']).default('dev'),
   TENCENT_SECRET_ID: z.string().optional(),
   TENCENT_SECRET_KEY: z.string().optional(),
@@ -41,6 +46,7 @@ const envSchema = z.object({
   WECHAT_SUBSCRIBE_TEMPLATE_ID: z.string().optional(),
   AUTHORITY_NAME: z.string().default('上海市住房和城乡建设管理委员会'),
   PROVINCE_ABBR: z.string().length(1).default('沪'),
+  PROVINCE: z.enum(PROVINCES).default('shanghai'),
   H5_DIR: z.string().optional(),
   /** The platform CA that issues signers' short-lived certificates (PEM). Development generates one in DATA_DIR/pki. */
   PLATFORM_CA_KEY_PEM: z.string().optional(),
@@ -51,6 +57,12 @@ const envSchema = z.object({
   /** Requests to the login routes allowed per client IP per 10 minutes (mobile carriers put many people behind one IP). */
   AUTH_RATE_LIMIT_PER_10_MIN: z.coerce.number().int().min(1).default(100),
   SEED_DEV_DATA: z.enum(['true', 'false']).optional(),
+  /** Liveness uploads per process being received, waiting or analysed; more get 503 liveness_busy with Retry-After. */
+  LIVENESS_QUEUE_DEPTH: z.coerce.number().int().min(1).default(6),
+  /** Liveness analyses run at the same time (each already uses every worker thread). */
+  LIVENESS_CONCURRENT_ANALYSES: z.coerce.number().int().min(1).default(1),
+  /** How often leftover zyt-liveness-* temp dirs (a crash during a check) are swept, seconds. */
+  LIVENESS_SWEEP_SECONDS: z.coerce.number().int().min(1).default(300),
   /**
    * How many reverse proxies in front of the BFF append to X-Forwarded-For. 0 (default): trust no forwarded
    * header, the client IP is the socket's peer. N: the client IP is the N-th address from the right (Koa's
@@ -69,19 +81,23 @@ export interface Config {
   dataDir: string;
   publicBaseUrl: string;
   logLevel: Env['LOG_LEVEL'];
-  secrets: { jwt: string; piiEncryptionKey: Buffer; piiHashKey: Buffer; otpHashKey: Buffer };
+  secrets: { jwt: string; piiEncryptionKey: Buffer; piiHashKey: Buffer; otpHashKey: Buffer; outboxEncryptionKey: Buffer };
   sms:
     | { provider: 'dev'; outboxFile: string }
     | { provider: 'tencent'; secretId: string; secretKey: string; region: string; endpoint: string; protocol: 'https://' | 'http://'; sdkAppId: string; signName: string; templateId: string };
   wechat: { appId: string; appSecret: string; apiBase: string; subscribeTemplateId?: string } | null;
   authorityName: string;
   provinceAbbr: string;
+  /** Whose rules the matters follow where the seeds differ (shared PROVINCE_RULES: employer change, renewal window, …). */
+  province: Province;
   h5Dir: string;
   platformCa: { keyPem: string; certPem: string } | null;
   certTokenJwk?: string;
   outboxPollMs: number;
+  outboxRetentionHours: number;
   authRateLimitPer10Min: number;
   seedDevData: boolean;
+  liveness: { queueDepth: number; concurrentAnalyses: number; sweepSeconds: number };
   /** Reverse proxies trusted to append to X-Forwarded-For (TRUST_PROXY_HOPS); 0 = none. */
   trustProxyHops: number;
 }
@@ -102,7 +118,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   mkdirSync(dataDir, { recursive: true });
 
   const generated = production ? null : loadDevSecrets(dataDir);
-  const secret = (name: 'JWT_SECRET' | 'PII_ENCRYPTION_KEY' | 'PII_HASH_KEY' | 'OTP_HASH_KEY'): string => {
+  const secret = (name: DevSecret): string => {
     const v = e[name] ?? generated?.[name];
     if (!v) problems.push(`  ${name}: required when NODE_ENV=production`);
     return v ?? '';
@@ -112,6 +128,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     piiEncryptionKey: Buffer.from(secret('PII_ENCRYPTION_KEY'), 'base64'),
     piiHashKey: Buffer.from(secret('PII_HASH_KEY'), 'base64'),
     otpHashKey: Buffer.from(secret('OTP_HASH_KEY'), 'base64'),
+    outboxEncryptionKey: Buffer.from(secret('OUTBOX_ENCRYPTION_KEY'), 'base64'),
   };
 
   let sms: Config['sms'];
@@ -160,26 +177,35 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     wechat: e.WECHAT_APP_ID ? { appId: e.WECHAT_APP_ID, appSecret: e.WECHAT_APP_SECRET!, apiBase: e.WECHAT_API_BASE.replace(/\/$/, ''), subscribeTemplateId: e.WECHAT_SUBSCRIBE_TEMPLATE_ID } : null,
     authorityName: e.AUTHORITY_NAME,
     provinceAbbr: e.PROVINCE_ABBR,
+    province: e.PROVINCE,
     platformCa: e.PLATFORM_CA_KEY_PEM ? { keyPem: e.PLATFORM_CA_KEY_PEM, certPem: e.PLATFORM_CA_CERT_PEM! } : null,
     certTokenJwk: e.CERT_TOKEN_PRIVATE_JWK,
     h5Dir: path.resolve(e.H5_DIR ?? path.join(import.meta.dirname, '../../miniapp/dist/h5')),
     outboxPollMs: e.OUTBOX_POLL_MS,
+    outboxRetentionHours: e.OUTBOX_RETENTION_HOURS,
     authRateLimitPer10Min: e.AUTH_RATE_LIMIT_PER_10_MIN,
     seedDevData: e.SEED_DEV_DATA ? e.SEED_DEV_DATA === 'true' : !production,
+    liveness: { queueDepth: e.LIVENESS_QUEUE_DEPTH, concurrentAnalyses: e.LIVENESS_CONCURRENT_ANALYSES, sweepSeconds: e.LIVENESS_SWEEP_SECONDS },
     trustProxyHops: e.TRUST_PROXY_HOPS,
   };
 }
 
-/** Development-only secrets, generated on first start and kept in DATA_DIR/secrets.json (mode 0600). */
-function loadDevSecrets(dataDir: string): Record<'JWT_SECRET' | 'PII_ENCRYPTION_KEY' | 'PII_HASH_KEY' | 'OTP_HASH_KEY', string> {
+type DevSecret = 'JWT_SECRET' | 'PII_ENCRYPTION_KEY' | 'PII_HASH_KEY' | 'OTP_HASH_KEY' | 'OUTBOX_ENCRYPTION_KEY';
+
+/**
+ * Development-only secrets, generated on first start and kept in DATA_DIR/secrets.json (mode 0600); a
+ * secret added in a later version (OUTBOX_ENCRYPTION_KEY) is generated into an existing file.
+ */
+function loadDevSecrets(dataDir: string): Record<DevSecret, string> {
   const file = path.join(dataDir, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
-  const secrets = {
-    JWT_SECRET: randomBytes(32).toString('base64url'),
-    PII_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    PII_HASH_KEY: randomBytes(32).toString('base64'),
-    OTP_HASH_KEY: randomBytes(32).toString('base64'),
+  const existing: Partial<Record<DevSecret, string>> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const secrets: Record<DevSecret, string> = {
+    JWT_SECRET: existing.JWT_SECRET ?? randomBytes(32).toString('base64url'),
+    PII_ENCRYPTION_KEY: existing.PII_ENCRYPTION_KEY ?? randomBytes(32).toString('base64'),
+    PII_HASH_KEY: existing.PII_HASH_KEY ?? randomBytes(32).toString('base64'),
+    OTP_HASH_KEY: existing.OTP_HASH_KEY ?? randomBytes(32).toString('base64'),
+    OUTBOX_ENCRYPTION_KEY: existing.OUTBOX_ENCRYPTION_KEY ?? randomBytes(32).toString('base64'),
   };
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  if (Object.keys(secrets).some((k) => !existing[k as DevSecret])) writeFileSync(file, JSON.stringify({ ...existing, ...secrets }, null, 2), { mode: 0o600 });
   return secrets;
 }

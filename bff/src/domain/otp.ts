@@ -74,7 +74,8 @@ export async function issueOtp(deps: OtpDeps, target: OtpTarget, message: (code:
         expires_at: new Date(now.getTime() + OTP_TTL_SECONDS * 1000),
       })
       .execute();
-    await enqueue(tx, { channel: 'sms', phone: target.phone, message: message(code) });
+    // the SMS is dropped unsent once the code has expired (and its sealed text erased from the outbox)
+    await enqueue(tx, { channel: 'sms', phone: target.phone, message: message(code) }, { expiresAt: new Date(now.getTime() + OTP_TTL_SECONDS * 1000) });
   });
   return { expiresIn: OTP_TTL_SECONDS, resendIn: OTP_RESEND_SECONDS };
 }

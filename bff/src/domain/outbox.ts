@@ -2,10 +2,17 @@
  * Notifications through a transactional outbox: commands insert messages in their own transaction, and the
  * worker delivers them after commit, retrying with exponential backoff (5 s, 10 s, 20 s … up to 8
  * attempts), so a message is never lost with a rollback nor sent for a change that did not happen.
+ *
+ * Messages carry phones and one-time codes, so the row keeps them only sealed (AES-256-GCM under
+ * OUTBOX_ENCRYPTION_KEY, outside the database: a dump or read access to the table reveals no code) and only
+ * until they are sent, fail for good or expire (a code's SMS is not worth sending after the code's 5
+ * minutes); `payload` keeps the non-secret template name. Sent and failed rows are deleted after
+ * OUTBOX_RETENTION_HOURS.
  */
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
-import type { Db, DbOrTx } from '../db/database.js';
+import { databaseContext, type Db, type DbOrTx } from '../db/database.js';
+import { SecretBox } from '../pii.js';
 import type { SmsMessage, SmsProvider } from '../adapters/sms.js';
 import type { WechatClient } from '../adapters/wechat.js';
 
@@ -14,10 +21,22 @@ export type OutboxPayload =
   | { channel: 'wechat_subscribe'; openid: string; templateId: string; page: string; data: Record<string, string> };
 
 export const MAX_ATTEMPTS = 8;
+/** How often sent and failed rows older than the retention are deleted. */
+const PURGE_EVERY_MS = 10 * 60_000;
 
-export async function enqueue(db: DbOrTx, payload: OutboxPayload): Promise<void> {
+/**
+ * Queues `payload` in the caller's transaction, sealed with the outbox key of the database `db` belongs to.
+ * `opts.expiresAt`: after it the message is dropped unsent (a one-time code's expiry).
+ */
+export async function enqueue(db: DbOrTx, payload: OutboxPayload, opts: { expiresAt?: Date } = {}): Promise<void> {
+  const sealer = databaseContext(db).outboxSealer;
+  if (!sealer) throw new Error('the outbox key is not set (OutboxWorker not created for this database)');
   const { channel, ...rest } = payload;
-  await db.insertInto('outbox').values({ channel, payload: JSON.stringify(rest) }).execute();
+  const visible = channel === 'sms' ? { template: payload.message.template } : { templateId: payload.templateId };
+  await db
+    .insertInto('outbox')
+    .values({ channel, payload: JSON.stringify(visible), payload_enc: sealer.encrypt(JSON.stringify(rest)), expires_at: opts.expiresAt ?? null })
+    .execute();
 }
 
 export class OutboxWorker {
@@ -27,11 +46,24 @@ export class OutboxWorker {
   private passes: Promise<unknown> = Promise.resolve();
   private again = false;
   private stopped = false;
+  private lastPurge = 0;
+  private readonly box: SecretBox;
 
+  /** Sets the outbox key (config.secrets.outboxEncryptionKey) for `deps.db`, so `enqueue` can seal messages. */
   constructor(
-    private readonly deps: { db: Db; sms: SmsProvider; wechat: WechatClient | null; log: Logger },
+    private readonly deps: {
+      db: Db;
+      sms: SmsProvider;
+      wechat: WechatClient | null;
+      log: Logger;
+      now?: () => Date;
+      config: { secrets: { outboxEncryptionKey: Buffer }; outboxRetentionHours?: number };
+    },
     private readonly pollMs: number,
-  ) {}
+  ) {
+    this.box = new SecretBox(deps.config.secrets.outboxEncryptionKey);
+    databaseContext(deps.db).outboxSealer = this.box;
+  }
 
   start(): void {
     this.stopped = false;
@@ -71,8 +103,27 @@ export class OutboxWorker {
     return this.pass();
   }
 
+  /**
+   * Deletes sent and failed rows older than OUTBOX_RETENTION_HOURS (their message is already erased); the
+   * worker runs it every 10 minutes. Returns how many rows went.
+   */
+  async purge(): Promise<number> {
+    this.lastPurge = Date.now();
+    const hours = this.deps.config.outboxRetentionHours ?? 168;
+    const cutoff = new Date((this.deps.now?.() ?? new Date()).getTime() - hours * 3600_000);
+    const res = await this.deps.db
+      .deleteFrom('outbox')
+      .where((eb) => eb.or([eb('sent_at', '<=', cutoff), eb('failed_at', '<=', cutoff)]))
+      .executeTakeFirst();
+    return Number(res.numDeletedRows);
+  }
+
   private pass(): Promise<number> {
-    const run = this.passes.then(() => this.deliverDue());
+    const run = this.passes.then(async () => {
+      const sent = await this.deliverDue();
+      if (Date.now() - this.lastPurge >= PURGE_EVERY_MS) await this.purge();
+      return sent;
+    });
     this.passes = run.catch(() => undefined);
     return run;
   }
@@ -93,9 +144,15 @@ export class OutboxWorker {
           .skipLocked()
           .execute();
         for (const row of rows) {
+          // the message is erased (payload_enc null, payload only the template name) once sent, failed or expired
+          const erased = { payload_enc: null, payload: JSON.stringify(this.visible(row.channel, row.payload)) };
+          if (row.expires_at && row.expires_at.getTime() <= (this.deps.now?.() ?? new Date()).getTime()) {
+            await tx.updateTable('outbox').set({ ...erased, failed_at: new Date(), last_error: 'expired before delivery' }).where('id', '=', row.id).execute();
+            continue;
+          }
           try {
-            await this.deliver({ channel: row.channel, ...(row.payload as object) } as OutboxPayload);
-            await tx.updateTable('outbox').set({ sent_at: new Date(), attempts: row.attempts + 1, last_error: null }).where('id', '=', row.id).execute();
+            await this.deliver(this.open(row));
+            await tx.updateTable('outbox').set({ ...erased, sent_at: new Date(), attempts: row.attempts + 1, last_error: null }).where('id', '=', row.id).execute();
             sent++;
           } catch (e) {
             const attempts = row.attempts + 1;
@@ -108,6 +165,7 @@ export class OutboxWorker {
                 last_error: String(e).slice(0, 500),
                 next_attempt_at: sql`now() + ${`${delayMs} milliseconds`}::interval`,
                 failed_at: attempts >= MAX_ATTEMPTS ? new Date() : null,
+                ...(attempts >= MAX_ATTEMPTS ? erased : {}),
               })
               .where('id', '=', row.id)
               .execute();
@@ -117,6 +175,18 @@ export class OutboxWorker {
       });
       if (batch < 10) return sent;
     }
+  }
+
+  /** The message of a row: sealed (payload_enc), or the plain payload of a row queued before migration 0004. */
+  private open(row: { channel: OutboxPayload['channel']; payload: unknown; payload_enc: Buffer | null }): OutboxPayload {
+    const rest = row.payload_enc ? JSON.parse(this.box.decrypt(row.payload_enc)) : row.payload;
+    return { channel: row.channel, ...(rest as object) } as OutboxPayload;
+  }
+
+  /** What stays in `payload` once the message is erased: the template, nothing personal. */
+  private visible(channel: OutboxPayload['channel'], payload: unknown): Record<string, unknown> {
+    const p = (payload ?? {}) as { template?: string; templateId?: string; message?: { template?: string } };
+    return channel === 'sms' ? { template: p.template ?? p.message?.template ?? null } : { templateId: p.templateId ?? null };
   }
 
   private async deliver(p: OutboxPayload): Promise<void> {
