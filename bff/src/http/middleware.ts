@@ -49,8 +49,56 @@ export function errorEnvelope(deps: Pick<Deps, 'log'>): Koa.Middleware<AppState>
 }
 
 /**
+ * Control characters no text input may hold: C0 except tab, line feed and carriage return; DEL; C1.
+ * PostgreSQL refuses U+0000 in text and jsonb (a 500 before), and none of them belongs in a name, a reason or
+ * a search term.
+ */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+const CONTROL_MESSAGE = '不能包含控制字符';
+
+/**
+ * The paths (`form.employer.name`, `specialties.0.issueDate`) of every string, and every object key, in
+ * `value` that holds a control character; `prefix` is prepended.
+ */
+export function controlCharacterFields(value: unknown, prefix: (string | number)[] = []): Record<string, string> {
+  const fields: Record<string, string> = {};
+  const walk = (v: unknown, at: (string | number)[], depth: number) => {
+    if (typeof v === 'string') {
+      if (CONTROL.test(v)) fields[at.join('.') || '_'] ??= CONTROL_MESSAGE;
+    } else if (Array.isArray(v)) {
+      if (depth < 64) v.forEach((x, i) => walk(x, [...at, i], depth + 1));
+    } else if (v && typeof v === 'object' && !Buffer.isBuffer(v)) {
+      for (const [k, x] of Object.entries(v)) {
+        if (CONTROL.test(k)) fields[[...at, k.replace(new RegExp(CONTROL.source, 'g'), '?')].join('.')] ??= CONTROL_MESSAGE;
+        else if (depth < 64) walk(x, [...at, k], depth + 1);
+      }
+    }
+  };
+  walk(value, prefix, 0);
+  return fields;
+}
+
+/**
+ * Refuses control characters in every text input of every route, once, before any route's own validation:
+ * the query string, the JSON body and the path. 422 `validation_failed` naming each field (query parameters
+ * by their name, body fields by their path); a path holding one is 404 (no such resource).
+ */
+function refuseControlCharacters(ctx: Koa.ParameterizedContext<AppState>): void {
+  let decodedPath = ctx.path;
+  try {
+    decodedPath = decodeURIComponent(ctx.path);
+  } catch {
+    // koa-router and the routes treat an undecodable path as not found
+  }
+  if (CONTROL.test(decodedPath)) throw appError('not_found');
+  const fields = { ...controlCharacterFields({ ...ctx.query }), ...controlCharacterFields((ctx.request as unknown as { body?: unknown }).body) };
+  if (Object.keys(fields).length) throw appError('validation_failed', fields);
+}
+
+/**
  * JSON bodies, at most 64 KB; malformed JSON is `invalid_json`. Multipart bodies pass through untouched for
- * the upload routes, which parse them with their own limits; a body of any other type is 415.
+ * the upload routes, which parse them with their own limits; a body of any other type is 415. Then control
+ * characters anywhere in the query or the JSON body are refused (422, see refuseControlCharacters).
  */
 export function jsonBody(): Koa.Middleware<AppState> {
   const parse = bodyParser({
@@ -66,7 +114,10 @@ export function jsonBody(): Koa.Middleware<AppState> {
     if (['POST', 'PUT', 'PATCH'].includes(ctx.method) && hasBody && !ctx.is('application/json', 'multipart/form-data')) {
       throw appError('unsupported_media_type');
     }
-    return parse(ctx as never, next);
+    return parse(ctx as never, async () => {
+      refuseControlCharacters(ctx);
+      await next();
+    });
   };
 }
 
