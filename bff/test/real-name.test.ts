@@ -1,7 +1,8 @@
 /**
  * Real-name verification through the HTTP API on real video (../shared/data/faces): a video assembled from
- * labelled d18 segments in the order the session asked for passes; the same clip with the actions in the
- * wrong order fails; a still image fails; a talking clip with no deliberate action fails; a different
+ * labelled d18 segments that performs each action a reaction time after the session's scheduled prompt
+ * passes; the same schedule performed with the actions swapped fails; a clip whose reported prompt times or
+ * length do not match the schedule fails with schedule_mismatch; a still image fails; a talking clip with no deliberate action fails; a different
  * person against the ID photo fails. One upload per session, attempts per hour limited, the video never
  * kept, consent and ID photo required first. Skips with a message when the face data is absent (the face-data
  * consent's read-back through GET /api/me needs no video and always runs).
@@ -13,7 +14,7 @@ import test from 'ava';
 import { FACE_CONSENT_VERSION } from '@zhiyetong/shared';
 import { login, startTestServer, type Client, type TestServer } from './helpers/server.js';
 import { freshPhone, makeIdNumber } from './helpers/data.js';
-import { D18, FACES_MISSING, facesAvailable, frameJpeg, joinSegments, sidewaysMp4, stillVideo, video } from './helpers/faces.js';
+import { FACES_MISSING, facesAvailable, frameJpeg, joinSegments, scheduledClip, sidewaysMp4, stillVideo, video, type ScheduleLike } from './helpers/faces.js';
 
 let s: TestServer;
 let work: string;
@@ -43,46 +44,44 @@ async function person(idPhoto: Buffer): Promise<Client> {
   return c;
 }
 
-async function upload(c: Client, url: string, method: string, parts: Record<string, Blob | string>) {
+async function upload(c: Client, url: string, method: string, parts: Record<string, Blob | string>, headers: Record<string, string> = {}) {
   const form = new FormData();
   for (const [k, v] of Object.entries(parts)) {
     if (typeof v === 'string') form.append(k, v);
     else form.append(k, v, 'upload');
   }
-  const res = await fetch(c.baseUrl + url, { method, body: form, headers: { authorization: `Bearer ${c.token}` } });
+  const res = await fetch(c.baseUrl + url, { method, body: form, headers: { authorization: `Bearer ${c.token}`, ...headers } });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
-/** Starts a session and uploads `file`; `order` gives the video's segment order (default: as asked). */
-async function check(c: Client, build: (actions: string[]) => Promise<{ file: string; prompts: { action: string; shownAtMs: number }[] }>) {
-  const session = await c.post('/api/identity/liveness-sessions');
-  if (session.status !== 201) return { session, verdict: session };
-  const actions = session.body.actions.map((a: { action: string }) => a.action);
-  const { file, prompts } = await build(actions);
-  const verdict = await upload(c, `/api/identity/liveness-sessions/${session.body.id}/video`, 'POST', {
-    video: new Blob([new Uint8Array(await readFile(file))], { type: 'video/webm' }),
-    nonce: session.body.nonce,
-    prompts: JSON.stringify(prompts),
-  });
-  return { session, verdict };
+type Session = ScheduleLike & { id: string; nonce: string };
+type Prompts = { action: string; shownAtMs: number }[];
+
+/** Uploads `file` with `prompts` to the session (the nonce in its header, as the miniapp sends it). */
+async function submit(c: Client, session: Session, file: string, prompts: Prompts) {
+  return upload(c, `/api/identity/liveness-sessions/${session.id}/video`, 'POST', { video: new Blob([new Uint8Array(await readFile(file))], { type: 'video/webm' }), prompts: JSON.stringify(prompts) }, { 'x-liveness-nonce': session.nonce });
 }
 
-/** d18 segments in the order `segmentOrder`, with the prompts of `actions` shown at each segment start. */
-function d18Clip(name: string, segmentOrder: string[], actions: string[]) {
-  return async () => {
+/** Starts a session and uploads the clip `build` makes for its schedule. */
+async function check(c: Client, build: (session: Session) => Promise<{ file: string; prompts: Prompts }>) {
+  const session = await c.post('/api/identity/liveness-sessions');
+  if (session.status !== 201) return { session, verdict: session };
+  const { file, prompts } = await build(session.body);
+  return { session, verdict: await submit(c, session.body, file, prompts) };
+}
+
+/** d18 segments performing the session's actions (or `perform`) a reaction time after each scheduled prompt. */
+function d18Clip(name: string, perform?: (actions: string[]) => string[]) {
+  return async (session: Session) => {
     const file = path.join(work, `${name}.webm`);
-    const segs = segmentOrder.map((a) => (a === 'blink' ? D18.blink : D18.mouth));
-    await joinSegments(segs.map((g) => ({ file: video('d18'), ...g })), file);
-    let at = 0;
-    const prompts = actions.map((action, i) => {
-      const p = { action, shownAtMs: Math.round(at * 1000) };
-      at += segs[i].end - segs[i].start;
-      return p;
-    });
+    const prompts = await scheduledClip(session, file, { perform: perform?.(session.actions.map((a) => a.action)) });
     return { file, prompts };
   };
 }
+
+/** The scheduled prompt times, as a phone that followed the schedule reports them. */
+const scheduled = (session: Session): Prompts => session.actions.map((a) => ({ action: a.action, shownAtMs: a.atMs }));
 
 const tempVideos = async () => (await readdir(tmpdir())).filter((f) => f.startsWith('zyt-liveness-'));
 
@@ -127,9 +126,13 @@ faceTest('consent and the ID card photo come before the camera', async (t) => {
 faceTest('the same person performing the actions in the order asked passes; the video is not kept', async (t) => {
   const before = await tempVideos();
   const c = await person(await frameJpeg(video('d18'), 1.0));
-  const { session, verdict } = await check(c, async (actions) => d18Clip('pass', actions, actions)());
-  t.is(session.body.actions.length, 2);
+  const { session, verdict } = await check(c, d18Clip('pass'));
+  t.true([2, 3].includes(session.body.actions.length), JSON.stringify(session.body.actions));
   t.truthy(session.body.nonce);
+  // the schedule: every prompt has its time, increasing, within the recording
+  const times = session.body.actions.map((a: { atMs: number }) => a.atMs);
+  t.true(times.every((x: number, i: number) => x >= 1000 && (i === 0 || x - times[i - 1] >= 2000)), JSON.stringify(times));
+  t.true(session.body.durationMs > times[times.length - 1] + 2000 && session.body.durationMs <= 15_000);
   t.log(JSON.stringify(verdict.body.scores?.actions));
   t.true(verdict.body.passed, JSON.stringify(verdict.body));
   t.deepEqual(verdict.body.reasons, []);
@@ -142,8 +145,7 @@ faceTest('the same person performing the actions in the order asked passes; the 
   t.true(row.passed);
   t.is(Object.keys(row).filter((k) => /video|frame/.test(k)).length, 0);
   // a session cannot be reused
-  const prompts = session.body.actions.map((a: { action: string }, i: number) => ({ action: a.action, shownAtMs: i * 2000 }));
-  const again = await upload(c, `/api/identity/liveness-sessions/${session.body.id}/video`, 'POST', { video: new Blob([new Uint8Array(10)]), nonce: session.body.nonce, prompts: JSON.stringify(prompts) });
+  const again = await upload(c, `/api/identity/liveness-sessions/${session.body.id}/video`, 'POST', { video: new Blob([new Uint8Array(10)]), prompts: JSON.stringify(scheduled(session.body)) }, { 'x-liveness-nonce': session.body.nonce });
   t.is(again.status, 409);
   t.is(again.body.error.code, 'liveness_session_used');
   // and the verified applicant may now apply
@@ -152,8 +154,8 @@ faceTest('the same person performing the actions in the order asked passes; the 
 
 faceTest('a phone MP4 stored sideways with a rotation tag is read upright and passes', async (t) => {
   const c = await person(await frameJpeg(video('d18'), 1.0));
-  const { verdict } = await check(c, async (actions) => {
-    const { file, prompts } = await d18Clip('sideways-src', actions, actions)();
+  const { verdict } = await check(c, async (session) => {
+    const { file, prompts } = await d18Clip('sideways-src')(session);
     const mp4 = path.join(work, 'sideways.mp4');
     await sidewaysMp4(file, mp4);
     return { file: mp4, prompts };
@@ -162,9 +164,9 @@ faceTest('a phone MP4 stored sideways with a rotation tag is read upright and pa
   t.true(verdict.body.passed, JSON.stringify(verdict.body));
 });
 
-faceTest('the same clip with the actions in the wrong order fails', async (t) => {
+faceTest('the schedule performed with the actions swapped (a mouth opening where a blink was asked) fails', async (t) => {
   const c = await person(await frameJpeg(video('d18'), 1.0));
-  const { verdict } = await check(c, async (actions) => d18Clip('reversed', [...actions].reverse(), actions)());
+  const { verdict } = await check(c, d18Clip('swapped', (actions) => actions.map((a) => (a === 'blink' ? 'open_mouth' : 'blink'))));
   t.false(verdict.body.passed);
   t.true(verdict.body.reasons.some((r: { code: string }) => r.code === 'action_out_of_order' || r.code === 'action_missing'), JSON.stringify(verdict.body.reasons));
   t.regex(verdict.body.reasons[0].hint, /[\u4e00-\u9fa5]/);
@@ -176,10 +178,10 @@ faceTest('a video made from one still image fails', async (t) => {
   const jpeg = await frameJpeg(video('d18'), 1.0);
   await (await import('node:fs/promises')).writeFile(photo, jpeg);
   const c = await person(jpeg);
-  const { verdict } = await check(c, async (actions) => {
+  const { verdict } = await check(c, async (session) => {
     const file = path.join(work, 'still.webm');
-    await stillVideo(photo, 4, file);
-    return { file, prompts: actions.map((action, i) => ({ action, shownAtMs: i * 2000 })) };
+    await stillVideo(photo, session.durationMs / 1000, file);
+    return { file, prompts: scheduled(session) };
   });
   t.false(verdict.body.passed);
   t.true(verdict.body.reasons.some((r: { code: string }) => ['static_image', 'action_missing'].includes(r.code)), JSON.stringify(verdict.body.reasons));
@@ -187,10 +189,13 @@ faceTest('a video made from one still image fails', async (t) => {
 
 faceTest('a talking clip with no deliberate action fails', async (t) => {
   const c = await person(await frameJpeg(video('d0'), 1.0));
-  const { verdict } = await check(c, async (actions) => {
+  const { verdict } = await check(c, async (session) => {
     const file = path.join(work, 'talking.webm');
-    await joinSegments([{ file: video('d0'), start: 0, end: 3.1 }], file); // d0 is 3.12 s long
-    return { file, prompts: actions.map((action, i) => ({ action, shownAtMs: i * 2000 })) };
+    // d0 is 3.12 s long: repeated to the schedule's length
+    const segs = [];
+    for (let left = session.durationMs / 1000; left > 0.05; left -= 3.1) segs.push({ file: video('d0'), start: 0, end: Math.min(3.1, left) });
+    await joinSegments(segs, file);
+    return { file, prompts: scheduled(session) };
   });
   t.false(verdict.body.passed);
   t.true(verdict.body.reasons.some((r: { code: string }) => r.code === 'action_missing'), JSON.stringify(verdict.body.reasons));
@@ -201,15 +206,15 @@ faceTest('a different person against the ID photo fails, and attempts are limite
   // not the descriptor the server began computing for the session
   const c = await person(await frameJpeg(video('d18'), 6.5));
   const otherFront = await frameJpeg(video('d0'), 1.0);
-  const { verdict } = await check(c, async (actions) => {
+  const { verdict } = await check(c, async (session) => {
     await upload(c, '/api/identity/documents/id_front', 'PUT', { photo: new Blob([new Uint8Array(otherFront)], { type: 'image/jpeg' }) });
-    return d18Clip('other-person', actions, actions)();
+    return d18Clip('other-person')(session);
   });
   t.false(verdict.body.passed);
   t.true(verdict.body.reasons.some((r: { code: string }) => r.code === 'face_mismatch'), JSON.stringify(verdict.body.reasons));
-  // four more submissions (prompts in the wrong order are judged without the engine) reach the limit of 5
+  // four more submissions (prompt times off the schedule are judged without the engine) reach the limit of 5
   for (let i = 0; i < 4; i++) {
-    const r = await check(c, async (actions) => ({ file: path.join(work, 'other-person.webm'), prompts: [...actions].reverse().map((action, j) => ({ action, shownAtMs: j * 2000 })) }));
+    const r = await check(c, async (session) => ({ file: path.join(work, 'other-person.webm'), prompts: scheduled(session).map((p, j) => ({ ...p, shownAtMs: j * 2000 })) }));
     t.is(r.verdict.status, 200);
   }
   const blocked = await c.post('/api/identity/liveness-sessions');
@@ -217,4 +222,29 @@ faceTest('a different person against the ID photo fails, and attempts are limite
   t.is(blocked.body.error.code, 'liveness_attempts_exceeded');
   const audited = await s.server.deps.db.selectFrom('audit_log').select('action').where('action', '=', 'identity.liveness_checked').execute();
   t.true(audited.length >= 5);
+});
+
+faceTest('a clip whose prompt times or length do not match the session schedule fails with schedule_mismatch', async (t) => {
+  const c = await person(await frameJpeg(video('d18'), 1.0));
+  // prompts reported 1 s later than the schedule (a phone, or a replayed recording, choosing its own times)
+  const late = await check(c, async (session) => {
+    const file = path.join(work, 'late.webm');
+    const prompts = await scheduledClip(session, file);
+    return { file, prompts: prompts.map((p) => ({ ...p, shownAtMs: p.shownAtMs + 1000 })) };
+  });
+  t.is(late.verdict.status, 200);
+  t.false(late.verdict.body.passed);
+  t.deepEqual(late.verdict.body.reasons.map((r: { code: string }) => r.code), ['schedule_mismatch']);
+  t.regex(late.verdict.body.reasons[0].hint, /提示时间不一致/);
+  // the right prompt times, but the recording 2.5 s shorter than the schedule asked (refused on its probed length)
+  const short = await check(c, async (session) => {
+    const file = path.join(work, 'short.webm');
+    const prompts = await scheduledClip(session, file, { extraMs: -2500 });
+    return { file, prompts };
+  });
+  t.false(short.verdict.body.passed);
+  t.deepEqual(short.verdict.body.reasons.map((r: { code: string }) => r.code), ['schedule_mismatch']);
+  // the same clip as a phone that followed the schedule records it passes (the control)
+  const ok = await check(c, d18Clip('on-schedule'));
+  t.true(ok.verdict.body.passed, JSON.stringify(ok.verdict.body));
 });

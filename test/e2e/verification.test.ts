@@ -6,29 +6,23 @@
  * application. A second test shows a still photo to the camera and expects the hints and 重新检测; opening
  * the verification again, the consent already given is not asked for a second time.
  *
- * Why a looped clip (design "b") and not a y4m written after the session response (design "a"):
- * the action order is random, but Chromium's file capture device starts playing from frame 0 whenever the
- * camera opens, and how long the page then takes to start MediaRecorder (and how far the loop has run by the
- * time a prompt shows) is not something the test controls to the ±0.5 s the server's windows need. Instead
- * the camera shows d18's frames 90-160, looped (period 70 frames = 2.33 s): the end of its first mouth
- * opening with its deep eye closure (closed 94-97, 0.54-0.60 below the open-eye level), then its second,
- * longer mouth opening (open 117-154, a hold of ~1.2 s). Its other eye closure (185-188) is only 0.36-0.38
- * below the open-eye level, and MediaRecorder's re-encoding once pushed it under the 0.32 blink threshold;
- * the first mouth opening (64-95) came through at 0.351 against the 0.35 needed. The UI records 0.5 s, shows
- * prompt 1 for 3.5 s, prompt 2 for 3.5 s, and stops 0.5 s later, so the server's windows are
- * [0.5 s, 4.0 s (+0.5 s grace)] and [4.0 s, end ≈ 8 s]. Every window is longer than the period, so it holds
- * a blink and a mouth opening whatever the order and whatever the loop's phase; the mouth's 0.8 s hold must
- * start by end − 0.8 s, i.e. inside [4.0, 7.2] for the second window, still longer than 2.33 s; and the second
- * window has an event after the first window's hit (≤ 4.5 s) because (4.5, 7.2] is longer than the period.
- * The clip is one person throughout (identity continuity), moves (not a still), and the ID photo is a frame
- * of the same clip (frameJpeg(d18, 1.0)).
+ * The camera check follows the server's schedule (random prompt times, sometimes a second blink), so a looped
+ * clip cannot pass it any more (a mouth opening where no prompt asked for it is refused). The first test's
+ * camera is therefore a simulated applicant: an init script replaces getUserMedia with a canvas stream that
+ * shows neutral d18 frames (10-55, looped) and, REACTION_MS after the page shows a prompt (it watches the
+ * prompt the person reads, data-testid face-prompt and its sub-line), plays that action once: d18 86-112 for a
+ * blink (the deep eye closure at 94, 0.54-0.60 below the open-eye level) or 105-165 for a mouth opening
+ * (held wide open 117-154, ~1.2 s), then returns to the neutral frames. The clips are VP8 WebM made with
+ * ffmpeg into a temp dir and handed to the page as blob URLs; nothing is copied into the repo. The clip is
+ * one man throughout, and the ID photo is a frame of the same clip (frameJpeg(d18, 1.0)). The second test
+ * keeps Chromium's fake camera (--use-file-for-fake-video-capture) showing a still photo.
  *
  * Needs the H5 build (built when miniapp/dist/h5 is missing; rebuild after changing the app), /usr/bin/chromium
  * and the ffmpeg binary from @ffmpeg-installer. Screenshots: test-results/screenshots/verify-NN-name.png.
  */
 import test, { type ExecutionContext } from 'ava';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
@@ -40,8 +34,10 @@ import { acceptPrivacy, cameraArgs, CHROMIUM, el, failureLog, FFMPEG, fill, h5Di
 const pid4 = String(process.pid % 10000).padStart(4, '0');
 const idFor = (first17: string) => first17 + idNumberCheckDigit(first17);
 
-/** d18 frames (30 fps): a deep blink, then the mouth held wide open for ~1.2 s. */
-const LOOP_SEGMENTS = [{ start: 90, end: 160 }];
+/** d18 frames (30 fps) the simulated applicant shows: neutral (looped), one blink, one held mouth opening. */
+const PERSON_CLIPS = { neutral: { start: 10, end: 55 }, blink: { start: 86, end: 112 }, open_mouth: { start: 105, end: 165 } };
+/** How long the simulated applicant takes to react to a prompt (ms; a person: 0.3-0.6 s; the server needs >= 150 ms). */
+const REACTION_MS = 350;
 
 const screenshot = screenshots('verify-');
 
@@ -97,12 +93,15 @@ async function performCheck(t: ExecutionContext, page: Page, shots: boolean) {
   await el(page, 'liveness-start').tap();
   const session = await (await sessionRes).json();
   const actions = session.actions.map((a: { action: string }) => a.action) as string[];
-  t.log('session actions:', actions.join(' → '));
+  t.log('session schedule:', JSON.stringify(session.actions.map((a: { action: string; atMs: number }) => [a.action, a.atMs])), 'durationMs', session.durationMs);
   if (shots) {
-    await page.waitForTimeout(1500); // ~1.0 s into prompt 1
-    await screenshot(page, `prompt-1-${actions[0]}`, 0);
-    await page.waitForTimeout(2800); // into prompt 2
-    await screenshot(page, `prompt-2-${actions[1]}`, 0);
+    // each prompt as the person sees it, shortly after it appeared at its scheduled time
+    for (const [i, a] of session.actions.slice(0, 2).entries()) {
+      await page.locator('[data-testid="face-prompt"]', { hasText: a.prompt }).filter({ visible: true }).first().waitFor({ timeout: 20_000 });
+      if (i === 1 && a.prompt === session.actions[0].prompt) await page.waitForTimeout(session.actions[1].atMs - session.actions[0].atMs);
+      await page.waitForTimeout(700);
+      await screenshot(page, `prompt-${i + 1}-${a.action}`, 0);
+    }
   }
   const res = await verdictRes;
   const verdict = await res.json();
@@ -132,7 +131,7 @@ interface Photos {
  * camera's y4m with `camera(work, photos)`, starts the server and a Chromium playing it, and runs `steps`
  * on a new phone; on a failure, logs the last page; always closes and cleans up.
  */
-async function withFakeCamera(t: ExecutionContext, camera: (work: string, photos: Photos) => Promise<string>, steps: (page: Page, server: TestServer, photos: Photos) => Promise<void>) {
+async function withFakeCamera(t: ExecutionContext, camera: (work: string, photos: Photos) => Promise<string>, steps: (page: Page, server: TestServer, photos: Photos) => Promise<void>, person?: (work: string) => Promise<Record<string, string>>) {
   t.timeout(8 * 60_000);
   if (!facesAvailable) {
     t.log(FACES_MISSING);
@@ -146,11 +145,13 @@ async function withFakeCamera(t: ExecutionContext, camera: (work: string, photos
     holding: await frameJpeg(video('d18'), 0.3),
   };
   const y4m = await camera(work, photos);
+  const clips = person ? await person(work) : null;
 
   const server = await startTestServer({ H5_DIR: h5Dir });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: cameraArgs(y4m) });
   try {
     const { context, page } = await newPhone(browser, { cameraOrigin: server.baseUrl });
+    if (clips) await page.addInitScript(simulatedApplicant, { clips, reactionMs: REACTION_MS });
     await steps(page, server, photos);
     await context.close();
   } catch (error) {
@@ -163,14 +164,69 @@ async function withFakeCamera(t: ExecutionContext, camera: (work: string, photos
   }
 }
 
-/** The looped clip (see the header): a blink then a mouth opening, 640x480 like a phone's front camera. */
-async function faceLoop(work: string) {
-  const y4m = path.join(work, 'face-loop.y4m');
-  const args = ['-y', '-loglevel', 'error'];
-  for (const s of LOOP_SEGMENTS) args.push('-ss', (s.start / 30).toFixed(3), '-t', ((s.end - s.start) / 30).toFixed(3), '-i', video('d18'));
-  const parts = LOOP_SEGMENTS.map((_, i) => `[${i}:v]fps=30,setsar=1[s${i}]`).join(';');
-  const concat = `${LOOP_SEGMENTS.map((_, i) => `[s${i}]`).join('')}concat=n=${LOOP_SEGMENTS.length}:v=1:a=0,scale=-2:480,pad=640:480:(ow-iw)/2:0:0x808080,format=yuv420p[out]`;
-  execFileSync(FFMPEG, [...args, '-filter_complex', `${parts};${concat}`, '-map', '[out]', '-r', '30', '-f', 'yuv4mpegpipe', y4m]);
+/** The simulated applicant's clips as VP8 WebM, base64 (see the header), and a neutral y4m for Chromium's own fake camera. */
+async function personClips(work: string) {
+  const out: Record<string, string> = {};
+  for (const [name, seg] of Object.entries(PERSON_CLIPS)) {
+    const file = path.join(work, `${name}.webm`);
+    execFileSync(FFMPEG, ['-y', '-loglevel', 'error', '-ss', (seg.start / 30).toFixed(3), '-t', ((seg.end - seg.start) / 30).toFixed(3), '-i', video('d18'),
+      '-vf', 'fps=30,scale=-2:480,pad=640:480:(ow-iw)/2:0:0x808080,setsar=1', '-an', '-c:v', 'libvpx', '-b:v', '2M', '-deadline', 'good', '-f', 'webm', file]);
+    out[name] = (await readFile(file)).toString('base64');
+  }
+  return out;
+}
+
+/**
+ * Runs in the page before the app: getUserMedia answers a 640x480 canvas stream painted every 33 ms from the
+ * current clip; a prompt that asks for an action (a new title or sub-line under data-testid face-prompt)
+ * starts that clip `reactionMs` later, and the neutral loop resumes when it ends.
+ */
+function simulatedApplicant({ clips, reactionMs }: { clips: Record<string, string>; reactionMs: number }) {
+  const urlOf = (b64: string) => URL.createObjectURL(new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], { type: 'video/webm' }));
+  const w = window as unknown as { __performed: { action: string; at: number }[] };
+  w.__performed = [];
+  navigator.mediaDevices.getUserMedia = async () => {
+    const vids: Record<string, HTMLVideoElement> = {};
+    for (const [name, b64] of Object.entries(clips)) {
+      const v = document.createElement('video');
+      v.muted = true;
+      v.playsInline = true;
+      v.loop = name === 'neutral';
+      v.src = urlOf(b64);
+      await new Promise((r) => { v.oncanplaythrough = r; v.load(); });
+      vids[name] = v;
+    }
+    let cur = vids.neutral;
+    await cur.play();
+    const canvas = document.createElement('canvas');
+    canvas.width = 640;
+    canvas.height = 480;
+    const g = canvas.getContext('2d')!;
+    setInterval(() => g.drawImage(cur, 0, 0, 640, 480), 33);
+    const perform = (action: string) => {
+      const v = vids[action];
+      v.currentTime = 0;
+      v.onended = () => { cur = vids.neutral; };
+      void v.play().then(() => { cur = v; w.__performed.push({ action, at: Date.now() }); });
+    };
+    let lastKey = '';
+    setInterval(() => {
+      const title = document.querySelector('[data-testid="face-prompt"]')?.textContent ?? '';
+      const sub = document.querySelector('[data-testid="face-prompt"] + .face__sub')?.textContent ?? '';
+      const key = `${title}|${sub}`;
+      if (key === lastKey) return;
+      lastKey = key;
+      const action = title.includes('眨眼') ? 'blink' : title.includes('张大嘴巴') ? 'open_mouth' : null;
+      if (action) setTimeout(() => perform(action), reactionMs);
+    }, 10);
+    return canvas.captureStream(30);
+  };
+}
+
+/** A neutral picture for Chromium's fake camera device (the init script's stream replaces it). */
+async function neutralY4m(work: string) {
+  const y4m = path.join(work, 'neutral.y4m');
+  execFileSync(FFMPEG, ['-y', '-loglevel', 'error', '-ss', '0.5', '-t', '1', '-i', video('d18'), '-vf', 'scale=-2:480,pad=640:480:(ow-iw)/2:0:0x808080,format=yuv420p', '-r', '30', '-f', 'yuv4mpegpipe', y4m]);
   return y4m;
 }
 
@@ -184,7 +240,7 @@ async function stillPhoto(work: string, photos: Photos) {
 }
 
 test.serial('real-name verification in H5: ID photos, face consent, camera check with a fake camera, then apply', async (t) => {
-  await withFakeCamera(t, faceLoop, async (page, server, photos) => {
+  await withFakeCamera(t, neutralY4m, async (page, server, photos) => {
     const base = server.baseUrl;
     await applicantWithIdentity(page, server, `137${pid4}0001`, '李志明', idFor('43010219880512341'));
 
@@ -218,7 +274,7 @@ test.serial('real-name verification in H5: ID photos, face consent, camera check
     await text(page, '已核验').waitFor();
     await page.getByText(/人脸识别核验/).filter({ visible: true }).first().waitFor();
     await screenshot(page, 'mine-verified');
-  });
+  }, personClips);
 });
 
 test.serial('real-name verification in H5: a still photo in front of the camera fails with hints and 重新检测; the consent is not asked again', async (t) => {

@@ -1,4 +1,4 @@
-/** Kysely types for 0002_real_name_verification.sql. */
+/** Kysely types for 0002_real_name_verification.sql and 0005_liveness.sql. */
 import type { ColumnType, Generated } from 'kysely';
 
 export type DocumentKind = 'id_front' | 'id_back' | 'holding_id';
@@ -22,4 +22,10 @@ export interface LivenessSessionsTable {
   passed: boolean | null;
   reasons: ColumnType<unknown, string | undefined, string>;
   scores: ColumnType<unknown, string | undefined, string>;
+  /** 0005: the prompts the phone must show, [{action, atMs}] from the recording's start (null on older sessions) */
+  schedule: ColumnType<{ action: string; atMs: number }[] | null, string | undefined, string>;
+  /** 0005: the length the recording must have, ms */
+  duration_ms: number | null;
+  /** 0005: a submitted session released without a verdict (the check was interrupted); not an attempt */
+  interrupted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }

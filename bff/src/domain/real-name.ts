@@ -7,16 +7,19 @@
  * reviewer records that the person was verified in person.
  */
 import { execFile } from 'node:child_process';
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FACE_CONSENT_VERSION, type FaceConsentView } from '@zhiyetong/shared';
 import type { Actor, Deps } from '../context.js';
 import type { DocumentKind } from '../db/schema.liveness.js';
 import { appError, NotFound } from '../errors.js';
-import type { ActionWindow, LivenessAction, LivenessVerdict } from '../liveness/types.js';
+import type { LivenessAction, LivenessVerdict } from '../liveness/types.js';
+import { HINTS } from '../liveness/rules.js';
+import { makeSchedule, promptsMatchSchedule, scheduleWindows, type ReportedPrompt, type Schedule } from '../liveness/schedule.js';
+import { queueFor } from '../liveness/queue.js';
 import { audit } from './audit.js';
 import { latestConsent } from './consents.js';
 
@@ -31,6 +34,7 @@ export const LIVENESS_ATTEMPTS_PER_HOUR = 5;
 export const ACTION_PROMPTS: Record<LivenessAction, string> = { blink: '请眨眨眼', open_mouth: '请张大嘴巴并保持1秒' };
 
 type RealNameDeps = Pick<Deps, 'db' | 'pii' | 'now'>;
+
 
 /** Stores one of the ID card photos (JPEG/PNG, at most 5 MB), encrypted. */
 export async function uploadIdentityDocument(deps: RealNameDeps, actor: Actor, kind: DocumentKind, file: { buffer: Buffer; mimetype: string }): Promise<void> {
@@ -77,16 +81,6 @@ async function frontPhoto(deps: RealNameDeps, userId: string): Promise<Buffer | 
   return row ? Buffer.from(deps.pii.decrypt(row.content_enc), 'base64') : undefined;
 }
 
-/** A random order of the actions, each once (at least two actions). */
-function randomActions(): LivenessAction[] {
-  const actions: LivenessAction[] = ['blink', 'open_mouth'];
-  for (let i = actions.length - 1; i > 0; i--) {
-    const j = randomInt(0, i + 1);
-    [actions[i], actions[j]] = [actions[j], actions[i]];
-  }
-  return actions;
-}
-
 async function assertAttemptsLeft(deps: RealNameDeps, userId: string): Promise<void> {
   const since = new Date(deps.now().getTime() - 3600_000);
   const row = await deps.db
@@ -94,14 +88,40 @@ async function assertAttemptsLeft(deps: RealNameDeps, userId: string): Promise<v
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('user_id', '=', userId)
     .where('submitted_at', '>=', since)
+    .where('interrupted_at', 'is', null)
     .executeTakeFirstOrThrow();
   if (Number(row.n) >= LIVENESS_ATTEMPTS_PER_HOUR) throw appError('liveness_attempts_exceeded');
 }
 
 /**
- * Opens a liveness session: a random sequence of actions, a nonce the upload must echo, and an expiry
- * (120 s). Errors: identity_required, face_consent_required, identity_documents_required,
- * liveness_attempts_exceeded.
+ * A check claimed this long ago with no verdict was interrupted (the process died or was restarted during
+ * it; issue 15 item 6): the receive, the wait in the queue (CHECK_TIMEOUT_MS) and the analysis all end
+ * well before. Such a session is released: it does not count as an attempt and may be submitted again
+ * while it has not expired.
+ */
+export const CHECK_STALE_MS = 4 * 60_000;
+/** A claimed check that has not reached a verdict by then ends with check_unavailable (no attempt used). */
+export const CHECK_TIMEOUT_MS = 3 * 60_000;
+
+/** Marks the person's interrupted checks (claimed over CHECK_STALE_MS ago, no verdict) as released. */
+async function releaseInterrupted(deps: RealNameDeps, userId: string): Promise<void> {
+  const before = new Date(deps.now().getTime() - CHECK_STALE_MS);
+  await deps.db
+    .updateTable('liveness_sessions')
+    .set({ interrupted_at: deps.now(), reasons: JSON.stringify([{ code: 'check_unavailable', hint: HINTS.check_unavailable }]) })
+    .where('user_id', '=', userId)
+    .where('submitted_at', '<', before)
+    .where('passed', 'is', null)
+    .where('interrupted_at', 'is', null)
+    .execute();
+}
+
+/**
+ * Opens a liveness session with a server-dictated schedule (liveness/schedule.ts): the actions in random
+ * order (sometimes a second blink), when each prompt must appear (`atMs` after the recording starts, random
+ * gaps) and how long to record (`durationMs`); a nonce the upload must echo (header X-Liveness-Nonce); an
+ * expiry (120 s). Interrupted checks are released first and not counted. Errors: identity_required,
+ * face_consent_required, identity_documents_required, liveness_attempts_exceeded.
  */
 export async function createLivenessSession(deps: RealNameDeps, actor: Actor) {
   const identity = await deps.db.selectFrom('identities').select('user_id').where('user_id', '=', actor.id).executeTakeFirst();
@@ -110,16 +130,30 @@ export async function createLivenessSession(deps: RealNameDeps, actor: Actor) {
   if (!(await latestFaceConsent(deps, actor.id))?.current) throw appError('face_consent_required');
   const front = await frontPhoto(deps, actor.id);
   if (!front) throw appError('identity_documents_required');
+  await releaseInterrupted(deps, actor.id);
   await assertAttemptsLeft(deps, actor.id);
-  const actions = randomActions();
+  const schedule = makeSchedule();
   const expiresAt = new Date(deps.now().getTime() + LIVENESS_SESSION_SECONDS * 1000);
   const session = await deps.db
     .insertInto('liveness_sessions')
-    .values({ user_id: actor.id, actions, nonce: randomBytes(16).toString('base64url'), expires_at: expiresAt })
+    .values({
+      user_id: actor.id,
+      actions: schedule.prompts.map((p) => p.action),
+      schedule: JSON.stringify(schedule.prompts),
+      duration_ms: schedule.durationMs,
+      nonce: randomBytes(16).toString('base64url'),
+      expires_at: expiresAt,
+    })
     .returning(['id', 'nonce'])
     .executeTakeFirstOrThrow();
   prepareReference(actor.id, session.id, front);
-  return { id: session.id, nonce: session.nonce, actions: actions.map((a) => ({ action: a, prompt: ACTION_PROMPTS[a] })), expiresAt: expiresAt.toISOString() };
+  return {
+    id: session.id,
+    nonce: session.nonce,
+    actions: schedule.prompts.map((p) => ({ action: p.action, prompt: ACTION_PROMPTS[p.action], atMs: p.atMs })),
+    durationMs: schedule.durationMs,
+    expiresAt: expiresAt.toISOString(),
+  };
 }
 
 /**
@@ -136,59 +170,147 @@ function prepareReference(userId: string, sessionId: string, front: Buffer): voi
   setTimeout(() => pendingReferences.delete(sessionId), LIVENESS_SESSION_SECONDS * 1000).unref();
 }
 
-export interface PromptTime {
-  action: LivenessAction;
-  /** When the prompt appeared, in ms from the start of the recording. */
-  shownAtMs: number;
+export type PromptTime = ReportedPrompt;
+
+// ---------------------------------------------------------------- uploads: admission, private temp dirs, sweeping
+
+/** Temp dirs of checks running in this process (never swept). */
+const activeDirs = new Set<string>();
+const TEMP_PREFIX = 'zyt-liveness-';
+
+/**
+ * Removes leftover zyt-liveness-* dirs in the system temp dir (a crash during a check leaves the face video
+ * there; issue 15 item 6): those older than CHECK_STALE_MS that this process is not using. Returns how many
+ * were removed. Runs at start and every LIVENESS_SWEEP_SECONDS (startLivenessSweeper).
+ */
+export async function sweepLivenessTemp(maxAgeMs = CHECK_STALE_MS): Promise<number> {
+  const root = tmpdir();
+  let removed = 0;
+  for (const name of await readdir(root).catch(() => [] as string[])) {
+    if (!name.startsWith(TEMP_PREFIX)) continue;
+    const dir = path.join(root, name);
+    if (activeDirs.has(dir)) continue;
+    const st = await stat(dir).catch(() => null);
+    if (!st?.isDirectory() || Date.now() - st.mtimeMs < maxAgeMs) continue;
+    await rm(dir, { recursive: true, force: true }).then(() => removed++, () => undefined);
+  }
+  return removed;
+}
+
+let sweeper: NodeJS.Timeout | null = null;
+/** Sweeps now and then every `seconds` (once per process; the timer does not keep the process alive). */
+export function startLivenessSweeper(deps: Pick<Deps, 'log'>, seconds: number): void {
+  if (sweeper) return;
+  const sweep = () => sweepLivenessTemp().then((n) => n && deps.log.warn({ removed: n }, 'removed leftover liveness temp dirs'), () => undefined);
+  void sweep();
+  sweeper = setInterval(sweep, seconds * 1000);
+  sweeper.unref();
+}
+
+export interface LivenessUpload {
+  /** private (0700) temp dir the upload is streamed into */
+  dir: string;
+  /** removes the dir and frees the admission; idempotent */
+  release(): Promise<void>;
 }
 
 /**
- * The window each action must happen in: from its prompt to the next prompt (the last one runs to the end
- * of the recording). The prompts must be the session's actions in the session's order.
+ * Checks an upload before its body is read (issue 15 item 7): the session exists, is the actor's, the nonce
+ * matches, it is not used (an interrupted one may be used again) nor expired, attempts are left, the person
+ * has no other upload in flight, and the server's queue has room. Then creates the private temp dir the body
+ * is streamed to. Errors: 404, liveness_session_used, liveness_session_expired, liveness_attempts_exceeded,
+ * liveness_upload_in_progress, liveness_busy (with `retryAfter` seconds on the error).
  */
-export function actionWindows(actions: LivenessAction[], prompts: PromptTime[], videoEndMs = Number.MAX_SAFE_INTEGER): ActionWindow[] | null {
-  if (prompts.length !== actions.length || prompts.some((p, i) => p.action !== actions[i])) return null;
-  for (let i = 1; i < prompts.length; i++) if (prompts[i].shownAtMs < prompts[i - 1].shownAtMs + 800) return null;
-  return prompts.map((p, i) => ({ action: p.action, startMs: p.shownAtMs, endMs: prompts[i + 1]?.shownAtMs ?? videoEndMs }));
+export async function openLivenessUpload(deps: RealNameDeps & Pick<Deps, 'config'>, actor: Actor, sessionId: string, nonce: string): Promise<LivenessUpload> {
+  if (!/^[0-9a-f-]{36}$/i.test(sessionId)) throw NotFound();
+  const s = await deps.db.selectFrom('liveness_sessions').selectAll().where('id', '=', sessionId).where('user_id', '=', actor.id).executeTakeFirst();
+  if (!s || s.nonce !== nonce) throw NotFound();
+  if (s.submitted_at && !isReleased(deps, s)) throw appError('liveness_session_used');
+  if (s.expires_at <= deps.now()) throw appError('liveness_session_expired');
+  await releaseInterrupted(deps, actor.id);
+  await assertAttemptsLeft(deps, actor.id);
+  const queue = livenessQueue(deps);
+  const admitted = queue.admit(actor.id);
+  if (admitted === 'user_busy') throw appError('liveness_upload_in_progress');
+  if (admitted === 'full') throw Object.assign(appError('liveness_busy'), { retryAfter: queue.retryAfterSeconds() });
+  let dir: string;
+  try {
+    dir = await mkdtemp(path.join(tmpdir(), TEMP_PREFIX));
+  } catch (e) {
+    admitted();
+    throw e;
+  }
+  activeDirs.add(dir);
+  return {
+    dir,
+    async release() {
+      admitted();
+      await rm(dir, { recursive: true, force: true });
+      activeDirs.delete(dir);
+    },
+  };
+}
+
+/** The server's analysis queue (LIVENESS_QUEUE_DEPTH, LIVENESS_CONCURRENT_ANALYSES). */
+export function livenessQueue(deps: Pick<Deps, 'config'>) {
+  return queueFor(deps.config, { depth: deps.config.liveness.queueDepth, concurrency: deps.config.liveness.concurrentAnalyses });
+}
+
+/** a submitted session without a verdict whose check was interrupted (released, or claimed over CHECK_STALE_MS ago) */
+function isReleased(deps: RealNameDeps, s: { submitted_at: Date | null; passed: boolean | null; interrupted_at: Date | null }): boolean {
+  return s.passed === null && (s.interrupted_at !== null || (!!s.submitted_at && s.submitted_at.getTime() < deps.now().getTime() - CHECK_STALE_MS));
 }
 
 /**
- * Runs the check on an uploaded video. One upload per session; the video is written to a private temp dir
- * for ffmpeg and removed when the check ends, whatever happens. On a pass the real-name record is marked
- * verified. Every attempt is in the audit log. Errors: 404, liveness_session_expired,
- * liveness_session_used, liveness_attempts_exceeded, validation_failed (prompts not as asked).
+ * Runs the check on an uploaded video (`videoPath`, inside the dir from openLivenessUpload, which the caller
+ * releases). One upload per session (an interrupted check may be submitted again). The reported prompt
+ * times must be the session's schedule (within PROMPT_TOLERANCE_MS) and the clip as long as it asked
+ * (schedule_mismatch otherwise, judged before any frame is decoded); each action is then judged in the
+ * schedule's own windows (after its prompt plus a reaction time, before the next prompt). On a pass the
+ * real-name record is marked verified. Every attempt is in the audit log. Errors: 404,
+ * liveness_session_expired, liveness_session_used, liveness_attempts_exceeded.
  */
-export async function submitLivenessVideo(deps: RealNameDeps, actor: Actor, sessionId: string, input: { nonce: string; prompts: PromptTime[]; video: Buffer }): Promise<LivenessVerdict> {
+export async function submitLivenessVideo(deps: RealNameDeps & Pick<Deps, 'config'>, actor: Actor, sessionId: string, input: { nonce: string; prompts: PromptTime[]; videoPath: string }): Promise<LivenessVerdict> {
   // claim the session first (one upload per session, even under concurrent uploads)
   const session = await deps.db.transaction().execute(async (tx) => {
     const s = await tx.selectFrom('liveness_sessions').selectAll().where('id', '=', sessionId).where('user_id', '=', actor.id).forUpdate().executeTakeFirst();
     if (!s || s.nonce !== input.nonce) throw NotFound();
-    if (s.submitted_at) throw appError('liveness_session_used');
+    if (s.submitted_at && !isReleased(deps, s)) throw appError('liveness_session_used');
     if (s.expires_at <= deps.now()) throw appError('liveness_session_expired');
-    await tx.updateTable('liveness_sessions').set({ submitted_at: deps.now() }).where('id', '=', s.id).execute();
+    await tx.updateTable('liveness_sessions').set({ submitted_at: deps.now(), interrupted_at: null }).where('id', '=', s.id).execute();
     return s;
   });
-  const windows = actionWindows(session.actions as LivenessAction[], input.prompts);
+  const schedule: Schedule | null = session.schedule && session.duration_ms ? { prompts: session.schedule as Schedule['prompts'], durationMs: session.duration_ms } : null;
   const pending = pendingReferences.get(session.id)?.descriptor;
   pendingReferences.delete(session.id);
   let verdict: LivenessVerdict;
-  if (!windows) {
-    verdict = failedVerdict('action_out_of_order', '请按提示顺序完成动作');
+  if (!schedule || !promptsMatchSchedule(schedule, input.prompts)) {
+    verdict = failedVerdict('schedule_mismatch', HINTS.schedule_mismatch);
   } else {
     // the descriptor computed while the person recorded, else the front photo itself
     const reference = pending ?? (await frontPhoto(deps, actor.id));
     if (!reference) throw appError('identity_documents_required');
-    const dir = await mkdtemp(path.join(tmpdir(), 'zyt-liveness-'));
+    const head = Buffer.alloc(4);
+    const fh = await open(input.videoPath, 'r');
     try {
-      const uploaded = path.join(dir, 'upload');
-      await writeFile(uploaded, input.video, { mode: 0o600 });
-      const videoPath = await remuxWithDuration(uploaded, path.join(dir, 'video.mkv'), input.video.subarray(0, 4));
-      // imported lazily: a process that never checks a video never loads the models (main.ts warms them at start)
-      const { checkLiveness } = await import('../liveness/index.js');
-      verdict = await checkLiveness({ videoPath, windows, reference });
+      await fh.read(head, 0, 4, 0);
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await fh.close();
     }
+    const videoPath = await remuxWithDuration(input.videoPath, path.join(path.dirname(input.videoPath), 'video.mkv'), head);
+    // imported lazily: a process that never checks a video never loads the models (main.ts warms them at start)
+    const { checkLiveness } = await import('../liveness/index.js');
+    const check = livenessQueue(deps).run(() => checkLiveness({ videoPath, windows: scheduleWindows(schedule), reference, expectedMs: schedule.durationMs }));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), CHECK_TIMEOUT_MS)));
+    const result = await Promise.race([check, timeout]).finally(() => clearTimeout(timer));
+    if (result === 'timeout') {
+      // no verdict: released, not counted (the check's result, when it comes, is dropped)
+      check.catch(() => undefined);
+      await deps.db.updateTable('liveness_sessions').set({ interrupted_at: deps.now(), reasons: JSON.stringify([{ code: 'check_unavailable', hint: HINTS.check_unavailable }]) }).where('id', '=', session.id).execute();
+      throw Object.assign(appError('liveness_busy'), { retryAfter: livenessQueue(deps).retryAfterSeconds() });
+    }
+    verdict = result;
   }
   await deps.db.transaction().execute(async (tx) => {
     await tx

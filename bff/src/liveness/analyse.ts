@@ -84,9 +84,9 @@ export interface VideoAnalysis {
  * frameSelector(windows) on the worker pool. Frame indices in the result are at `fps`.
  * Throws VideoUnreadableError when ffmpeg cannot read the file.
  */
-export async function analyseVideo(pool: WorkerPool, path: string, opts: { maxFrames?: number; windows?: ActionWindow[] } = {}): Promise<VideoAnalysis> {
+export async function analyseVideo(pool: WorkerPool, path: string, opts: { maxFrames?: number; windows?: ActionWindow[]; info?: VideoInfo } = {}): Promise<VideoAnalysis> {
   const t0 = performance.now();
-  const info = await probeVideo(path);
+  const info = opts.info ?? (await probeVideo(path));
   if (!info) throw new VideoUnreadableError('probe failed');
   const fps = Math.min(ANALYSIS_FPS, Math.max(1, Math.round(info.fps)));
   const expected = Math.max(1, Math.floor((info.durationMs / 1000) * fps));

@@ -9,7 +9,8 @@
  */
 import { analyseImage, analyseVideo, VideoUnreadableError } from './analyse.js';
 import { WorkerPool } from './pool.js';
-import { decide, FACE_MATCH_THRESHOLD, HINTS, MAX_VIDEO_MS, MIN_VIDEO_MS } from './rules.js';
+import { probeVideo } from './decode.js';
+import { clipLengthMatches, decide, FACE_MATCH_THRESHOLD, HINTS, MAX_VIDEO_MS, MIN_VIDEO_MS } from './rules.js';
 import { descriptorSimilarity } from './similarity.js';
 import type { ActionWindow, LivenessReason, LivenessVerdict } from './types.js';
 
@@ -46,23 +47,31 @@ function fail(code: LivenessReason, videoMs = 0, t0 = performance.now()): Livene
 /**
  * Analyses a video file against the requested actions and the reference face: the ID card photo's bytes
  * (JPEG/PNG, analysed concurrently with the video) or its descriptor from referenceDescriptor(), computed
- * earlier (e.g. while the person records). Timings: analyseMs from the call to the verdict.
+ * earlier (e.g. while the person records). The clip's length is probed before anything is decoded (issue 15
+ * item 9: a 10-minute video cost 6.5 s of CPU before video_too_long): too short, too long, or (with
+ * `expectedMs`, the schedule's durationMs) not the length the session asked for (schedule_mismatch) are
+ * refused without decoding a frame. Timings: analyseMs from the call to the verdict.
  */
-export async function checkLiveness(input: { videoPath: string; windows: ActionWindow[]; reference: Uint8Array | Promise<number[] | undefined> }): Promise<LivenessVerdict> {
+export async function checkLiveness(input: { videoPath: string; windows: ActionWindow[]; reference: Uint8Array | Promise<number[] | undefined>; expectedMs?: number }): Promise<LivenessVerdict> {
   const t0 = performance.now();
+  const info = await probeVideo(input.videoPath);
+  const early = !info ? 'video_unreadable' : info.durationMs < MIN_VIDEO_MS ? 'video_too_short' : info.durationMs > MAX_VIDEO_MS ? 'video_too_long'
+    : input.expectedMs !== undefined && !clipLengthMatches(info.durationMs, input.expectedMs) ? 'schedule_mismatch' : null;
+  if (early) {
+    if (!(input.reference instanceof Uint8Array)) await input.reference.catch(() => undefined);
+    return fail(early, info?.durationMs ?? 0, t0);
+  }
   const p = getPool();
   const refP = input.reference instanceof Uint8Array ? referenceDescriptor(input.reference) : input.reference.catch(() => undefined);
   let video;
   try {
-    video = await analyseVideo(p, input.videoPath, { maxFrames: Math.ceil((MAX_VIDEO_MS / 1000 + 1) * 30), windows: input.windows });
+    video = await analyseVideo(p, input.videoPath, { maxFrames: Math.ceil((MAX_VIDEO_MS / 1000 + 1) * 30), windows: input.windows, info: info! });
   } catch (e) {
     await refP;
     if (e instanceof VideoUnreadableError) return fail('video_unreadable', 0, t0);
     throw e;
   }
   const videoMs = video.info.durationMs;
-  if (videoMs < MIN_VIDEO_MS) { await refP; return fail('video_too_short', videoMs, t0); }
-  if (videoMs > MAX_VIDEO_MS) { await refP; return fail('video_too_long', videoMs, t0); }
   if (!video.frames.length) { await refP; return fail('video_unreadable', videoMs, t0); }
   const reference = await refP;
   const verdict = decide({ frames: video.frames, fps: video.fps, videoMs, windows: input.windows, reference });

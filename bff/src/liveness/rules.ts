@@ -52,8 +52,32 @@ export const MOUTH_HOLD_MS = 800;
 /** a hold is judged on at least this many analysed frames (800 ms at 15 fps: 12) */
 export const MOUTH_HOLD_MIN_FRAMES = 6;
 
-/** an action may be completed this long after its window ends (prompt display vs. recording latency) */
-export const WINDOW_GRACE_MS = 500;
+/**
+ * Human reaction time: an action that begins less than this after its prompt was not a response to it.
+ * Woods et al. 2015 ("Factors influencing the latency of simple reaction time", Front. Hum. Neurosci. 9:131,
+ * doi:10.3389/fnhum.2015.00131; 1469 subjects, calibrated hardware) measured a mean visual simple reaction
+ * time of 213 ms and a stimulus detection time of 131 ms; reading a prompt and choosing between two actions
+ * (a choice reaction, Hick's law) takes longer still. 150 ms sits between detection and the fastest simple
+ * reactions, leaving room for the ~50 ms a phone may show a prompt late against its recording clock.
+ */
+export const MIN_REACTION_MS = 150;
+/**
+ * An action still belongs to its prompt when it begins up to a reaction time after the next prompt appeared
+ * (it cannot be a response to the next one): a window is [prompt + MIN_REACTION_MS, next prompt + WINDOW_GRACE_MS).
+ * Was 500 ms when the phone chose the prompt times.
+ */
+export const WINDOW_GRACE_MS = MIN_REACTION_MS;
+
+/**
+ * The clip's length against the schedule's durationMs: at most CLIP_SHORT_MS shorter (the first frames
+ * arrive after the recorder reports its start) and at most CLIP_LONG_MS longer (stopping a recorder and
+ * WeChat's startRecord callback both lag). Outside → schedule_mismatch.
+ */
+export const CLIP_SHORT_MS = 500;
+export const CLIP_LONG_MS = 1500;
+export function clipLengthMatches(videoMs: number, durationMs: number): boolean {
+  return videoMs >= durationMs - CLIP_SHORT_MS && videoMs <= durationMs + CLIP_LONG_MS;
+}
 
 /**
  * Static image: 90th percentile of each frame's mean absolute deviation of the normalised landmark
@@ -92,7 +116,11 @@ export const HINTS: Record<LivenessReason, string> = {
   video_unreadable: '视频无法读取，请重新录制',
   video_too_short: '视频过短，请按提示完成全部动作后再结束录制',
   video_too_long: `视频过长，请在${MAX_VIDEO_MS / 1000}秒内完成录制`,
+  schedule_mismatch: '录制时间与本次检测的提示时间不一致，请重新检测，录制期间保持在本页面并按屏幕提示完成动作',
+  check_unavailable: '人脸核验服务暂时不可用，本次不计入次数，请稍后重试',
 };
+/** an open mouth held where no prompt asked for it (before its prompt, or in another action's window) */
+export const UNPROMPTED_HINT = '请在屏幕提示出现后再做相应动作，不要提前做动作';
 export const ACTION_HINTS: Record<LivenessAction, string> = {
   blink: '未检测到眨眼动作，请在提示出现后眨眨眼',
   open_mouth: '未检测到张嘴动作，请在提示出现后张大嘴巴并保持约1秒',
@@ -179,9 +207,38 @@ export function findActions(frames: FrameObs[], fps: number, action: LivenessAct
   return action === 'blink' ? findBlinks(frames, fps) : findMouthOpenings(frames, fps);
 }
 
+/** whether an event begins inside window w: after its prompt plus a reaction time, before the next prompt could be reacted to */
+export function inWindow(atMs: number, w: ActionWindow): boolean {
+  return atMs >= w.startMs + MIN_REACTION_MS && atMs < w.endMs + WINDOW_GRACE_MS;
+}
+
+/**
+ * For each window in order, the first event of its action inside it that begins after the previous window's
+ * hit (null when none). Pure: the evaluation replays a recorded clip's events against many schedules with it.
+ */
+export function matchActions(events: Map<LivenessAction, ActionEvent[]>, windows: ActionWindow[]): { hit: ActionEvent | null }[] {
+  let lastAt = -Infinity;
+  return windows.map((w) => {
+    const hit = (events.get(w.action) ?? []).find((e) => inWindow(e.atMs, w) && e.atMs > lastAt) ?? null;
+    if (hit) lastAt = hit.atMs;
+    return { hit };
+  });
+}
+
+/**
+ * A held mouth opening that no open_mouth window accounts for (before the first prompt, in a blink window,
+ * or a second one): talking clips never hold one (eval: 0 on d0, d9, d10, d12, d20), so it means the clip
+ * was not made in answer to these prompts, e.g. a recording that repeats every action to fit any schedule.
+ * Blinks are not judged so: people blink unprompted every few seconds.
+ */
+export function unpromptedMouth(mouths: ActionEvent[], matched: { hit: ActionEvent | null }[]): boolean {
+  const hits = new Set(matched.map((m) => m.hit).filter(Boolean));
+  return mouths.some((e) => !hits.has(e));
+}
+
 /** "peak" of an action inside a window even when it did not reach the threshold (for scores/diagnostics) */
 function windowPeak(frames: FrameObs[], fps: number, w: ActionWindow): number {
-  const inW = (t: number) => t >= w.startMs && t <= w.endMs + WINDOW_GRACE_MS;
+  const inW = (t: number) => inWindow(t, w);
   if (w.action === 'open_mouth') return Math.max(0, ...heldMouth(frames, fps).filter((h) => inW(h.t)).map((h) => h.held));
   const { fs, base } = eyeFrames(frames);
   const inside = fs.filter((f) => inW(tMs(f, fps))).map((f) => f.face!.ear);
@@ -258,23 +315,21 @@ export function decide(input: DecideInput): Verdict {
   // --- static image
   if (withFace.length >= 3 && landmarkMotion(frames) < STATIC_MOTION_MAX) add('static_image');
 
-  // --- actions, each in its own window, in order
+  // --- actions, each in its own window, in order; no mouth opening where none was asked for
   const events = new Map<LivenessAction, ActionEvent[]>();
-  let lastAt = -Infinity;
-  for (const w of windows) {
-    if (!events.has(w.action)) events.set(w.action, findActions(frames, fps, w.action));
-    const all = events.get(w.action)!;
-    const hit = all.find((e) => e.atMs >= w.startMs && e.atMs <= w.endMs + WINDOW_GRACE_MS && e.atMs > lastAt);
-    if (hit) {
-      lastAt = hit.atMs;
-      scores.actions.push({ action: w.action, detected: true, atMs: Math.round(hit.atMs), peak: round3(hit.peak) });
-      continue;
+  for (const w of windows) if (!events.has(w.action)) events.set(w.action, findActions(frames, fps, w.action));
+  const matched = matchActions(events, windows);
+  matched.forEach((m, k) => {
+    const w = windows[k];
+    if (m.hit) scores.actions.push({ action: w.action, detected: true, atMs: Math.round(m.hit.atMs), peak: round3(m.hit.peak) });
+    else {
+      scores.actions.push({ action: w.action, detected: false, peak: round3(windowPeak(frames, fps, w)) });
+      // performed, but not in its window (or before the previous action) → out of order; never performed → missing
+      if (events.get(w.action)!.length) add('action_out_of_order', w.action, HINTS.action_out_of_order);
+      else add('action_missing', w.action, ACTION_HINTS[w.action]);
     }
-    scores.actions.push({ action: w.action, detected: false, peak: round3(windowPeak(frames, fps, w)) });
-    // performed, but not in its window (or before the previous action) → out of order; never performed → missing
-    if (all.length) add('action_out_of_order', w.action, HINTS.action_out_of_order);
-    else add('action_missing', w.action, ACTION_HINTS[w.action]);
-  }
+  });
+  if (unpromptedMouth(events.get('open_mouth') ?? [], matched)) add('action_out_of_order', 'open_mouth', UNPROMPTED_HINT);
 
   if (ANTISPOOF_MIN !== null && scores.antispoof !== undefined && scores.antispoof < ANTISPOOF_MIN) add('spoof_suspected');
 

@@ -1,12 +1,16 @@
 export type LivenessAction = 'blink' | 'open_mouth';
 
-/** A prompted action; times are relative to video start, startMs = when the prompt was shown. */
+/** A prompted action; times are relative to video start, startMs = when the prompt was shown, endMs = the next prompt (or the end). */
 export interface ActionWindow { action: LivenessAction; startMs: number; endMs: number }
 
 export type LivenessReason =
   | 'no_face' | 'multiple_faces' | 'face_too_small' | 'too_dark' | 'identity_changed'
   | 'action_missing' | 'action_out_of_order' | 'static_image' | 'face_mismatch' | 'spoof_suspected'
-  | 'video_unreadable' | 'video_too_short' | 'video_too_long';
+  | 'video_unreadable' | 'video_too_short' | 'video_too_long'
+  /** the clip's length or the reported prompt times do not match the session's schedule (schedule.ts) */
+  | 'schedule_mismatch'
+  /** the face check could not be completed (provider unreachable, check interrupted); no attempt is used */
+  | 'check_unavailable';
 
 export interface LivenessVerdict {
   passed: boolean;

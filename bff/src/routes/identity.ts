@@ -7,11 +7,18 @@ import type { ApiRouter } from '../http/api-router.js';
 import { rateLimit } from '../http/middleware.js';
 import { appError } from '../errors.js';
 import type { DocumentKind } from '../db/schema.liveness.js';
-import { createLivenessSession, recordFaceConsent, submitLivenessVideo, uploadIdentityDocument, uploadedDocumentKinds, verifyInPerson, type PromptTime } from '../domain/real-name.js';
+import { createLivenessSession, openLivenessUpload, recordFaceConsent, startLivenessSweeper, submitLivenessVideo, uploadIdentityDocument, uploadedDocumentKinds, verifyInPerson, type LivenessUpload, type PromptTime } from '../domain/real-name.js';
 import { actorOf } from './auth.js';
 
 const photoUpload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 5 } });
-const videoUpload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 5 } });
+/** Liveness videos are streamed to the upload's private temp dir (openLivenessUpload), never held in memory. */
+const videoUpload = multer({
+  storage: multer.diskStorage({
+    destination: (req, _file, cb) => cb(null, (req as unknown as { livenessDir: string }).livenessDir),
+    filename: (_req, _file, cb) => cb(null, 'upload'),
+  }),
+  limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 5, fieldSize: 16 * 1024 },
+});
 
 /** Multer errors (too large, wrong field) as our stable codes. */
 function uploads(middleware: ReturnType<typeof photoUpload.single>) {
@@ -35,6 +42,8 @@ const promptsSchema = z
 export function identityRoutes(api: ApiRouter, deps: Deps) {
   const applicant = ['applicant' as const];
   const perUser = rateLimit({ points: 30, durationSeconds: 3600, key: (ctx) => ctx.state.user.id });
+  // leftover face videos of a crashed check: swept now and on a timer (issue 15 item 6)
+  startLivenessSweeper(deps, deps.config.liveness.sweepSeconds);
 
   const storeDocument = async (ctx: AppContext) => {
     const kind = ctx.params.kind as DocumentKind;
@@ -70,7 +79,12 @@ export function identityRoutes(api: ApiRouter, deps: Deps) {
 
   api.post(
     '/api/identity/liveness-sessions',
-    { tag: 'identity', summary: '开始活体检测: a random sequence of actions (blink, open_mouth), a nonce and an expiry (120 s)', roles: applicant, responses: { 201: '{id, nonce, actions: [{action, prompt}], expiresAt}', 409: 'face_consent_required (none, or to earlier rules) | identity_documents_required', 429: 'liveness_attempts_exceeded' } },
+    {
+      tag: 'identity',
+      summary: '开始活体检测: the server-dictated challenge (liveness/schedule.ts): the actions in random order (blink, open_mouth, sometimes a second blink), each prompt’s time `atMs` after the recording starts (random gaps), the recording’s length `durationMs`, a nonce and an expiry (120 s)',
+      roles: applicant,
+      responses: { 201: '{id, nonce, actions: [{action, prompt, atMs}], durationMs, expiresAt}', 409: 'face_consent_required (none, or to earlier rules) | identity_documents_required', 429: 'liveness_attempts_exceeded' },
+    },
     perUser,
     async (ctx) => {
       ctx.status = 201;
@@ -78,17 +92,50 @@ export function identityRoutes(api: ApiRouter, deps: Deps) {
     },
   );
 
+  /** Session, nonce (header X-Liveness-Nonce) and owner are checked, and a place in the queue taken, before the body is read. */
+  const admitUpload = async (ctx: AppContext, next: () => Promise<unknown>) => {
+    if (!ctx.is('multipart/form-data')) throw appError('unsupported_media_type');
+    let upload: LivenessUpload;
+    try {
+      upload = await openLivenessUpload(deps, actorOf(ctx, 'applicant'), ctx.params.id, ctx.get('x-liveness-nonce'));
+    } catch (e) {
+      const retryAfter = (e as { retryAfter?: number }).retryAfter;
+      if (retryAfter) ctx.set('Retry-After', String(retryAfter));
+      // the body is not read: close the connection after the answer rather than drain up to 20 MB
+      ctx.set('Connection', 'close');
+      throw e;
+    }
+    (ctx.req as unknown as { livenessDir: string }).livenessDir = upload.dir;
+    (ctx.state as { livenessUpload?: LivenessUpload }).livenessUpload = upload;
+    try {
+      await next();
+    } catch (e) {
+      const retryAfter = (e as { retryAfter?: number }).retryAfter;
+      if (retryAfter) ctx.set('Retry-After', String(retryAfter));
+      throw e;
+    } finally {
+      await upload.release();
+    }
+  };
+
   api.post(
     '/api/identity/liveness-sessions/:id/video',
     {
       tag: 'identity',
-      summary: '提交活体检测视频: multipart `video` (≤ 20 MB) with fields `nonce` and `prompts` (JSON [{action, shownAtMs}] in the session’s order); one upload per session; the video is deleted when the check ends',
+      summary: '提交活体检测视频: header `X-Liveness-Nonce` (checked with the session and its owner before the body is read); multipart `video` (≤ 20 MB, streamed to a private temp file) and `prompts` (JSON [{action, shownAtMs}]: when each prompt appeared, ms after the recording started, within 400 ms of the schedule); one upload per session and one in flight per person; the video is deleted when the check ends',
       roles: applicant,
-      responses: { 200: 'LivenessVerdict {passed, reasons: [{code, hint}], scores}', 409: 'liveness_session_expired | liveness_session_used', 429: 'liveness_attempts_exceeded' },
+      responses: {
+        200: 'LivenessVerdict {passed, reasons: [{code, hint}], scores}; schedule_mismatch when the clip’s length or the prompt times are not the session’s',
+        404: 'no such session of this applicant, or wrong nonce',
+        409: 'liveness_session_expired | liveness_session_used | liveness_upload_in_progress',
+        429: 'liveness_attempts_exceeded',
+        503: 'liveness_busy (queue full; Retry-After)',
+      },
     },
+    admitUpload,
     uploads(videoUpload.single('video')),
     async (ctx) => {
-      const file = (ctx as unknown as { file?: { buffer: Buffer } }).file;
+      const file = (ctx as unknown as { file?: { path: string } }).file;
       const fields = (ctx.request as unknown as { body?: Record<string, string> }).body ?? {};
       if (!file) throw appError('upload_invalid', { video: '请录制视频' });
       let prompts: PromptTime[];
@@ -97,8 +144,7 @@ export function identityRoutes(api: ApiRouter, deps: Deps) {
       } catch {
         throw appError('validation_failed', { prompts: '缺少动作提示时间' });
       }
-      const verdict = await submitLivenessVideo(deps, actorOf(ctx, 'applicant'), ctx.params.id, { nonce: String(fields.nonce ?? ''), prompts, video: file.buffer });
-      file.buffer = Buffer.alloc(0);
+      const verdict = await submitLivenessVideo(deps, actorOf(ctx, 'applicant'), ctx.params.id, { nonce: ctx.get('x-liveness-nonce'), prompts, videoPath: file.path });
       ctx.body = { passed: verdict.passed, reasons: verdict.reasons, scores: verdict.scores };
     },
   );

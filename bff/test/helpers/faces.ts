@@ -29,6 +29,50 @@ export const D18 = {
   blink: { start: 86 / 30, end: 112 / 30 },
 };
 
+/** A neutral stretch of d18 (no blink, mouth closed) used as filler between the action segments. */
+export const D18_NEUTRAL = { start: 10 / 30, end: 55 / 30 };
+/** Where the action begins inside its segment (s): d18's eye closure at frame 94, the wide opening at ~117. */
+export const D18_ONSET = { blink: (94 - 86) / 30, open_mouth: (117 - 105) / 30 };
+
+export interface ScheduleLike {
+  actions: { action: string; atMs: number }[];
+  durationMs: number;
+}
+
+/**
+ * The clip a person following the session's schedule records (d18, one man throughout): neutral d18 frames,
+ * and `perform[i]` (default: the scheduled action) beginning `reactionMs` after prompt i, the recording
+ * `durationMs + extraMs` long. Segment lengths are whole frames (30 fps) so the timing does not drift.
+ * Returns the prompts as the phone reports them (the scheduled times).
+ */
+export async function scheduledClip(session: ScheduleLike, out: string, opts: { perform?: string[]; reactionMs?: number; extraMs?: number } = {}): Promise<{ action: string; shownAtMs: number }[]> {
+  const react = (opts.reactionMs ?? 450) / 1000;
+  const frames = (sec: number) => Math.max(0, Math.round(sec * 30)) / 30;
+  const segs: { file: string; start: number; end: number }[] = [];
+  let t = 0;
+  const filler = (until: number) => {
+    let left = frames(until - t);
+    const span = D18_NEUTRAL.end - D18_NEUTRAL.start;
+    while (left >= 1 / 30 - 1e-9) {
+      const len = Math.min(left, span);
+      segs.push({ file: video('d18'), start: D18_NEUTRAL.start, end: D18_NEUTRAL.start + len });
+      t += len;
+      left = frames(left - len);
+    }
+  };
+  session.actions.forEach((p, i) => {
+    const action = (opts.perform?.[i] ?? p.action) as 'blink' | 'open_mouth';
+    const seg = action === 'blink' ? D18.blink : D18.mouth;
+    filler(p.atMs / 1000 + react - D18_ONSET[action]);
+    const len = frames(seg.end - seg.start);
+    segs.push({ file: video('d18'), start: seg.start, end: seg.start + len });
+    t += len;
+  });
+  filler((session.durationMs + (opts.extraMs ?? 0)) / 1000);
+  await joinSegments(segs, out);
+  return session.actions.map((p) => ({ action: p.action, shownAtMs: p.atMs }));
+}
+
 /** Output arguments for a WebM as a browser's MediaRecorder makes it: VP8, written as a live stream with no duration in the header. */
 const MEDIA_RECORDER_WEBM = ['-c:v', 'libvpx', '-b:v', '1M', '-deadline', 'realtime', '-f', 'webm', '-live', '1'];
 

@@ -97,10 +97,8 @@ export function FaceRecorder({ begin, onRecorded }: FaceRecorderProps) {
     const startedAt = await startedP
     setPhase('recording')
     try {
-      const prompts = await runner.run(
-        session.actions.map((a) => a.action),
-        startedAt,
-      )
+      // the prompts at the server's times, the recording as long as the server asked
+      const prompts = await runner.run(session, startedAt)
       recorder.stop()
       await stoppedP
       setPhase('finishing')

@@ -63,10 +63,8 @@ export function FaceRecorder({ begin, onRecorded }: FaceRecorderProps) {
       )
       recording.current = true
       setPhase('recording')
-      const prompts = await runner.run(
-        session.actions.map((a) => a.action),
-        startedAt,
-      )
+      // the prompts at the server's times, the recording as long as the server asked
+      const prompts = await runner.run(session, startedAt)
       const video = await new Promise<string>((resolve, reject) =>
         ctx.stopRecord({
           success: (res) => resolve(res.tempVideoPath),

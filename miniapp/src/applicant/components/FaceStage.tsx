@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react'
 import { Text, View } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
-import { PROMPT_MS, type LivenessSession, type PromptView } from '../lib/liveness'
+import type { LivenessSession, PromptView } from '../lib/liveness'
 
 export type RecorderPhase = 'opening' | 'ready' | 'starting' | 'recording' | 'finishing' | 'error'
 
@@ -20,11 +20,11 @@ export function FaceStage({ phase, view, actions, message, children }: { phase: 
   if (recording) {
     if (view.index < 0) {
       title = '请正对屏幕，保持不动'
-      sub = '即将开始'
+      sub = `${Math.max(1, Math.ceil(view.leftMs / 1000))} 秒后出现第 1 个动作，共 ${actions.length} 个`
     } else if (view.index < actions.length) {
       title = actions[view.index].prompt
-      sub = `动作 ${view.index + 1}/${actions.length}`
-      pct = Math.max(0, Math.min(100, (view.leftMs / PROMPT_MS) * 100))
+      sub = view.index + 1 < actions.length ? `动作 ${view.index + 1}/${actions.length}，完成后请等待下一个提示` : `动作 ${view.index + 1}/${actions.length}，完成后保持不动，到时自动结束`
+      pct = Math.max(0, Math.min(100, (view.leftMs / view.spanMs) * 100))
     } else {
       title = '请保持不动'
       sub = '即将完成'

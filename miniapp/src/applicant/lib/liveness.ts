@@ -5,10 +5,16 @@ import { CancelledError } from '../../lib/platform'
 export type DocumentKind = 'id_front' | 'id_back' | 'holding_id'
 export type LivenessAction = 'blink' | 'open_mouth'
 
+/**
+ * A liveness session as the server dictates it: each prompt's time `atMs` after the recording starts
+ * (random gaps chosen by the server) and how long to record (`durationMs`). The phone shows each prompt at
+ * exactly its time; the server refuses a clip whose prompt times or length do not match.
+ */
 export interface LivenessSession {
   id: string
   nonce: string
-  actions: { action: LivenessAction; prompt: string }[]
+  actions: { action: LivenessAction; prompt: string; atMs: number }[]
+  durationMs: number
   expiresAt: string
 }
 export interface PromptTime {
@@ -26,28 +32,31 @@ export interface Recording {
   prompts: PromptTime[]
 }
 
-/**
- * Timing (the server checks each action between its prompt and the next one, the last until the recording ends;
- * the mouth must stay wide open ~1 s): record LEAD_MS before the first prompt, show each prompt PROMPT_MS
- * with a countdown, stop TAIL_MS after the last prompt's time ran out. Two actions: 0.5 + 3.5 + 3.5 + 0.5 = 8 s.
- */
-export const LEAD_MS = 500
-export const PROMPT_MS = 3500
-export const TAIL_MS = 500
-export const totalMs = (n: number) => LEAD_MS + n * PROMPT_MS + TAIL_MS
-
 export const IN_PERSON_NOTE = '无法完成人脸识别？可携带身份证到注册机构现场核验'
 
 export interface PromptView {
-  /** -1 before the first prompt ("请保持不动"); actions.length after the last */
+  /** -1 before the first prompt ("请保持不动"); actions.length after the last (never: the last runs to the end) */
   index: number
-  /** ms left for the current prompt */
+  /** ms left until the next prompt (or the end of the recording) */
   leftMs: number
+  /** length of the current stretch (lead-in or prompt), ms: the bar shows leftMs / spanMs */
+  spanMs: number
+}
+
+/** Where the schedule is at `elapsed` ms into the recording: which prompt shows, and until when. */
+export function scheduleAt(session: Pick<LivenessSession, 'actions' | 'durationMs'>, elapsed: number): PromptView {
+  const { actions, durationMs } = session
+  let index = -1
+  while (index + 1 < actions.length && elapsed >= actions[index + 1].atMs) index++
+  const from = index < 0 ? 0 : actions[index].atMs
+  const until = index + 1 < actions.length ? actions[index + 1].atMs : durationMs
+  return { index, leftMs: Math.max(0, until - elapsed), spanMs: until - from }
 }
 
 /**
- * Runs the prompts against a recording that started at `startedAt` (Date.now() when the recorder reported
- * it started). Resolves with each prompt's shownAtMs once the recording should stop.
+ * Runs the server's schedule against a recording that started at `startedAt` (Date.now() when the recorder
+ * reported it started): each prompt appears when its `atMs` is reached (checked every 25 ms), and the
+ * recording should stop at `durationMs`. Resolves with the time each prompt actually appeared.
  */
 export function usePromptRunner() {
   const [view, setView] = useState<PromptView | null>(null)
@@ -55,25 +64,23 @@ export function usePromptRunner() {
   useEffect(() => () => cancelRef.current?.(), [])
 
   const run = useCallback(
-    (actions: LivenessAction[], startedAt: number) =>
+    (session: Pick<LivenessSession, 'actions' | 'durationMs'>, startedAt: number) =>
       new Promise<PromptTime[]>((resolve, reject) => {
         const prompts: PromptTime[] = []
-        const end = totalMs(actions.length)
         const tick = () => {
           const elapsed = Date.now() - startedAt
-          if (elapsed >= end) {
+          const v = scheduleAt(session, elapsed)
+          while (prompts.length <= v.index) prompts.push({ action: session.actions[prompts.length].action, shownAtMs: Math.round(elapsed) })
+          if (elapsed >= session.durationMs) {
             clearInterval(timer)
             cancelRef.current = null
-            setView({ index: actions.length, leftMs: 0 })
+            setView({ index: session.actions.length, leftMs: 0, spanMs: 1 })
             resolve(prompts)
             return
           }
-          const index = elapsed < LEAD_MS ? -1 : Math.min(actions.length, Math.floor((elapsed - LEAD_MS) / PROMPT_MS))
-          if (index >= 0 && index < actions.length && prompts.length === index) prompts.push({ action: actions[index], shownAtMs: Math.round(elapsed) })
-          const leftMs = index < 0 ? LEAD_MS - elapsed : index < actions.length ? LEAD_MS + (index + 1) * PROMPT_MS - elapsed : end - elapsed
-          setView({ index, leftMs })
+          setView(v)
         }
-        const timer = setInterval(tick, 50)
+        const timer = setInterval(tick, 25)
         cancelRef.current = () => {
           clearInterval(timer)
           cancelRef.current = null

@@ -2,8 +2,8 @@ import { authedFetch } from '../../lib/api'
 import type { DocumentKind, LivenessVerdict, PromptTime } from './liveness'
 
 /** H5 uploads: fetch + FormData (the bearer token, one refresh on 401). */
-function send(method: 'PUT' | 'POST', path: string, form: () => FormData): Promise<Response> {
-  return authedFetch(path, () => ({ method, body: form() }))
+function send(method: 'PUT' | 'POST', path: string, form: () => FormData, headers: Record<string, string> = {}): Promise<Response> {
+  return authedFetch(path, () => ({ method, body: form(), headers }))
 }
 
 const MAX_PHOTO = 5 * 1024 * 1024
@@ -46,12 +46,17 @@ export async function uploadPhoto(kind: DocumentKind, photo: string | Blob): Pro
 export async function uploadVideo(sessionId: string, video: string | Blob, fields: { nonce: string; prompts: PromptTime[] }): Promise<LivenessVerdict> {
   const blob = video as Blob
   const name = /mp4/.test(blob.type) ? 'liveness.mp4' : 'liveness.webm'
-  const res = await send('POST', `/api/identity/liveness-sessions/${sessionId}/video`, () => {
-    const f = new FormData()
-    f.append('nonce', fields.nonce)
-    f.append('prompts', JSON.stringify(fields.prompts))
-    f.append('video', blob, name)
-    return f
-  })
+  // the nonce travels in a header: the server checks it with the session before reading the video
+  const res = await send(
+    'POST',
+    `/api/identity/liveness-sessions/${sessionId}/video`,
+    () => {
+      const f = new FormData()
+      f.append('prompts', JSON.stringify(fields.prompts))
+      f.append('video', blob, name)
+      return f
+    },
+    { 'X-Liveness-Nonce': fields.nonce },
+  )
   return (await res.json()) as LivenessVerdict
 }

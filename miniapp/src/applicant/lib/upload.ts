@@ -7,10 +7,10 @@ import type { DocumentKind, LivenessVerdict, PromptTime } from './liveness'
  * /api/identity/documents/:kind, the video to its liveness session with the text fields.
  */
 
-/** Taro.uploadFile with the bearer token (one refresh on 401); no answer at all is a network error. */
-async function upload(options: Omit<Taro.uploadFile.Option, 'header'>): Promise<Taro.uploadFile.SuccessCallbackResult> {
+/** Taro.uploadFile with the bearer token (one refresh on 401) and `headers`; no answer at all is a network error. */
+async function upload(options: Omit<Taro.uploadFile.Option, 'header'>, headers: Record<string, string> = {}): Promise<Taro.uploadFile.SuccessCallbackResult> {
   try {
-    return await withFreshToken((authorization) => Taro.uploadFile({ ...options, header: authorization }))
+    return await withFreshToken((authorization) => Taro.uploadFile({ ...options, header: { ...headers, ...authorization } }))
   } catch {
     throw new ApiError(0, 'network', NETWORK_ERROR)
   }
@@ -32,12 +32,16 @@ function parseBody(data: unknown): unknown {
 
 /** `video` is the tempVideoPath from CameraContext.stopRecord (mp4). */
 export async function uploadVideo(sessionId: string, video: string | Blob, fields: { nonce: string; prompts: PromptTime[] }): Promise<LivenessVerdict> {
-  const res = await upload({
-    url: `${apiBase}/api/identity/liveness-sessions/${sessionId}/video`,
-    filePath: String(video),
-    name: 'video',
-    formData: { nonce: fields.nonce, prompts: JSON.stringify(fields.prompts) },
-  })
+  // the nonce travels in a header: the server checks it with the session before reading the video
+  const res = await upload(
+    {
+      url: `${apiBase}/api/identity/liveness-sessions/${sessionId}/video`,
+      filePath: String(video),
+      name: 'video',
+      formData: { prompts: JSON.stringify(fields.prompts) },
+    },
+    { 'X-Liveness-Nonce': fields.nonce },
+  )
   const data = parseBody(res.data)
   if (res.statusCode < 200 || res.statusCode >= 300) throw toApiError(res.statusCode, data)
   return data as LivenessVerdict
