@@ -11,24 +11,25 @@ import { loadOrCreatePlatformCa } from '../bff/src/pdf/ca.js';
 import { renderApplicationForm, type ApplicationFormView } from '../bff/src/pdf/application-form.js';
 import { renderCertificatePdf } from '../bff/src/pdf/certificate.js';
 import { signPdf } from '../bff/src/pdf/sign.js';
-import { applicantDeclaration, employerOpinion } from '../shared/src/index.js';
+import { applicantDeclaration, employerOpinion, MATTERS } from '../shared/src/index.js';
 
 const iterations = Number(process.argv[2] ?? 20);
 const dir = await mkdtemp(path.join(tmpdir(), 'zyt-bench-'));
 const ca = await loadOrCreatePlatformCa(dir);
+const EMPLOYER = { name: '上海建和工程咨询有限公司', uscc: '91310115MA1K3YJH5A', phone: '021-55501234' };
 const view: ApplicationFormView = {
   acceptanceNo: 'W2026112100001',
   title: '二级建造师初始注册申请表',
   generatedAt: new Date(),
   applicant: { name: '张建国', gender: '男', birthDate: '1990-03-07', idNumberMasked: '310***********1234', phone: '13912345678' },
-  employer: { name: '上海建和工程咨询有限公司', uscc: '91310115MA1K3YJH5A', phone: '021-55501234' },
-  specialties: [{ name: '建筑工程', issueDate: '2025-03-21', dateIsApprovalDate: false }],
-  continuingEducation: [],
+  employer: EMPLOYER,
+  currentRegistration: null,
+  sections: MATTERS.initial.describe({ employer: EMPLOYER, specialties: [{ specialty: 'building', issueDate: '2025-03-21' }], continuingEducation: [], declarationAccepted: true }, null),
   applicantDeclaration: applicantDeclaration({ applicantName: '张建国', employerName: '上海建和工程咨询有限公司', profession: 'constructor' }),
   employerOpinion: employerOpinion({ applicantName: '张建国', employerName: '上海建和工程咨询有限公司', type: 'initial' }),
 };
 const applicant = { kind: 'applicant' as const, commonName: '张建国' };
-const employer = { kind: 'employer' as const, commonName: view.employer.name, organization: view.employer.name, uscc: view.employer.uscc };
+const employer = { kind: 'employer' as const, commonName: EMPLOYER.name, organization: EMPLOYER.name, uscc: EMPLOYER.uscc };
 const authority = { kind: 'authority' as const, commonName: '上海市住房和城乡建设管理委员会' };
 
 const steps: Record<string, number[]> = { render: [], 'applicant signature': [], 'employer signature': [], 'render + two signatures': [], 'certificate (render + sign)': [] };
@@ -48,7 +49,7 @@ for (let i = 0; i < iterations; i++) {
   const two = await time('employer signature', () => signPdf(one, employer, { ca, slot: 'employer', reason: 'bench', signedAt: new Date() }));
   steps['render + two signatures'].push(performance.now() - t);
   await time('certificate (render + sign)', async () =>
-    signPdf(await renderCertificatePdf({ title: '二级建造师注册证书', holderName: '张建国', gender: '男', registrationNo: '沪232600000001', employerName: view.employer.name, specialties: [{ name: '建筑工程', validUntil: '2029-11-21' }], authorityName: authority.commonName, issueDate: '2026-11-21', verifyUrl: 'https://zyt.example.gov.cn/v/token' }), authority, { ca, slot: 'authority', reason: 'bench', signedAt: new Date() }),
+    signPdf(await renderCertificatePdf({ title: '二级建造师注册证书', holderName: '张建国', gender: '男', registrationNo: '沪232600000001', employerName: EMPLOYER.name, specialties: [{ name: '建筑工程', validUntil: '2029-11-21' }], authorityName: authority.commonName, issueDate: '2026-11-21', verifyUrl: 'https://zyt.example.gov.cn/v/token' }), authority, { ca, slot: 'authority', reason: 'bench', signedAt: new Date() }),
   );
   sizes = { form: pdf.length, signed: two.length };
 }

@@ -98,7 +98,12 @@ test.serial('unsupported types, missing real-name data and unverified people are
   t.is((await c.get('/api/me')).body.identity.verifiedAt, null);
   await verifyInPerson(s, makeIdNumber('19790909', '444'));
   t.is((await c.get('/api/me')).body.identity.verificationMethod, 'in_person');
-  t.is((await c.post('/api/applications', { profession: 'constructor', type: 'renewal' })).body.error.code, 'application_type_unsupported');
+  t.is((await c.post('/api/applications', { profession: 'constructor', type: 'reregistration' })).body.error.code, 'application_type_unsupported');
+  t.is((await c.post('/api/applications', { profession: 'cost_engineer', type: 'initial' })).body.error.code, 'application_type_unsupported');
+  // renewal is a matter of the register: someone with no registration is told to register first
+  const renewal = await c.post('/api/applications', { profession: 'constructor', type: 'renewal' });
+  t.is(renewal.status, 409);
+  t.is(renewal.body.error.code, 'registration_required');
   t.is((await c.post('/api/applications', { profession: 'pilot', type: 'initial' })).status, 422);
 });
 

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { MOBILE_PATTERN, type InitialRegistrationForm } from './forms.js';
+import type { FormSection, MatterForm, RegisterState, RegistrationStatus } from './matters.js';
 import { checkIdNumber } from './id-number.js';
 import { PROFESSIONS, REGISTRATION_TYPES, type Profession, type RegistrationType, type Specialty } from './professions.js';
 import { REVIEW_STAGES, type ApplicationEvent, type ApplicationStatus, type ReviewStage, type Role } from './workflow.js';
@@ -140,7 +141,13 @@ export interface ApplicationView {
   statusLabel: string;
   acceptanceNo: string | null;
   version: number;
-  form: InitialRegistrationForm | null;
+  form: MatterForm | null;
+  /** The 申请事项 of the form, as the PDF prints them (shared MATTERS[type].describe). */
+  sections: FormSection[];
+  /** The registration the matter acts on, as it is now (现注册证书状态); null for an initial registration. */
+  registration: { registrationNo: string; status: RegistrationStatus; employerName: string; specialties: { specialty: Specialty; validUntil: string; status: 'registered' | 'cancelled' }[] } | null;
+  /** Files uploaded with the application (photo, evidence). */
+  documents: { kind: 'photo' | 'evidence'; contentType: string; uploadedAt: string }[];
   /** Personal data from the real-name record (seed 000 §3.1.1 step 4: not typed again). ID masked unless the caller is the holder. */
   applicant: { name: string; gender: 'male' | 'female'; birthDate: string; idNumber: string; phone: string };
   employer: EnterpriseView | null;
@@ -184,7 +191,8 @@ export interface OtpSentResponse {
   resendIn: number;
 }
 
-export type CertificateStatus = 'valid' | 'expired' | 'revoked';
+/** valid; expired (every specialty past its date); superseded (已换发新证书: a newer version exists); void (the registration was cancelled); revoked (by the authority). */
+export type CertificateStatus = 'valid' | 'expired' | 'superseded' | 'void' | 'revoked';
 
 export interface CertificateView {
   id: string;
@@ -197,13 +205,18 @@ export interface CertificateView {
   issueDate: string;
   authorityName: string;
   status: CertificateStatus;
+  /** 1, 2, … per registration; only the newest active version can be claimed. */
+  version: number;
+  /** The matter whose completion issued this version. */
+  matter: string;
   claimedAt: string | null;
   /** The QR code's text: PUBLIC_BASE_URL/v/<token>. */
   verifyUrl: string;
 }
 
 export interface VerifyResponse {
-  status: 'valid' | 'expired' | 'revoked' | 'invalid';
+  /** superseded and void carry no certificate details (nothing personal about a replaced version). */
+  status: CertificateStatus | 'invalid';
   certificate: {
     registrationNo: string;
     holderName: string;
@@ -215,3 +228,20 @@ export interface VerifyResponse {
 }
 
 export type { InitialRegistrationForm };
+
+/** A registration in the register, for its holder (GET /api/registrations). */
+export interface RegistrationView extends RegisterState {
+  id: string;
+  /** Every change, oldest first: the matter, when, and the register before and after. */
+  history: { matter: string; applicationId: string | null; batchId: string | null; at: string; before: RegisterState | null; after: RegisterState }[];
+}
+
+/** Whether a matter can be started now, and why not (GET /api/matters). */
+export interface MatterAvailabilityView {
+  profession: Profession;
+  type: RegistrationType;
+  label: string;
+  available: boolean;
+  code?: string;
+  reason?: string;
+}

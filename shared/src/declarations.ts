@@ -4,7 +4,12 @@
  */
 import { PROFESSION_LABELS, REGISTRATION_TYPE_LABELS, type Profession, type RegistrationType } from './professions.js';
 
-export function applicantDeclaration(p: { applicantName: string; employerName: string; profession: Profession }): string[] {
+/**
+ * 申请人员意见. Initial, additional-specialty and renewal forms carry the three sentences of 000 figures 9, 21
+ * and 35; cancellation (000 figure 46) and the other matters the one sentence of responsibility.
+ */
+export function applicantDeclaration(p: { applicantName: string; employerName: string; profession: Profession; type?: RegistrationType }): string[] {
+  if (p.type && !['initial', 'add_specialty', 'renewal'].includes(p.type)) return ['本人已核对上述内容，对申请表内容及申报材料的真实性负责。如有虚报瞒报愿承担由此产生的一切法律责任。'];
   return [
     `本人${p.applicantName}已按照相关法律规定，符合考试报名条件，并合法取得了${PROFESSION_LABELS[p.profession]}执业资格，与${p.employerName}签订真实有效劳动聘用合同。`,
     '本人无其他资格证书注册在其他企业（机构），承诺已按规定完成相应继续教育，同意将证书注册至该企业。',

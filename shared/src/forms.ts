@@ -18,6 +18,9 @@ const isoDate = z
 export const PHONE_PATTERN = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 export const MOBILE_PATTERN = /^1[3-9]\d{9}$/;
 
+export const isoDateSchema = isoDate;
+export const hoursSchema = z.number({ error: '请填写学时' }).int({ error: '学时应为整数' }).min(0, { error: '学时不能为负数' }).max(1000, { error: '学时过大' });
+
 export const usccSchema = z
   .string({ error: '请填写统一社会信用代码' })
   .transform((v) => v.trim().toUpperCase())
@@ -71,7 +74,7 @@ export function isLateRegistration(issueDate: string, today: Date, profession: P
 export type FieldErrors = Record<string, string>;
 export type FormCheck<T> = { ok: true; value: T } | { ok: false; fields: FieldErrors };
 
-function zodFieldErrors(error: z.ZodError): FieldErrors {
+export function zodFieldErrors(error: z.ZodError): FieldErrors {
   const fields: FieldErrors = {};
   for (const issue of error.issues) {
     const path = issue.path.join('.') || '_';
@@ -85,6 +88,52 @@ function zodFieldErrors(error: z.ZodError): FieldErrors {
 }
 
 /**
+ * The late-registration rule on a list of new specialties (initial and additional-specialty registration,
+ * seed 000 §3.1.1 and §3.2; 004): each specialty once, issue dates not in the future, and every late
+ * specialty (more than `lateAfterYears` after its issue date) with at least the profession's minimum
+ * continuing-education hours; hours given for a specialty that is not late are refused. Adds messages to
+ * `fields` by path (`specialties.1.issueDate`, `continuingEducation.0.compulsoryHours`).
+ */
+export function checkLateSpecialties(
+  form: { specialties: { specialty: Specialty; issueDate: string }[]; continuingEducation: { specialty: Specialty; compulsoryHours: number; electiveHours: number }[] },
+  today: Date,
+  profession: Profession,
+  fields: FieldErrors,
+): void {
+  const rules = PROFESSION_RULES[profession];
+  const seen = new Set<string>();
+  form.specialties.forEach((s, i) => {
+    if (seen.has(s.specialty)) fields[`specialties.${i}.specialty`] = '同一专业只能选择一次';
+    seen.add(s.specialty);
+    if (dayjs(s.issueDate).isAfter(dayjs(today), 'day')) fields[`specialties.${i}.issueDate`] = '签发日期不能晚于今天';
+  });
+  const lateSpecialties = form.specialties.filter((s) => isLateRegistration(s.issueDate, today, profession));
+  const ceBySpecialty = new Map<string, number>();
+  form.continuingEducation.forEach((ce, i) => {
+    if (ceBySpecialty.has(ce.specialty)) fields[`continuingEducation.${i}.specialty`] = '同一专业只能填写一次';
+    ceBySpecialty.set(ce.specialty, i);
+    if (!lateSpecialties.some((s) => s.specialty === ce.specialty)) {
+      fields[`continuingEducation.${i}.specialty`] = `${SPECIALTY_LABELS[ce.specialty]}不属于逾期注册，无需填写继续教育`;
+      return;
+    }
+    checkHours(ce, rules, fields, `continuingEducation.${i}`);
+  });
+  lateSpecialties.forEach((s) => {
+    if (!ceBySpecialty.has(s.specialty)) {
+      const i = form.specialties.indexOf(s);
+      fields[`specialties.${i}.issueDate`] ??= `距签发日期已超过 ${rules.lateAfterYears} 年，属于逾期注册，请填写${SPECIALTY_LABELS[s.specialty]}的继续教育学时`;
+      fields.continuingEducation ??= '逾期注册的专业须填写继续教育学时';
+    }
+  });
+}
+
+/** Continuing-education hours at least the profession's minimum (seed 000: 60 compulsory + 60 elective). */
+export function checkHours(ce: { compulsoryHours: number; electiveHours: number }, rules: { minimumHours: { compulsory: number; elective: number } }, fields: FieldErrors, path: string): void {
+  if (ce.compulsoryHours < rules.minimumHours.compulsory) fields[`${path}.compulsoryHours`] = `必修课不少于 ${rules.minimumHours.compulsory} 学时`;
+  if (ce.electiveHours < rules.minimumHours.elective) fields[`${path}.electiveHours`] = `选修课不少于 ${rules.minimumHours.elective} 学时`;
+}
+
+/**
  * Checks a submitted initial registration form. `today` is the application date (Asia/Shanghai) that
  * decides lateness. Returns the normalised form, or a message per field path, e.g.
  * `{"specialties.1.issueDate": "签发日期不能晚于今天", "continuingEducation": "…"}`.
@@ -94,33 +143,6 @@ export function checkInitialRegistrationForm(input: unknown, today: Date): FormC
   if (!parsed.success) return { ok: false, fields: zodFieldErrors(parsed.error) };
   const form = parsed.data;
   const fields: FieldErrors = {};
-  const rules = PROFESSION_RULES.constructor;
-  const seen = new Set<string>();
-  form.specialties.forEach((s, i) => {
-    if (seen.has(s.specialty)) fields[`specialties.${i}.specialty`] = '同一专业只能选择一次';
-    seen.add(s.specialty);
-    if (dayjs(s.issueDate).isAfter(dayjs(today), 'day')) fields[`specialties.${i}.issueDate`] = '签发日期不能晚于今天';
-  });
-  const lateSpecialties = form.specialties.filter((s) => isLateRegistration(s.issueDate, today));
-  const ceBySpecialty = new Map<string, number>();
-  form.continuingEducation.forEach((ce, i) => {
-    if (ceBySpecialty.has(ce.specialty)) fields[`continuingEducation.${i}.specialty`] = '同一专业只能填写一次';
-    ceBySpecialty.set(ce.specialty, i);
-    if (!lateSpecialties.some((s) => s.specialty === ce.specialty)) {
-      fields[`continuingEducation.${i}.specialty`] = `${SPECIALTY_LABELS[ce.specialty]}不属于逾期注册，无需填写继续教育`;
-      return;
-    }
-    if (ce.compulsoryHours < rules.minimumHours.compulsory)
-      fields[`continuingEducation.${i}.compulsoryHours`] = `必修课不少于 ${rules.minimumHours.compulsory} 学时`;
-    if (ce.electiveHours < rules.minimumHours.elective)
-      fields[`continuingEducation.${i}.electiveHours`] = `选修课不少于 ${rules.minimumHours.elective} 学时`;
-  });
-  lateSpecialties.forEach((s) => {
-    if (!ceBySpecialty.has(s.specialty)) {
-      const i = form.specialties.indexOf(s);
-      fields[`specialties.${i}.issueDate`] ??= `距签发日期已超过 ${rules.lateAfterYears} 年，属于逾期注册，请填写${SPECIALTY_LABELS[s.specialty]}的继续教育学时`;
-      fields.continuingEducation ??= '逾期注册的专业须填写继续教育学时';
-    }
-  });
+  checkLateSpecialties(form, today, 'constructor', fields);
   return Object.keys(fields).length ? { ok: false, fields } : { ok: true, value: form };
 }

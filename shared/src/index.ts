@@ -7,3 +7,4 @@ export * from './forms.js';
 export * from './declarations.js';
 export * from './api.js';
 export * from './masking.js';
+export * from './matters.js';

@@ -34,7 +34,12 @@ export const SPECIALTY_LABELS: Record<Specialty, string> = {
   installation: '安装工程',
 };
 
-export const REGISTRATION_TYPES = ['initial', 'add_specialty', 'renewal', 'cancellation'] as const;
+/**
+ * Registration matters (注册事项; ../shared/catalogue.md). The first seven are seed 000's constructor matters;
+ * the Hunan-only ones (003) are listed so the UI can show them disabled. `change` covers both a change of
+ * employer and a change of personal details (name or ID number): the form says which.
+ */
+export const REGISTRATION_TYPES = ['initial', 'add_specialty', 'renewal', 'cancellation', 'change', 'paper_exchange', 'reregistration', 'replacement'] as const;
 export type RegistrationType = (typeof REGISTRATION_TYPES)[number];
 
 export const REGISTRATION_TYPE_LABELS: Record<RegistrationType, string> = {
@@ -42,15 +47,19 @@ export const REGISTRATION_TYPE_LABELS: Record<RegistrationType, string> = {
   add_specialty: '增项注册',
   renewal: '延续注册',
   cancellation: '注销注册',
+  change: '变更注册',
+  paper_exchange: '纸质证书换领电子证书',
+  reregistration: '重新注册',
+  replacement: '遗失补办',
 };
 
 /**
- * Which (profession, type) pairs the platform can take today. Others are listed so the UI can show
- * them disabled with a reason rather than hide them.
+ * Which (profession, matter) pairs the platform can take today: every seed-000 matter for constructors.
+ * Others are listed so the UI can show them disabled with a reason rather than hide them.
  */
-export const SUPPORTED_APPLICATIONS: ReadonlyArray<{ profession: Profession; type: RegistrationType }> = [
-  { profession: 'constructor', type: 'initial' },
-];
+export const SUPPORTED_APPLICATIONS: ReadonlyArray<{ profession: Profession; type: RegistrationType }> = (
+  ['initial', 'add_specialty', 'renewal', 'cancellation', 'change', 'paper_exchange'] as const
+).map((type) => ({ profession: 'constructor' as const, type }));
 
 export function isSupportedApplication(profession: Profession, type: RegistrationType): boolean {
   return SUPPORTED_APPLICATIONS.some((s) => s.profession === profession && s.type === type);
@@ -58,6 +67,7 @@ export function isSupportedApplication(profession: Profession, type: Registratio
 
 /** The form's title as printed on the PDF, e.g. 二级建造师初始注册申请表 (seed 000 figure 9). */
 export function applicationFormTitle(profession: Profession, type: RegistrationType): string {
+  if (type === 'paper_exchange') return `${PROFESSION_LABELS[profession]}纸质证书换领电子证书确认表`;
   return `${PROFESSION_LABELS[profession]}${REGISTRATION_TYPE_LABELS[type]}申请表`;
 }
 
@@ -68,9 +78,18 @@ export function applicationFormTitle(profession: Profession, type: RegistrationT
  *   registration and needs continuing education (seed 004).
  * - minimumHours: continuing-education hours required per late specialty (seed 000 shows 60 + 60).
  * - validityYears: how long a registered specialty stays valid (three years for constructors).
+ * - maxSpecialtiesPerApplication: how many specialties one initial or additional-specialty application may
+ *   add (seed 000: several; seed 001: cost engineers one at a time).
  */
-export const PROFESSION_RULES: Record<Profession, { lateAfterYears: number; minimumHours: { compulsory: number; elective: number }; validityYears: number; registrationNoCode: string }> = {
-  constructor: { lateAfterYears: 3, minimumHours: { compulsory: 60, elective: 60 }, validityYears: 3, registrationNoCode: '23' },
-  cost_engineer: { lateAfterYears: 3, minimumHours: { compulsory: 60, elective: 60 }, validityYears: 4, registrationNoCode: '25' },
-  architect: { lateAfterYears: 3, minimumHours: { compulsory: 40, elective: 40 }, validityYears: 2, registrationNoCode: '22' },
+export interface ProfessionRules {
+  lateAfterYears: number;
+  minimumHours: { compulsory: number; elective: number };
+  validityYears: number;
+  registrationNoCode: string;
+  maxSpecialtiesPerApplication: number;
+}
+export const PROFESSION_RULES: Record<Profession, ProfessionRules> = {
+  constructor: { lateAfterYears: 3, minimumHours: { compulsory: 60, elective: 60 }, validityYears: 3, registrationNoCode: '23', maxSpecialtiesPerApplication: 6 },
+  cost_engineer: { lateAfterYears: 3, minimumHours: { compulsory: 60, elective: 60 }, validityYears: 4, registrationNoCode: '25', maxSpecialtiesPerApplication: 1 },
+  architect: { lateAfterYears: 3, minimumHours: { compulsory: 40, elective: 40 }, validityYears: 2, registrationNoCode: '22', maxSpecialtiesPerApplication: 1 },
 };

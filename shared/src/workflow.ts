@@ -12,7 +12,8 @@ export const APPLICATION_STATUSES = [
   'first_review', // 初审
   'second_review', // 复审
   'approval', // 审批
-  'approved', // 审批通过: a certificate is issued
+  'approved', // 审批通过: the register changes and, where the certificate's content changed, a new version is issued
+  'completed', // 办结 without authority review: cancellation once the employer signs (000 §3.4.1 step 10), paper exchange once the holder confirms (000 §5)
   'not_accepted', // 不予受理
   'rejected', // 审核不通过
 ] as const;
@@ -27,12 +28,13 @@ export const APPLICATION_STATUS_LABELS: Record<ApplicationStatus, string> = {
   second_review: '复审',
   approval: '审批',
   approved: '审批通过',
+  completed: '已办结',
   not_accepted: '不予受理',
   rejected: '审核不通过',
 };
 
 /** Statuses that end an application; any other status counts as "in progress" (one at a time per person). */
-export const FINAL_STATUSES: ReadonlySet<ApplicationStatus> = new Set(['approved', 'not_accepted', 'rejected']);
+export const FINAL_STATUSES: ReadonlySet<ApplicationStatus> = new Set(['approved', 'completed', 'not_accepted', 'rejected']);
 
 export function isInProgress(status: ApplicationStatus): boolean {
   return !FINAL_STATUSES.has(status);
@@ -54,11 +56,22 @@ export const REVIEW_STAGE_LABELS: Record<ReviewStage, string> = {
 
 export type ReviewOutcome = 'pass' | 'fail';
 
-/** Where a review decision moves the application: the next stage on pass; 不予受理 or 审核不通过 on fail. */
-export function statusAfterReview(stage: ReviewStage, outcome: ReviewOutcome): ApplicationStatus {
+/**
+ * Where a review decision moves the application along its matter's `route` (a subsequence of REVIEW_STAGES,
+ * from the matter catalogue): the next stage on pass, `approved` after the last; 不予受理 or 审核不通过 on fail.
+ */
+export function statusAfterReview(stage: ReviewStage, outcome: ReviewOutcome, route: readonly ReviewStage[] = REVIEW_STAGES): ApplicationStatus {
   if (outcome === 'fail') return stage === 'acceptance' ? 'not_accepted' : 'rejected';
-  const next = REVIEW_STAGES[REVIEW_STAGES.indexOf(stage) + 1];
+  const next = route[route.indexOf(stage) + 1];
   return next ?? 'approved';
+}
+
+/**
+ * Where the last signature moves an application: to the first stage of its route, or, for a matter with no
+ * authority route (cancellation, paper exchange), straight to `completed`.
+ */
+export function statusAfterSignatures(route: readonly ReviewStage[]): ApplicationStatus {
+  return route[0] ?? 'completed';
 }
 
 export type Role = 'applicant' | 'enterprise_operator' | 'reviewer';
@@ -80,6 +93,7 @@ export const APPLICATION_EVENTS = [
   'review_passed',
   'review_failed',
   'certificate_issued',
+  'completed',
 ] as const;
 export type ApplicationEvent = (typeof APPLICATION_EVENTS)[number];
 
@@ -93,4 +107,5 @@ export const APPLICATION_EVENT_LABELS: Record<ApplicationEvent, string> = {
   review_passed: '审核通过',
   review_failed: '审核不通过',
   certificate_issued: '电子证书已发放',
+  completed: '办结，注册信息已更新',
 };

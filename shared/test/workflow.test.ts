@@ -58,7 +58,7 @@ test('the review stages are, in order, 受理 初审 复审 审批, and each is 
 });
 
 test('every status has a distinct Chinese label', (t) => {
-  t.is(APPLICATION_STATUSES.length, 10);
+  t.is(APPLICATION_STATUSES.length, 11);
   t.deepEqual(Object.keys(APPLICATION_STATUS_LABELS).sort(), [...APPLICATION_STATUSES].sort());
   for (const s of APPLICATION_STATUSES) t.regex(APPLICATION_STATUS_LABELS[s], CHINESE, s);
   t.is(new Set(Object.values(APPLICATION_STATUS_LABELS)).size, APPLICATION_STATUSES.length);
@@ -75,8 +75,8 @@ test('every event and role has a Chinese label', (t) => {
   for (const label of Object.values(ROLE_LABELS)) t.regex(label, CHINESE);
 });
 
-test('final statuses are exactly approved, not_accepted, rejected', (t) => {
-  t.deepEqual([...FINAL_STATUSES].sort(), ['approved', 'not_accepted', 'rejected']);
+test('final statuses are exactly approved, completed, not_accepted, rejected', (t) => {
+  t.deepEqual([...FINAL_STATUSES].sort(), ['approved', 'completed', 'not_accepted', 'rejected']);
 });
 
 test('editable statuses are the ones before the authority has the application, disjoint from the final ones', (t) => {
@@ -96,6 +96,7 @@ test('isInProgress: true until a final status', (t) => {
     second_review: true,
     approval: true,
     approved: false,
+    completed: false,
     not_accepted: false,
     rejected: false,
   };

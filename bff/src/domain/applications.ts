@@ -9,21 +9,26 @@ import {
   REGISTRATION_TYPE_LABELS,
   PROFESSION_LABELS,
   REVIEW_STAGE_LABELS,
-  SPECIALTY_LABELS,
   EDITABLE_STATUSES,
   GENDER_LABELS,
+  MATTERS,
   applicantDeclaration,
   applicationFormTitle,
-  checkInitialRegistrationForm,
+  describeRegister,
   employerOpinion,
-  isInProgress,
+  employerSource,
+  parseIdNumber,
   isLateRegistration,
-  isSupportedApplication,
+  matterAvailability,
   maskIdNumber,
   statusAfterReview,
+  statusAfterSignatures,
   type ApplicationEvent,
   type ApplicationStatus,
-  type InitialRegistrationForm,
+  type ApplyContext,
+  type ChangeForm,
+  type MatterContext,
+  type MatterForm,
   type Profession,
   type RegistrationType,
   type ReviewOutcome,
@@ -43,7 +48,8 @@ import { nextCounter } from './counters.js';
 import { consumeOtp, issueOtp } from './otp.js';
 import { enqueue } from './outbox.js';
 import { loadApplicationFor, operatorEnterpriseId } from './policies.js';
-import { issueCertificate } from './certificates.js';
+import { newRegistrationNo } from './certificates.js';
+import { findRegistration, registrationById, writeRegister, type LoadedRegistration } from './register.js';
 
 type AppDeps = Pick<Deps, 'db' | 'pii' | 'now' | 'config' | 'ca' | 'certificateTokens' | 'log'>;
 
@@ -67,29 +73,58 @@ export function matterName(app: Pick<ApplicationRow, 'profession' | 'type'>): st
 }
 
 /**
- * Creates a draft with its acceptance number (W + Shanghai date + 5-digit daily sequence, e.g.
- * W2026112100001; seed 000 figure 11). Errors: 409 identity_required / identity_unverified, 422 application_type_unsupported,
- * 409 application_in_progress (another application of theirs is not finished).
+ * The matter context of a person in a profession: today's date, the province's rules and their
+ * registration (found by ID number, so a registration loaded from the paper register is found too).
+ */
+async function matterContext(deps: AppDeps, db: DbOrTx, applicantId: string, profession: Profession, opts: { lock?: boolean; registrationId?: string | null } = {}): Promise<{ ctx: MatterContext; reg: LoadedRegistration | null }> {
+  let reg: LoadedRegistration | null = null;
+  if (opts.registrationId) reg = await registrationById(db, opts.registrationId, opts);
+  else {
+    const identity = await db.selectFrom('identities').select('id_number_hash').where('user_id', '=', applicantId).executeTakeFirst();
+    if (identity) reg = await findRegistration(db, identity.id_number_hash, profession, opts);
+  }
+  return { ctx: { today: shanghaiDate(deps.now()), province: deps.config.province, register: reg?.state ?? null }, reg };
+}
+
+/**
+ * Creates a draft of matter `type` with its acceptance number (W + Shanghai date + 5-digit daily sequence,
+ * e.g. W2026112100001; seed 000 figure 11), bound to the person's registration in that profession when they
+ * have one. Errors: 409 identity_required / identity_unverified; 422 application_type_unsupported; the
+ * matter's own refusal when the register does not allow it (shared matterAvailability: 409
+ * registration_required, already_registered, specialty_expired, renewal_not_open,
+ * employer_change_by_cancellation, employer_change_too_soon, paper_registration_not_found …, with the reason
+ * as message); 409 application_in_progress (another matter of theirs in this profession is not finished).
  */
 export async function createApplication(deps: AppDeps, actor: Actor, input: { profession: Profession; type: RegistrationType }): Promise<string> {
-  if (!isSupportedApplication(input.profession, input.type)) throw appError('application_type_unsupported');
   try {
     return await deps.db.transaction().execute(async (tx) => {
       const identity = await tx.selectFrom('identities').select(['user_id', 'verified_at']).where('user_id', '=', actor.id).executeTakeFirst();
       if (!identity) throw appError('identity_required');
       // only a verified applicant may apply (liveness and face matching, or in person at the authority)
       if (!identity.verified_at) throw appError('identity_unverified');
-      const open = await tx.selectFrom('applications').select(['id', 'status']).where('applicant_id', '=', actor.id).execute();
-      if (open.some((a) => isInProgress(a.status as ApplicationStatus))) throw appError('application_in_progress');
+      const open = await tx.selectFrom('applications').select('id').where('applicant_id', '=', actor.id).where('profession', '=', input.profession).where('status', 'not in', FINAL).executeTakeFirst();
+      if (open) throw appError('application_in_progress');
+      const { ctx, reg } = await matterContext(deps, tx, actor.id, input.profession, { lock: true });
+      const availability = matterAvailability(input.profession, input.type, ctx);
+      if (!availability.available) throw appError(availability.code, undefined, availability.reason);
+      // a registration loaded from the paper register belongs to the verified person with that ID number
+      if (reg && !reg.row.holder_id) await tx.updateTable('registrations').set({ holder_id: actor.id }).where('id', '=', reg.row.id).execute();
       const day = shanghaiDate(deps.now()).replaceAll('-', '');
       const seq = await nextCounter(tx, `acceptance:${day}`);
       const app = await tx
         .insertInto('applications')
-        .values({ applicant_id: actor.id, profession: input.profession, type: input.type, status: 'draft', acceptance_no: `W${day}${String(seq).padStart(5, '0')}` })
+        .values({
+          applicant_id: actor.id,
+          profession: input.profession,
+          type: input.type,
+          status: 'draft',
+          acceptance_no: `W${day}${String(seq).padStart(5, '0')}`,
+          registration_id: input.type === 'initial' ? null : (reg?.row.id ?? null),
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       await addEvent(tx, app.id, 'created', actor);
-      await audit(tx, { actor, action: 'application.created', objectType: 'application', objectId: app.id });
+      await audit(tx, { actor, action: 'application.created', objectType: 'application', objectId: app.id, details: { type: input.type, profession: input.profession } });
       return app.id;
     });
   } catch (e) {
@@ -99,29 +134,48 @@ export async function createApplication(deps: AppDeps, actor: Actor, input: { pr
   }
 }
 
+const FINAL: ApplicationStatus[] = ['approved', 'completed', 'not_accepted', 'rejected'];
+
 /**
- * Saves the whole form after checking it (shared checkInitialRegistrationForm, and the employer must exist
- * under exactly that full name with that USCC: 验证企业名称). Saving voids any signature (seed 000 §3.1.1
- * step 8 note). Errors: 422 validation_failed with fields; 409 application_locked once the authority
- * has it; 409 version_conflict when `version` is not the current one (concurrent saves cannot both win).
+ * The employer that counter-signs: for a form that names one (initial, change of employer) it must exist
+ * under exactly that full name with that USCC (验证企业名称); otherwise the registration's employer.
+ */
+async function resolveEmployer(tx: Tx, type: RegistrationType, form: MatterForm, reg: LoadedRegistration | null): Promise<string | null> {
+  const source = employerSource(type, form);
+  if (source === null) return null;
+  if (source === 'register') return reg?.state.employer?.id ?? null;
+  const named = (form as { employer: { name: string; uscc: string } }).employer;
+  const employer = await tx.selectFrom('enterprises').selectAll().where('name', '=', named.name).executeTakeFirst();
+  if (!employer) throw appError('validation_failed', { 'employer.name': '未找到该企业，请填写营业执照上的企业全称' });
+  if (employer.uscc !== named.uscc) throw appError('validation_failed', { 'employer.uscc': '统一社会信用代码与企业名称不一致，请点击“验证企业名称”自动填写' });
+  return employer.id;
+}
+
+/**
+ * Saves the whole form after checking it against its matter's schema and the register (shared
+ * MATTERS[type].check: 422 validation_failed or the matter's own code, with a message per field), and
+ * resolves the employer who counter-signs. Saving voids any signature (seed 000 §3.1.1 step 8 note).
+ * Errors: 409 application_locked once the authority has it; 409 version_conflict when `version` is not the
+ * current one (concurrent saves cannot both win).
  */
 export async function saveApplicationForm(deps: AppDeps, user: AuthUser, actor: Actor, id: string, input: { version: number; form: unknown }): Promise<void> {
-  const checked = checkInitialRegistrationForm(input.form, today(deps));
   await deps.db.transaction().execute(async (tx) => {
     const app = await loadApplicationFor(tx, user, 'applicant', id, { lock: true });
     if (!EDITABLE_STATUSES.has(app.status as ApplicationStatus)) throw appError('application_locked');
     if (app.version !== input.version) throw appError('version_conflict');
-    if (!checked.ok) throw appError('validation_failed', checked.fields);
-    const form = checked.value;
-    const employer = await tx.selectFrom('enterprises').selectAll().where('name', '=', form.employer.name).executeTakeFirst();
-    if (!employer) throw appError('validation_failed', { 'employer.name': '未找到该企业，请填写营业执照上的企业全称' });
-    if (employer.uscc !== form.employer.uscc) throw appError('validation_failed', { 'employer.uscc': '统一社会信用代码与企业名称不一致，请点击“验证企业名称”自动填写' });
+    const type = app.type as RegistrationType;
+    const { ctx, reg } = await matterContext(deps, tx, app.applicant_id, app.profession as Profession, { registrationId: app.registration_id });
+    const checked = MATTERS[type].check(input.form, ctx, app.profession as Profession);
+    if (!checked.ok) throw appError(checked.code, checked.fields);
+    const form = checked.value as MatterForm;
+    if (type === 'change' && (form as ChangeForm).kind === 'details') await checkNewIdNumber(deps, tx, app.applicant_id, form as ChangeForm & { kind: 'details' });
+    const employerId = await resolveEmployer(tx, type, form, reg);
     const hadSignature = app.applicant_signed_at !== null;
     const updated = await tx
       .updateTable('applications')
       .set({
         form: JSON.stringify(form),
-        employer_id: employer.id,
+        employer_id: employerId,
         version: app.version + 1,
         status: 'draft',
         form_pdf: null,
@@ -141,11 +195,30 @@ export async function saveApplicationForm(deps: AppDeps, user: AuthUser, actor: 
   });
 }
 
-/** A form may be signed by the applicant when it is saved and valid and no one else has it yet. */
-function assertSignable(app: ApplicationRow): InitialRegistrationForm {
+/** A corrected ID number must differ from the current one and belong to no one else's real-name record. */
+async function checkNewIdNumber(deps: AppDeps, tx: Tx, applicantId: string, form: { idNumber?: string }) {
+  if (form.idNumber === undefined) return;
+  const hash = deps.pii.lookupHash(form.idNumber);
+  const holder = await tx.selectFrom('identities').select('user_id').where('id_number_hash', '=', hash).executeTakeFirst();
+  if (holder?.user_id === applicantId) throw appError('validation_failed', { idNumber: '变更后的身份证号码与现身份证号码相同' });
+  if (holder) throw appError('identity_taken', { idNumber: '该身份证号码已由其他账号完成实名登记，请联系注册机构' });
+}
+
+/**
+ * A form may be signed by the applicant when it is saved and valid, no one else has it yet, and the files its
+ * matter needs are uploaded (photo: 000 §3.1.1 step 4, §5; evidence of a change). Errors: 409
+ * application_wrong_status / application_not_signable / photo_required / evidence_required.
+ */
+async function assertSignable(db: DbOrTx, app: ApplicationRow): Promise<MatterForm> {
   if (app.status !== 'draft' && app.status !== 'returned') throw appError('application_wrong_status');
   if (!app.form) throw appError('application_not_signable');
-  return app.form as InitialRegistrationForm;
+  const def = MATTERS[app.type as RegistrationType];
+  if (def.photoRequired || def.evidenceRequired) {
+    const kinds = (await db.selectFrom('application_documents').select('kind').where('application_id', '=', app.id).execute()).map((d) => d.kind);
+    if (def.photoRequired && !kinds.includes('photo')) throw appError('photo_required');
+    if (def.evidenceRequired && !kinds.includes('evidence')) throw appError('evidence_required');
+  }
+  return app.form as MatterForm;
 }
 
 async function userPhone(db: DbOrTx, userId: string): Promise<string> {
@@ -158,7 +231,7 @@ async function userPhone(db: DbOrTx, userId: string): Promise<string> {
  */
 export async function sendApplicantSignatureCode(deps: AppDeps, user: AuthUser, id: string) {
   const app = await loadApplicationFor(deps.db, user, 'applicant', id);
-  assertSignable(app);
+  await assertSignable(deps.db, app);
   return sendSignatureCode(deps, app, user.id, 'applicant_signature');
 }
 
@@ -170,14 +243,21 @@ async function sendSignatureCode(deps: AppDeps, app: ApplicationRow, signerId: s
   return { phoneMasked: maskPhone(phone), ...sent };
 }
 
-/** Builds what the form PDF shows from the application, the applicant's real-name record and the employer. */
+/** Builds what the form PDF shows from the application, the applicant's real-name record, the employer and the register. */
 async function formView(deps: AppDeps, db: DbOrTx, app: ApplicationRow, generatedAt: Date): Promise<ApplicationFormView> {
-  const form = app.form as InitialRegistrationForm;
-  const identity = await db.selectFrom('identities').selectAll().where('user_id', '=', app.applicant_id).executeTakeFirstOrThrow();
-  const phone = await userPhone(db, app.applicant_id);
+  const form = app.form as MatterForm & { employer?: { phone: string } };
+  const type = app.type as RegistrationType;
+  const [identity, phone, employer, reg] = await Promise.all([
+    db.selectFrom('identities').selectAll().where('user_id', '=', app.applicant_id).executeTakeFirstOrThrow(),
+    userPhone(db, app.applicant_id),
+    app.employer_id ? db.selectFrom('enterprises').selectAll().where('id', '=', app.employer_id).executeTakeFirst() : undefined,
+    app.registration_id ? registrationById(db, app.registration_id) : null,
+  ]);
+  const employerName = employer?.name ?? reg?.state.employer?.name ?? '';
+  const withEmployer = MATTERS[type].signers.includes('employer');
   return {
     acceptanceNo: app.acceptance_no ?? '',
-    title: applicationFormTitle(app.profession as Profession, app.type as RegistrationType),
+    title: applicationFormTitle(app.profession as Profession, type),
     generatedAt,
     applicant: {
       name: identity.name,
@@ -186,11 +266,11 @@ async function formView(deps: AppDeps, db: DbOrTx, app: ApplicationRow, generate
       idNumberMasked: maskIdNumber(deps.pii.decrypt(identity.id_number_enc)),
       phone,
     },
-    employer: { name: form.employer.name, uscc: form.employer.uscc, phone: form.employer.phone },
-    specialties: form.specialties.map((s) => ({ name: SPECIALTY_LABELS[s.specialty], issueDate: s.issueDate, dateIsApprovalDate: Boolean(s.dateIsApprovalDate) })),
-    continuingEducation: form.continuingEducation.map((c) => ({ specialtyName: SPECIALTY_LABELS[c.specialty], compulsoryHours: c.compulsoryHours, electiveHours: c.electiveHours })),
-    applicantDeclaration: applicantDeclaration({ applicantName: identity.name, employerName: form.employer.name, profession: app.profession as Profession }),
-    employerOpinion: employerOpinion({ applicantName: identity.name, employerName: form.employer.name, type: app.type as RegistrationType }),
+    employer: employer ? { name: employer.name, uscc: employer.uscc, phone: form.employer?.phone ?? '' } : null,
+    currentRegistration: reg ? describeRegister(reg.state) : null,
+    sections: MATTERS[type].describe(form, reg?.state ?? null),
+    applicantDeclaration: applicantDeclaration({ applicantName: identity.name, employerName, profession: app.profession as Profession, type }),
+    employerOpinion: withEmployer ? employerOpinion({ applicantName: identity.name, employerName, type }) : null,
   };
 }
 
@@ -206,25 +286,29 @@ function formFileName(app: ApplicationRow, at: Date): string {
  */
 export async function signApplication(deps: AppDeps, user: AuthUser, actor: Actor, id: string, code: string) {
   const pre = await loadApplicationFor(deps.db, user, 'applicant', id);
-  assertSignable(pre);
+  await assertSignable(deps.db, pre);
   await consumeOtp(deps, { phone: await userPhone(deps.db, user.id), purpose: 'applicant_signature', objectId: pre.id }, code);
   const result = await deps.db.transaction().execute(async (tx) => {
     const app = await loadApplicationFor(tx, user, 'applicant', id, { lock: true });
-    assertSignable(app);
+    await assertSignable(tx, app);
+    const def = MATTERS[app.type as RegistrationType];
     const signedAt = deps.now();
     const view = await formView(deps, tx, app, signedAt);
     const unsigned = await renderApplicationForm(view);
     const pdf = await signPdf(unsigned, { kind: 'applicant', commonName: view.applicant.name }, { ca: deps.ca, slot: 'applicant', reason: '申请人员意见：本人已核对申请表内容并签名', signedAt, location: deps.config.authorityName });
     const fileName = formFileName(app, signedAt);
+    // the holder alone signs a paper exchange (000 §5): it completes with this signature
+    const status: ApplicationStatus = def.signers.includes('employer') ? 'awaiting_employer' : statusAfterSignatures(def.route);
     await tx
       .updateTable('applications')
-      .set({ status: 'awaiting_employer', form_pdf: Buffer.from(pdf), form_pdf_name: fileName, applicant_signed_at: signedAt, return_reason: null, updated_at: signedAt })
+      .set({ status, form_pdf: Buffer.from(pdf), form_pdf_name: fileName, applicant_signed_at: signedAt, return_reason: null, updated_at: signedAt })
       .where('id', '=', app.id)
       .execute();
     await addEvent(tx, app.id, 'applicant_signed', actor);
     await audit(tx, { actor, action: 'application.signed', objectType: 'application', objectId: app.id, details: { fileName, bytes: pdf.length } });
-    await notifyOperators(deps, tx, app, view.applicant.name, signedAt);
-    return { acceptanceNo: app.acceptance_no ?? '', signedAt: signedAt.toISOString(), fileName, status: 'awaiting_employer' as const };
+    if (status === 'awaiting_employer') await notifyOperators(deps, tx, app, view.applicant.name, signedAt);
+    if (status === 'completed') await completeMatter(deps, tx, app, actor);
+    return { acceptanceNo: app.acceptance_no ?? '', signedAt: signedAt.toISOString(), fileName, status };
   });
   return result;
 }
@@ -251,7 +335,7 @@ async function notifyOperators(deps: AppDeps, tx: Tx, app: ApplicationRow, appli
   }
 }
 
-async function notifyApplicant(tx: Tx, app: ApplicationRow, template: 'applicant_employer_signed' | 'applicant_returned' | 'applicant_review', extra: string[] = []) {
+async function notifyApplicant(tx: Tx, app: ApplicationRow, template: 'applicant_employer_signed' | 'applicant_returned' | 'applicant_review' | 'applicant_completed', extra: string[] = []) {
   const phone = await userPhone(tx, app.applicant_id);
   await enqueue(tx, { channel: 'sms', phone, message: { template, params: [matterName(app), app.acceptance_no ?? '', ...extra] } });
 }
@@ -286,15 +370,18 @@ export async function confirmApplication(deps: AppDeps, user: AuthUser, actor: A
       { kind: 'employer', commonName: enterprise.name, organization: enterprise.name, uscc: enterprise.uscc },
       { ca: deps.ca, slot: 'employer', reason: '聘用企业意见：同意申报', signedAt, location: deps.config.authorityName },
     );
+    // to the first stage of the matter's route, or completed where it has none (cancellation: 000 §3.4.1 step 10)
+    const status = statusAfterSignatures(MATTERS[app.type as RegistrationType].route);
     await tx
       .updateTable('applications')
-      .set({ status: 'acceptance', form_pdf: Buffer.from(pdf), employer_signed_at: signedAt, employer_signer_id: user.id, updated_at: signedAt })
+      .set({ status, form_pdf: Buffer.from(pdf), employer_signed_at: signedAt, employer_signer_id: user.id, updated_at: signedAt })
       .where('id', '=', app.id)
       .execute();
     await addEvent(tx, app.id, 'employer_signed', actor);
     await audit(tx, { actor, action: 'application.employer_signed', objectType: 'application', objectId: app.id, details: { enterpriseId: enterprise.id, bytes: pdf.length } });
-    await notifyApplicant(tx, app, 'applicant_employer_signed');
-    return { acceptanceNo: app.acceptance_no ?? '', signedAt: signedAt.toISOString(), fileName: app.form_pdf_name ?? '', status: 'acceptance' as const };
+    if (status === 'completed') await completeMatter(deps, tx, app, actor);
+    else await notifyApplicant(tx, app, 'applicant_employer_signed');
+    return { acceptanceNo: app.acceptance_no ?? '', signedAt: signedAt.toISOString(), fileName: app.form_pdf_name ?? '', status };
   });
 }
 
@@ -324,19 +411,65 @@ export async function decideReview(deps: AppDeps, user: AuthUser, actor: Actor, 
   return deps.db.transaction().execute(async (tx) => {
     const app = await loadApplicationFor(tx, user, 'reviewer', id, { lock: true });
     if (app.status !== input.stage) throw appError('review_stage_mismatch');
-    const next = statusAfterReview(input.stage, input.outcome);
+    const next = statusAfterReview(input.stage, input.outcome, MATTERS[app.type as RegistrationType].route);
     await tx.updateTable('applications').set({ status: next, updated_at: deps.now() }).where('id', '=', app.id).execute();
     await addEvent(tx, app.id, input.outcome === 'pass' ? 'review_passed' : 'review_failed', actor, { stage: input.stage, note: input.reason });
     await audit(tx, { actor, action: 'review.decided', objectType: 'application', objectId: app.id, details: { stage: input.stage, outcome: input.outcome } });
     const result = input.outcome === 'pass' ? '通过' : `不通过，原因：${input.reason}`;
     await notifyApplicant(tx, app, 'applicant_review', [REVIEW_STAGE_LABELS[input.stage], result]);
-    let certificateId: string | null = null;
-    if (next === 'approved') {
-      certificateId = await issueCertificate(deps, tx, app);
-      await addEvent(tx, app.id, 'certificate_issued', null);
-    }
+    const certificateId = next === 'approved' ? await completeMatter(deps, tx, app, actor) : null;
     return { status: next, statusLabel: APPLICATION_STATUS_LABELS[next], certificateId };
   });
+}
+
+/**
+ * The matter's last step: applies its effect to the register (shared MATTERS[type].apply) and writes it with
+ * the registration event, the audit entry and, where the certificate's content changed, the next certificate
+ * version — all in the transaction `tx` of the step that completes it. A change of name or ID number also
+ * corrects the real-name record. Returns the id of the certificate version issued, if any.
+ */
+async function completeMatter(deps: AppDeps, tx: Tx, app: ApplicationRow, actor: Actor): Promise<string | null> {
+  const type = app.type as RegistrationType;
+  const profession = app.profession as Profession;
+  const def = MATTERS[type];
+  const form = app.form as MatterForm;
+  const identity = await tx.selectFrom('identities').selectAll().where('user_id', '=', app.applicant_id).forUpdate().executeTakeFirstOrThrow();
+  const { ctx, reg } = await matterContext(deps, tx, app.applicant_id, profession, { lock: true, registrationId: app.registration_id });
+  const apply: ApplyContext = { today: ctx.today, profession, holderName: identity.name };
+  if (type === 'initial') apply.newRegistrationNo = await newRegistrationNo(deps, tx, profession);
+  if (employerSource(type, form) === 'form' && app.employer_id) {
+    const e = await tx.selectFrom('enterprises').select(['id', 'name', 'uscc']).where('id', '=', app.employer_id).executeTakeFirstOrThrow();
+    apply.formEmployer = e;
+  }
+  const after = def.apply(reg?.state ?? null, form, apply);
+  let holder = { userId: app.applicant_id, idNumberEnc: identity.id_number_enc, idNumberHash: identity.id_number_hash, gender: identity.gender };
+  if (type === 'change' && (form as ChangeForm).kind === 'details') {
+    const details = form as ChangeForm & { kind: 'details' };
+    const corrected: Partial<{ name: string; id_number_enc: Buffer; id_number_hash: Buffer; gender: 'male' | 'female'; birth_date: string }> = {};
+    if (details.name !== undefined) corrected.name = details.name;
+    if (details.idNumber !== undefined) {
+      const parsed = parseIdNumber(details.idNumber);
+      Object.assign(corrected, { id_number_enc: deps.pii.encrypt(details.idNumber), id_number_hash: deps.pii.lookupHash(details.idNumber), gender: parsed.gender, birth_date: parsed.birthDate });
+      holder = { ...holder, idNumberEnc: corrected.id_number_enc!, idNumberHash: corrected.id_number_hash!, gender: parsed.gender };
+    }
+    // the real-name record and every registration of the person follow the register (catalogue: "the real-name record follows")
+    await tx.updateTable('identities').set({ ...corrected, updated_at: deps.now() }).where('user_id', '=', app.applicant_id).execute();
+    await tx
+      .updateTable('registrations')
+      .set({ ...(corrected.name ? { holder_name: corrected.name } : {}), ...(corrected.id_number_hash ? { holder_id_number_enc: holder.idNumberEnc, holder_id_number_hash: holder.idNumberHash, gender: holder.gender } : {}) })
+      .where('holder_id', '=', app.applicant_id)
+      .execute();
+    await audit(tx, { actor, action: 'identity.updated', objectType: 'user', objectId: app.applicant_id, details: { by: 'details_change', applicationId: app.id, name: details.name !== undefined, idNumber: details.idNumber !== undefined } });
+  }
+  const photoRow = await tx.selectFrom('application_documents').select(['content_enc', 'content_type']).where('application_id', '=', app.id).where('kind', '=', 'photo').executeTakeFirst();
+  const photo = photoRow ? { content: Buffer.from(deps.pii.decrypt(photoRow.content_enc), 'base64'), type: photoRow.content_type } : null;
+  const written = await writeRegister(deps, tx, reg, after, { matter: type, applicationId: app.id, actor, holder, photo }, { issueCertificate: photo !== null && after.status === 'registered' ? true : undefined });
+  await tx.updateTable('applications').set({ registration_id: written.registrationId }).where('id', '=', app.id).execute();
+  await addEvent(tx, app.id, 'completed', null);
+  if (written.certificateId) await addEvent(tx, app.id, 'certificate_issued', null);
+  const outcome = after.status === 'cancelled' ? '注册已注销，原电子证书作废' : written.certificateId ? '注册信息已更新，请领取新版电子证书' : '注册信息已更新';
+  if (app.status !== 'approval') await notifyApplicant(tx, app, 'applicant_completed', [outcome]);
+  return written.certificateId;
 }
 
 /** The current form PDF: the signed one once the applicant signed, else a fresh unsigned preview. */
@@ -349,4 +482,4 @@ export async function applicationFormPdf(deps: AppDeps, user: AuthUser, role: Ro
   return { pdf: await renderApplicationForm(await formView(deps, deps.db, app, now)), fileName: formFileName(app, now) };
 }
 
-export { operatorEnterpriseId, isLateRegistration };
+export { operatorEnterpriseId, isLateRegistration, matterContext };

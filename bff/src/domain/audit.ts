@@ -28,7 +28,11 @@ export type AuditAction =
   | 'certificate.issued'
   | 'certificate.claimed'
   | 'certificate.downloaded'
-  | 'certificate.revoked';
+  | 'certificate.revoked'
+  | 'registration.changed'
+  | 'registration.imported'
+  | 'application.document_uploaded'
+  | 'enterprise.renamed';
 
 export async function audit(
   db: DbOrTx,

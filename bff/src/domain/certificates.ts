@@ -11,15 +11,17 @@ import {
   PROFESSION_RULES,
   SPECIALTY_LABELS,
   GENDER_LABELS,
+  certificateSpecialties,
+  type CertificateStatus,
   type CertificateView,
-  type InitialRegistrationForm,
   type Profession,
+  type RegisterState,
   type Specialty,
   type VerifyResponse,
 } from '@zhiyetong/shared';
 import type { Actor, Deps } from '../context.js';
 import type { Tx } from '../db/database.js';
-import type { ApplicationRow, CertificateRow } from '../db/schema.js';
+import type { CertificateRow, RegistrationRow } from '../db/schema.js';
 import { appError, NotFound } from '../errors.js';
 import { dayjs, shanghaiDate } from '../time.js';
 import { renderCertificatePdf } from '../pdf/certificate.js';
@@ -56,44 +58,67 @@ async function renderSigned(deps: CertDeps, cert: CertificateRow, token: string)
   return signPdf(pdf, { kind: 'authority', commonName: cert.authority_name, organization: cert.authority_name }, { ca: deps.ca, slot: 'authority', reason: `电子注册证书 ${cert.registration_no}，发证日期 ${chineseDate(cert.issue_date)}`, signedAt: deps.now(), location: cert.authority_name });
 }
 
-/** Issues the certificate for an approved application inside the approval's transaction; returns its id. */
-export async function issueCertificate(deps: CertDeps, tx: Tx, app: ApplicationRow): Promise<string> {
-  const form = app.form as InitialRegistrationForm;
-  const profession = app.profession as Profession;
-  const rules = PROFESSION_RULES[profession];
-  const issueDate = shanghaiDate(deps.now());
-  const yy = issueDate.slice(2, 4);
-  const seq = await nextCounter(tx, `registration:${profession}:${yy}`);
-  const registrationNo = `${deps.config.provinceAbbr}${rules.registrationNoCode}${yy}${String(seq).padStart(8, '0')}`;
-  const identity = await tx.selectFrom('identities').select(['name', 'gender']).where('user_id', '=', app.applicant_id).executeTakeFirstOrThrow();
-  const validUntil = dayjs(issueDate).add(rules.validityYears, 'year').format('YYYY-MM-DD');
+/**
+ * Issues the next certificate version of a registration (1, 2, …) from its register content, inside the
+ * transaction of the matter step that changed the register: registration number = province abbreviation +
+ * profession code + two-digit year + 8-digit sequence for a new registration (the register holds it), the
+ * specialties with their valid-until dates, signed by the authority, QR token PUBLIC_BASE_URL/v/<token>.
+ * The previous active version becomes `superseded` (its QR then answers 已换发新证书). Returns the new id.
+ */
+export async function issueCertificateVersion(
+  deps: CertDeps,
+  tx: Tx,
+  registration: RegistrationRow,
+  state: RegisterState,
+  source: { matter: string; applicationId: string | null },
+): Promise<string> {
+  const now = deps.now();
+  const previous = await tx.selectFrom('certificates').select(['version']).where('registration_id', '=', registration.id).orderBy('version', 'desc').limit(1).executeTakeFirst();
+  await tx.updateTable('certificates').set({ status: 'superseded', superseded_at: now }).where('registration_id', '=', registration.id).where('status', '=', 'active').execute();
   const cert = await tx
     .insertInto('certificates')
     .values({
-      registration_no: registrationNo,
-      application_id: app.id,
-      holder_id: app.applicant_id,
-      profession,
-      holder_name: identity.name,
-      gender: identity.gender,
-      employer_id: app.employer_id,
-      employer_name: form.employer.name,
-      specialties: JSON.stringify(form.specialties.map((s) => ({ specialty: s.specialty, validUntil }))),
-      issue_date: issueDate,
+      registration_no: state.registrationNo,
+      registration_id: registration.id,
+      version: (previous?.version ?? 0) + 1,
+      matter: source.matter,
+      application_id: source.applicationId,
+      holder_id: registration.holder_id!,
+      profession: state.profession,
+      holder_name: state.holderName,
+      gender: registration.gender,
+      employer_id: state.employer?.id ?? null,
+      employer_name: state.employer?.name ?? '',
+      specialties: JSON.stringify(certificateSpecialties(state)),
+      issue_date: shanghaiDate(now),
       authority_name: deps.config.authorityName,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  const token = await deps.certificateTokens.sign({ id: cert.id, registrationNo });
+  const token = await deps.certificateTokens.sign({ id: cert.id, registrationNo: cert.registration_no });
   const pdf = await renderSigned(deps, cert, token);
   await tx.updateTable('certificates').set({ pdf: Buffer.from(pdf) }).where('id', '=', cert.id).execute();
-  await audit(tx, { actor: null, action: 'certificate.issued', objectType: 'certificate', objectId: cert.id, details: { registrationNo, applicationId: app.id } });
+  await audit(tx, { actor: null, action: 'certificate.issued', objectType: 'certificate', objectId: cert.id, details: { registrationNo: cert.registration_no, version: cert.version, matter: source.matter, applicationId: source.applicationId } });
   return cert.id;
 }
 
-/** valid, expired (every specialty past its valid-until date) or revoked. */
-export function certificateStatus(cert: Pick<CertificateRow, 'status' | 'specialties'>, today: string): 'valid' | 'expired' | 'revoked' {
+/** A new registration number: province abbreviation + profession code + two-digit year + 8-digit sequence (沪232600000001). */
+export async function newRegistrationNo(deps: Pick<Deps, 'now' | 'config'>, tx: Tx, profession: Profession): Promise<string> {
+  const yy = shanghaiDate(deps.now()).slice(2, 4);
+  const seq = await nextCounter(tx, `registration:${profession}:${yy}`);
+  return `${deps.config.provinceAbbr}${PROFESSION_RULES[profession].registrationNoCode}${yy}${String(seq).padStart(8, '0')}`;
+}
+
+/** The whole registration was cancelled: its certificates (active and superseded) verify as `void` (000 §3.4.1 note). */
+export async function voidCertificates(deps: Pick<Deps, 'now'>, tx: Tx, registrationId: string): Promise<void> {
+  await tx.updateTable('certificates').set({ status: 'void', superseded_at: deps.now() }).where('registration_id', '=', registrationId).where('status', 'in', ['active', 'superseded']).execute();
+}
+
+/** valid, expired (every specialty past its valid-until date), superseded (a newer version exists), void (the registration was cancelled) or revoked. */
+export function certificateStatus(cert: Pick<CertificateRow, 'status' | 'specialties'>, today: string): CertificateStatus {
   if (cert.status === 'revoked') return 'revoked';
+  if (cert.status === 'superseded') return 'superseded';
+  if (cert.status === 'void') return 'void';
   const specialties = cert.specialties as { validUntil: string }[];
   return specialties.some((s) => s.validUntil >= today) ? 'valid' : 'expired';
 }
@@ -111,13 +136,15 @@ export async function presentCertificate(deps: CertDeps, cert: CertificateRow): 
     issueDate: cert.issue_date,
     authorityName: cert.authority_name,
     status: certificateStatus(cert, shanghaiDate(deps.now())),
+    version: cert.version,
+    matter: cert.matter,
     claimedAt: cert.claimed_at?.toISOString() ?? null,
     verifyUrl: verifyUrl(deps.config, await deps.certificateTokens.sign({ id: cert.id, registrationNo: cert.registration_no })),
   };
 }
 
 export async function listCertificates(deps: CertDeps, holderId: string): Promise<CertificateView[]> {
-  const rows = await deps.db.selectFrom('certificates').selectAll().where('holder_id', '=', holderId).orderBy('created_at', 'desc').execute();
+  const rows = await deps.db.selectFrom('certificates').selectAll().where('holder_id', '=', holderId).orderBy('created_at', 'desc').orderBy('version', 'desc').execute();
   return Promise.all(rows.map((r) => presentCertificate(deps, r)));
 }
 
@@ -134,7 +161,8 @@ async function loadOwnCertificate(deps: CertDeps, holderId: string, id: string, 
 export async function claimCertificate(deps: CertDeps, actor: Actor, id: string): Promise<CertificateView> {
   return deps.db.transaction().execute(async (tx) => {
     const cert = await loadOwnCertificate(deps, actor.id, id, tx);
-    if (cert.status === 'revoked') throw appError('certificate_revoked');
+    if (cert.status === 'revoked' || cert.status === 'void') throw appError('certificate_revoked');
+    if (cert.status === 'superseded') throw appError('certificate_superseded');
     if (cert.claimed_at) throw appError('certificate_already_claimed');
     const claimed = await tx.updateTable('certificates').set({ claimed_at: deps.now() }).where('id', '=', cert.id).returningAll().executeTakeFirstOrThrow();
     await audit(tx, { actor, action: 'certificate.claimed', objectType: 'certificate', objectId: cert.id });
@@ -170,9 +198,12 @@ export async function verifyCertificateToken(deps: CertDeps, token: string): Pro
   const id = token.length < 2000 ? await deps.certificateTokens.verify(token) : null;
   const cert = id && isUuid(id) ? await deps.db.selectFrom('certificates').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
   if (!cert) return { status: 'invalid', certificate: null };
+  const status = certificateStatus(cert, shanghaiDate(deps.now()));
+  // a replaced or voided version points to nothing personal: only its status (已换发新证书 / 已作废)
+  if (status === 'superseded' || status === 'void') return { status, certificate: null };
   const specialties = cert.specialties as { specialty: Specialty; validUntil: string }[];
   return {
-    status: certificateStatus(cert, shanghaiDate(deps.now())),
+    status,
     certificate: {
       registrationNo: cert.registration_no,
       holderName: cert.holder_name,

@@ -13,17 +13,21 @@ import {
   centredBaseline, drawCentered, fitSize, wrapText,
 } from './layout.js';
 import { addSignatureField } from './signature-field.js';
+import type { FormSection } from '@zhiyetong/shared';
 
 export interface ApplicationFormView {
   acceptanceNo: string;            // e.g. W2026112100001
   title: string;                   // e.g. 二级建造师初始注册申请表
   generatedAt: Date;               // 表格生成时间, print in Asia/Shanghai time as 2026年11月21日 15:36:00
   applicant: { name: string; gender: string /*男|女*/; birthDate: string /*YYYY-MM-DD*/; idNumberMasked: string; phone: string };
-  employer: { name: string; uscc: string; phone: string };
-  specialties: { name: string /*建筑工程*/; issueDate: string; dateIsApprovalDate: boolean }[];
-  continuingEducation: { specialtyName: string; compulsoryHours: number; electiveHours: number }[];
-  applicantDeclaration: string[];  // the seed's 3 declaration sentences, already filled with names
-  employerOpinion: string;         // the employer opinion sentence, already filled
+  /** null for a matter the holder alone signs (paper exchange): no employer section and no seal block. */
+  employer: { name: string; uscc: string; phone: string } | null;
+  /** 现注册证书状态 (000 figure 50), e.g. 注册号：沪23… 已注册专业：建筑工程(有效期至2027-06-13); null for an initial registration. */
+  currentRegistration: string | null;
+  /** The matter's 申请事项 tables (shared MATTERS[type].describe). */
+  sections: FormSection[];
+  applicantDeclaration: string[];  // the seed's declaration sentences, already filled with names
+  employerOpinion: string | null;  // the employer opinion sentence, already filled; null without an employer
 }
 
 /** Size of the signature blocks on the form, in points. */
@@ -162,53 +166,40 @@ export async function renderApplicationForm(view: ApplicationFormView): Promise<
     { text: '手机号码', width: 0.15, label: true }, { text: a.phone, width: 0.3 },
   ]);
 
+  const numerals = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+  let n = 1;
+  const next = (title: string) => flow.section(`${numerals[n++]}、${title}`);
   const e = view.employer;
-  flow.section('二、聘用企业信息');
-  flow.row([{ text: '企业名称', width: 0.2, label: true }, { text: e.name, width: 0.8 }]);
-  flow.row([
-    { text: '统一社会信用代码', width: 0.2, label: true }, { text: e.uscc, width: 0.35 },
-    { text: '联系电话', width: 0.15, label: true }, { text: e.phone, width: 0.3 },
-  ]);
-
-  flow.section('三、申请注册专业');
-  flow.row([
-    { text: '序号', width: 0.1, label: true }, { text: '注册专业', width: 0.35, label: true },
-    { text: '日期类型', width: 0.25, label: true }, { text: '日期', width: 0.3, label: true },
-  ]);
-  view.specialties.forEach((s, i) => {
+  if (e) {
+    next('聘用企业信息');
+    flow.row([{ text: '企业名称', width: 0.2, label: true }, { text: e.name, width: 0.8 }]);
     flow.row([
-      { text: String(i + 1), width: 0.1, align: 'center' }, { text: s.name, width: 0.35 },
-      { text: s.dateIsApprovalDate ? '批准日期' : '资格证书签发日期', width: 0.25, align: 'center' },
-      { text: s.issueDate, width: 0.3, align: 'center' },
-    ]);
-  });
-
-  flow.section('四、继续教育情况');
-  flow.row([
-    { text: '专业', width: 0.34, label: true }, { text: '必修课学时', width: 0.22, label: true },
-    { text: '选修课学时', width: 0.22, label: true }, { text: '合计学时', width: 0.22, label: true },
-  ]);
-  if (view.continuingEducation.length === 0) {
-    flow.row([{ text: '无', width: 1, align: 'center' }]);
-  }
-  for (const c of view.continuingEducation) {
-    flow.row([
-      { text: c.specialtyName, width: 0.34 },
-      { text: String(c.compulsoryHours), width: 0.22, align: 'center' },
-      { text: String(c.electiveHours), width: 0.22, align: 'center' },
-      { text: String(c.compulsoryHours + c.electiveHours), width: 0.22, align: 'center' },
+      { text: '统一社会信用代码', width: 0.2, label: true }, { text: e.uscc, width: 0.35 },
+      { text: '联系电话', width: 0.15, label: true }, { text: e.phone, width: 0.3 },
     ]);
   }
+  if (view.currentRegistration) {
+    next('现注册证书状态');
+    flow.paragraphs([view.currentRegistration]);
+  }
+  for (const section of view.sections) {
+    next(section.title);
+    flow.row(section.columns.map((text, i) => ({ text, width: section.widths[i], label: true })));
+    if (section.rows.length === 0) flow.row([{ text: section.empty ?? '无', width: 1, align: 'center' }]);
+    for (const row of section.rows) flow.row(row.map((text, i) => ({ text, width: section.widths[i], align: i === 0 || row.length > 2 ? 'center' : 'left' })));
+  }
 
-  flow.section('五、申请人声明');
+  next('申请人声明');
   flow.paragraphs(view.applicantDeclaration);
   const applicantBlock = flow.signatureLine('签字：');
   addSignatureField(doc, applicantBlock.page, 'applicant', applicantBlock.box);
 
-  flow.section('六、聘用企业意见');
-  flow.paragraphs([view.employerOpinion]);
-  const employerBlock = flow.signatureLine('盖章：');
-  addSignatureField(doc, employerBlock.page, 'employer', employerBlock.box);
+  if (view.employerOpinion !== null) {
+    next('聘用企业意见');
+    flow.paragraphs([view.employerOpinion]);
+    const employerBlock = flow.signatureLine('盖章：');
+    addSignatureField(doc, employerBlock.page, 'employer', employerBlock.box);
+  }
 
   return doc.save({ useObjectStreams: false, updateFieldAppearances: false });
 }

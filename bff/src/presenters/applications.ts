@@ -11,10 +11,12 @@ import {
   type ApplicationListItem,
   type ApplicationStatus,
   type ApplicationView,
-  type InitialRegistrationForm,
+  MATTERS,
+  type MatterForm,
   type Profession,
   type RegistrationType,
   type ReviewStage,
+  type Specialty,
   type Role,
 } from '@zhiyetong/shared';
 import type { Deps } from '../context.js';
@@ -22,18 +24,22 @@ import type { DbOrTx } from '../db/database.js';
 import type { ApplicationRow } from '../db/schema.js';
 import { maskPhone } from '../pii.js';
 import { dateAtShanghaiNoon, shanghaiDate } from '../time.js';
+import { registrationById } from '../domain/register.js';
 
 type Viewer = 'holder' | 'other';
 
 export async function presentApplication(deps: Pick<Deps, 'pii' | 'now'>, db: DbOrTx, app: ApplicationRow, viewer: Viewer): Promise<ApplicationView> {
-  const [identity, user, employer, events] = await Promise.all([
+  const [identity, user, employer, events, reg, documents] = await Promise.all([
     db.selectFrom('identities').selectAll().where('user_id', '=', app.applicant_id).executeTakeFirstOrThrow(),
     db.selectFrom('users').select('phone').where('id', '=', app.applicant_id).executeTakeFirstOrThrow(),
     app.employer_id ? db.selectFrom('enterprises').select(['id', 'name', 'uscc']).where('id', '=', app.employer_id).executeTakeFirst() : undefined,
     db.selectFrom('application_events').selectAll().where('application_id', '=', app.id).orderBy('id').execute(),
+    app.registration_id ? registrationById(db, app.registration_id) : null,
+    db.selectFrom('application_documents').select(['kind', 'content_type', 'uploaded_at']).where('application_id', '=', app.id).orderBy('kind').execute(),
   ]);
   const idNumber = deps.pii.decrypt(identity.id_number_enc);
-  const form = app.form as InitialRegistrationForm | null;
+  const form = app.form as MatterForm | null;
+  const type = app.type as RegistrationType;
   const today = dateAtShanghaiNoon(shanghaiDate(deps.now()));
   const signatures: ApplicationView['signatures'] = [];
   if (app.applicant_signed_at) signatures.push({ signer: 'applicant', signerName: identity.name, signedAt: app.applicant_signed_at.toISOString() });
@@ -47,6 +53,11 @@ export async function presentApplication(deps: Pick<Deps, 'pii' | 'now'>, db: Db
     acceptanceNo: app.acceptance_no,
     version: app.version,
     form,
+    sections: form ? MATTERS[type].describe(form, reg?.state ?? null) : [],
+    registration: reg
+      ? { registrationNo: reg.state.registrationNo, status: reg.state.status, employerName: reg.state.employer?.name ?? '', specialties: reg.state.specialties.map((s) => ({ specialty: s.specialty, validUntil: s.validUntil, status: s.status })) }
+      : null,
+    documents: documents.map((d) => ({ kind: d.kind, contentType: d.content_type, uploadedAt: d.uploaded_at.toISOString() })),
     applicant: {
       name: identity.name,
       gender: identity.gender,
@@ -57,7 +68,10 @@ export async function presentApplication(deps: Pick<Deps, 'pii' | 'now'>, db: Db
     employer: employer ?? null,
     signatures,
     returnReason: app.return_reason,
-    lateSpecialties: (form?.specialties ?? []).filter((s) => isLateRegistration(s.issueDate, today)).map((s) => s.specialty),
+    lateSpecialties: ((form as { specialties?: unknown[] } | null)?.specialties ?? [])
+      .filter((s): s is { specialty: Specialty; issueDate: string } => typeof s === 'object' && s !== null && 'issueDate' in s)
+      .filter((s) => isLateRegistration(s.issueDate, today))
+      .map((s) => s.specialty),
     history: events.map((e) => ({
       event: e.event as ApplicationEvent,
       label: APPLICATION_EVENT_LABELS[e.event as ApplicationEvent] ?? e.event,

@@ -12,6 +12,8 @@ const STATUS_TEXT: Record<VerifyResponse['status'], { label: string; color: stri
   valid: { label: '有效', color: '#07a35a', note: '该电子注册证书真实有效。' },
   expired: { label: '已过期', color: '#d97706', note: '该证书的注册专业均已超过有效期。' },
   revoked: { label: '已注销', color: '#dc2626', note: '该证书已被注册机构注销，不再有效。' },
+  superseded: { label: '已换发新证书', color: '#d97706', note: '已换发新证书：此版本已不再有效，请向持证人索取最新版本的电子证书。' },
+  void: { label: '已作废', color: '#dc2626', note: '该注册已注销，证书已作废。' },
   invalid: { label: '无效', color: '#dc2626', note: '未能验证该二维码：它可能被篡改，或不是本平台签发的证书。' },
 };
 

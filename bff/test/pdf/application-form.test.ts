@@ -81,7 +81,7 @@ test('both blocks are visibly filled: signer names, USCC and Shanghai signing ti
   t.true(text.includes('二级建造师初始注册申请表'));
   t.true(text.includes('W2026112100001'));
   for (const sentence of formView.applicantDeclaration) t.true(text.includes(squash(sentence)), sentence);
-  t.true(text.includes(squash(formView.employerOpinion)));
+  t.true(text.includes(squash(formView.employerOpinion!)));
   t.true(text.includes(`${APPLICANT_NAME}（电子签名）`) || text.includes(`${APPLICANT_NAME}签字：（电子签名）`), text);
   t.true(text.includes(`签署时间：2026年11月21日15:40:00`));
   t.true(text.includes(`${EMPLOYER_NAME}统一社会信用代码：${EMPLOYER_USCC}`));

@@ -1,4 +1,5 @@
 /** Sample views for the PDF tests (values shaped like the seed data). */
+import { MATTERS } from '@zhiyetong/shared';
 import type { ApplicationFormView } from '../../src/pdf/application-form.js';
 import type { SignerSubject } from '../../src/pdf/ca.js';
 import type { CertificateView } from '../../src/pdf/certificate.js';
@@ -13,14 +14,23 @@ export const formView: ApplicationFormView = {
   generatedAt: new Date('2026-11-21T07:36:00Z'), // 15:36:00 in Shanghai
   applicant: { name: APPLICANT_NAME, gender: '男', birthDate: '1988-04-12', idNumberMasked: '3101**********1234', phone: '138****5678' },
   employer: { name: EMPLOYER_NAME, uscc: EMPLOYER_USCC, phone: '021-58881234' },
-  specialties: [
-    { name: '建筑工程', issueDate: '2025-10-18', dateIsApprovalDate: false },
-    { name: '市政公用工程', issueDate: '2026-06-30', dateIsApprovalDate: true },
-  ],
-  continuingEducation: [
-    { specialtyName: '建筑工程', compulsoryHours: 60, electiveHours: 60 },
-    { specialtyName: '市政公用工程', compulsoryHours: 30, electiveHours: 30 },
-  ],
+  currentRegistration: null,
+  // the initial registration's 申请事项 as the shared matter catalogue describes them
+  sections: MATTERS.initial.describe(
+    {
+      employer: { name: EMPLOYER_NAME, uscc: EMPLOYER_USCC, phone: '021-58881234' },
+      specialties: [
+        { specialty: 'building', issueDate: '2025-10-18', dateIsApprovalDate: false },
+        { specialty: 'municipal', issueDate: '2026-06-30', dateIsApprovalDate: true },
+      ],
+      continuingEducation: [
+        { specialty: 'building', compulsoryHours: 60, electiveHours: 60 },
+        { specialty: 'municipal', compulsoryHours: 30, electiveHours: 30 },
+      ],
+      declarationAccepted: true,
+    },
+    null,
+  ),
   applicantDeclaration: [
     `本人${APPLICANT_NAME}已按照相关法律规定，符合考试报名条件，并合法取得了二级建造师执业资格，与${EMPLOYER_NAME}签订真实有效劳动聘用合同。`,
     '本人无其他资格证书注册在其他企业（机构），承诺已按规定完成相应继续教育，同意将证书注册至该企业。',

@@ -1,0 +1,585 @@
+/**
+ * The matter catalogue (注册事项目录, ../shared/catalogue.md) as data, and the register (注册信息库) it reads
+ * and changes. One definition per matter: its form schema and rules, when the register allows it, who signs,
+ * the authority's route, what it does to the register, and how its content reads on the form. The BFF runs
+ * every matter through one state machine (workflow.ts) and one completion step; the miniapp reads the same
+ * definitions to offer, disable and explain. Adding a matter means adding an entry here and its form.
+ *
+ * Dates are Asia/Shanghai calendar dates as 'YYYY-MM-DD' strings.
+ */
+import dayjs from 'dayjs';
+import { z } from 'zod';
+import { identityRequest } from './api.js';
+import type { ErrorCode } from './errors.js';
+import {
+  checkHours,
+  checkInitialRegistrationForm,
+  checkLateSpecialties,
+  hoursSchema,
+  initialRegistrationFormSchema,
+  isoDateSchema,
+  PHONE_PATTERN,
+  specialtySchema,
+  usccSchema,
+  zodFieldErrors,
+  type FieldErrors,
+  type InitialRegistrationForm,
+} from './forms.js';
+import { PROFESSION_RULES, SPECIALTIES, SPECIALTY_LABELS, isSupportedApplication, type Profession, type RegistrationType, type Specialty } from './professions.js';
+import { REVIEW_STAGES, type ReviewStage } from './workflow.js';
+
+// ---- per-province settings ----
+
+export const PROVINCES = ['shanghai', 'sichuan', 'hunan'] as const;
+export type Province = (typeof PROVINCES)[number];
+
+/**
+ * Rules where the seeds differ by province (catalogue.md: "the product makes it a setting"):
+ * - employerChange: Shanghai (000 §3.5) cancels at the old employer and registers again at the new one;
+ *   Sichuan (004 变更) files one change application to the new employer, keeping the original validity.
+ * - employerChangeMinIntervalDays: 004 refuses a second change of employer within a year; null = no limit.
+ * - renewalWindowDays: renewal is offered from this many days before a specialty's valid-until date. 90 days
+ *   by default: the regulations ask for renewal at least 30 days before expiry (建造师执业资格注册管理规定:
+ *   届满30日前), and a 90-day window leaves two months to gather the continuing-education proof.
+ * - detailsChangeWithinDays: 004 — other changes must be reported within 30 days of the change.
+ */
+export interface ProvinceRules {
+  label: string;
+  employerChange: 'cancel_then_initial' | 'change_application';
+  employerChangeMinIntervalDays: number | null;
+  renewalWindowDays: number;
+  detailsChangeWithinDays: number | null;
+}
+
+export const PROVINCE_RULES: Record<Province, ProvinceRules> = {
+  shanghai: { label: '上海', employerChange: 'cancel_then_initial', employerChangeMinIntervalDays: null, renewalWindowDays: 90, detailsChangeWithinDays: 30 },
+  sichuan: { label: '四川', employerChange: 'change_application', employerChangeMinIntervalDays: 365, renewalWindowDays: 90, detailsChangeWithinDays: 30 },
+  hunan: { label: '湖南', employerChange: 'change_application', employerChangeMinIntervalDays: null, renewalWindowDays: 90, detailsChangeWithinDays: 30 },
+};
+
+// ---- the register ----
+
+export type RegistrationStatus = 'registered' | 'cancelled';
+export const REGISTRATION_STATUS_LABELS: Record<RegistrationStatus, string> = { registered: '已注册', cancelled: '已注销' };
+
+export interface RegisteredSpecialty {
+  specialty: Specialty;
+  /** The date the specialty was (last) registered. */
+  registeredOn: string;
+  validUntil: string;
+  status: 'registered' | 'cancelled';
+}
+
+/** One person's registration in one profession, as the register holds it. */
+export interface RegisterState {
+  profession: Profession;
+  registrationNo: string;
+  status: RegistrationStatus;
+  holderName: string;
+  employer: { id: string; name: string; uscc: string } | null;
+  specialties: RegisteredSpecialty[];
+  /** The last completed change of employer (004's one-year rule). */
+  lastEmployerChangeOn: string | null;
+  /** False for a registration loaded from the paper register until the holder exchanges it (000 §5). */
+  hasElectronicCertificate: boolean;
+}
+
+/** A specialty that is registered and not past its valid-until date on `today`. */
+export function isCurrentSpecialty(s: RegisteredSpecialty, today: string): boolean {
+  return s.status === 'registered' && s.validUntil >= today;
+}
+
+/** The specialties a certificate shows: registered ones, expired included (with their dates), in register order. */
+export function certificateSpecialties(state: RegisterState): { specialty: Specialty; validUntil: string }[] {
+  return state.specialties.filter((s) => s.status === 'registered').map((s) => ({ specialty: s.specialty, validUntil: s.validUntil }));
+}
+
+/** What a certificate prints from the register: when this changes, a new certificate version is issued. */
+export function certificateContent(state: RegisterState): string {
+  return JSON.stringify([state.registrationNo, state.holderName, state.employer?.name ?? '', certificateSpecialties(state)]);
+}
+
+/** 注册号：沪23…  已注册专业：建筑工程(有效期至2027-06-13)、… (seed 000 figure 50, 现注册证书状态). */
+export function describeRegister(state: RegisterState): string {
+  const specialties = state.specialties.filter((s) => s.status === 'registered').map((s) => `${SPECIALTY_LABELS[s.specialty]}(有效期至${s.validUntil})`);
+  return `注册号：${state.registrationNo} 已注册专业：${specialties.join('、') || '无'}`;
+}
+
+// ---- forms ----
+
+const declaration = z.literal(true, { error: '请阅读并勾选申请人员意见' });
+const employerPhone = z.strictObject({
+  phone: z.string({ error: '请填写企业联系电话' }).trim().regex(PHONE_PATTERN, { error: '请填写正确的手机号或带区号的固定电话' }),
+});
+const newSpecialties = (profession: Profession) =>
+  z
+    .array(z.strictObject({ specialty: specialtySchema(profession), issueDate: isoDateSchema, dateIsApprovalDate: z.boolean().optional() }), { error: '请选择注册专业' })
+    .min(1, { error: '请至少选择一个注册专业' })
+    .max(SPECIALTIES[profession].length);
+const continuingEducation = (profession: Profession) =>
+  z.array(z.strictObject({ specialty: specialtySchema(profession), compulsoryHours: hoursSchema, electiveHours: hoursSchema })).default([]);
+
+/** 增项注册 (000 §3.2, figure 19): new specialties with their qualification dates; the employer is the registration's. */
+export const addSpecialtyFormSchema = z.strictObject({
+  employer: employerPhone,
+  specialties: newSpecialties('constructor'),
+  continuingEducation: continuingEducation('constructor'),
+  declarationAccepted: declaration,
+});
+
+/** 延续注册 (000 §3.3, figure 33): the specialties to renew, each with its continuing-education hours. */
+export const renewalFormSchema = z.strictObject({
+  employer: employerPhone,
+  specialties: z
+    .array(z.strictObject({ specialty: specialtySchema('constructor'), compulsoryHours: hoursSchema, electiveHours: hoursSchema }), { error: '请选择延续注册的专业' })
+    .min(1, { error: '请至少选择一个延续注册的专业' }),
+  declarationAccepted: declaration,
+});
+
+/** 注销原因: the seed's examples (000 figures 46, 50; domain.md), plus other with text. */
+export const CANCELLATION_REASONS = {
+  contract_ended: '已与聘用企业解除劳动合同关系',
+  grade_one: '考出一级建造师相关专业，需注销二级建造师相关专业',
+  employer_bankrupt: '聘用单位破产',
+  other: '其他',
+} as const;
+export type CancellationReason = keyof typeof CANCELLATION_REASONS;
+
+/** 注销注册 (000 §3.4, figure 45): some or all registered specialties and a reason. */
+export const cancellationFormSchema = z
+  .strictObject({
+    employer: employerPhone,
+    specialties: z.array(specialtySchema('constructor'), { error: '请选择注销的专业' }).min(1, { error: '请至少选择一个注销的专业' }),
+    reason: z.enum(Object.keys(CANCELLATION_REASONS) as [CancellationReason, ...CancellationReason[]], { error: '请选择注销原因' }),
+    reasonText: z.string().trim().max(200, { error: '注销原因不超过 200 字' }).optional(),
+    declarationAccepted: declaration,
+  })
+  .refine((f) => f.reason !== 'other' || (f.reasonText?.length ?? 0) >= 2, { error: '请填写注销原因', path: ['reasonText'] });
+
+/** 变更注册 — change of employer (004 变更: to the new employer, validity kept). */
+export const employerChangeFormSchema = z.strictObject({
+  kind: z.literal('employer'),
+  employer: z.strictObject({
+    name: z.string({ error: '请填写新聘用企业全称' }).trim().min(2, { error: '请填写新聘用企业全称' }).max(100, { error: '企业名称过长' }),
+    uscc: usccSchema,
+    phone: employerPhone.shape.phone,
+  }),
+  declarationAccepted: declaration,
+});
+
+/** 变更注册 — change of name or ID number (000 §3.5 item 1; 003 §3.2.3.6; 004: within 30 days), with evidence uploaded separately. */
+export const detailsChangeFormSchema = z
+  .strictObject({
+    kind: z.literal('details'),
+    employer: employerPhone,
+    name: identityRequest.shape.name.optional(),
+    idNumber: identityRequest.shape.idNumber.optional(),
+    changedOn: isoDateSchema,
+    declarationAccepted: declaration,
+  })
+  .refine((f) => f.name !== undefined || f.idNumber !== undefined, { error: '请填写变更后的姓名或身份证号码', path: ['name'] });
+
+export const changeFormSchema = z.discriminatedUnion('kind', [employerChangeFormSchema, detailsChangeFormSchema], { error: '请选择变更内容' });
+
+/** 纸质证书换领电子证书 (000 §5): the holder confirms the register's details (and uploads a photo). */
+export const paperExchangeFormSchema = z.strictObject({
+  detailsConfirmed: z.literal(true, { error: '请核对并确认证书信息' }),
+});
+
+export type AddSpecialtyForm = z.infer<typeof addSpecialtyFormSchema>;
+export type RenewalForm = z.infer<typeof renewalFormSchema>;
+export type CancellationForm = z.infer<typeof cancellationFormSchema>;
+export type EmployerChangeForm = z.infer<typeof employerChangeFormSchema>;
+export type DetailsChangeForm = z.infer<typeof detailsChangeFormSchema>;
+export type ChangeForm = z.infer<typeof changeFormSchema>;
+export type PaperExchangeForm = z.infer<typeof paperExchangeFormSchema>;
+export type MatterForm = InitialRegistrationForm | AddSpecialtyForm | RenewalForm | CancellationForm | ChangeForm | PaperExchangeForm;
+
+// ---- the matters ----
+
+export interface MatterContext {
+  /** The application date, Asia/Shanghai. */
+  today: string;
+  province: Province;
+  /** The person's registration in this profession, or null when they have none. */
+  register: RegisterState | null;
+}
+
+export type Availability = { available: true } | { available: false; code: ErrorCode; reason: string };
+export type MatterCheck<T = MatterForm> = { ok: true; value: T } | { ok: false; code: ErrorCode; fields: FieldErrors };
+
+/** A section of the form's 申请事项 (PDF table and read-only summary): column titles and rows of text. */
+export interface FormSection {
+  title: string;
+  columns: string[];
+  /** Column widths as fractions of the table (sum 1). */
+  widths: number[];
+  rows: string[][];
+  /** Shown as one row when `rows` is empty. */
+  empty?: string;
+}
+
+export interface ApplyContext {
+  today: string;
+  profession: Profession;
+  holderName: string;
+  /** A new registration number, for a matter that creates a registration (initial). */
+  newRegistrationNo?: string;
+  /** The employer named on the form, resolved by the server (initial, change of employer). */
+  formEmployer?: { id: string; name: string; uscc: string };
+}
+
+export interface MatterDefinition<F = any> {
+  type: RegistrationType;
+  /** Who signs the form, in order (000: applicant, then employer; 000 §5: the holder alone). */
+  signers: readonly ('applicant' | 'employer')[];
+  /** The authority's stages; empty = the matter completes with the last signature (000 §3.4.1 step 10). */
+  route: readonly ReviewStage[];
+  /** Whose employer counter-signs: the one named on the form, or the registration's. */
+  employerFrom: 'form' | 'register' | null;
+  /** Whether a photo must be uploaded before signing (000 §3.1.1 step 4, §5). */
+  photoRequired: boolean;
+  /** Whether evidence files must be uploaded before signing (details change: the new ID card or the name change record). */
+  evidenceRequired: boolean;
+  /** When the register allows the matter (catalogue: "a matter is offered only when the register allows it"). */
+  availability(ctx: MatterContext): Availability;
+  /** Checks a submitted form against the schema and the register. */
+  check(input: unknown, ctx: MatterContext, profession: Profession): MatterCheck<F>;
+  /** The register after the matter completes on `ctx.today`. */
+  apply(state: RegisterState | null, form: F, ctx: ApplyContext): RegisterState;
+  /** The 申请事项 sections of the form. */
+  describe(form: F, register: RegisterState | null): FormSection[];
+}
+
+const notRegistered: Availability = { available: false, code: 'registration_required', reason: '您尚未注册或注册已注销，请先办理初始注册' };
+const label = (s: Specialty) => SPECIALTY_LABELS[s];
+const addYears = (date: string, years: number) => dayjs(date).add(years, 'year').format('YYYY-MM-DD');
+const parse = <T>(schema: z.ZodType<T>, input: unknown): MatterCheck<T> => {
+  const r = schema.safeParse(input);
+  return r.success ? { ok: true, value: r.data } : { ok: false, code: 'validation_failed', fields: zodFieldErrors(r.error) };
+};
+const done = <T>(value: T, fields: FieldErrors, code: ErrorCode = 'validation_failed'): MatterCheck<T> =>
+  Object.keys(fields).length ? { ok: false, code, fields } : { ok: true, value };
+const registered = (ctx: MatterContext) => ctx.register?.status === 'registered' ? ctx.register : null;
+const findSpecialty = (state: RegisterState | null, s: Specialty) => state?.specialties.find((x) => x.specialty === s);
+const ceSection = (rows: { specialty: Specialty; compulsoryHours: number; electiveHours: number }[], title = '继续教育情况'): FormSection => ({
+  title,
+  columns: ['专业', '必修课学时', '选修课学时', '合计学时'],
+  widths: [0.34, 0.22, 0.22, 0.22],
+  rows: rows.map((c) => [label(c.specialty), String(c.compulsoryHours), String(c.electiveHours), String(c.compulsoryHours + c.electiveHours)]),
+  empty: '无',
+});
+const newSpecialtiesSection = (title: string, rows: { specialty: Specialty; issueDate: string; dateIsApprovalDate?: boolean }[]): FormSection => ({
+  title,
+  columns: ['序号', '注册专业', '日期类型', '日期'],
+  widths: [0.1, 0.35, 0.25, 0.3],
+  rows: rows.map((s, i) => [String(i + 1), label(s.specialty), s.dateIsApprovalDate ? '批准日期' : '资格证书签发日期', s.issueDate]),
+});
+
+/** Which specialties an additional-specialty application may add: not registered, cancelled, or expired (000 §3.3.1 step 4). */
+export function addableSpecialties(profession: Profession, ctx: MatterContext): Specialty[] {
+  return (SPECIALTIES[profession] as readonly Specialty[]).filter((s) => {
+    const r = findSpecialty(ctx.register, s);
+    return !r || !isCurrentSpecialty(r, ctx.today);
+  });
+}
+
+/** Which specialties may be renewed now: registered, still valid, and within the renewal window. */
+export function renewableSpecialties(ctx: MatterContext): RegisteredSpecialty[] {
+  const window = PROVINCE_RULES[ctx.province].renewalWindowDays;
+  return (registered(ctx)?.specialties ?? []).filter((s) => isCurrentSpecialty(s, ctx.today) && dayjs(s.validUntil).diff(dayjs(ctx.today), 'day') <= window);
+}
+
+const initial: MatterDefinition<InitialRegistrationForm> = {
+  type: 'initial',
+  signers: ['applicant', 'employer'],
+  route: REVIEW_STAGES,
+  employerFrom: 'form',
+  photoRequired: false,
+  evidenceRequired: false,
+  availability: (ctx) =>
+    registered(ctx)
+      ? { available: false, code: 'already_registered', reason: `您已注册（${ctx.register!.registrationNo}），新增专业请办理增项注册，到期请办理延续注册` }
+      : { available: true },
+  check(input, ctx, profession) {
+    const r = checkInitialRegistrationForm(input, dayjs(ctx.today).hour(12).toDate());
+    if (!r.ok) return { ok: false, code: 'validation_failed', fields: r.fields };
+    const max = PROFESSION_RULES[profession].maxSpecialtiesPerApplication;
+    return done(r.value, r.value.specialties.length > max ? { specialties: `每次申请最多选择 ${max} 个专业` } : {});
+  },
+  apply: (_state, form, ctx) => ({
+    profession: ctx.profession,
+    registrationNo: ctx.newRegistrationNo!,
+    status: 'registered',
+    holderName: ctx.holderName,
+    employer: ctx.formEmployer!,
+    specialties: form.specialties.map((s) => ({ specialty: s.specialty, registeredOn: ctx.today, validUntil: addYears(ctx.today, PROFESSION_RULES[ctx.profession].validityYears), status: 'registered' })),
+    lastEmployerChangeOn: null,
+    hasElectronicCertificate: true,
+  }),
+  describe: (form) => [newSpecialtiesSection('申请注册专业', form.specialties), ceSection(form.continuingEducation)],
+};
+
+const addSpecialty: MatterDefinition<AddSpecialtyForm> = {
+  type: 'add_specialty',
+  signers: ['applicant', 'employer'],
+  route: REVIEW_STAGES,
+  employerFrom: 'register',
+  photoRequired: false,
+  evidenceRequired: false,
+  availability(ctx) {
+    if (!registered(ctx)) return notRegistered;
+    if (addableSpecialties(ctx.register!.profession, ctx).length === 0) return { available: false, code: 'no_specialty_to_add', reason: '您的全部专业均已注册且在有效期内，无可增项的专业' };
+    return { available: true };
+  },
+  check(input, ctx, profession) {
+    const r = parse(addSpecialtyFormSchema, input);
+    if (!r.ok) return r;
+    const form = r.value;
+    const fields: FieldErrors = {};
+    const max = PROFESSION_RULES[profession].maxSpecialtiesPerApplication;
+    if (form.specialties.length > max) fields.specialties = `每次申请最多选择 ${max} 个专业`;
+    let code: ErrorCode = 'validation_failed';
+    form.specialties.forEach((s, i) => {
+      const reg = findSpecialty(ctx.register, s.specialty);
+      if (reg && isCurrentSpecialty(reg, ctx.today)) {
+        fields[`specialties.${i}.specialty`] = `${label(s.specialty)}已注册（有效期至${reg.validUntil}），不能重复增项；到期前请办理延续注册`;
+        code = 'specialty_already_registered';
+      }
+    });
+    checkLateSpecialties(form, dayjs(ctx.today).hour(12).toDate(), profession, fields);
+    return done(form, fields, code);
+  },
+  apply(state, form, ctx) {
+    const validUntil = addYears(ctx.today, PROFESSION_RULES[ctx.profession].validityYears);
+    const added = form.specialties.map((s) => s.specialty);
+    return {
+      ...state!,
+      specialties: [
+        ...state!.specialties.filter((s) => !added.includes(s.specialty)),
+        ...added.map((specialty) => ({ specialty, registeredOn: ctx.today, validUntil, status: 'registered' as const })),
+      ],
+    };
+  },
+  describe: (form) => [newSpecialtiesSection('申请增项注册专业', form.specialties), ceSection(form.continuingEducation)],
+};
+
+const renewal: MatterDefinition<RenewalForm> = {
+  type: 'renewal',
+  signers: ['applicant', 'employer'],
+  route: REVIEW_STAGES,
+  employerFrom: 'register',
+  photoRequired: false,
+  evidenceRequired: false,
+  availability(ctx) {
+    const reg = registered(ctx);
+    if (!reg) return notRegistered;
+    if (!reg.specialties.some((s) => isCurrentSpecialty(s, ctx.today)))
+      return { available: false, code: 'specialty_expired', reason: '您的注册专业均已超过有效期，不能延续注册，请办理初始注册或增项注册' };
+    if (renewableSpecialties(ctx).length === 0) {
+      const first = reg.specialties.filter((s) => isCurrentSpecialty(s, ctx.today)).map((s) => s.validUntil).sort()[0];
+      const opens = dayjs(first).subtract(PROVINCE_RULES[ctx.province].renewalWindowDays, 'day').format('YYYY-MM-DD');
+      return { available: false, code: 'renewal_not_open', reason: `延续注册自有效期届满前 ${PROVINCE_RULES[ctx.province].renewalWindowDays} 日起办理，最早可于 ${opens} 申请` };
+    }
+    return { available: true };
+  },
+  check(input, ctx, profession) {
+    const r = parse(renewalFormSchema, input);
+    if (!r.ok) return r;
+    const form = r.value;
+    const fields: FieldErrors = {};
+    let code: ErrorCode = 'validation_failed';
+    const renewable = renewableSpecialties(ctx).map((s) => s.specialty);
+    const seen = new Set<Specialty>();
+    form.specialties.forEach((s, i) => {
+      const path = `specialties.${i}`;
+      if (seen.has(s.specialty)) fields[`${path}.specialty`] = '同一专业只能选择一次';
+      seen.add(s.specialty);
+      const reg = findSpecialty(registered(ctx), s.specialty);
+      if (!reg || reg.status !== 'registered') {
+        fields[`${path}.specialty`] = `${label(s.specialty)}未注册，不能延续注册`;
+        code = 'specialty_not_registered';
+      } else if (!isCurrentSpecialty(reg, ctx.today)) {
+        fields[`${path}.specialty`] = `${label(s.specialty)}已超过有效期（有效期至${reg.validUntil}），不能延续注册，请通过初始注册或增项注册申请`;
+        code = 'specialty_expired';
+      } else if (!renewable.includes(s.specialty)) {
+        fields[`${path}.specialty`] = `${label(s.specialty)}有效期至${reg.validUntil}，届满前 ${PROVINCE_RULES[ctx.province].renewalWindowDays} 日内方可延续注册`;
+        code = 'renewal_not_open';
+      }
+      checkHours(s, PROFESSION_RULES[profession], fields, path);
+    });
+    return done(form, fields, code);
+  },
+  apply(state, form, ctx) {
+    const years = PROFESSION_RULES[ctx.profession].validityYears;
+    const renewed = new Set(form.specialties.map((s) => s.specialty));
+    // 000 §3.3 and 004: the new validity runs from the current valid-until date, not from approval
+    return { ...state!, specialties: state!.specialties.map((s) => (renewed.has(s.specialty) ? { ...s, validUntil: addYears(s.validUntil, years) } : s)) };
+  },
+  describe: (form) => [ceSection(form.specialties, '申请延续注册专业及继续教育情况')],
+};
+
+const cancellation: MatterDefinition<CancellationForm> = {
+  type: 'cancellation',
+  signers: ['applicant', 'employer'],
+  route: [],
+  employerFrom: 'register',
+  photoRequired: false,
+  evidenceRequired: false,
+  availability: (ctx) => (registered(ctx)?.specialties.some((s) => s.status === 'registered') ? { available: true } : notRegistered),
+  check(input, ctx) {
+    const r = parse(cancellationFormSchema, input);
+    if (!r.ok) return r;
+    const form = r.value;
+    const fields: FieldErrors = {};
+    let code: ErrorCode = 'validation_failed';
+    const seen = new Set<Specialty>();
+    form.specialties.forEach((s, i) => {
+      if (seen.has(s)) fields[`specialties.${i}`] = '同一专业只能选择一次';
+      seen.add(s);
+      if (findSpecialty(registered(ctx), s)?.status !== 'registered') {
+        fields[`specialties.${i}`] = `${label(s)}未注册，不能注销`;
+        code = 'specialty_not_registered';
+      }
+    });
+    return done(form, fields, code);
+  },
+  apply(state, form) {
+    const cancelled = new Set(form.specialties);
+    const specialties = state!.specialties.map((s) => (cancelled.has(s.specialty) ? { ...s, status: 'cancelled' as const } : s));
+    // all specialties cancelled = the whole registration ends and its certificate is void (000 §3.4.1 note)
+    return { ...state!, specialties, status: specialties.some((s) => s.status === 'registered') ? 'registered' : 'cancelled' };
+  },
+  describe: (form, register) => [
+    {
+      title: '申请注销注册专业',
+      columns: ['序号', '注销专业', '有效期至'],
+      widths: [0.1, 0.5, 0.4],
+      rows: form.specialties.map((s, i) => [String(i + 1), label(s), findSpecialty(register, s)?.validUntil ?? '']),
+    },
+    { title: '注销原因', columns: ['原因'], widths: [1], rows: [[form.reason === 'other' ? (form.reasonText ?? '') : CANCELLATION_REASONS[form.reason]]] },
+  ],
+};
+
+const change: MatterDefinition<ChangeForm> = {
+  type: 'change',
+  signers: ['applicant', 'employer'],
+  route: REVIEW_STAGES,
+  // a change of employer is signed by the new employer; the form names it (employerFrom is resolved per form)
+  employerFrom: 'register',
+  photoRequired: false,
+  evidenceRequired: true,
+  availability: (ctx) => (registered(ctx) ? { available: true } : notRegistered),
+  check(input, ctx) {
+    const r = parse(changeFormSchema, input);
+    if (!r.ok) return r;
+    const form = r.value;
+    const rules = PROVINCE_RULES[ctx.province];
+    const reg = registered(ctx)!;
+    const fields: FieldErrors = {};
+    if (form.kind === 'employer') {
+      const avail = employerChangeAvailability(ctx);
+      if (!avail.available) return { ok: false, code: avail.code, fields: { kind: avail.reason } };
+      if (reg.employer && (reg.employer.uscc === form.employer.uscc || reg.employer.name === form.employer.name)) fields['employer.name'] = '新聘用企业与现聘用企业相同';
+      return done(form, fields);
+    }
+    if (form.name !== undefined && form.name === reg.holderName) fields.name = '变更后的姓名与现注册姓名相同';
+    if (dayjs(form.changedOn).isAfter(dayjs(ctx.today), 'day')) fields.changedOn = '变更日期不能晚于今天';
+    else if (rules.detailsChangeWithinDays !== null && dayjs(ctx.today).diff(dayjs(form.changedOn), 'day') > rules.detailsChangeWithinDays)
+      return { ok: false, code: 'change_reported_late', fields: { changedOn: `注册内容变更须在变更后 ${rules.detailsChangeWithinDays} 日内申请，已超过期限，请联系注册机构` } };
+    return done(form, fields);
+  },
+  apply(state, form, ctx) {
+    if (form.kind === 'employer') return { ...state!, employer: ctx.formEmployer!, lastEmployerChangeOn: ctx.today };
+    return { ...state!, holderName: form.name ?? state!.holderName };
+  },
+  describe(form, register) {
+    const rows: string[][] =
+      form.kind === 'employer'
+        ? [['聘用企业', register?.employer?.name ?? '', form.employer.name], ['统一社会信用代码', register?.employer?.uscc ?? '', form.employer.uscc]]
+        : [
+            ...(form.name !== undefined ? [['姓名', register?.holderName ?? '', form.name]] : []),
+            ...(form.idNumber !== undefined ? [['身份证号码', '（原号码）', form.idNumber.replace(/^(.{6}).{8}/, '$1********')]] : []),
+            ['变更日期', '', form.changedOn],
+          ];
+    return [{ title: form.kind === 'employer' ? '变更聘用企业' : '变更个人信息', columns: ['变更项目', '变更前', '变更后'], widths: [0.24, 0.38, 0.38], rows }];
+  },
+};
+
+/** A change of employer as one application: only where the province files it so (004), and not twice within the interval. */
+export function employerChangeAvailability(ctx: MatterContext): Availability {
+  const rules = PROVINCE_RULES[ctx.province];
+  const reg = registered(ctx);
+  if (!reg) return notRegistered;
+  if (rules.employerChange === 'cancel_then_initial')
+    return { available: false, code: 'employer_change_by_cancellation', reason: `${rules.label}变更聘用企业须先在原企业办理注销注册，再由新企业办理初始注册` };
+  if (rules.employerChangeMinIntervalDays !== null && reg.lastEmployerChangeOn && dayjs(ctx.today).diff(dayjs(reg.lastEmployerChangeOn), 'day') < rules.employerChangeMinIntervalDays) {
+    const next = dayjs(reg.lastEmployerChangeOn).add(rules.employerChangeMinIntervalDays, 'day').format('YYYY-MM-DD');
+    return { available: false, code: 'employer_change_too_soon', reason: `上次变更聘用企业为 ${reg.lastEmployerChangeOn}，一年内不得再次变更，${next} 起可申请` };
+  }
+  return { available: true };
+}
+
+const paperExchange: MatterDefinition<PaperExchangeForm> = {
+  type: 'paper_exchange',
+  signers: ['applicant'],
+  route: [],
+  employerFrom: null,
+  photoRequired: true,
+  evidenceRequired: false,
+  availability(ctx) {
+    if (!registered(ctx)) return { available: false, code: 'paper_registration_not_found', reason: '未找到您的纸质证书注册记录，请联系注册机构核实' };
+    if (ctx.register!.hasElectronicCertificate) return { available: false, code: 'already_exchanged', reason: '您的注册已有电子证书，请到“证书”中领取或下载' };
+    return { available: true };
+  },
+  check: (input) => parse(paperExchangeFormSchema, input),
+  apply: (state) => ({ ...state!, hasElectronicCertificate: true }),
+  describe: (_form, register) => [
+    {
+      title: '换领电子证书的注册信息',
+      columns: ['注册专业', '有效期至'],
+      widths: [0.5, 0.5],
+      rows: (register?.specialties ?? []).filter((s) => s.status === 'registered').map((s) => [label(s.specialty), s.validUntil]),
+      empty: '无',
+    },
+  ],
+};
+
+/** Matters the platform lists but cannot take yet (Hunan, 003 §3.2.3.2 and .4). */
+const notOnline = (type: RegistrationType): MatterDefinition => ({
+  type,
+  signers: ['applicant', 'employer'],
+  route: REVIEW_STAGES,
+  employerFrom: 'register',
+  photoRequired: false,
+  evidenceRequired: false,
+  availability: () => ({ available: false, code: 'application_type_unsupported', reason: '暂不支持在线办理，请到注册机构窗口办理' }),
+  check: () => ({ ok: false, code: 'application_type_unsupported', fields: {} }),
+  apply: (s) => s!,
+  describe: () => [],
+});
+
+export const MATTERS: Record<RegistrationType, MatterDefinition> = {
+  initial,
+  add_specialty: addSpecialty,
+  renewal,
+  cancellation,
+  change,
+  paper_exchange: paperExchange,
+  reregistration: notOnline('reregistration'),
+  replacement: notOnline('replacement'),
+};
+
+/** Whether `type` may be started now for `profession`, and if not, the stable code and the reason to show. */
+export function matterAvailability(profession: Profession, type: RegistrationType, ctx: MatterContext): Availability {
+  if (!isSupportedApplication(profession, type)) return { available: false, code: 'application_type_unsupported', reason: '暂不支持在线办理，请到注册机构窗口办理' };
+  return MATTERS[type].availability(ctx);
+}
+
+/** The employer that counter-signs a matter's form: the one named on it (initial, change of employer) or the registration's. */
+export function employerSource(type: RegistrationType, form: unknown): 'form' | 'register' | null {
+  if (type === 'change') return (form as ChangeForm | null)?.kind === 'employer' ? 'form' : 'register';
+  return MATTERS[type].employerFrom;
+}
+
+export { initialRegistrationFormSchema };
