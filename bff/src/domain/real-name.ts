@@ -165,9 +165,13 @@ export async function createLivenessSession(deps: RealNameDeps, actor: Actor) {
 const pendingReferences = new Map<string, { userId: string; descriptor: Promise<number[] | undefined> }>();
 
 function prepareReference(userId: string, sessionId: string, front: Buffer): void {
-  const descriptor = import('../liveness/index.js').then((m) => m.referenceDescriptor(front)).catch(() => undefined);
-  pendingReferences.set(sessionId, { userId, descriptor });
-  setTimeout(() => pendingReferences.delete(sessionId), LIVENESS_SESSION_SECONDS * 1000).unref();
+  // only on an engine already started (main.ts warms it at start): a session never uploaded, or a clip
+  // refused on its length, does not load the models; otherwise the upload computes the descriptor itself
+  void import('../liveness/index.js').then((m) => {
+    if (!m.engineStarted()) return;
+    pendingReferences.set(sessionId, { userId, descriptor: m.referenceDescriptor(front).catch(() => undefined) });
+    setTimeout(() => pendingReferences.delete(sessionId), LIVENESS_SESSION_SECONDS * 1000).unref();
+  }, () => undefined);
 }
 
 export type PromptTime = ReportedPrompt;

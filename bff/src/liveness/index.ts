@@ -23,6 +23,11 @@ function getPool(): WorkerPool {
   return pool;
 }
 
+/** Whether the worker pool (and its models) has been started in this process. */
+export function engineStarted(): boolean {
+  return pool !== null;
+}
+
 /** Starts the workers and loads the models now (optional; otherwise done on first use). */
 export async function warmLivenessEngine(): Promise<void> {
   await getPool().warm();
