@@ -20,6 +20,7 @@ import { enterpriseRoutes } from './routes/enterprise.js';
 import { meRoutes } from './routes/me.js';
 import { reviewRoutes } from './routes/review.js';
 import { identityRoutes } from './routes/identity.js';
+import { registrationRoutes } from './routes/registrations.js';
 
 export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: Koa<AppState>; api: ApiRouter } {
   // ctx.ip: with TRUST_PROXY_HOPS = N > 0, the N-th X-Forwarded-For address from the right (what our own
@@ -46,6 +47,7 @@ export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: 
   enterpriseRoutes(api, deps, opts.kickOutbox);
   reviewRoutes(api, deps, opts.kickOutbox);
   certificateRoutes(api, deps);
+  registrationRoutes(api, deps);
   const openapi = api.openapi({
     title: '执业通 ZhiyeTong API',
     version: '0.1.0',

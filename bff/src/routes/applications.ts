@@ -7,7 +7,18 @@ import { applicationFormPdf, createApplication, saveApplicationForm, sendApplica
 import { loadApplicationFor, canViewApplication, isUuid } from '../domain/policies.js';
 import { listApplications, presentApplication } from '../presenters/applications.js';
 import { NotFound } from '../errors.js';
+import { singleUpload, uploadedFile } from '../http/uploads.js';
+import { applicationDocument, DOCUMENT_RULES, isDocumentKind, uploadApplicationDocument } from '../domain/application-documents.js';
+import { appError } from '../errors.js';
+import type { AuthUser } from '../context.js';
 import { actorOf } from './auth.js';
+
+/** The first of the caller's roles under which they may see application `id` (a person may hold several); 404 if none. */
+async function viewerRole(deps: Deps, user: AuthUser, id: string): Promise<Role> {
+  const app = isUuid(id) ? await deps.db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
+  if (app) for (const r of user.roles) if (await canViewApplication(deps.db, user, r, app)) return r;
+  throw NotFound();
+}
 
 /** Content-Disposition with a UTF-8 file name (RFC 6266 / RFC 8187). */
 export function attachment(ctx: AppContext, fileName: string, inline = false) {
@@ -80,15 +91,42 @@ export function applicationRoutes(api: ApiRouter, deps: Deps, kick: () => void) 
     async (ctx) => {
       const user = ctx.state.user;
       const id = ctx.params.id;
-      // the caller may hold several roles: use the first under which they may see this application
-      let role: Role | undefined;
-      const app = isUuid(id) ? await deps.db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
-      if (app) for (const r of user.roles) if (await canViewApplication(deps.db, user, r, app)) role ??= r;
-      if (!role) throw NotFound();
+      const role = await viewerRole(deps, user, id);
       const { pdf, fileName } = await applicationFormPdf(deps, user, role, actorOf(ctx, role), id);
       ctx.type = 'application/pdf';
       attachment(ctx, fileName, true);
       ctx.body = Buffer.from(pdf);
+    },
+  );
+
+  const upload = singleUpload('file', Math.max(...Object.values(DOCUMENT_RULES).map((r) => r.maxBytes)));
+  const storeDocument = async (ctx: AppContext) => {
+    const kind = ctx.params.kind;
+    if (!isDocumentKind(kind)) throw NotFound();
+    const file = uploadedFile(ctx);
+    if (!file) throw appError('upload_invalid', { file: '请选择要上传的文件' });
+    ctx.body = await uploadApplicationDocument(deps, ctx.state.user, actorOf(ctx, 'applicant'), ctx.params.id, kind, file.buffer);
+  };
+  const documentSpec = {
+    tag: 'applications',
+    summary: '上传申请材料: kind photo (本人照片, JPEG/PNG ≤ 2 MB, printed on the form and the certificate: 000 §3.1.1 step 4) or evidence (变更证明, PDF/JPEG/PNG ≤ 2 MB); multipart field `file`; stored encrypted; replaces an earlier one and voids signatures',
+    roles: applicant,
+    responses: { 200: '{kind, contentType, uploadedAt}', 404: 'not_found', 409: 'application_locked', 413: 'payload_too_large', 415: 'unsupported_media_type', 422: 'upload_invalid' },
+  };
+  api.put('/api/applications/:id/documents/:kind', documentSpec, sign, upload, storeDocument);
+  // wx.uploadFile can only POST
+  api.post('/api/applications/:id/documents/:kind', { ...documentSpec, summary: `${documentSpec.summary} (POST for WeChat's uploadFile)` }, sign, upload, storeDocument);
+
+  api.get(
+    '/api/applications/:id/documents/:kind',
+    { tag: 'applications', summary: '查看申请材料 (photo | evidence) for the applicant, the employer and the authority', roles: ['applicant', 'enterprise_operator', 'reviewer'], responses: { 200: 'image/jpeg | image/png | application/pdf', 404: 'not_found' } },
+    async (ctx) => {
+      if (!isDocumentKind(ctx.params.kind)) throw NotFound();
+      const role = await viewerRole(deps, ctx.state.user, ctx.params.id);
+      const doc = await applicationDocument(deps, ctx.state.user, role, ctx.params.id, ctx.params.kind);
+      ctx.set('Cache-Control', 'private, no-store');
+      ctx.type = doc.contentType;
+      ctx.body = doc.bytes;
     },
   );
 }

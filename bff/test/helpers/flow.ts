@@ -57,3 +57,41 @@ export async function verifyInPerson(s: TestServer, idNumber: string) {
   const res = await (await reviewerClient(s)).post('/api/review/in-person-verifications', { idNumber });
   if (res.status !== 200) throw new Error(`in-person verification ${res.status} ${JSON.stringify(res.body)}`);
 }
+
+/** Walks an application from a saved form to its last step: applicant signs, employer signs, and every stage of its route passes. */
+export async function completeApplication(s: TestServer, c: Client, phone: string, id: string, opts: { stages?: string[] } = {}) {
+  const signed = await sign(s, c, phone, id);
+  if (signed.status !== 200) throw new Error(`sign ${signed.status} ${JSON.stringify(signed.body)}`);
+  if (signed.body.status === 'completed') return signed.body;
+  // the seeded operator signs for every test applicant: one day per matter keeps it under 10 codes a day
+  s.advance(86_400_000);
+  const confirmed = await employerSign(s, await operatorClient(s), id);
+  if (confirmed.status !== 200) throw new Error(`employer sign ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
+  if (confirmed.body.status === 'completed') return confirmed.body;
+  const reviewer = await reviewerClient(s);
+  let last: any;
+  for (const stage of opts.stages ?? ['acceptance', 'first_review', 'second_review', 'approval']) {
+    last = await reviewer.post(`/api/review/applications/${id}/decisions`, { stage, outcome: 'pass' });
+    if (last.status !== 200) throw new Error(`${stage} ${last.status} ${JSON.stringify(last.body)}`);
+  }
+  return last.body;
+}
+
+/**
+ * A registered constructor: a verified applicant whose initial registration (the given form's specialties)
+ * went through the whole path. Returns the client, their phone and ID number, and the registration.
+ */
+export async function registeredConstructor(s: TestServer, form: Record<string, unknown> = validForm(), name = '赵六') {
+  const a = await applicantWithDraft(s, form, name);
+  await completeApplication(s, a.c, a.phone, a.id);
+  const registrations = (await a.c.get('/api/registrations')).body;
+  return { ...a, registration: registrations[0] };
+}
+
+/** Creates and saves a matter of `type` for a logged-in applicant; returns the saved application (or the failed response). */
+export async function fileMatter(c: Client, type: string, form: unknown, profession = 'constructor') {
+  const created = await c.post('/api/applications', { profession, type });
+  if (created.status !== 201) return { created, saved: null };
+  const saved = await c.put(`/api/applications/${created.body.id}`, { version: created.body.version, form });
+  return { created, saved };
+}

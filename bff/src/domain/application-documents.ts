@@ -1,0 +1,67 @@
+/**
+ * Files uploaded with an application: the photo printed on the form and the certificate (000 §3.1.1 step 4:
+ * 该照片最终显示在电子版证书上; §5) and the evidence of a change of name, ID number or employer (004).
+ * Stored AES-256-GCM encrypted like the ID card photos; uploading again replaces the file and, like saving,
+ * voids the signatures (the signed form shows the photo).
+ */
+import type { Actor, AuthUser, Deps } from '../context.js';
+import { EDITABLE_STATUSES, type ApplicationStatus } from '@zhiyetong/shared';
+import type { Role } from '@zhiyetong/shared';
+import { appError, NotFound } from '../errors.js';
+import type { SniffedType } from '../http/uploads.js';
+import { sniffType } from '../http/uploads.js';
+import { audit } from './audit.js';
+import { loadApplicationFor } from './policies.js';
+
+export type ApplicationDocumentKind = 'photo' | 'evidence';
+
+/** What each kind accepts: the photo JPEG or PNG up to 2 MB; evidence a PDF or photo up to 2 MB (002: PDF ≤ 2 MB). */
+export const DOCUMENT_RULES: Record<ApplicationDocumentKind, { types: SniffedType[]; maxBytes: number; hint: string }> = {
+  photo: { types: ['image/jpeg', 'image/png'], maxBytes: 2 * 1024 * 1024, hint: '请上传 JPG 或 PNG 格式的本人近期证件照，不超过 2 MB' },
+  evidence: { types: ['application/pdf', 'image/jpeg', 'image/png'], maxBytes: 2 * 1024 * 1024, hint: '请上传 PDF、JPG 或 PNG 格式的证明材料，不超过 2 MB' },
+};
+
+export function isDocumentKind(kind: string): kind is ApplicationDocumentKind {
+  return kind === 'photo' || kind === 'evidence';
+}
+
+/**
+ * Stores `file` as the application's `kind` document, replacing an earlier one; voids the signatures of a
+ * signed form. Errors: 404 (not the caller's application); 409 application_locked once the authority has it;
+ * 413 payload_too_large; 422 upload_invalid (wrong type, checked by magic bytes).
+ */
+export async function uploadApplicationDocument(deps: Pick<Deps, 'db' | 'pii' | 'now'>, user: AuthUser, actor: Actor, id: string, kind: ApplicationDocumentKind, file: Buffer) {
+  const rules = DOCUMENT_RULES[kind];
+  const type = sniffType(file);
+  if (!type || !rules.types.includes(type)) throw appError('upload_invalid', { [kind]: rules.hint });
+  if (file.length > rules.maxBytes) throw appError('payload_too_large', { [kind]: rules.hint });
+  return deps.db.transaction().execute(async (tx) => {
+    const app = await loadApplicationFor(tx, user, 'applicant', id, { lock: true });
+    if (!EDITABLE_STATUSES.has(app.status as ApplicationStatus)) throw appError('application_locked');
+    const now = deps.now();
+    const values = { content_enc: deps.pii.encrypt(file.toString('base64')), content_type: type, uploaded_at: now };
+    await tx
+      .insertInto('application_documents')
+      .values({ application_id: app.id, kind, ...values })
+      .onConflict((oc) => oc.columns(['application_id', 'kind']).doUpdateSet(values))
+      .execute();
+    const hadSignature = app.applicant_signed_at !== null;
+    if (hadSignature || app.status === 'awaiting_employer')
+      await tx
+        .updateTable('applications')
+        .set({ status: 'draft', form_pdf: null, form_pdf_name: null, applicant_signed_at: null, employer_signed_at: null, employer_signer_id: null, version: app.version + 1, updated_at: now })
+        .where('id', '=', app.id)
+        .execute();
+    if (hadSignature) await tx.insertInto('application_events').values({ application_id: app.id, event: 'signatures_voided', actor_id: actor.id, actor_role: actor.role }).execute();
+    await audit(tx, { actor, action: 'application.document_uploaded', objectType: 'application', objectId: app.id, details: { kind, bytes: file.length, contentType: type, signaturesVoided: hadSignature } });
+    return { kind, contentType: type, uploadedAt: now.toISOString() };
+  });
+}
+
+/** The decrypted document for anyone who may see the application in `role` (applicant, employer, reviewer). Errors: 404. */
+export async function applicationDocument(deps: Pick<Deps, 'db' | 'pii'>, user: AuthUser, role: Role, id: string, kind: ApplicationDocumentKind): Promise<{ bytes: Buffer; contentType: string }> {
+  const app = await loadApplicationFor(deps.db, user, role, id);
+  const row = await deps.db.selectFrom('application_documents').select(['content_enc', 'content_type']).where('application_id', '=', app.id).where('kind', '=', kind).executeTakeFirst();
+  if (!row) throw NotFound();
+  return { bytes: Buffer.from(deps.pii.decrypt(row.content_enc), 'base64'), contentType: row.content_type };
+}

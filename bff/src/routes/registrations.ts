@@ -1,0 +1,47 @@
+/** The register as its holder sees it, and which matters the holder may start now. */
+import { PROFESSIONS, REGISTRATION_TYPES, REGISTRATION_TYPE_LABELS, matterAvailability, type MatterAvailabilityView, type Profession, type RegistrationView } from '@zhiyetong/shared';
+import { z } from 'zod';
+import type { Deps } from '../context.js';
+import type { ApiRouter } from '../http/api-router.js';
+import { matterContext } from '../domain/applications.js';
+import { registerStateOf, registrationHistory } from '../domain/register.js';
+
+export function registrationRoutes(api: ApiRouter, deps: Deps) {
+  const applicant = ['applicant' as const];
+
+  api.get(
+    '/api/registrations',
+    { tag: 'registrations', summary: '我的注册信息 (注册信息库): per profession the registration number, employer, status, specialties with valid-until dates, and the full history (which matter changed what, when)', roles: applicant, responses: { 200: 'RegistrationView[]' } },
+    async (ctx) => {
+      const identity = await deps.db.selectFrom('identities').select('id_number_hash').where('user_id', '=', ctx.state.user.id).executeTakeFirst();
+      if (!identity) return void (ctx.body = []);
+      const rows = await deps.db.selectFrom('registrations').selectAll().where('holder_id_number_hash', '=', identity.id_number_hash).orderBy('created_at').execute();
+      const body: RegistrationView[] = [];
+      for (const row of rows) body.push({ id: row.id, ...(await registerStateOf(deps.db, row)), history: await registrationHistory(deps.db, row.id) });
+      ctx.body = body;
+    },
+  );
+
+  api.get(
+    '/api/matters',
+    {
+      tag: 'registrations',
+      summary: '可办理的注册事项: for each profession (or the one asked for) and matter, whether the register allows it now, and if not the stable code and the reason to show (shared matterAvailability)',
+      roles: applicant,
+      query: z.object({ profession: z.enum(PROFESSIONS).optional() }),
+      responses: { 200: 'MatterAvailabilityView[]' },
+    },
+    async (ctx) => {
+      const { profession } = ctx.state.query as { profession?: Profession };
+      const body: MatterAvailabilityView[] = [];
+      for (const p of profession ? [profession] : PROFESSIONS) {
+        const { ctx: mctx } = await matterContext(deps, deps.db, ctx.state.user.id, p);
+        for (const type of REGISTRATION_TYPES) {
+          const a = matterAvailability(p, type, mctx);
+          body.push({ profession: p, type, label: REGISTRATION_TYPE_LABELS[type], available: a.available, ...(a.available ? {} : { code: a.code, reason: a.reason }) });
+        }
+      }
+      ctx.body = body;
+    },
+  );
+}
