@@ -151,7 +151,7 @@ async function withFakeCamera(t: ExecutionContext, camera: (work: string, photos
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: cameraArgs(y4m) });
   try {
     const { context, page } = await newPhone(browser, { cameraOrigin: server.baseUrl });
-    if (clips) await page.addInitScript(simulatedApplicant, { clips, reactionMs: REACTION_MS });
+    if (clips) await page.addInitScript({ content: SIMULATED_APPLICANT.replace('__ARGS__', JSON.stringify({ clips, reactionMs: REACTION_MS })) });
     await steps(page, server, photos);
     await context.close();
   } catch (error) {
@@ -179,14 +179,15 @@ async function personClips(work: string) {
 /**
  * Runs in the page before the app: getUserMedia answers a 640x480 canvas stream painted every 33 ms from the
  * current clip; a prompt that asks for an action (a new title or sub-line under data-testid face-prompt)
- * starts that clip `reactionMs` later, and the neutral loop resumes when it ends.
+ * starts that clip `reactionMs` later, and the neutral loop resumes when it ends. Plain JavaScript in a
+ * string (a function would be serialised with the TypeScript loader's helpers, which the page lacks).
  */
-function simulatedApplicant({ clips, reactionMs }: { clips: Record<string, string>; reactionMs: number }) {
-  const urlOf = (b64: string) => URL.createObjectURL(new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], { type: 'video/webm' }));
-  const w = window as unknown as { __performed: { action: string; at: number }[] };
-  w.__performed = [];
+const SIMULATED_APPLICANT = `(() => {
+  const { clips, reactionMs } = __ARGS__;
+  const urlOf = (b64) => URL.createObjectURL(new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], { type: 'video/webm' }));
+  window.__performed = [];
   navigator.mediaDevices.getUserMedia = async () => {
-    const vids: Record<string, HTMLVideoElement> = {};
+    const vids = {};
     for (const [name, b64] of Object.entries(clips)) {
       const v = document.createElement('video');
       v.muted = true;
@@ -201,19 +202,20 @@ function simulatedApplicant({ clips, reactionMs }: { clips: Record<string, strin
     const canvas = document.createElement('canvas');
     canvas.width = 640;
     canvas.height = 480;
-    const g = canvas.getContext('2d')!;
+    const g = canvas.getContext('2d');
     setInterval(() => g.drawImage(cur, 0, 0, 640, 480), 33);
-    const perform = (action: string) => {
+    const perform = (action) => {
       const v = vids[action];
       v.currentTime = 0;
       v.onended = () => { cur = vids.neutral; };
-      void v.play().then(() => { cur = v; w.__performed.push({ action, at: Date.now() }); });
+      v.play().then(() => { cur = v; window.__performed.push({ action, at: Date.now() }); });
     };
     let lastKey = '';
     setInterval(() => {
-      const title = document.querySelector('[data-testid="face-prompt"]')?.textContent ?? '';
-      const sub = document.querySelector('[data-testid="face-prompt"] + .face__sub')?.textContent ?? '';
-      const key = `${title}|${sub}`;
+      const prompt = document.querySelector('[data-testid="face-prompt"]');
+      const title = prompt ? prompt.textContent : '';
+      const sub = prompt && prompt.nextElementSibling ? prompt.nextElementSibling.textContent : '';
+      const key = title + '|' + sub;
       if (key === lastKey) return;
       lastKey = key;
       const action = title.includes('眨眼') ? 'blink' : title.includes('张大嘴巴') ? 'open_mouth' : null;
@@ -221,7 +223,7 @@ function simulatedApplicant({ clips, reactionMs }: { clips: Record<string, strin
     }, 10);
     return canvas.captureStream(30);
   };
-}
+})();`;
 
 /** A neutral picture for Chromium's fake camera device (the init script's stream replaces it). */
 async function neutralY4m(work: string) {

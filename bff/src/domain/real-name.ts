@@ -290,6 +290,7 @@ export async function submitLivenessVideo(deps: RealNameDeps & Pick<Deps, 'confi
   let verdict: LivenessVerdict;
   if (!schedule || !promptsMatchSchedule(schedule, input.prompts)) {
     verdict = failedVerdict('schedule_mismatch', HINTS.schedule_mismatch);
+    if (schedule) verdict.scores.schedule = { expectedMs: schedule.durationMs, promptOffsetsMs: input.prompts.map((p, i) => p.shownAtMs - (schedule.prompts[i]?.atMs ?? 0)) };
   } else {
     // the descriptor computed while the person recorded, else the front photo itself
     const reference = pending ?? (await frontPhoto(deps, actor.id));

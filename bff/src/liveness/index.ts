@@ -64,7 +64,9 @@ export async function checkLiveness(input: { videoPath: string; windows: ActionW
     : input.expectedMs !== undefined && !clipLengthMatches(info.durationMs, input.expectedMs) ? 'schedule_mismatch' : null;
   if (early) {
     if (!(input.reference instanceof Uint8Array)) await input.reference.catch(() => undefined);
-    return fail(early, info?.durationMs ?? 0, t0);
+    const v = fail(early, info?.durationMs ?? 0, t0);
+    if (early === 'schedule_mismatch') v.scores.schedule = { videoMs: Math.round(info!.durationMs), expectedMs: input.expectedMs! };
+    return v;
   }
   const p = getPool();
   const refP = input.reference instanceof Uint8Array ? referenceDescriptor(input.reference) : input.reference.catch(() => undefined);

@@ -25,6 +25,8 @@ export interface LivenessVerdict {
     liveness?: number;
     framesAnalysed: number;
     facesPerFrameMax: number;
+    /** on schedule_mismatch: how far each reported prompt was from its scheduled time, and the clip's length against the schedule's, ms */
+    schedule?: { promptOffsetsMs?: number[]; videoMs?: number; expectedMs: number };
   };
   timings: { decodeMs: number; analyseMs: number; videoMs: number };
 }
