@@ -64,7 +64,7 @@ test.serial('initial registration creates the register; additional specialty add
   t.deepEqual(after.specialties.map((x: { specialty: string }) => x.specialty), ['building', 'municipal', 'highway']);
   t.deepEqual(after.history.map((h: { matter: string }) => h.matter), ['initial', 'add_specialty']);
   const added = after.specialties.find((x: { specialty: string }) => x.specialty === 'municipal');
-  t.is(added.registeredOn, after.history[1].at.slice(0, 10) <= added.registeredOn ? added.registeredOn : added.registeredOn);
+  t.true(added.registeredOn > after.specialties[0].registeredOn, 'registered on its own approval date');
   t.true(added.validUntil > after.specialties[0].validUntil, 'the new specialty is valid for three years from its approval');
 
   const certs = (await p.c.get('/api/certificates')).body;
@@ -82,4 +82,138 @@ test.serial('initial registration creates the register; additional specialty add
   t.deepEqual((await pdfsigReport(pdf.bytes)).map((x) => x.valid), [true]);
   const text = await pdfText(pdf.bytes);
   for (const name of ['建筑工程', '市政公用工程', '公路工程']) t.true(text.includes(name), name);
+});
+
+const YEAR = 365 * DAY;
+/** A qualification date a year before the server's today: never late, whatever the clock has been moved to. */
+const recent = () => new Date(s.now().getTime() - YEAR).toISOString().slice(0, 10);
+
+test.serial('renewal: not before the window, an expired specialty is refused, the validity extends from the current date', async (t) => {
+  const p = await registeredConstructor(s, validForm({ specialties: [{ specialty: 'building', issueDate: '2025-03-21' }] }), '孙八');
+  const early = await p.c.post('/api/applications', { profession: 'constructor', type: 'renewal' });
+  t.is(early.status, 409);
+  t.is(early.body.error.code, 'renewal_not_open');
+  t.regex(early.body.error.message, /届满前 90 日/);
+  // a year later, municipal is added: valid three years from then
+  s.advance(YEAR);
+  const add = await fileMatter(p.c, 'add_specialty', { employer: { phone }, specialties: [{ specialty: 'municipal', issueDate: '2025-03-21' }], continuingEducation: [], declarationAccepted: true });
+  t.is(add.saved!.status, 200, JSON.stringify(add.saved!.body));
+  await completeApplication(s, p.c, p.phone, add.created.body.id);
+  const reg = (await p.c.get('/api/registrations')).body[0];
+  const building = reg.specialties.find((x: { specialty: string }) => x.specialty === 'building');
+  const municipal = reg.specialties.find((x: { specialty: string }) => x.specialty === 'municipal');
+  // past building's date, within 90 days of municipal's
+  const now = Date.parse((await p.c.get('/api/registrations')).body[0].history.at(-1).at);
+  s.advance(Date.parse(municipal.validUntil) - now - 60 * DAY);
+  const matters = (await p.c.get('/api/matters?profession=constructor')).body;
+  t.true(matters.find((m: { type: string }) => m.type === 'renewal').available);
+  const expired = await fileMatter(p.c, 'renewal', { employer: { phone }, specialties: [{ specialty: 'building', compulsoryHours: 60, electiveHours: 60 }], declarationAccepted: true });
+  t.is(expired.saved!.status, 409, JSON.stringify(expired.saved!.body));
+  t.is(expired.saved!.body.error.code, 'specialty_expired');
+  t.regex(expired.saved!.body.error.fields['specialties.0.specialty'], /初始注册或增项注册/);
+  const few = await p.c.put(`/api/applications/${expired.created.body.id}`, { version: expired.created.body.version, form: { employer: { phone }, specialties: [{ specialty: 'municipal', compulsoryHours: 30, electiveHours: 60 }], declarationAccepted: true } });
+  t.is(few.status, 422);
+  t.truthy(few.body.error.fields['specialties.0.compulsoryHours']);
+  const ok = await p.c.put(`/api/applications/${expired.created.body.id}`, { version: expired.created.body.version, form: { employer: { phone }, specialties: [{ specialty: 'municipal', compulsoryHours: 60, electiveHours: 60 }], declarationAccepted: true } });
+  t.is(ok.status, 200, JSON.stringify(ok.body));
+  await completeApplication(s, p.c, p.phone, ok.body.id);
+  const renewed = (await p.c.get('/api/registrations')).body[0];
+  const m2 = renewed.specialties.find((x: { specialty: string }) => x.specialty === 'municipal');
+  const b2 = renewed.specialties.find((x: { specialty: string }) => x.specialty === 'building');
+  t.is(m2.validUntil, `${Number(municipal.validUntil.slice(0, 4)) + 3}${municipal.validUntil.slice(4)}`, 'three years from the current valid-until date');
+  t.is(b2.validUntil, building.validUntil, 'the expired specialty is unchanged');
+  t.deepEqual(renewed.history.map((h: { matter: string }) => h.matter), ['initial', 'add_specialty', 'renewal']);
+  const certs = (await p.c.get('/api/certificates')).body;
+  t.deepEqual(certs.map((c: { version: number; status: string }) => [c.version, c.status]), [[3, 'valid'], [2, 'superseded'], [1, 'superseded']]);
+});
+
+test.serial('cancellation: no authority review; some specialties = a new version, all = the registration ends and its certificates are void', async (t) => {
+  const p = await registeredConstructor(s, validForm({ specialties: [{ specialty: 'building', issueDate: recent() }, { specialty: 'mining', issueDate: recent() }] }), '周九');
+  const unregistered = await fileMatter(p.c, 'cancellation', { employer: { phone }, specialties: ['highway'], reason: 'contract_ended', declarationAccepted: true });
+  t.is(unregistered.saved!.status, 409);
+  t.is(unregistered.saved!.body.error.code, 'specialty_not_registered');
+  const otherWithoutText = await p.c.put(`/api/applications/${unregistered.created.body.id}`, { version: unregistered.created.body.version, form: { employer: { phone }, specialties: ['mining'], reason: 'other', declarationAccepted: true } });
+  t.is(otherWithoutText.status, 422);
+  t.truthy(otherWithoutText.body.error.fields.reasonText);
+  const partial = await p.c.put(`/api/applications/${unregistered.created.body.id}`, { version: unregistered.created.body.version, form: { employer: { phone }, specialties: ['mining'], reason: 'grade_one', declarationAccepted: true } });
+  t.is(partial.status, 200, JSON.stringify(partial.body));
+  const [v1] = (await p.c.get('/api/certificates')).body;
+  const done = await completeApplication(s, p.c, p.phone, partial.body.id);
+  t.is(done.status, 'completed', 'completes when the employer signs');
+  const app = (await p.c.get(`/api/applications/${partial.body.id}`)).body;
+  t.is(app.statusLabel, '已办结');
+  t.false(app.history.some((h: { event: string }) => h.event === 'review_passed'));
+  const form = await p.c.get(`/api/applications/${partial.body.id}/form.pdf`);
+  t.deepEqual((await pdfsigReport(form.bytes)).map((x) => x.valid), [true, true]);
+  const formText = await pdfText(form.bytes);
+  t.true(formText.includes('注销原因') && formText.includes('考出一级建造师相关专业'), formText.slice(0, 600));
+  let reg = (await p.c.get('/api/registrations')).body[0];
+  t.is(reg.status, 'registered');
+  t.deepEqual(reg.specialties.map((x: { specialty: string; status: string }) => [x.specialty, x.status]), [['building', 'registered'], ['mining', 'cancelled']]);
+  const certs = (await p.c.get('/api/certificates')).body;
+  t.deepEqual(certs.map((c: { version: number; status: string }) => [c.version, c.status]), [[2, 'valid'], [1, 'superseded']]);
+  t.deepEqual(certs[0].specialties.map((x: { specialty: string }) => x.specialty), ['building']);
+  t.true((await s.sms(p.phone)).some((m) => m.includes('已办结')));
+
+  const all = await fileMatter(p.c, 'cancellation', { employer: { phone }, specialties: ['building'], reason: 'contract_ended', declarationAccepted: true });
+  t.is(all.saved!.status, 200, JSON.stringify(all.saved!.body));
+  await completeApplication(s, p.c, p.phone, all.created.body.id);
+  reg = (await p.c.get('/api/registrations')).body[0];
+  t.is(reg.status, 'cancelled');
+  t.deepEqual(reg.history.map((h: { matter: string }) => h.matter), ['initial', 'cancellation', 'cancellation']);
+  const after = (await p.c.get('/api/certificates')).body;
+  t.deepEqual(after.map((c: { version: number; status: string }) => [c.version, c.status]), [[2, 'void'], [1, 'void']]);
+  t.is((await verify(tokenOf(after[0]))).status, 'void');
+  t.is((await verify(tokenOf(v1))).status, 'void');
+  const page = await new Client(s.baseUrl).get(`/v/${tokenOf(after[0])}`);
+  t.true(page.body.includes('已作废'));
+  // with nothing registered, only initial registration is offered again
+  const matters = (await p.c.get('/api/matters?profession=constructor')).body;
+  t.deepEqual(matters.filter((m: { available: boolean }) => m.available).map((m: { type: string }) => m.type), ['initial']);
+  t.is(matters.find((m: { type: string }) => m.type === 'cancellation').code, 'registration_required');
+});
+
+test.serial('a change of name goes to the authority with evidence and changes the register and the real-name record together', async (t) => {
+  const p = await registeredConstructor(s, validForm({ specialties: [{ specialty: 'building', issueDate: recent() }] }), '吴十');
+  const shanghaiEmployerChange = await fileMatter(p.c, 'change', { kind: 'employer', employer: { name: '上海某某建设有限公司', uscc: '91310115MA1K3YJH5A', phone }, declarationAccepted: true });
+  t.is(shanghaiEmployerChange.saved!.status, 409);
+  t.is(shanghaiEmployerChange.saved!.body.error.code, 'employer_change_by_cancellation');
+  const today = (await p.c.get('/api/registrations')).body[0].history[0].at.slice(0, 10);
+  const late = await p.c.put(`/api/applications/${shanghaiEmployerChange.created.body.id}`, {
+    version: shanghaiEmployerChange.created.body.version,
+    form: { kind: 'details', employer: { phone }, name: '吴拾', changedOn: new Date(Date.parse(today) - 40 * DAY).toISOString().slice(0, 10), declarationAccepted: true },
+  });
+  t.is(late.status, 422);
+  t.is(late.body.error.code, 'change_reported_late');
+  const saved = await p.c.put(`/api/applications/${shanghaiEmployerChange.created.body.id}`, {
+    version: shanghaiEmployerChange.created.body.version,
+    form: { kind: 'details', employer: { phone }, name: '吴拾', changedOn: today, declarationAccepted: true },
+  });
+  t.is(saved.status, 200, JSON.stringify(saved.body));
+  t.deepEqual(saved.body.sections[0].rows[0], ['姓名', '吴十', '吴拾']);
+  const noEvidence = await p.c.post(`/api/applications/${saved.body.id}/signatures/sms-code`);
+  t.is(noEvidence.status, 409);
+  t.is(noEvidence.body.error.code, 'evidence_required');
+  const pdfEvidence = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+  const form = new FormData();
+  form.append('file', new Blob([pdfEvidence], { type: 'application/pdf' }), 'name-change.pdf');
+  const up = await fetch(`${s.baseUrl}/api/applications/${saved.body.id}/documents/evidence`, { method: 'PUT', headers: { authorization: `Bearer ${p.c.token}` }, body: form });
+  t.is(up.status, 200, await up.clone().text());
+  const bad = new FormData();
+  bad.append('file', new Blob([Buffer.from('hello')], { type: 'application/pdf' }), 'x.pdf');
+  const refused = await fetch(`${s.baseUrl}/api/applications/${saved.body.id}/documents/evidence`, { method: 'PUT', headers: { authorization: `Bearer ${p.c.token}` }, body: bad });
+  t.is(refused.status, 422);
+  t.is((await refused.json()).error.code, 'upload_invalid');
+  await completeApplication(s, p.c, p.phone, saved.body.id);
+  const me = (await p.c.get('/api/me')).body;
+  t.is(me.identity.name, '吴拾');
+  const reg = (await p.c.get('/api/registrations')).body[0];
+  t.is(reg.holderName, '吴拾');
+  const certs = (await p.c.get('/api/certificates')).body;
+  t.deepEqual(certs.map((c: { holderName: string; status: string }) => [c.holderName, c.status]), [['吴拾', 'valid'], ['吴十', 'superseded']]);
+  // the evidence is visible to the authority, masked data aside, and to no other applicant
+  const reviewerView = await (await import('./helpers/flow.js')).reviewerClient(s);
+  t.is((await reviewerView.get(`/api/applications/${saved.body.id}/documents/evidence`)).status, 200);
+  const stranger = await registeredConstructor(s, validForm({ specialties: [{ specialty: 'building', issueDate: recent() }] }), '郑一');
+  t.is((await stranger.c.get(`/api/applications/${saved.body.id}/documents/evidence`)).status, 404);
 });

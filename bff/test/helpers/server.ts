@@ -14,6 +14,8 @@ export interface TestServer {
   server: RunningServer;
   /** Moves the server's clock forward by `ms` (OTP expiry, resend waits, validity). */
   advance(ms: number): void;
+  /** The server's current time (after any `advance`). */
+  now(): Date;
   /** Every SMS sent to `phone` so far (waits for the outbox to deliver), oldest first. */
   sms(phone: string): Promise<string[]>;
   /** The 6-digit code in the latest SMS to `phone` that arrived after `after` messages. */
@@ -49,6 +51,7 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
     advance(ms) {
       offset += ms;
     },
+    now: () => new Date(Date.now() + offset),
     sms,
     async latestCode(phone, after = 0) {
       for (let i = 0; i < 100; i++) {
