@@ -21,9 +21,12 @@ export const identityRequest = z.strictObject({
   name: z
     .string({ error: '请填写姓名' })
     .trim()
-    // people type the middle dot of minority names as · • or ・
-    .transform((v) => v.replace(/[•・]/g, '·'))
-    .refine((v) => /^\p{Script=Han}+(·\p{Script=Han}+)*$/u.test(v) && [...v].length >= 2 && [...v].length <= 20, { error: '请填写身份证上的中文姓名' }),
+    // NFKC first: a compatibility ideograph (豈 U+F900) or Kangxi radical (⼀ U+2F00) becomes the unified
+    // ideograph the ID card holds, full-width forms their plain ones; people type the middle dot of
+    // minority names as · • or ・
+    .transform((v) => v.normalize('NFKC').replace(/[•・]/g, '·'))
+    // only unified ideographs (not radicals such as ⺀ U+2E80, nor 〇 々 〆) and the middle dot
+    .refine((v) => /^\p{Unified_Ideograph}+(·\p{Unified_Ideograph}+)*$/u.test(v) && [...v].length >= 2 && [...v].length <= 20, { error: '请填写身份证上的中文姓名' }),
   idNumber: z
     .string({ error: '请填写身份证号码' })
     .trim()
