@@ -1,5 +1,5 @@
 /** The register as its holder sees it, and which matters the holder may start now. */
-import { PROFESSIONS, REGISTRATION_TYPES, REGISTRATION_TYPE_LABELS, matterAvailability, type MatterAvailabilityView, type Profession, type RegistrationView } from '@zhiyetong/shared';
+import { PROFESSIONS, REGISTRATION_TYPES, REGISTRATION_TYPE_LABELS, employerChangeAvailability, matterAvailability, type MatterAvailabilityView, type Profession, type RegistrationView } from '@zhiyetong/shared';
 import { z } from 'zod';
 import type { Deps } from '../context.js';
 import type { ApiRouter } from '../http/api-router.js';
@@ -26,7 +26,7 @@ export function registrationRoutes(api: ApiRouter, deps: Deps) {
     '/api/matters',
     {
       tag: 'registrations',
-      summary: '可办理的注册事项: for each profession (or the one asked for) and matter, whether the register allows it now, and if not the stable code and the reason to show (shared matterAvailability)',
+      summary: '可办理的注册事项: for each profession (or the one asked for) and matter, whether the register allows it now, and if not the stable code and the reason to show (shared matterAvailability); an available `change` carries the code and reason of a change of employer that is not open (employer_change_by_cancellation, employer_change_too_soon: shared employerChangeAvailability)',
       roles: applicant,
       query: z.object({ profession: z.enum(PROFESSIONS).optional() }),
       responses: { 200: 'MatterAvailabilityView[]' },
@@ -38,7 +38,10 @@ export function registrationRoutes(api: ApiRouter, deps: Deps) {
         const { ctx: mctx } = await matterContext(deps, deps.db, ctx.state.user.id, p);
         for (const type of REGISTRATION_TYPES) {
           const a = matterAvailability(p, type, mctx);
-          body.push({ profession: p, type, label: REGISTRATION_TYPE_LABELS[type], available: a.available, ...(a.available ? {} : { code: a.code, reason: a.reason }) });
+          // a change of details may be open while a change of employer is not (Shanghai: cancel, then initial at the new
+          // employer; Sichuan: not twice within a year): the change row then stays available and carries that code and reason
+          const e = type === 'change' && a.available ? employerChangeAvailability(mctx) : null;
+          body.push({ profession: p, type, label: REGISTRATION_TYPE_LABELS[type], available: a.available, ...(a.available ? (e && !e.available ? { code: e.code, reason: e.reason } : {}) : { code: a.code, reason: a.reason }) });
         }
       }
       ctx.body = body;
