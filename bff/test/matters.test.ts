@@ -7,7 +7,7 @@ import test from 'ava';
 import { pdfsigReport, pdfText } from './pdf/helpers.js';
 import { Client, startTestServer, type TestServer } from './helpers/server.js';
 import { validForm } from './helpers/data.js';
-import { completeApplication, fileMatter, registeredConstructor } from './helpers/flow.js';
+import { completeApplication, fileMatter, registeredConstructor, reviewerClient, uploadDocument } from './helpers/flow.js';
 
 let s: TestServer;
 test.before(async () => {
@@ -194,14 +194,9 @@ test.serial('a change of name goes to the authority with evidence and changes th
   const noEvidence = await p.c.post(`/api/applications/${saved.body.id}/signatures/sms-code`);
   t.is(noEvidence.status, 409);
   t.is(noEvidence.body.error.code, 'evidence_required');
-  const pdfEvidence = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
-  const form = new FormData();
-  form.append('file', new Blob([pdfEvidence], { type: 'application/pdf' }), 'name-change.pdf');
-  const up = await fetch(`${s.baseUrl}/api/applications/${saved.body.id}/documents/evidence`, { method: 'PUT', headers: { authorization: `Bearer ${p.c.token}` }, body: form });
+  const up = await uploadDocument(s, p.c, saved.body.id, 'evidence');
   t.is(up.status, 200, await up.clone().text());
-  const bad = new FormData();
-  bad.append('file', new Blob([Buffer.from('hello')], { type: 'application/pdf' }), 'x.pdf');
-  const refused = await fetch(`${s.baseUrl}/api/applications/${saved.body.id}/documents/evidence`, { method: 'PUT', headers: { authorization: `Bearer ${p.c.token}` }, body: bad });
+  const refused = await uploadDocument(s, p.c, saved.body.id, 'evidence', Buffer.from('hello'));
   t.is(refused.status, 422);
   t.is((await refused.json()).error.code, 'upload_invalid');
   await completeApplication(s, p.c, p.phone, saved.body.id);
@@ -212,7 +207,7 @@ test.serial('a change of name goes to the authority with evidence and changes th
   const certs = (await p.c.get('/api/certificates')).body;
   t.deepEqual(certs.map((c: { holderName: string; status: string }) => [c.holderName, c.status]), [['吴拾', 'valid'], ['吴十', 'superseded']]);
   // the evidence is visible to the authority, masked data aside, and to no other applicant
-  const reviewerView = await (await import('./helpers/flow.js')).reviewerClient(s);
+  const reviewerView = await reviewerClient(s);
   t.is((await reviewerView.get(`/api/applications/${saved.body.id}/documents/evidence`)).status, 200);
   const stranger = await registeredConstructor(s, validForm({ specialties: [{ specialty: 'building', issueDate: recent() }] }), '郑一');
   t.is((await stranger.c.get(`/api/applications/${saved.body.id}/documents/evidence`)).status, 404);

@@ -28,12 +28,12 @@ export async function sign(s: TestServer, c: Client, phone: string, id: string) 
   return c.post(`/api/applications/${id}/signatures`, { code: await s.latestCode(phone, before) });
 }
 
-export async function employerSign(s: TestServer, op: Client, id: string) {
+export async function employerSign(s: TestServer, op: Client, id: string, operatorPhone = OPERATOR_PHONE) {
   s.advance(61_000);
-  const before = (await s.sms(OPERATOR_PHONE)).length;
+  const before = (await s.sms(operatorPhone)).length;
   const sent = await op.post(`/api/enterprise/applications/${id}/signatures/sms-code`);
   if (sent.status !== 200) return sent;
-  return op.post(`/api/enterprise/applications/${id}/signatures`, { code: await s.latestCode(OPERATOR_PHONE, before), opinionAccepted: true });
+  return op.post(`/api/enterprise/applications/${id}/signatures`, { code: await s.latestCode(operatorPhone, before), opinionAccepted: true });
 }
 
 const operators = new WeakMap<TestServer, ReturnType<typeof login>>();
@@ -94,4 +94,14 @@ export async function fileMatter(c: Client, type: string, form: unknown, profess
   if (created.status !== 201) return { created, saved: null };
   const saved = await c.put(`/api/applications/${created.body.id}`, { version: created.body.version, form });
   return { created, saved };
+}
+
+/** A minimal, well-formed PDF as evidence for uploads (%PDF- magic bytes). */
+export const EVIDENCE_PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+
+/** Uploads a document (photo | evidence) for application `id` as multipart field `file`; returns the response. */
+export async function uploadDocument(s: TestServer, c: Client, id: string, kind: 'photo' | 'evidence', bytes: Buffer = EVIDENCE_PDF, type = 'application/pdf') {
+  const form = new FormData();
+  form.append('file', new Blob([bytes], { type }), kind === 'photo' ? 'photo' : 'evidence');
+  return fetch(`${s.baseUrl}/api/applications/${id}/documents/${kind}`, { method: 'PUT', headers: { authorization: `Bearer ${c.token}` }, body: form });
 }
