@@ -102,6 +102,6 @@ export const EVIDENCE_PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>
 /** Uploads a document (photo | evidence) for application `id` as multipart field `file`; returns the response. */
 export async function uploadDocument(s: TestServer, c: Client, id: string, kind: 'photo' | 'evidence', bytes: Buffer = EVIDENCE_PDF, type = 'application/pdf') {
   const form = new FormData();
-  form.append('file', new Blob([bytes], { type }), kind === 'photo' ? 'photo' : 'evidence');
+  form.append('file', new Blob([new Uint8Array(bytes)], { type }), kind === 'photo' ? 'photo' : 'evidence');
   return fetch(`${s.baseUrl}/api/applications/${id}/documents/${kind}`, { method: 'PUT', headers: { authorization: `Bearer ${c.token}` }, body: form });
 }
