@@ -35,11 +35,14 @@ class SqlFileMigrationProvider implements MigrationProvider {
   }
 }
 
-/** Applies pending migrations; throws with the failing migration's name. */
-export async function migrate(db: Db): Promise<string[]> {
+/**
+ * Applies pending migrations (all, or up to and including `opts.to`, e.g. '0002_real_name_verification', as the
+ * migration tests do to build a database of an earlier schema); throws with the failing migration's name.
+ */
+export async function migrate(db: Db, opts: { to?: string } = {}): Promise<string[]> {
   // migrations are numbered by several engineers at once: a database that has 0005 may still lack 0004
   const migrator = new Migrator({ db, provider: new SqlFileMigrationProvider(), allowUnorderedMigrations: true });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = opts.to ? await migrator.migrateTo(opts.to) : await migrator.migrateToLatest();
   if (error) throw new Error(`migration ${results?.find((r) => r.status === 'Error')?.migrationName ?? '?'} failed: ${String(error)}`);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
