@@ -66,6 +66,14 @@ export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: 
       deps.log.info({ method: ctx.method, path: scrub(ctx.path.startsWith('/v/') ? '/v/…' : ctx.path), status: ctx.status, ms: Math.round(performance.now() - started), user: ctx.state.user?.id }, 'request');
   });
   app.use(errorEnvelope(deps));
+  // the public verification page: nothing but its own inline style and data: images, never inside a frame
+  app.use(async (ctx, next) => {
+    if (ctx.path.startsWith('/v/')) {
+      ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+      ctx.set('X-Frame-Options', 'DENY');
+    }
+    await next();
+  });
   app.use(jsonBody());
   app.use(api.router.routes());
   app.use(api.router.allowedMethods());

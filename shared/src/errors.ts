@@ -67,7 +67,6 @@ export const ERRORS = {
   internal: { status: 500, message: '系统繁忙，请稍后再试' },
   unavailable: { status: 503, message: '服务暂不可用，请稍后再试' },
   service_unavailable: { status: 503, message: '系统正在维护或暂时无法连接数据库，请稍后再试' },
-  upload_unsupported_media_type: { status: 415, message: '请以 multipart/form-data 格式上传文件' },
   method_not_allowed: { status: 405, message: '不支持该请求方法' },
   not_implemented: { status: 501, message: '不支持该请求方法' },
 } as const satisfies Record<string, { status: number; message: string }>;

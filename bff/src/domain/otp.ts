@@ -15,6 +15,9 @@ import { startOfShanghaiDay } from '../time.js';
 import type { SmsMessage } from '../adapters/sms.js';
 import { enqueue } from './outbox.js';
 
+/** The error with the seconds to wait, which the HTTP layer sends as Retry-After. */
+const withRetryAfter = (err: ReturnType<typeof appError>, seconds: number) => Object.assign(err, { retryAfter: Math.max(1, Math.ceil(seconds)) });
+
 export const OTP_TTL_SECONDS = 300;
 export const OTP_RESEND_SECONDS = 60;
 export const OTP_MAX_ATTEMPTS = 5;
@@ -39,7 +42,8 @@ function hashCode(key: Buffer, t: OtpTarget, code: string): Buffer {
 
 /**
  * Creates a code and queues its SMS (built by `message(code)`) in one transaction. Returns the seconds
- * until it expires and until a resend is allowed. Errors: 429 otp_resend_too_soon, otp_daily_limit.
+ * until it expires and until a resend is allowed. Errors: 429 otp_resend_too_soon (Retry-After: the seconds
+ * left of the 60), otp_daily_limit (Retry-After: until midnight in Shanghai).
  */
 export async function issueOtp(deps: OtpDeps, target: OtpTarget, message: (code: string) => SmsMessage): Promise<{ expiresIn: number; resendIn: number }> {
   const now = deps.now();
@@ -55,14 +59,15 @@ export async function issueOtp(deps: OtpDeps, target: OtpTarget, message: (code:
       .orderBy('created_at', 'desc')
       .limit(1)
       .executeTakeFirst();
-    if (last && now.getTime() - last.created_at.getTime() < OTP_RESEND_SECONDS * 1000) throw appError('otp_resend_too_soon');
+    const sinceLast = last ? now.getTime() - last.created_at.getTime() : Infinity;
+    if (sinceLast < OTP_RESEND_SECONDS * 1000) throw withRetryAfter(appError('otp_resend_too_soon'), (OTP_RESEND_SECONDS * 1000 - sinceLast) / 1000);
     const today = await tx
       .selectFrom('otp_codes')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('phone', '=', target.phone)
       .where('created_at', '>=', startOfShanghaiDay(now))
       .executeTakeFirstOrThrow();
-    if (Number(today.n) >= OTP_DAILY_LIMIT) throw appError('otp_daily_limit');
+    if (Number(today.n) >= OTP_DAILY_LIMIT) throw withRetryAfter(appError('otp_daily_limit'), (startOfShanghaiDay(now).getTime() + 86_400_000 - now.getTime()) / 1000);
     await tx
       .insertInto('otp_codes')
       .values({

@@ -8,7 +8,7 @@ import jwt from 'jsonwebtoken';
 import type Koa from 'koa';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { z } from 'zod';
-import type { Role } from '@zhiyetong/shared';
+import { ERRORS, type Role } from '@zhiyetong/shared';
 import { AppError, appError } from '../errors.js';
 import type { AppContext, AppState, Deps } from '../context.js';
 import { isDatabaseUnavailable } from '../db/database.js';
@@ -16,15 +16,27 @@ import { isDatabaseUnavailable } from '../db/database.js';
 /** Seconds a client is asked to wait (Retry-After) while the database is unreachable. */
 export const DB_RETRY_AFTER_SECONDS = 5;
 
+/** What a 415 says: an upload route refusing JSON asks for a file, anything else for JSON or a file. */
+const UPLOAD_EXPECTED = '请以 multipart/form-data 格式上传文件';
+const JSON_OR_UPLOAD_EXPECTED = '请以 JSON 格式提交，上传文件请使用 multipart/form-data';
+
 /**
  * Converts thrown errors to `{error: {code, message, fields?}}`; a lost or refused database connection
  * becomes 503 `service_unavailable` with Retry-After; unexpected ones are logged and become 500 `internal`.
+ * A method no route implements (TRACE, QUERY …: 501 `not_implemented`) or not allowed on the path (405
+ * `method_not_allowed`, with Allow) gets the envelope too, as does a 415: to a JSON request it can only mean
+ * that the route takes a file upload, and says so. An AppError carrying `retryAfter` (seconds, set by the
+ * command, e.g. otp_resend_too_soon) is sent with Retry-After.
  */
 export function errorEnvelope(deps: Pick<Deps, 'log'>): Koa.Middleware<AppState> {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) throw appError('not_found');
+      if (ctx.body === undefined || ctx.body === null) {
+        if (ctx.status === 404) throw appError('not_found');
+        if (ctx.status === 405) throw appError('method_not_allowed');
+        if (ctx.status === 501) throw appError('not_implemented');
+      }
     } catch (e) {
       let err: AppError;
       if (e instanceof AppError) err = e;
@@ -42,8 +54,13 @@ export function errorEnvelope(deps: Pick<Deps, 'log'>): Koa.Middleware<AppState>
           err = appError('internal');
         }
       }
+      const retryAfter = (err as { retryAfter?: number }).retryAfter;
+      if (retryAfter) ctx.set('Retry-After', String(retryAfter));
+      let message = err.message;
+      if (err.code === 'unsupported_media_type' && message === ERRORS.unsupported_media_type.message)
+        message = ctx.is('application/json') ? UPLOAD_EXPECTED : JSON_OR_UPLOAD_EXPECTED;
       ctx.status = err.status;
-      ctx.body = { error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } };
+      ctx.body = { error: { code: err.code, message, ...(err.fields ? { fields: err.fields } : {}) } };
     }
   };
 }

@@ -1,0 +1,85 @@
+/**
+ * Issue 15 item 12 and the method envelope of item 11: 415 on an upload route asks for a file, not JSON;
+ * otp_resend_too_soon carries Retry-After; the /v/ page has a Content-Security-Policy with
+ * frame-ancestors 'none'; unknown or disallowed methods answer with the error envelope.
+ */
+import { request } from 'node:http';
+import test from 'ava';
+import { Client, login, startTestServer, type TestServer } from './helpers/server.js';
+import { freshPhone } from './helpers/data.js';
+
+let s: TestServer;
+test.before(async () => {
+  s = await startTestServer();
+});
+test.after.always(async () => {
+  await s?.stop();
+});
+
+test('an upload route refusing a JSON body says to upload a file (415 unsupported_media_type)', async (t) => {
+  const c = await login(s, freshPhone());
+  const r = await c.put('/api/identity/documents/id_front', { photo: 'x' });
+  t.is(r.status, 415);
+  t.is(r.body.error.code, 'unsupported_media_type');
+  t.notRegex(r.body.error.message, /JSON/);
+  t.regex(r.body.error.message, /multipart\/form-data|上传/);
+  // a body that is neither JSON nor multipart, anywhere: the message names both
+  const text = await c.req('POST', '/api/me/privacy-consents', 'version=1', { 'content-type': 'text/plain' });
+  t.is(text.status, 415);
+  t.regex(text.body.error.message, /JSON/);
+});
+
+test('otp_resend_too_soon carries Retry-After with the seconds left of the 60', async (t) => {
+  const c = new Client(s.baseUrl);
+  const phone = freshPhone();
+  t.is((await c.post('/api/auth/sms-codes', { phone })).status, 200);
+  s.advance(15_000);
+  const again = await c.post('/api/auth/sms-codes', { phone });
+  t.is(again.status, 429);
+  t.is(again.body.error.code, 'otp_resend_too_soon');
+  const wait = Number(again.headers.get('retry-after'));
+  t.true(wait >= 44 && wait <= 46, String(wait));
+});
+
+test('the /v/ page has a Content-Security-Policy with frame-ancestors none', async (t) => {
+  const r = await new Client(s.baseUrl).get('/v/not-a-token');
+  t.is(r.status, 200);
+  const csp = r.headers.get('content-security-policy') ?? '';
+  t.regex(csp, /frame-ancestors 'none'/);
+  t.regex(csp, /default-src 'none'/);
+  t.is(r.headers.get('x-frame-options'), 'DENY');
+  t.is((await new Client(s.baseUrl).get('/healthz')).headers.get('content-security-policy'), null, 'only on /v/');
+});
+
+/** A raw request, since fetch refuses TRACE. */
+function raw(method: string, path: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  const url = new URL(s.baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, method, path }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('TRACE, and a method a path does not allow, answer with the error envelope', async (t) => {
+  for (const path of ['/api/me', '/healthz', '/api/nothing']) {
+    const r = await raw('TRACE', path);
+    t.true(r.status >= 400 && r.status < 600, `${path} ${r.status}`);
+    t.regex(String(r.headers['content-type']), /json/, path);
+    const body = JSON.parse(r.body);
+    t.truthy(body.error.code, path);
+    t.regex(body.error.message, /[\u4e00-\u9fa5]/);
+  }
+  t.is(JSON.parse((await raw('TRACE', '/api/me')).body).error.code, 'not_implemented');
+  const patch = await raw('PATCH', '/api/me');
+  t.true([405, 501].includes(patch.status));
+  t.truthy(JSON.parse(patch.body).error.code);
+  const del = await raw('DELETE', '/healthz');
+  t.is(del.status, 405);
+  t.is(JSON.parse(del.body).error.code, 'method_not_allowed');
+  t.regex(String(del.headers.allow), /GET/);
+});
