@@ -1,11 +1,70 @@
-import { View } from '@tarojs/components'
-import { GENDER_LABELS, PROFESSION_LABELS, REGISTRATION_TYPE_LABELS, SPECIALTY_LABELS, type ApplicationView } from '@zhiyetong/shared'
+import { Image, View } from '@tarojs/components'
+import { GENDER_LABELS, PROFESSION_LABELS, REGISTRATION_TYPE_LABELS, type ApplicationView, type FormSection } from '@zhiyetong/shared'
+import { errorMessage } from '../lib/api'
+import { documentPath, openDocument, useDocumentImage } from '../lib/files'
 import { fmtDateTime } from '../lib/format'
+import { alertMessage } from '../lib/platform'
+import { RegistrationCard } from './Registration'
 import { Row, StatusTag, Timeline } from './ui'
 
-/** The application as everyone after the applicant sees it: read-only. */
+/** One 申请事项 section (shared MATTERS[type].describe) as the form PDF prints it: a titled table. */
+export function SectionTable({ section }: { section: FormSection }) {
+  const cell = (text: string, i: number, head = false) => (
+    <View key={i} className={`section-table__cell ${head ? 'section-table__cell--head' : ''}`} style={{ flex: section.widths[i] ?? 1 }}>
+      {text}
+    </View>
+  )
+  return (
+    <View className='card' data-testid='form-section'>
+      <View className='card__title'>{section.title}</View>
+      <View className='section-table'>
+        {section.columns.length > 1 && <View className='section-table__row'>{section.columns.map((c, i) => cell(c, i, true))}</View>}
+        {section.rows.length ? (
+          section.rows.map((r, j) => (
+            <View key={j} className='section-table__row'>
+              {r.map((c, i) => cell(c, i))}
+            </View>
+          ))
+        ) : (
+          <View className='section-table__row'>{cell(section.empty ?? '无', 0)}</View>
+        )}
+      </View>
+    </View>
+  )
+}
+
+const DOCUMENT_LABELS = { photo: '本人照片', evidence: '变更证明材料' } as const
+
+function DocumentRow({ app, doc }: { app: ApplicationView; doc: ApplicationView['documents'][number] }) {
+  const path = documentPath(app.id, doc.kind)
+  const image = useDocumentImage(doc.contentType === 'application/pdf' ? null : path, doc.uploadedAt)
+  async function open() {
+    try {
+      await openDocument(path, doc.contentType)
+    } catch (e) {
+      alertMessage(errorMessage(e))
+    }
+  }
+  return (
+    <View className='doc-row' onClick={open} data-testid={`view-document-${doc.kind}`}>
+      <View className='doc-row__pic'>{image ? <Image className='doc-slot__img' src={image} mode='aspectFill' /> : doc.contentType === 'application/pdf' ? 'PDF' : ''}</View>
+      <View className='doc-row__main'>
+        <View>{DOCUMENT_LABELS[doc.kind]}</View>
+        <View className='small muted'>上传于 {fmtDateTime(doc.uploadedAt)}</View>
+      </View>
+      <View className='doc-row__open'>查看 ›</View>
+    </View>
+  )
+}
+
+/**
+ * An application as everyone sees it once filed (applicant, employer, reviewer): read-only, for every matter —
+ * the applicant, the registration it acts on (现注册证书状态), the employer, the 申请事项 sections as the PDF
+ * prints them, the uploaded documents, the signatures and the timeline.
+ */
 export function ApplicationDetails({ app, showTimeline = true }: { app: ApplicationView; showTimeline?: boolean }) {
-  const form = app.form
+  const form = app.form as { kind?: string; employer?: { phone?: string } } | null
+  const employerTitle = app.type === 'change' && form?.kind === 'employer' ? '新聘用企业' : '聘用企业'
   return (
     <>
       <View className='card'>
@@ -29,34 +88,25 @@ export function ApplicationDetails({ app, showTimeline = true }: { app: Applicat
         <Row label='身份证号码'>{app.applicant.idNumber}</Row>
         <Row label='手机号'>{app.applicant.phone}</Row>
       </View>
-      {form && (
-        <>
-          <View className='card'>
-            <View className='card__title'>聘用企业</View>
-            <Row label='企业名称'>{form.employer.name}</Row>
-            <Row label='统一社会信用代码'>{form.employer.uscc}</Row>
-            <Row label='联系电话'>{form.employer.phone}</Row>
-          </View>
-          <View className='card'>
-            <View className='card__title'>申请注册专业</View>
-            {form.specialties.map((s) => (
-              <Row key={s.specialty} label={SPECIALTY_LABELS[s.specialty]}>
-                {s.dateIsApprovalDate ? '批准日期' : '签发日期'} {s.issueDate}
-                {app.lateSpecialties.includes(s.specialty) ? '（逾期注册）' : ''}
-              </Row>
-            ))}
-            {form.continuingEducation.length > 0 && (
-              <>
-                <View className='card__title mt'>继续教育</View>
-                {form.continuingEducation.map((c) => (
-                  <Row key={c.specialty} label={SPECIALTY_LABELS[c.specialty]}>
-                    必修 {c.compulsoryHours} 学时 · 选修 {c.electiveHours} 学时
-                  </Row>
-                ))}
-              </>
-            )}
-          </View>
-        </>
+      {app.registration && <RegistrationCard registration={app.registration} title={app.status === 'approved' || app.status === 'completed' ? '注册信息（办结后）' : '现注册证书状态'} />}
+      {(app.employer || form?.employer?.phone) && (
+        <View className='card'>
+          <View className='card__title'>{employerTitle}</View>
+          {app.employer && <Row label='企业名称'>{app.employer.name}</Row>}
+          {app.employer && <Row label='统一社会信用代码'>{app.employer.uscc}</Row>}
+          {form?.employer?.phone && <Row label='联系电话'>{form.employer.phone}</Row>}
+        </View>
+      )}
+      {app.sections.map((s) => (
+        <SectionTable key={s.title} section={s} />
+      ))}
+      {app.documents.length > 0 && (
+        <View className='card'>
+          <View className='card__title'>申请材料</View>
+          {app.documents.map((d) => (
+            <DocumentRow key={d.kind} app={app} doc={d} />
+          ))}
+        </View>
       )}
       {app.signatures.length > 0 && (
         <View className='card'>

@@ -1,16 +1,13 @@
 import { View } from '@tarojs/components'
-import type { SignatureView } from '@zhiyetong/shared'
+import { MATTERS, type RegistrationType, type SignatureView } from '@zhiyetong/shared'
 import { fmtDateTime } from '../lib/format'
 
-/** 本签署事项共有 2 个签署方: the applicant, then the employer; the current signer highlighted. */
-export function Signers({ applicantName, employerName, signatures, current }: { applicantName: string; employerName: string; signatures: SignatureView[]; current: 'applicant' | 'employer' | null }) {
-  const rows = [
-    { signer: 'applicant' as const, role: '申请人', name: applicantName },
-    { signer: 'employer' as const, role: '聘用企业', name: employerName },
-  ]
+/** 本签署事项共有 N 个签署方: the matter's signers in order (applicant, then employer; 000 §5: the holder alone), the current one highlighted. */
+export function Signers({ type = 'initial', applicantName, employerName, signatures, current }: { type?: RegistrationType; applicantName: string; employerName: string; signatures: SignatureView[]; current: 'applicant' | 'employer' | null }) {
+  const rows = MATTERS[type].signers.map((signer) => (signer === 'applicant' ? { signer, role: '申请人', name: applicantName } : { signer, role: '聘用企业', name: employerName }))
   return (
     <View className='card signers'>
-      <View className='card__title'>本签署事项共有 2 个签署方</View>
+      <View className='card__title'>本签署事项共有 {rows.length} 个签署方</View>
       {rows.map((r, i) => {
         const sig = signatures.find((s) => s.signer === r.signer)
         const state = sig ? 'done' : current === r.signer ? 'current' : 'todo'

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react'
 import { Text, View } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
-import type { ApplicationStatus, HistoryEntryView } from '@zhiyetong/shared'
+import { MATTERS, type ApplicationStatus, type HistoryEntryView, type RegistrationType } from '@zhiyetong/shared'
 import { fmtDateTime } from '../lib/format'
 
 export function LoadingBlock({ text = '加载中…' }: { text?: string }) {
@@ -39,6 +39,7 @@ const STATUS_COLOR: Record<ApplicationStatus, string> = {
   second_review: 'blue',
   approval: 'blue',
   approved: 'green',
+  completed: 'green',
   not_accepted: 'red',
   rejected: 'red',
 }
@@ -51,24 +52,35 @@ export function Tag({ color, children }: { color: 'blue' | 'orange' | 'green' | 
   return <Text className={`status status--${color}`}>{children}</Text>
 }
 
-const PROGRESS: { label: string; statuses: ApplicationStatus[] }[] = [
-  { label: '个人签名', statuses: ['draft', 'returned'] },
-  { label: '企业确认', statuses: ['awaiting_employer'] },
+const STAGE_STEPS: { label: string; statuses: ApplicationStatus[] }[] = [
   { label: '受理', statuses: ['acceptance', 'not_accepted'] },
   { label: '初审', statuses: ['first_review'] },
   { label: '复审', statuses: ['second_review'] },
   { label: '审批', statuses: ['approval', 'rejected'] },
-  { label: '发证', statuses: ['approved'] },
 ]
 
-/** Where an application stands on the path 个人签名 → 企业确认 → 受理 → 初审 → 复审 → 审批 → 发证. */
-export function ProgressSteps({ status }: { status: ApplicationStatus }) {
-  let current = PROGRESS.findIndex((p) => p.statuses.includes(status))
+/**
+ * The steps of a matter (shared MATTERS[type]): its signers, then the authority's stages and 发证 — or, for a
+ * matter without authority review (cancellation, paper exchange), 办结 right after the last signature.
+ */
+function progressSteps(type: RegistrationType): { label: string; statuses: ApplicationStatus[] }[] {
+  const def = MATTERS[type]
+  const steps: { label: string; statuses: ApplicationStatus[] }[] = [{ label: def.signers.includes('employer') ? '个人签名' : '个人确认', statuses: ['draft', 'returned'] }]
+  if (def.signers.includes('employer')) steps.push({ label: '企业确认', statuses: ['awaiting_employer'] })
+  if (def.route.length) steps.push(...STAGE_STEPS, { label: '发证', statuses: ['approved'] })
+  else steps.push({ label: '办结', statuses: ['completed'] })
+  return steps
+}
+
+/** Where an application stands on its matter's path, e.g. 个人签名 → 企业确认 → 受理 → 初审 → 复审 → 审批 → 发证. */
+export function ProgressSteps({ status, type = 'initial' }: { status: ApplicationStatus; type?: RegistrationType }) {
+  const steps = progressSteps(type)
+  let current = steps.findIndex((p) => p.statuses.includes(status))
   const failed = status === 'not_accepted' || status === 'rejected'
-  if (status === 'approved') current = PROGRESS.length // all done
+  if (status === 'approved' || status === 'completed') current = steps.length // all done
   return (
     <View className='progress'>
-      {PROGRESS.map((p, i) => {
+      {steps.map((p, i) => {
         const cls = i < current ? 'done' : i === current ? (failed ? 'failed' : 'current') : 'todo'
         return (
           <View key={p.label} className={`progress__step progress__step--${cls}`}>

@@ -2,7 +2,7 @@ import { useState } from 'react'
 import { View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
-import { applicationFormTitle, maskPhone, type ApplicationView, type OtpSentResponse, type SigningResult } from '@zhiyetong/shared'
+import { MATTERS, applicationFormTitle, maskPhone, type ApplicationView, type OtpSentResponse, type SigningResult } from '@zhiyetong/shared'
 import { ApiError, api, errorMessage } from '../../../lib/api'
 import { fmtDateTime } from '../../../lib/format'
 import { useLoader, useRouterParams } from '../../../lib/hooks'
@@ -24,7 +24,8 @@ export default function Sign() {
   if (error && !app) return <ErrorBlock message={error} onRetry={reload} />
   if (!app) return null
   const title = applicationFormTitle(app.profession, app.type)
-  const employerName = app.form?.employer.name || app.employer?.name || '聘用企业'
+  const employerName = app.employer?.name || (app.form as { employer?: { name?: string } } | null)?.employer?.name || app.registration?.employerName || '聘用企业'
+  const withEmployer = MATTERS[app.type].signers.includes('employer')
 
   async function sign() {
     setSignError('')
@@ -45,21 +46,34 @@ export default function Sign() {
   }
 
   if (result) {
+    const completed = result.status === 'completed'
     return (
       <View className='page page--padded'>
         <View className='card' data-testid='sign-result'>
           <View className='result'>
             <View className='result__icon'>✓</View>
-            <View className='result__title'>签署成功</View>
-            <View className='card__hint mt'>申请表已提交聘用企业确认，企业签名后报送注册机构受理。</View>
+            <View className='result__title'>{completed ? '已办结' : '签署成功'}</View>
+            <View className='card__hint mt'>
+              {completed
+                ? '纸质证书换领电子证书已办结，请到“证书”中确认并领取电子注册证书。'
+                : MATTERS[app.type].route.length
+                  ? '申请表已提交聘用企业确认，企业签名后报送注册机构受理。'
+                  : '申请表已提交聘用企业确认，企业签名确认后即办结（无需注册机构审批）。'}
+            </View>
           </View>
           <Row label='受理编号'>{result.acceptanceNo}</Row>
           <Row label='签署时间'>{fmtDateTime(result.signedAt)}</Row>
           <Row label='文件名称'>{result.fileName}</Row>
         </View>
-        <Button block type='primary' className='big-btn' onClick={() => Taro.redirectTo({ url: `/applicant/pages/detail/index?id=${id}` })} data-testid='sign-done'>
-          查看申请进度
-        </Button>
+        {completed ? (
+          <Button block type='primary' className='big-btn' onClick={() => Taro.switchTab({ url: '/pages/certs/index' })} data-testid='sign-done'>
+            去领取电子证书
+          </Button>
+        ) : (
+          <Button block type='primary' className='big-btn' onClick={() => Taro.redirectTo({ url: `/applicant/pages/detail/index?id=${id}` })} data-testid='sign-done'>
+            查看申请进度
+          </Button>
+        )}
       </View>
     )
   }
@@ -68,9 +82,9 @@ export default function Sign() {
   return (
     <View className='page page--padded'>
       <PdfPreview path={`/api/applications/${id}/form.pdf?v=${app.version}`} fileName={`${title}.pdf`} />
-      <Signers applicantName={app.applicant.name} employerName={employerName} signatures={app.signatures} current={alreadySigned ? null : 'applicant'} />
+      <Signers type={app.type} applicantName={app.applicant.name} employerName={employerName} signatures={app.signatures} current={alreadySigned ? null : 'applicant'} />
       {alreadySigned ? (
-        <View className='banner banner--ok'>您已签署，等待聘用企业确认。</View>
+        <View className='banner banner--ok'>{withEmployer ? '您已签署，等待聘用企业确认。' : '您已签署。'}</View>
       ) : (
         <View className='card'>
           <View className='card__title'>短信验证签署</View>

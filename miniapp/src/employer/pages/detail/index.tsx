@@ -2,7 +2,7 @@ import { useState } from 'react'
 import { Textarea, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
-import { applicationFormTitle, employerOpinion, type ApplicationView, type OtpSentResponse, type SigningResult } from '@zhiyetong/shared'
+import { MATTERS, REGISTRATION_TYPE_LABELS, applicationFormTitle, employerOpinion, type ApplicationView, type OtpSentResponse, type SigningResult } from '@zhiyetong/shared'
 import { ApiError, api, errorMessage } from '../../../lib/api'
 import { fmtDateTime } from '../../../lib/format'
 import { confirm, toast } from '../../../lib/platform'
@@ -28,7 +28,8 @@ export default function EmployerDetail() {
   if (loading && !app) return <LoadingBlock />
   if (error && !app) return <ErrorBlock message={error} onRetry={reload} />
   if (!app) return null
-  const employerName = app.employer?.name || app.form?.employer.name || '聘用企业'
+  const employerName = app.employer?.name || app.registration?.employerName || '聘用企业'
+  const noReview = MATTERS[app.type].route.length === 0
   const awaiting = app.status === 'awaiting_employer'
 
   async function sign() {
@@ -76,8 +77,10 @@ export default function EmployerDetail() {
         <View className='card' data-testid='employer-sign-result'>
           <View className='result'>
             <View className='result__icon'>✓</View>
-            <View className='result__title'>企业确认完成</View>
-            <View className='card__hint mt'>申请已报送注册机构受理。</View>
+            <View className='result__title'>{result.status === 'completed' ? '已办结' : '企业确认完成'}</View>
+            <View className='card__hint mt' data-testid='employer-result-note'>
+              {result.status === 'completed' ? `${REGISTRATION_TYPE_LABELS[app.type]}已办结，注册信息已更新（无需注册机构审批）。` : '申请已报送注册机构受理。'}
+            </View>
           </View>
           <Row label='受理编号'>{result.acceptanceNo}</Row>
           <Row label='签署时间'>{fmtDateTime(result.signedAt)}</Row>
@@ -96,7 +99,8 @@ export default function EmployerDetail() {
       {app.form && <PdfPreview path={`/api/applications/${id}/form.pdf`} fileName={`${applicationFormTitle(app.profession, app.type)}.pdf`} />}
       {awaiting && mode === 'view' && (
         <>
-          <Signers applicantName={app.applicant.name} employerName={employerName} signatures={app.signatures} current='employer' />
+          {noReview && <View className='banner banner--warn'>{REGISTRATION_TYPE_LABELS[app.type]}无需注册机构审批：企业签名确认后即办结，注册信息随即更新。</View>}
+          <Signers type={app.type} applicantName={app.applicant.name} employerName={employerName} signatures={app.signatures} current='employer' />
           <View className='card'>
             <View className='card__title'>聘用企业意见</View>
             <Check checked={opinion} onChange={setOpinion} testId='employer-opinion'>

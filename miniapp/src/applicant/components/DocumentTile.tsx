@@ -1,0 +1,34 @@
+import type { ReactNode } from 'react'
+import { Image, View } from '@tarojs/components'
+import { documentPath, useDocumentImage } from '../../lib/files'
+import type { ApplicationDocumentKind } from '../lib/documents'
+
+export interface DocumentSlotProps {
+  applicationId: string
+  kind: ApplicationDocumentKind
+  title: string
+  desc: string
+  required?: boolean
+  /** The uploaded document, as ApplicationView.documents lists it. */
+  uploaded?: { contentType: string; uploadedAt: string }
+  disabled?: boolean
+  onUploaded: () => void
+}
+
+/** The tile both DocumentSlot builds render: the uploaded photo (or a PDF mark), title, hint and state. */
+export function DocumentTile({ applicationId, kind, title, desc, required, uploaded, busy, onClick, children }: Omit<DocumentSlotProps, 'onUploaded' | 'disabled'> & { busy: boolean; onClick?: () => void; children?: ReactNode }) {
+  const image = useDocumentImage(uploaded && uploaded.contentType !== 'application/pdf' ? documentPath(applicationId, kind) : null, uploaded?.uploadedAt)
+  return (
+    <View className={`doc-slot ${uploaded ? 'doc-slot--done' : ''}`} onClick={onClick} data-testid={`document-${kind}`}>
+      <View className={`doc-slot__pic doc-slot__pic--${kind}`}>
+        {image ? <Image className='doc-slot__img' src={image} mode='aspectFill' /> : <View className='doc-slot__plus'>{uploaded ? (uploaded.contentType === 'application/pdf' ? 'PDF' : '✓') : '+'}</View>}
+      </View>
+      <View className='doc-slot__main'>
+        <View className={`doc-slot__title ${required ? 'field__label--required' : ''}`}>{title}</View>
+        <View className='doc-slot__desc'>{desc}</View>
+      </View>
+      <View className={`doc-slot__state ${uploaded ? 'doc-slot__state--done' : ''}`}>{busy ? '上传中…' : uploaded ? '已上传 · 更换' : '去上传 ›'}</View>
+      {children}
+    </View>
+  )
+}
