@@ -247,11 +247,13 @@ async function sendSignatureCode(deps: AppDeps, app: ApplicationRow, signerId: s
 async function formView(deps: AppDeps, db: DbOrTx, app: ApplicationRow, generatedAt: Date): Promise<ApplicationFormView> {
   const form = app.form as MatterForm & { employer?: { phone: string } };
   const type = app.type as RegistrationType;
-  const [identity, phone, employer, reg] = await Promise.all([
+  const [identity, phone, employer, reg, photo] = await Promise.all([
     db.selectFrom('identities').selectAll().where('user_id', '=', app.applicant_id).executeTakeFirstOrThrow(),
     userPhone(db, app.applicant_id),
     app.employer_id ? db.selectFrom('enterprises').selectAll().where('id', '=', app.employer_id).executeTakeFirst() : undefined,
     app.registration_id ? registrationById(db, app.registration_id) : null,
+    // the photo uploaded with the application is printed on the form (000 §3.1.1 step 4)
+    db.selectFrom('application_documents').select(['content_enc', 'content_type']).where('application_id', '=', app.id).where('kind', '=', 'photo').executeTakeFirst(),
   ]);
   const employerName = employer?.name ?? reg?.state.employer?.name ?? '';
   const withEmployer = MATTERS[type].signers.includes('employer');
@@ -271,6 +273,7 @@ async function formView(deps: AppDeps, db: DbOrTx, app: ApplicationRow, generate
     sections: MATTERS[type].describe(form, reg?.state ?? null),
     applicantDeclaration: applicantDeclaration({ applicantName: identity.name, employerName, profession: app.profession as Profession, type }),
     employerOpinion: withEmployer ? employerOpinion({ applicantName: identity.name, employerName, type }) : null,
+    photo: photo && (photo.content_type === 'image/jpeg' || photo.content_type === 'image/png') ? { bytes: Buffer.from(deps.pii.decrypt(photo.content_enc), 'base64'), type: photo.content_type } : null,
   };
 }
 

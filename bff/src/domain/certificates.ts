@@ -42,8 +42,12 @@ function chineseDate(date: string): string {
   return `${d.year()}年${d.month() + 1}月${d.date()}日`;
 }
 
-async function renderSigned(deps: CertDeps, cert: CertificateRow, token: string): Promise<Uint8Array> {
+/** Renders and signs a version; the photo is the registration's (registrations.photo_enc, 000 §3.1.1 step 4), when it has one. */
+async function renderSigned(deps: CertDeps & Pick<Deps, 'pii'>, cert: CertificateRow, token: string, registration: Pick<RegistrationRow, 'photo_enc' | 'photo_type'>): Promise<Uint8Array> {
   const specialties = cert.specialties as { specialty: Specialty; validUntil: string }[];
+  const photo = registration.photo_enc && (registration.photo_type === 'image/jpeg' || registration.photo_type === 'image/png')
+    ? { bytes: Buffer.from(deps.pii.decrypt(registration.photo_enc), 'base64'), type: registration.photo_type as 'image/jpeg' | 'image/png' }
+    : null;
   const pdf = await renderCertificatePdf({
     title: `${PROFESSION_LABELS[cert.profession as Profession]}注册证书`,
     holderName: cert.holder_name,
@@ -54,6 +58,7 @@ async function renderSigned(deps: CertDeps, cert: CertificateRow, token: string)
     authorityName: cert.authority_name,
     issueDate: cert.issue_date,
     verifyUrl: verifyUrl(deps.config, token),
+    photo,
   });
   return signPdf(pdf, { kind: 'authority', commonName: cert.authority_name, organization: cert.authority_name }, { ca: deps.ca, slot: 'authority', reason: `电子注册证书 ${cert.registration_no}，发证日期 ${chineseDate(cert.issue_date)}`, signedAt: deps.now(), location: cert.authority_name });
 }
@@ -66,7 +71,7 @@ async function renderSigned(deps: CertDeps, cert: CertificateRow, token: string)
  * The previous active version becomes `superseded` (its QR then answers 已换发新证书). Returns the new id.
  */
 export async function issueCertificateVersion(
-  deps: CertDeps,
+  deps: CertDeps & Pick<Deps, 'pii'>,
   tx: Tx,
   registration: RegistrationRow,
   state: RegisterState,
@@ -96,7 +101,7 @@ export async function issueCertificateVersion(
     .returningAll()
     .executeTakeFirstOrThrow();
   const token = await deps.certificateTokens.sign({ id: cert.id, registrationNo: cert.registration_no });
-  const pdf = await renderSigned(deps, cert, token);
+  const pdf = await renderSigned(deps, cert, token, registration);
   await tx.updateTable('certificates').set({ pdf: Buffer.from(pdf) }).where('id', '=', cert.id).execute();
   await audit(tx, { actor: null, action: 'certificate.issued', objectType: 'certificate', objectId: cert.id, details: { registrationNo: cert.registration_no, version: cert.version, matter: source.matter, applicationId: source.applicationId } });
   return cert.id;

@@ -12,6 +12,7 @@ import {
   A4, BLACK, GREY_TEXT, LABEL_FILL, RULE, SECTION_FILL,
   centredBaseline, drawCentered, fitSize, wrapText,
 } from './layout.js';
+import { drawPhoto, type PhotoInput } from './photo.js';
 import { addSignatureField } from './signature-field.js';
 import type { FormSection } from '@zhiyetong/shared';
 
@@ -28,7 +29,15 @@ export interface ApplicationFormView {
   sections: FormSection[];
   applicantDeclaration: string[];  // the seed's declaration sentences, already filled with names
   employerOpinion: string | null;  // the employer opinion sentence, already filled; null without an employer
+  /**
+   * The photo uploaded with the application (000 §3.1.1 step 4), printed in a passport-photo box (一寸,
+   * 25 × 35 mm) beside the applicant's details; absent or null: the applicant section has no photo box.
+   */
+  photo?: PhotoInput | null;
 }
+
+/** The photo box beside the applicant's details: a fraction of the content width, and its height (four rows). */
+export const FORM_PHOTO_BOX = { widthFraction: 0.17, rows: 4 } as const;
 
 /** Size of the signature blocks on the form, in points. */
 export const FORM_SIGNATURE_BLOCK = { width: 210, height: 56 } as const;
@@ -58,13 +67,13 @@ class Flow {
     }
   }
 
-  /** One table row of cells whose widths are fractions of the content width (sum 1). */
-  row(cells: Cell[], height = ROW, fill?: Color): void {
+  /** One table row of cells whose widths are fractions of `span` × the content width (sum 1). */
+  row(cells: Cell[], height = ROW, fill?: Color, span = 1): void {
     this.ensure(height);
     const bottom = this.y - height;
     let x = MARGIN_X;
     for (const cell of cells) {
-      const w = cell.width * CONTENT_WIDTH;
+      const w = cell.width * CONTENT_WIDTH * span;
       this.page.drawRectangle({
         x, y: bottom, width: w, height,
         color: fill ?? (cell.label ? LABEL_FILL : undefined),
@@ -127,10 +136,10 @@ class Flow {
  *
  * Output: PDF 1.7 with classic xref table (no object streams, as required by the incremental
  * signing in sign.ts), the CJK font subset embedded, signature fields `ApplicantSignature` and
- * `EmployerSeal`. ≈ 40 KB (≈ 85 KB with both signatures). Dates: `generatedAt` printed in Asia/Shanghai time; other dates
+ * `EmployerSeal`. ≈ 40 KB (≈ 85 KB with both signatures), plus the photo's own size (embedded as it is). Dates: `generatedAt` printed in Asia/Shanghai time; other dates
  * are printed as given (YYYY-MM-DD).
  *
- * @throws RangeError if `generatedAt` is an invalid Date.
+ * @throws RangeError if `generatedAt` is an invalid Date, or `photo` is not a readable JPEG/PNG.
  */
 export async function renderApplicationForm(view: ApplicationFormView): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
@@ -156,15 +165,28 @@ export async function renderApplicationForm(view: ApplicationFormView): Promise<
 
   const a = view.applicant;
   flow.section('一、申请人基本信息');
-  flow.row([
-    { text: '姓名', width: 0.13, label: true }, { text: a.name, width: 0.2 },
-    { text: '性别', width: 0.1, label: true }, { text: a.gender, width: 0.12, align: 'center' },
-    { text: '出生日期', width: 0.15, label: true }, { text: a.birthDate, width: 0.3 },
-  ]);
-  flow.row([
-    { text: '身份证件号码', width: 0.13, label: true }, { text: a.idNumberMasked, width: 0.42 },
-    { text: '手机号码', width: 0.15, label: true }, { text: a.phone, width: 0.3 },
-  ]);
+  if (view.photo) {
+    // four rows of details on the left, the passport-photo box spanning them on the right
+    const span = 1 - FORM_PHOTO_BOX.widthFraction;
+    flow.ensure(FORM_PHOTO_BOX.rows * ROW);
+    const top = flow.y;
+    const label = 0.24;
+    flow.row([{ text: '姓名', width: label, label: true }, { text: a.name, width: 0.3 }, { text: '性别', width: 0.16, label: true }, { text: a.gender, width: 0.3, align: 'center' }], ROW, undefined, span);
+    flow.row([{ text: '出生日期', width: label, label: true }, { text: a.birthDate, width: 1 - label }], ROW, undefined, span);
+    flow.row([{ text: '身份证件号码', width: label, label: true }, { text: a.idNumberMasked, width: 1 - label }], ROW, undefined, span);
+    flow.row([{ text: '手机号码', width: label, label: true }, { text: a.phone, width: 1 - label }], ROW, undefined, span);
+    await drawPhoto(doc, flow.page, view.photo, { x: MARGIN_X + span * CONTENT_WIDTH, y: flow.y, width: FORM_PHOTO_BOX.widthFraction * CONTENT_WIDTH, height: top - flow.y }, 3);
+  } else {
+    flow.row([
+      { text: '姓名', width: 0.13, label: true }, { text: a.name, width: 0.2 },
+      { text: '性别', width: 0.1, label: true }, { text: a.gender, width: 0.12, align: 'center' },
+      { text: '出生日期', width: 0.15, label: true }, { text: a.birthDate, width: 0.3 },
+    ]);
+    flow.row([
+      { text: '身份证件号码', width: 0.13, label: true }, { text: a.idNumberMasked, width: 0.42 },
+      { text: '手机号码', width: 0.15, label: true }, { text: a.phone, width: 0.3 },
+    ]);
+  }
 
   const numerals = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
   let n = 1;

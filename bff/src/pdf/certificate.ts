@@ -10,6 +10,7 @@ import QRCode from 'qrcode';
 import { embedCjkFont } from './font.js';
 import { chineseDate } from './format.js';
 import { A4, BLACK, drawCentered, fitSize } from './layout.js';
+import { drawPhoto, type PhotoInput } from './photo.js';
 import { addSignatureField } from './signature-field.js';
 
 export interface CertificateView {
@@ -22,12 +23,19 @@ export interface CertificateView {
   authorityName: string /*上海市住房和城乡建设管理委员会*/;
   issueDate: string;
   verifyUrl: string /* text of the QR code */;
+  /**
+   * The holder's photo (000 §3.1.1 step 4), printed in a one-inch box (一寸, 25 × 35 mm) at the top right of
+   * the details, as Chongqing and the Grade I national certificates print it; absent or null: no box.
+   */
+  photo?: PhotoInput | null;
 }
 
 /** Position of the QR code and of the authority's seal block on the page (points). */
 export const CERTIFICATE_LAYOUT = {
   qr: { x: 80, y: 150, size: 120 },
   seal: { x: 320, y: 196, width: 200, height: 66 },
+  /** One inch (一寸): 25 × 35 mm; its right edge on the details' right margin, its top just above the first line. */
+  photo: { x: A4[0] - 80 - 70.87, y: A4[1] - 234 - 99.21, width: 70.87, height: 99.21 },
 } as const;
 
 const FRAME = rgb(0.62, 0.46, 0.16); // certificate gold
@@ -60,9 +68,10 @@ function drawQrCode(page: PDFPage, text: string, x: number, y: number, size: num
  * Unsigned; the caller signs it with slot 'authority'.
  *
  * Output: one A4 portrait page, PDF with classic xref table, CJK font subset embedded,
- * signature field `AuthoritySeal` at {@link CERTIFICATE_LAYOUT}.seal. ≈ 20 KB (≈ 44 KB signed).
+ * signature field `AuthoritySeal` at {@link CERTIFICATE_LAYOUT}.seal. ≈ 20 KB (≈ 44 KB signed), plus the
+ * photo's own size when there is one (embedded as it is, in the box {@link CERTIFICATE_LAYOUT}.photo).
  *
- * @throws RangeError if `issueDate` or a `validUntil` is not YYYY-MM-DD.
+ * @throws RangeError if `issueDate` or a `validUntil` is not YYYY-MM-DD, or `photo` is not a readable JPEG/PNG.
  */
 export async function renderCertificatePdf(view: CertificateView): Promise<Uint8Array> {
   const issued = chineseDate(view.issueDate);
@@ -89,19 +98,28 @@ export async function renderCertificatePdf(view: CertificateView): Promise<Uint8
   const valueWidth = width - 80 - valueX;
   const size = 14;
   let y = height - 250;
+  const box = CERTIFICATE_LAYOUT.photo;
+  // beside the photo a line is narrower; one that does not fit there moves below the photo
+  const besidePhoto = () => !!view.photo && y + size > box.y - 2;
   const field = (label: string, values: string[]): void => {
-    page.drawText(label, { x: labelRight - font.widthOfTextAtSize(label, size), y, size, font, color: BLACK });
-    for (const value of values) {
-      page.drawText(value, { x: valueX, y, size: fitSize(font, value, size, valueWidth), font, color: BLACK });
+    values.forEach((value, i) => {
+      if (besidePhoto() && font.widthOfTextAtSize(value, size) > box.x - 12 - valueX) y = Math.min(y, box.y - 4 - size);
+      const width = besidePhoto() ? box.x - 12 - valueX : valueWidth;
+      if (i === 0) page.drawText(label, { x: labelRight - font.widthOfTextAtSize(label, size), y, size, font, color: BLACK });
+      page.drawText(value, { x: valueX, y, size: fitSize(font, value, size, width), font, color: BLACK });
+      y -= 30;
+    });
+    if (values.length === 0) {
+      page.drawText(label, { x: labelRight - font.widthOfTextAtSize(label, size), y, size, font, color: BLACK });
       y -= 30;
     }
-    if (values.length === 0) y -= 30;
   };
   field('姓名：', [view.holderName]);
   field('性别：', [view.gender]);
   field('注册编号：', [view.registrationNo]);
   field('聘用企业：', [view.employerName]);
   field('注册专业：', specialtyLines);
+  if (view.photo) await drawPhoto(doc, page, view.photo, box);
 
   // QR code with its caption.
   const { qr, seal } = CERTIFICATE_LAYOUT;

@@ -130,3 +130,27 @@ export function inkRatio(pngBytes: Buffer, rectPt: [number, number, number, numb
   }
   return total === 0 ? 0 : ink / total;
 }
+
+/** One image as `pdfimages -list` reports it. */
+export interface PdfImage {
+  page: number;
+  /** gray, rgb, … */
+  color: string;
+  width: number;
+  height: number;
+  /** image, smask (a PNG's alpha channel), … */
+  kind: string;
+  /** jpeg, image (flate), … */
+  encoding: string;
+}
+
+/** The images in `pdf` (`pdfimages -list`, poppler-utils), in page order. */
+export async function pdfImages(pdf: Uint8Array): Promise<PdfImage[]> {
+  const out = await withTempPdf(pdf, (file) => poppler('pdfimages', ['-list', file]));
+  return out
+    .split('\n')
+    .slice(2)
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length > 8 && /^\d+$/.test(f[0]))
+    .map((f) => ({ page: Number(f[0]), kind: f[2], width: Number(f[3]), height: Number(f[4]), color: f[5], encoding: f[8] }));
+}
