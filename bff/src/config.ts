@@ -69,6 +69,12 @@ const envSchema = z.object({
    * `proxy` + `maxIpsCount`), so addresses a client writes into the header itself are never used.
    */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** The business registry (bff/src/adapters/enterprise-registry.ts): HTTP base URL; unset = the development file. */
+  ENTERPRISE_REGISTRY_URL: z.string().url().optional(),
+  ENTERPRISE_REGISTRY_TOKEN: z.string().optional(),
+  ENTERPRISE_REGISTRY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** The development registry's JSON file (default DATA_DIR/enterprise-registry.json). */
+  ENTERPRISE_REGISTRY_FILE: z.string().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -100,6 +106,8 @@ export interface Config {
   liveness: { queueDepth: number; concurrentAnalyses: number; sweepSeconds: number };
   /** Reverse proxies trusted to append to X-Forwarded-For (TRUST_PROXY_HOPS); 0 = none. */
   trustProxyHops: number;
+  /** The enterprise registry: HTTP (url) or the development file (file; fileExplicit = ENTERPRISE_REGISTRY_FILE was set). */
+  enterpriseRegistry: { url?: string; token?: string; timeoutMs: number; file: string; fileExplicit: boolean };
 }
 
 export class ConfigError extends Error {}
@@ -187,6 +195,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     seedDevData: e.SEED_DEV_DATA ? e.SEED_DEV_DATA === 'true' : !production,
     liveness: { queueDepth: e.LIVENESS_QUEUE_DEPTH, concurrentAnalyses: e.LIVENESS_CONCURRENT_ANALYSES, sweepSeconds: e.LIVENESS_SWEEP_SECONDS },
     trustProxyHops: e.TRUST_PROXY_HOPS,
+    enterpriseRegistry: {
+      url: e.ENTERPRISE_REGISTRY_URL,
+      token: e.ENTERPRISE_REGISTRY_TOKEN,
+      timeoutMs: e.ENTERPRISE_REGISTRY_TIMEOUT_MS,
+      file: path.resolve(e.ENTERPRISE_REGISTRY_FILE ?? path.join(dataDir, 'enterprise-registry.json')),
+      fileExplicit: e.ENTERPRISE_REGISTRY_FILE !== undefined,
+    },
   };
 }
 

@@ -7,6 +7,7 @@ import type { Db } from './db/database.js';
 import type { PiiCipher } from './pii.js';
 import type { SmsProvider } from './adapters/sms.js';
 import type { WechatClient } from './adapters/wechat.js';
+import type { EnterpriseRegistry } from './adapters/enterprise-registry.js';
 import type { PlatformCa } from './pdf/ca.js';
 import type { CertificateTokens } from './domain/certificate-tokens.js';
 
@@ -21,6 +22,16 @@ export interface Deps {
   certificateTokens: CertificateTokens;
   /** The current time; tests may move it. */
   now: () => Date;
+  /** The business registry's public record of enterprises (employer rename, issue 10's binding). */
+  enterpriseRegistry: EnterpriseRegistry;
+  /**
+   * Test-only fault injection. No setting or environment variable sets it: only code that builds Deps in
+   * the test process can, and every hook refuses to run when NODE_ENV=production.
+   */
+  faults?: {
+    /** Called inside the employer-rename step transaction of the `step`-th registration (1-based) after its register write; a throw aborts that transaction (bff/src/domain/employer-rename.ts). */
+    employerRenameStep?: (step: number, registrationId: string) => void | Promise<void>;
+  };
 }
 
 export interface AuthUser {

@@ -17,6 +17,8 @@ import { loadCjkFontBytes } from './pdf/font.js';
 import { loadCertificateTokens } from './domain/certificate-tokens.js';
 import { OutboxWorker } from './domain/outbox.js';
 import { createApp } from './app.js';
+import { createEnterpriseRegistry } from './adapters/enterprise-registry.js';
+import { resumeEmployerRenames, stopEmployerRenames } from './domain/employer-rename.js';
 import { seedDevData } from './seed.js';
 
 export interface RunningServer {
@@ -41,6 +43,7 @@ export async function startServer(config: Config, overrides: Partial<Pick<Deps, 
       ca: config.platformCa ? platformCaFromPem(config.platformCa.keyPem, config.platformCa.certPem) : await loadOrCreatePlatformCa(path.join(config.dataDir, 'pki')),
       certificateTokens: await loadCertificateTokens({ jwkJson: config.certTokenJwk, dir: path.join(config.dataDir, 'keys'), production: config.env === 'production' }),
       now: overrides.now ?? (() => new Date()),
+      enterpriseRegistry: createEnterpriseRegistry({ ...config.enterpriseRegistry, production: config.env === 'production' }),
     };
     // parse the 10 MB CJK font now rather than on the first signing request
     await loadCjkFontBytes();
@@ -50,6 +53,8 @@ export async function startServer(config: Config, overrides: Partial<Pick<Deps, 
       const s = app.listen(config.port, config.host, () => resolve(s));
     });
     outbox.start();
+    // an employer rename batch a crash left half-way is finished by the next start (the same batch)
+    resumeEmployerRenames(deps);
     const { port } = server.address() as AddressInfo;
     return {
       url: `http://127.0.0.1:${port}`,
@@ -58,6 +63,7 @@ export async function startServer(config: Config, overrides: Partial<Pick<Deps, 
       async close() {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections?.();
+        await stopEmployerRenames(deps);
         await outbox.stop();
         await database.close();
       },

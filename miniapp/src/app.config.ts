@@ -3,10 +3,10 @@ export default defineAppConfig({
   pages: ['pages/home/index', 'pages/certs/index', 'pages/mine/index'],
   subPackages: [
     { root: 'auth', pages: ['pages/login/index', 'pages/privacy/index'] },
-    { root: 'applicant', pages: ['pages/identity/index', 'pages/verify/index', 'pages/new/index', 'pages/form/index', 'pages/detail/index', 'pages/sign/index'] },
+    { root: 'applicant', pages: ['pages/identity/index', 'pages/verify/index', 'pages/new/index', 'pages/form/index', 'pages/detail/index', 'pages/sign/index', 'pages/employer-change/index'] },
     { root: 'employer', pages: ['pages/queue/index', 'pages/detail/index'] },
     { root: 'reviewer', pages: ['pages/queue/index', 'pages/detail/index', 'pages/identity/index'] },
-    { root: 'certificates', pages: ['pages/detail/index'] },
+    { root: 'certificates', pages: ['pages/detail/index', 'pages/registration/index'] },
     { root: 'verify', pages: ['pages/scan/index', 'pages/result/index'] },
   ],
   window: {

@@ -248,3 +248,29 @@ export interface MatterAvailabilityView {
   code?: string;
   reason?: string;
 }
+
+/** POST /api/enterprise/renames body: the enterprise's new registered name (企业名称变更, seed 000 §6). */
+export interface EmployerRenameRequest {
+  newName: string;
+}
+
+/**
+ * One employer name change batch (000 figure 61: 姓名 (how many people), 受理编号, 原注册单位名称,
+ * 变更后注册单位名称, 变更时间, 状态). `registrations`: registrations renamed so far (all of them once
+ * completed); `notified`: holders sent an SMS to claim the reissued certificate.
+ */
+export interface EmployerRenameBatchView {
+  id: string;
+  acceptanceNo: string;
+  oldName: string;
+  newName: string;
+  status: 'running' | 'completed';
+  /** 进行中 | 已完成 */
+  statusLabel: string;
+  registrations: number;
+  certificates: number;
+  notified: number;
+  /** 变更时间: when the rename was requested (ISO 8601). */
+  requestedAt: string;
+  completedAt: string | null;
+}

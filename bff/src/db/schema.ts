@@ -216,6 +216,29 @@ export interface AuditLogTable {
   details: Json<Record<string, unknown>>;
 }
 
+/** 聘用企业名称变更 batches (0006_employer_rename.sql). */
+export interface EmployerRenameBatchesTable {
+  id: Generated<string>;
+  enterprise_id: string;
+  acceptance_no: string;
+  old_name: string;
+  new_name: string;
+  status: 'running' | 'completed';
+  registry_checked_at: Timestamp;
+  requested_by: string | null;
+  requested_at: Timestamp;
+  completed_at: NullableTimestamp;
+}
+
+/** One registration renamed by a batch: the idempotency key (batch_id, registration_id). */
+export interface EmployerRenameStepsTable {
+  batch_id: string;
+  registration_id: string;
+  certificate_id: string | null;
+  notified: boolean;
+  done_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   identities: IdentitiesTable;
@@ -236,6 +259,8 @@ export interface Database {
   audit_log: AuditLogTable;
   identity_documents: IdentityDocumentsTable;
   liveness_sessions: LivenessSessionsTable;
+  employer_rename_batches: EmployerRenameBatchesTable;
+  employer_rename_steps: EmployerRenameStepsTable;
 }
 
 export type ApplicationRow = Selectable<ApplicationsTable>;

@@ -32,7 +32,8 @@ export type AuditAction =
   | 'registration.changed'
   | 'registration.imported'
   | 'application.document_uploaded'
-  | 'enterprise.renamed';
+  | 'enterprise.renamed'
+  | 'enterprise.rename_completed';
 
 export async function audit(
   db: DbOrTx,

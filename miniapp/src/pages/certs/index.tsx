@@ -8,10 +8,15 @@ import { fmtDate } from '../../lib/format'
 import { go } from '../../lib/platform'
 import { getSession } from '../../lib/session'
 import { CERT_STATUS } from '../../lib/labels'
-import { Empty, ErrorBlock, LoadingBlock, Segments, Tag } from '../../components/ui'
+import { Empty, ErrorBlock, LoadingBlock, Tag } from '../../components/ui'
+import { matterLabel } from '../../lib/register'
+
+/** Newest first within each registration; only the newest active version can be claimed (已换发新证书 and 已作废 ones are history). */
+function ordered(certs: CertificateView[]) {
+  return [...certs].sort((a, b) => (a.registrationNo === b.registrationNo ? b.version - a.version : a.registrationNo < b.registrationNo ? -1 : 1))
+}
 
 export default function Certs() {
-  const [tab, setTab] = useState<'unclaimed' | 'claimed'>('unclaimed')
   const [certs, setCerts] = useState<CertificateView[] | null>(null)
   const [error, setError] = useState('')
   const [loading, setLoading] = useState(false)
@@ -22,9 +27,7 @@ export default function Certs() {
     setLoading(true)
     setError('')
     try {
-      const list = await api.get<CertificateView[]>('/api/certificates')
-      setCerts(list)
-      if (list.length && list.every((c) => c.claimedAt)) setTab('claimed')
+      setCerts(await api.get<CertificateView[]>('/api/certificates'))
     } catch (e) {
       setError(errorMessage(e))
     } finally {
@@ -39,7 +42,8 @@ export default function Certs() {
     load()
   })
 
-  const shown = (certs || []).filter((c) => (tab === 'claimed' ? !!c.claimedAt : !c.claimedAt))
+  const list = ordered(certs || [])
+  const unclaimed = list.filter((c) => !c.claimedAt && (c.status === 'valid' || c.status === 'expired')).length
 
   return (
     <View className='page'>
@@ -68,37 +72,44 @@ export default function Certs() {
             </View>
           </View>
         )}
-      </View>
-      {loggedIn && (
-        <>
-          <Segments
-            items={[
-              { value: 'unclaimed', label: `未领证${certs ? `（${certs.filter((c) => !c.claimedAt).length}）` : ''}` },
-              { value: 'claimed', label: `已领证${certs ? `（${certs.filter((c) => c.claimedAt).length}）` : ''}` },
-            ]}
-            value={tab}
-            onChange={setTab}
-          />
-          <View className='stack mt'>
+        {loggedIn && (
+          <>
+            <View className='card card--tap' onClick={() => go('/certificates/pages/registration/index')} data-testid='go-registration'>
+              <View className='card__title'>
+                <View>我的注册</View>
+                <View className='muted'>›</View>
+              </View>
+              <View className='card__hint'>注册编号、聘用企业、各专业有效期，以及每次办理后的变更记录</View>
+            </View>
+            <View className='section-head'>
+              我的证书{unclaimed ? `（${unclaimed} 份待领取）` : ''}
+            </View>
             {error && <ErrorBlock message={error} onRetry={load} />}
             {loading && !certs && <LoadingBlock />}
-            {certs && shown.length === 0 && <Empty text={tab === 'claimed' ? '暂无已领取的证书' : '暂无待领取的证书'} />}
-            {shown.map((c) => (
-              <View key={c.id} className='card card--tap' onClick={() => go(`/certificates/pages/detail/index?id=${c.id}`)} data-testid='certificate-card'>
-                <View className='card__title'>
-                  <View>{PROFESSION_LABELS[c.profession]}注册证书</View>
-                  {c.claimedAt ? <Tag color={CERT_STATUS[c.status].color}>{CERT_STATUS[c.status].label}</Tag> : <Tag color='orange'>未领证</Tag>}
+            {certs && list.length === 0 && <Empty text='暂无电子证书' />}
+            {list.map((c) => {
+              const active = c.status === 'valid' || c.status === 'expired'
+              const st = CERT_STATUS[c.status]
+              return (
+                <View key={c.id} className={`card card--tap ${active ? '' : 'card--history'}`} onClick={() => go(`/certificates/pages/detail/index?id=${c.id}`)} data-testid='certificate-card' data-version={c.version} data-status={c.status}>
+                  <View className='card__title'>
+                    <View>
+                      {PROFESSION_LABELS[c.profession]}注册证书 · 第 {c.version} 版
+                    </View>
+                    {active && !c.claimedAt ? <Tag color='orange'>未领证</Tag> : <Tag color={st.color}>{st.label}</Tag>}
+                  </View>
+                  <View className='card__hint'>注册编号 {c.registrationNo}</View>
+                  <View className='card__hint'>
+                    {c.specialties.map((s) => s.label).join('、') || '无注册专业'} · 发证日期 {fmtDate(c.issueDate)}
+                  </View>
+                  <View className='card__hint'>{matterLabel(c.matter)}后发证</View>
+                  {active && !c.claimedAt && <View className='field__help'>点击确认证书信息并领取 ›</View>}
                 </View>
-                <View className='card__hint'>注册编号 {c.registrationNo}</View>
-                <View className='card__hint'>
-                  {c.specialties.map((s) => s.label).join('、')} · 发证日期 {fmtDate(c.issueDate)}
-                </View>
-                {!c.claimedAt && <View className='field__help'>点击确认证书信息并领取 ›</View>}
-              </View>
-            ))}
-          </View>
-        </>
-      )}
+              )
+            })}
+          </>
+        )}
+      </View>
     </View>
   )
 }

@@ -2,7 +2,7 @@ import { useState } from 'react'
 import { View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
-import { PROFESSION_LABELS, REGISTRATION_TYPE_LABELS, type ApplicationListItem, type MeResponse } from '@zhiyetong/shared'
+import { PROFESSION_LABELS, REGISTRATION_TYPE_LABELS, isInProgress, type ApplicationListItem, type MeResponse } from '@zhiyetong/shared'
 import { api, errorMessage } from '../../lib/api'
 import { fmtDateTime } from '../../lib/format'
 import { ensurePrivacyConsent, loadMe } from '../../lib/me'
@@ -72,7 +72,7 @@ export default function Home() {
   }
 
   const roles = me?.roles || getSession()?.user.roles || []
-  const inProgress = apps?.some((a) => !['approved', 'not_accepted', 'rejected'].includes(a.status))
+  const inProgress = apps?.some((a) => isInProgress(a.status))
 
   return (
     <View className='page'>
@@ -116,6 +116,9 @@ export default function Home() {
                 新增注册申请
               </Button>
               {inProgress && <View className='field__help center'>您有正在办理的申请，完成后才能再申请同类事项</View>}
+              <View className='field__help center' onClick={() => go('/certificates/pages/registration/index')} data-testid='home-registration'>
+                我的注册信息与变更记录 ›
+              </View>
             </View>
             {loading && !apps && <LoadingBlock />}
             {apps && apps.length === 0 && <Empty text='还没有注册申请' />}
@@ -133,7 +136,7 @@ export default function Home() {
                   {a.employerName || '未填写聘用企业'}
                 </View>
                 <View className='card__hint'>更新于 {fmtDateTime(a.updatedAt)}</View>
-                <ProgressSteps status={a.status} />
+                <ProgressSteps status={a.status} type={a.type} />
               </View>
             ))}
           </>

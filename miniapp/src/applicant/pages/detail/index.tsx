@@ -1,7 +1,7 @@
 import { View } from '@tarojs/components'
 import Taro, { usePullDownRefresh } from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
-import { EDITABLE_STATUSES, applicationFormTitle, type ApplicationView } from '@zhiyetong/shared'
+import { EDITABLE_STATUSES, MATTERS, applicationFormTitle, type ApplicationView } from '@zhiyetong/shared'
 import { api, errorMessage } from '../../../lib/api'
 import { openPdf } from '../../../lib/pdf'
 import { alertMessage, go } from '../../../lib/platform'
@@ -35,8 +35,14 @@ export default function ApplicationDetail() {
       {error && <View className='banner banner--error'>{error}</View>}
       <View className='card'>
         <View className='card__title'>办理进度</View>
-        <ProgressSteps status={app.status} />
+        <ProgressSteps status={app.status} type={app.type} />
       </View>
+      {app.status === 'completed' && (
+        <View className='banner banner--ok' data-testid='completed-note'>
+          已办结：
+          {app.registration?.status === 'cancelled' ? '注册已注销，原电子证书作废。' : app.history.some((h) => h.event === 'certificate_issued') ? '注册信息已更新，已换发新的电子证书，请到“证书”中领取。' : '注册信息已更新。'}
+        </View>
+      )}
       <ApplicationDetails app={app} />
       <View className='btn-bar'>
         {app.form && (
@@ -51,10 +57,10 @@ export default function ApplicationDetail() {
         )}
         {editable && app.form && !applicantSigned && (
           <Button className='big-btn' type='primary' onClick={() => go(`/applicant/pages/sign/index?id=${id}`)} data-testid='go-sign'>
-            去签名
+            {MATTERS[app.type].signers.includes('employer') ? '去签名' : '去确认'}
           </Button>
         )}
-        {app.status === 'approved' && (
+        {(app.status === 'approved' || (app.status === 'completed' && app.history.some((h) => h.event === 'certificate_issued'))) && (
           <Button className='big-btn' type='primary' onClick={() => Taro.switchTab({ url: '/pages/certs/index' })}>
             领取证书
           </Button>

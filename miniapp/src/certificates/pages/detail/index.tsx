@@ -7,6 +7,7 @@ import { fmtDate, fmtDateTime } from '../../../lib/format'
 import { downloadPdf } from '../../../lib/pdf'
 import { qrSvgDataUri } from '../../../lib/qr'
 import { CERT_STATUS } from '../../../lib/labels'
+import { matterLabel } from '../../../lib/register'
 import { alertMessage, confirm, toast } from '../../../lib/platform'
 import { useLoader, useRouterParams } from '../../../lib/hooks'
 import { Check, ErrorBlock, LoadingBlock, Row, Tag } from '../../../components/ui'
@@ -69,13 +70,42 @@ export default function CertificateDetail() {
       ))}
       <Row label='发证日期'>{fmtDate(cert.issueDate)}</Row>
       <Row label='发证机关'>{cert.authorityName}</Row>
+      <Row label='证书版本'>
+        第 {cert.version} 版（{matterLabel(cert.matter)}）
+      </Row>
     </>
   )
+
+  const active = cert.status === 'valid' || cert.status === 'expired'
+  const history = !active && (
+    <View className='banner banner--warn' data-testid='certificate-history'>
+      {cert.status === 'superseded'
+        ? '此版本已换发新证书，不再有效，也不能领取。请在“证书”中领取最新版本。'
+        : cert.status === 'void'
+          ? '该注册已注销，此证书已作废。'
+          : '该证书已被注册机构注销。'}
+    </View>
+  )
+
+  if (!cert.claimedAt && !active) {
+    return (
+      <View className='page page--padded'>
+        {history}
+        <View className='card'>
+          <View className='card__title'>
+            <View>第 {cert.version} 版证书信息</View>
+            <Tag color={CERT_STATUS[cert.status].color}>{CERT_STATUS[cert.status].label}</Tag>
+          </View>
+          {details}
+        </View>
+      </View>
+    )
+  }
 
   if (!cert.claimedAt) {
     return (
       <View className='page page--padded'>
-        <View className='banner banner--info'>您的注册申请已审批通过。请核对以下证书信息，确认无误后领取电子证书。</View>
+        <View className='banner banner--info'>{cert.version > 1 ? `注册信息已更新（${matterLabel(cert.matter)}），已换发第 ${cert.version} 版电子证书，原证书不再有效。` : '您的注册申请已办结。'}请核对以下证书信息，确认无误后领取电子证书。</View>
         <View className='card'>
           <View className='card__title'>
             <View>确认证书信息</View>
@@ -101,6 +131,7 @@ export default function CertificateDetail() {
   const st = CERT_STATUS[cert.status]
   return (
     <View className='page page--padded'>
+      {history}
       <View className='cert'>
         <View className='cert__head'>
           <View className='cert__org'>中华人民共和国</View>

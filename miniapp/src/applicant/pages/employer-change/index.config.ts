@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '变更聘用企业' })
