@@ -1,6 +1,7 @@
 /**
  * Liveness / face-match evaluation over the labelled face data set.
  *   npx tsx scripts/eval-liveness.ts          (FACES_DIR overrides ../shared/data/faces)
+ *   npx tsx scripts/eval-liveness.ts --replay-only   (only the replay of one recorded clip to 50 fresh sessions)
  * Prints markdown tables: labelled events found, false actions on talking clips, static-image motion,
  * face-match false accepts/rejects over every same/different pair, and analysis time.
  * Temp clips live in a mkdtemp dir removed in `finally`; the data set is only read.
@@ -14,7 +15,9 @@ import { analyseImage, analyseVideo, BASE_FPS } from '../bff/src/liveness/analys
 import { ffmpegBinary } from '../bff/src/liveness/decode.js';
 import { checkLiveness, referenceDescriptor, shutdownLivenessEngine, warmLivenessEngine, type ActionWindow, type LivenessVerdict } from '../bff/src/liveness/index.js';
 import { WorkerPool } from '../bff/src/liveness/pool.js';
-import { FACE_MATCH_THRESHOLD, findBlinks, findMouthOpenings, landmarkMotion, STATIC_MOTION_MAX } from '../bff/src/liveness/rules.js';
+import { clipLengthMatches, FACE_MATCH_THRESHOLD, findBlinks, findMouthOpenings, landmarkMotion, matchActions, STATIC_MOTION_MAX, unpromptedMouth, type ActionEvent } from '../bff/src/liveness/rules.js';
+import { makeSchedule, scheduleWindows, type Schedule } from '../bff/src/liveness/schedule.js';
+import { scheduledClip } from '../bff/test/helpers/faces.js';
 import { descriptorSimilarity } from '../bff/src/liveness/similarity.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,13 +51,80 @@ const LABELS: Label[] = [
 const TOL_FRAMES = 5; // "allow a few frames either way"
 const TALKING = ['d0', 'd9', 'd10', 'd12', 'd20'];
 
+// ---- replay (issue 13): one clip recorded for one session, submitted to fresh sessions
+const REPLAY_ONLY = process.argv.includes('--replay-only');
+const REPLAY_SESSIONS = 50;
+const MONTE_CARLO = 200_000;
+/**
+ * The attacker's clip: d18 performing a blink, a mouth opening and a blink (the clip of issue 13), recorded
+ * once for a session that asked for exactly that, at plausible times.
+ */
+const RECORDED_FOR: Schedule = { prompts: [{ action: 'blink', atMs: 1500 }, { action: 'open_mouth', atMs: 4000 }, { action: 'blink', atMs: 7000 }], durationMs: 9300 };
+const asSession = (sc: Schedule) => ({ actions: sc.prompts, durationMs: sc.durationMs });
+
+/** Whether a clip with these events and length passes a schedule's timing rules (the same functions decide() uses). */
+function fitsSchedule(events: Map<'blink' | 'open_mouth', ActionEvent[]>, clipMs: number, sc: Schedule): boolean {
+  if (!clipLengthMatches(clipMs, sc.durationMs)) return false;
+  const m = matchActions(events, scheduleWindows(sc));
+  return m.every((x) => x.hit) && !unpromptedMouth(events.get('open_mouth') ?? [], m);
+}
+
+/** Builds the replay clip and finds its actions (every frame, iris everywhere), for the Monte Carlo chance. */
+async function replayClip(p: WorkerPool, dir: string) {
+  const webm = path.join(dir, 'replay.webm'), file = path.join(dir, 'replay.mkv');
+  await scheduledClip(asSession(RECORDED_FOR), webm);
+  await ff(['-i', webm, '-map', '0:v:0', '-c', 'copy', '-f', 'matroska', '-y', file]); // as the server does with a MediaRecorder WebM
+  const a = await analyseVideo(p, file);
+  const events = new Map<'blink' | 'open_mouth', ActionEvent[]>([['blink', findBlinks(a.frames, a.fps)], ['open_mouth', findMouthOpenings(a.frames, a.fps)]]);
+  let fit = 0;
+  for (let k = 0; k < MONTE_CARLO; k++) if (fitsSchedule(events, a.info.durationMs, makeSchedule())) fit++;
+  return { file, clipMs: a.info.durationMs, events, chance: fit / MONTE_CARLO };
+}
+
+/** Submits the clip to REPLAY_SESSIONS fresh schedules through checkLiveness (the engine as the server runs it), reporting the scheduled prompt times as a replaying client would. */
+async function replaySessions(clip: Awaited<ReturnType<typeof replayClip>>, reference: number[] | undefined) {
+  const own = await checkLiveness({ videoPath: clip.file, windows: scheduleWindows(RECORDED_FOR), reference: Promise.resolve(reference), expectedMs: RECORDED_FOR.durationMs });
+  let passed = 0;
+  const reasons = new Map<string, number>();
+  for (let k = 0; k < REPLAY_SESSIONS; k++) {
+    const sc = makeSchedule();
+    const v = await checkLiveness({ videoPath: clip.file, windows: scheduleWindows(sc), reference: Promise.resolve(reference), expectedMs: sc.durationMs });
+    if (v.passed) passed++;
+    const key = v.passed ? 'passed' : [...new Set(v.reasons.map((r) => r.code))].sort().join(' + ');
+    reasons.set(key, (reasons.get(key) ?? 0) + 1);
+  }
+  const p = clip.chance;
+  const lines = [
+    `\n### Replay: one recorded clip submitted to ${REPLAY_SESSIONS} fresh sessions`,
+    `The clip: d18 performing blink, open_mouth, blink a reaction time (450 ms) after prompts at ${RECORDED_FOR.prompts.map((x) => x.atMs).join(' / ')} ms, ${(clip.clipMs / 1000).toFixed(2)} s long (recorded for that one session); its actions as found: ${[...clip.events].map(([k, e]) => `${k} at ${e.map((x) => Math.round(x.atMs)).join(', ') || '-'} ms`).join('; ')}. The replaying client reports each session's scheduled prompt times, so only the clip's content is judged.`,
+    '| | result |\n|---|---|',
+    `| the session it was recorded for (control) | ${own.passed ? 'passed' : `failed: ${own.reasons.map((r) => r.code).join(', ')}`} |`,
+    `| chance that a fresh schedule fits the clip (timing rules on its found actions, ${MONTE_CARLO.toLocaleString('en')} schedules) | ${(100 * p).toFixed(2)} % |`,
+    `| expected passes in ${REPLAY_SESSIONS}; chance of at least one | ${(REPLAY_SESSIONS * p).toFixed(2)}; ${(100 * (1 - (1 - p) ** REPLAY_SESSIONS)).toFixed(1)} % |`,
+    `| **measured: passes in ${REPLAY_SESSIONS} fresh sessions** | **${passed} / ${REPLAY_SESSIONS}** |`,
+    `| before (the client chose the prompt times) | every session (issue 13) |`,
+    `Verdicts: ${[...reasons].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join('; ')}.`,
+  ];
+  for (const l of lines) log(l);
+  return { passed, chance: p };
+}
+
 const pool = new WorkerPool();
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'eval-liveness-'));
 const md: string[] = [];
+class ReplayDone extends Error {}
 const log = (s = '') => { md.push(s); console.log(s); };
 
 try {
   await pool.warm();
+  if (REPLAY_ONLY) {
+    const clip = await replayClip(pool, tmp);
+    const ref = await frameAt(V('d18'), 6.5);
+    await pool.close();
+    await warmLivenessEngine();
+    await replaySessions(clip, await referenceDescriptor(ref));
+    throw new ReplayDone();
+  }
   const load = os.loadavg()[0];
   // ---------------------------------------------------------------- actions
   // Two analyses per clip, as the product samples them (analyse.frameSelector): blinks at the full 30 fps
@@ -184,6 +254,7 @@ try {
   await ff(['-i', V('d18'), '-t', '5', '-an', '-y', clip5]);
   const ref = await frameAt(V('d18'), 6.5);
   // the engine's own pool, its models loaded as the server does at start (main.ts); the evaluation pool above is closed
+  const replay = await replayClip(pool, tmp);
   await pool.close();
   await warmLivenessEngine();
   // Interleaved with a same-run baseline: the same clip with one blink window over the whole clip, i.e. every
@@ -215,13 +286,18 @@ try {
   log(`| baseline: every frame (one blink window over the clip) | ${baseFrames} | ${baseRuns.join(' / ')} | ${med(baseRuns)} | ${med(baseCpu)} |`);
   log(`Ratio product / baseline: wall ${(medRun / med(baseRuns)).toFixed(2)}, CPU ${(med(cpu) / med(baseCpu)).toFixed(2)}. Product verdict passed=${last!.passed}; target < 2500 ms; load average now ${os.loadavg()[0].toFixed(2)} on ${os.availableParallelism()} cores.`);
 
+  const replayed = await replaySessions(replay, refDescriptor);
+
   log('\n### Summary');
   log(`| target | result |\n|---|---|`);
   log(`| every labelled blink and mouth opening found | ${found}/${LABELS.length} |`);
   log(`| no false open_mouth on talking clips | ${falseMouth} |`);
   log(`| no false accept among different people @ ${FACE_MATCH_THRESHOLD} | ${fa(FACE_MATCH_THRESHOLD)}/${diff.length} |`);
   log(`| false rejects <= 5 % @ ${FACE_MATCH_THRESHOLD} | ${fr(FACE_MATCH_THRESHOLD)}/${same.length} (${((100 * fr(FACE_MATCH_THRESHOLD)) / same.length).toFixed(1)} %) |`);
+  log(`| a recorded clip replayed to ${REPLAY_SESSIONS} fresh sessions: 0 | ${replayed.passed}/${REPLAY_SESSIONS} (chance per session ${(100 * replayed.chance).toFixed(2)} %) |`);
   log(`| 5 s clip < 2.5 s | median ${medRun} ms wall (${(medRun / med(baseRuns)).toFixed(2)} x the every-frame baseline); engine CPU median ${med(cpu)} ms on ${os.availableParallelism()} cores |`);
+} catch (e) {
+  if (!(e instanceof ReplayDone)) throw e;
 } finally {
   rmSync(tmp, { recursive: true, force: true });
   await pool.close();

@@ -67,14 +67,22 @@ export const MIN_REACTION_MS = 150;
  * Was 500 ms when the phone chose the prompt times.
  */
 export const WINDOW_GRACE_MS = MIN_REACTION_MS;
+/**
+ * An action must begin within this long after its prompt: a prompted person starts in well under a second
+ * (a choice among few known stimuli takes ~0.4 s, Laming 1968 as summarised in R. J. Kosinski, "A Literature
+ * Review on Reaction Time"; the browser test's simulated applicant, 0.35 s reaction plus camera and page
+ * latency, began 0.75-0.92 s after its prompts). 2 s leaves room for a slow reader and a phone whose
+ * recording starts late, and narrows what a recorded clip can match (schedule.ts).
+ */
+export const MAX_REACTION_MS = 2000;
 
 /**
  * The clip's length against the schedule's durationMs: at most CLIP_SHORT_MS shorter (the first frames
  * arrive after the recorder reports its start) and at most CLIP_LONG_MS longer (stopping a recorder and
  * WeChat's startRecord callback both lag). Outside → schedule_mismatch.
  */
-export const CLIP_SHORT_MS = 500;
-export const CLIP_LONG_MS = 1500;
+export const CLIP_SHORT_MS = 400;
+export const CLIP_LONG_MS = 1000;
 export function clipLengthMatches(videoMs: number, durationMs: number): boolean {
   return videoMs >= durationMs - CLIP_SHORT_MS && videoMs <= durationMs + CLIP_LONG_MS;
 }
@@ -100,7 +108,8 @@ export const MIN_FRAME_LUMA = 35;
 export const ANTISPOOF_MIN: number | null = null;
 
 export const MIN_VIDEO_MS = 1500;
-export const MAX_VIDEO_MS = 15000;
+/** the longest schedule (4 actions, schedule.ts) is 2.6 + 2 x 3.6 + 2 x 3.0 + 2.5 = 18.3 s, plus CLIP_LONG_MS */
+export const MAX_VIDEO_MS = 20000;
 
 export const HINTS: Record<LivenessReason, string> = {
   no_face: '未检测到完整人脸，请正对镜头，保持面部在取景框内',
@@ -207,9 +216,9 @@ export function findActions(frames: FrameObs[], fps: number, action: LivenessAct
   return action === 'blink' ? findBlinks(frames, fps) : findMouthOpenings(frames, fps);
 }
 
-/** whether an event begins inside window w: after its prompt plus a reaction time, before the next prompt could be reacted to */
+/** whether an event begins inside window w: MIN_REACTION_MS to MAX_REACTION_MS after its prompt, and before the next prompt could be reacted to */
 export function inWindow(atMs: number, w: ActionWindow): boolean {
-  return atMs >= w.startMs + MIN_REACTION_MS && atMs < w.endMs + WINDOW_GRACE_MS;
+  return atMs >= w.startMs + MIN_REACTION_MS && atMs < Math.min(w.endMs + WINDOW_GRACE_MS, w.startMs + MAX_REACTION_MS);
 }
 
 /**

@@ -60,7 +60,7 @@ function FaceConsentRules() {
     <View className='consent'>
       <View className='consent__item'>
         <View className='consent__h'>收集什么</View>
-        <View className='consent__p'>检测时由前置摄像头录制一段约 6 至 12 秒的面部短视频，期间会按时提示您完成眨眼、张嘴等动作。</View>
+        <View className='consent__p'>检测时由前置摄像头录制一段约 8 至 18 秒的面部短视频，期间会按时提示您完成眨眼、张嘴等动作。</View>
       </View>
       <View className='consent__item'>
         <View className='consent__h'>用于什么</View>
@@ -256,7 +256,7 @@ export default function Verify() {
               </View>
             )}
             <FaceRecorder key={attempt} begin={begin} onRecorded={recorded} />
-            <View className='card__hint center mt'>点击“开始检测”后，每个提示出现时再完成对应动作，约需 6 至 12 秒</View>
+            <View className='card__hint center mt'>点击“开始检测”后，每个提示出现时再完成对应动作，约需 8 至 16 秒</View>
           </View>
           {faceConsent && (
             <View className='card' data-testid='face-consent-given'>
