@@ -22,6 +22,7 @@ import { reviewRoutes } from './routes/review.js';
 import { identityRoutes } from './routes/identity.js';
 import { registrationRoutes } from './routes/registrations.js';
 import { employerRenameRoutes } from './routes/employer-rename.js';
+import { registerImportRoutes } from './routes/register-import.js';
 
 export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: Koa<AppState>; api: ApiRouter } {
   // ctx.ip: with TRUST_PROXY_HOPS = N > 0, the N-th X-Forwarded-For address from the right (what our own
@@ -50,6 +51,7 @@ export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: 
   certificateRoutes(api, deps);
   registrationRoutes(api, deps);
   employerRenameRoutes(api, deps);
+  registerImportRoutes(api, deps);
   const openapi = api.openapi({
     title: '执业通 ZhiyeTong API',
     version: '0.1.0',
