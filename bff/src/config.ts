@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { PROVINCES, type Province } from '@zhiyetong/shared';
+import { PROVINCE_RULES, PROVINCES, type Province, type ProvinceRules } from '@zhiyetong/shared';
 
 const base64Key = (bytes: number) =>
   z
@@ -47,6 +47,7 @@ const envSchema = z.object({
   AUTHORITY_NAME: z.string().default('上海市住房和城乡建设管理委员会'),
   PROVINCE_ABBR: z.string().length(1).default('沪'),
   PROVINCE: z.enum(PROVINCES).default('shanghai'),
+  RENEWAL_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
   H5_DIR: z.string().optional(),
   /** The platform CA that issues signers' short-lived certificates (PEM). Development generates one in DATA_DIR/pki. */
   PLATFORM_CA_KEY_PEM: z.string().optional(),
@@ -96,6 +97,8 @@ export interface Config {
   provinceAbbr: string;
   /** Whose rules the matters follow where the seeds differ (shared PROVINCE_RULES: employer change, renewal window, …). */
   province: Province;
+  /** PROVINCE_RULES[province] with the overrides set here (RENEWAL_WINDOW_DAYS). */
+  provinceRules: ProvinceRules;
   h5Dir: string;
   platformCa: { keyPem: string; certPem: string } | null;
   certTokenJwk?: string;
@@ -186,6 +189,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     authorityName: e.AUTHORITY_NAME,
     provinceAbbr: e.PROVINCE_ABBR,
     province: e.PROVINCE,
+    provinceRules: { ...PROVINCE_RULES[e.PROVINCE], ...(e.RENEWAL_WINDOW_DAYS ? { renewalWindowDays: e.RENEWAL_WINDOW_DAYS } : {}) },
     platformCa: e.PLATFORM_CA_KEY_PEM ? { keyPem: e.PLATFORM_CA_KEY_PEM, certPem: e.PLATFORM_CA_CERT_PEM! } : null,
     certTokenJwk: e.CERT_TOKEN_PRIVATE_JWK,
     h5Dir: path.resolve(e.H5_DIR ?? path.join(import.meta.dirname, '../../miniapp/dist/h5')),

@@ -200,7 +200,8 @@ export type MatterForm = InitialRegistrationForm | AddSpecialtyForm | RenewalFor
 export interface MatterContext {
   /** The application date, Asia/Shanghai. */
   today: string;
-  province: Province;
+  /** The province's rules in force (PROVINCE_RULES of the deployment's province, with any overrides it sets). */
+  rules: ProvinceRules;
   /** The person's registration in this profession, or null when they have none. */
   register: RegisterState | null;
 }
@@ -286,7 +287,7 @@ export function addableSpecialties(profession: Profession, ctx: MatterContext): 
 
 /** Which specialties may be renewed now: registered, still valid, and within the renewal window. */
 export function renewableSpecialties(ctx: MatterContext): RegisteredSpecialty[] {
-  const window = PROVINCE_RULES[ctx.province].renewalWindowDays;
+  const window = ctx.rules.renewalWindowDays;
   return (registered(ctx)?.specialties ?? []).filter((s) => isCurrentSpecialty(s, ctx.today) && dayjs(s.validUntil).diff(dayjs(ctx.today), 'day') <= window);
 }
 
@@ -378,8 +379,8 @@ const renewal: MatterDefinition<RenewalForm> = {
       return { available: false, code: 'specialty_expired', reason: '您的注册专业均已超过有效期，不能延续注册，请办理初始注册或增项注册' };
     if (renewableSpecialties(ctx).length === 0) {
       const first = reg.specialties.filter((s) => isCurrentSpecialty(s, ctx.today)).map((s) => s.validUntil).sort()[0];
-      const opens = dayjs(first).subtract(PROVINCE_RULES[ctx.province].renewalWindowDays, 'day').format('YYYY-MM-DD');
-      return { available: false, code: 'renewal_not_open', reason: `延续注册自有效期届满前 ${PROVINCE_RULES[ctx.province].renewalWindowDays} 日起办理，最早可于 ${opens} 申请` };
+      const opens = dayjs(first).subtract(ctx.rules.renewalWindowDays, 'day').format('YYYY-MM-DD');
+      return { available: false, code: 'renewal_not_open', reason: `延续注册自有效期届满前 ${ctx.rules.renewalWindowDays} 日起办理，最早可于 ${opens} 申请` };
     }
     return { available: true };
   },
@@ -403,7 +404,7 @@ const renewal: MatterDefinition<RenewalForm> = {
         fields[`${path}.specialty`] = `${label(s.specialty)}已超过有效期（有效期至${reg.validUntil}），不能延续注册，请通过初始注册或增项注册申请`;
         code = 'specialty_expired';
       } else if (!renewable.includes(s.specialty)) {
-        fields[`${path}.specialty`] = `${label(s.specialty)}有效期至${reg.validUntil}，届满前 ${PROVINCE_RULES[ctx.province].renewalWindowDays} 日内方可延续注册`;
+        fields[`${path}.specialty`] = `${label(s.specialty)}有效期至${reg.validUntil}，届满前 ${ctx.rules.renewalWindowDays} 日内方可延续注册`;
         code = 'renewal_not_open';
       }
       checkHours(s, PROFESSION_RULES[profession], fields, path);
@@ -474,7 +475,7 @@ const change: MatterDefinition<ChangeForm> = {
     const r = parse(changeFormSchema, input);
     if (!r.ok) return r;
     const form = r.value;
-    const rules = PROVINCE_RULES[ctx.province];
+    const rules = ctx.rules;
     const reg = registered(ctx)!;
     const fields: FieldErrors = {};
     if (form.kind === 'employer') {
@@ -508,7 +509,7 @@ const change: MatterDefinition<ChangeForm> = {
 
 /** A change of employer as one application: only where the province files it so (004), and not twice within the interval. */
 export function employerChangeAvailability(ctx: MatterContext): Availability {
-  const rules = PROVINCE_RULES[ctx.province];
+  const rules = ctx.rules;
   const reg = registered(ctx);
   if (!reg) return notRegistered;
   if (rules.employerChange === 'cancel_then_initial')

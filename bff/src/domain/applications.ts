@@ -83,7 +83,7 @@ async function matterContext(deps: AppDeps, db: DbOrTx, applicantId: string, pro
     const identity = await db.selectFrom('identities').select('id_number_hash').where('user_id', '=', applicantId).executeTakeFirst();
     if (identity) reg = await findRegistration(db, identity.id_number_hash, profession, opts);
   }
-  return { ctx: { today: shanghaiDate(deps.now()), province: deps.config.province, register: reg?.state ?? null }, reg };
+  return { ctx: { today: shanghaiDate(deps.now()), rules: deps.config.provinceRules, register: reg?.state ?? null }, reg };
 }
 
 /**
