@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import { sql } from 'kysely';
-import { DEV_ENTERPRISE_RECORD, EnterpriseRegistryUnavailable, FileEnterpriseRegistry, HttpEnterpriseRegistry } from '../src/adapters/enterprise-registry.js';
+import { createEnterpriseRegistry, DEV_ENTERPRISE_RECORD, EnterpriseRegistryUnavailable, FileEnterpriseRegistry, HttpEnterpriseRegistry } from '../src/adapters/enterprise-registry.js';
 import { employerRenamesIdle } from '../src/domain/employer-rename.js';
 import { pdfsigReport, pdfText } from './pdf/helpers.js';
 import { startEnterpriseRegistryServer } from './helpers/enterprise-registry-server.js';
@@ -95,6 +95,10 @@ test.serial('registry adapters: the development file (seeded, read on each looku
     await rm(dir, { recursive: true, force: true });
   }
 
+  // production never falls back to a local file it was not told to use
+  const production = createEnterpriseRegistry({ timeoutMs: 1000, file: '/nonexistent/registry.json', fileExplicit: false, production: true });
+  await t.throwsAsync(production.lookup(ENTERPRISE.uscc), { instanceOf: EnterpriseRegistryUnavailable, message: /ENTERPRISE_REGISTRY_URL/ });
+
   const local = await startEnterpriseRegistryServer([DEV_ENTERPRISE_RECORD], { token: 'registry-token' });
   try {
     const http = new HttpEnterpriseRegistry({ baseUrl: local.url, token: 'registry-token', timeoutMs: 300 });
@@ -148,6 +152,14 @@ test.serial('a rename the registry does not confirm is refused, and nothing chan
   t.is(res.body.error.code, 'validation_failed');
   t.truthy(res.body.error.fields.newName);
   t.is((await people[0].c.post('/api/enterprise/renames', { newName: NAME2 })).status, 403);
+  // another enterprise on the platform already has the name the registry confirms
+  const other = await s.server.deps.db.insertInto('enterprises').values({ name: '上海另一家工程有限公司', uscc: '91310000132200821H' }).returning('id').executeTakeFirstOrThrow();
+  registry.rename(ENTERPRISE.uscc, '上海另一家工程有限公司');
+  res = await op.post('/api/enterprise/renames', { newName: '上海另一家工程有限公司' });
+  t.is(res.status, 409);
+  t.is(res.body.error.code, 'enterprise_name_taken');
+  await s.server.deps.db.deleteFrom('enterprises').where('id', '=', other.id).execute();
+  registry.rename(ENTERPRISE.uscc, NAME2);
 
   t.is(await enterpriseName(), ENTERPRISE.name);
   t.deepEqual(await renames(), []);
