@@ -171,6 +171,19 @@ test.serial('cancellation: no authority review; some specialties = a new version
   const matters = (await p.c.get('/api/matters?profession=constructor')).body;
   t.deepEqual(matters.filter((m: { available: boolean }) => m.available).map((m: { type: string }) => m.type), ['initial']);
   t.is(matters.find((m: { type: string }) => m.type === 'cancellation').code, 'registration_required');
+
+  // Shanghai's change of employer is this cancellation followed by an initial registration (000 §3.5): a new number
+  const again = await fileMatter(p.c, 'initial', validForm({ specialties: [{ specialty: 'building', issueDate: recent() }] }));
+  t.is(again.saved!.status, 200, JSON.stringify(again.saved!.body));
+  await completeApplication(s, p.c, p.phone, again.created.body.id);
+  const reborn = (await p.c.get('/api/registrations')).body;
+  t.is(reborn.length, 1, 'still one registration per person and profession');
+  t.is(reborn[0].status, 'registered');
+  t.not(reborn[0].registrationNo, reg.registrationNo);
+  t.deepEqual(reborn[0].history.map((h: { matter: string }) => h.matter), ['initial', 'cancellation', 'cancellation', 'initial']);
+  const v3 = (await p.c.get('/api/certificates')).body[0];
+  t.deepEqual([v3.version, v3.status, v3.registrationNo], [3, 'valid', reborn[0].registrationNo]);
+  t.is((await verify(tokenOf(after[0]))).status, 'void', 'the cancelled registration’s certificate stays void');
 });
 
 test.serial('a change of name goes to the authority with evidence and changes the register and the real-name record together', async (t) => {
