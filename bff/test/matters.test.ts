@@ -225,3 +225,33 @@ test.serial('a change of name goes to the authority with evidence and changes th
   const stranger = await registeredConstructor(s, validForm({ specialties: [{ specialty: 'building', issueDate: recent() }] }), '郑一');
   t.is((await stranger.c.get(`/api/applications/${saved.body.id}/documents/evidence`)).status, 404);
 });
+
+test.serial('an ID-number correction moves the register and the real-name record to the new number together', async (t) => {
+  const p = await registeredConstructor(s, validForm({ specialties: [{ specialty: 'building', issueDate: recent() }] }), '冯二');
+  const other = await registeredConstructor(s, validForm({ specialties: [{ specialty: 'building', issueDate: recent() }] }), '陈三');
+  const today = new Date(s.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  const { created } = await fileMatter(p.c, 'change', null);
+  const taken = await p.c.put(`/api/applications/${created.body.id}`, { version: created.body.version, form: { kind: 'details', employer: { phone }, idNumber: other.idNumber, changedOn: today, declarationAccepted: true } });
+  t.is(taken.status, 409);
+  t.is(taken.body.error.code, 'identity_taken');
+  const same = await p.c.put(`/api/applications/${created.body.id}`, { version: created.body.version, form: { kind: 'details', employer: { phone }, idNumber: p.idNumber, changedOn: today, declarationAccepted: true } });
+  t.is(same.status, 422);
+  const corrected = `${p.idNumber.slice(0, 14)}${p.idNumber[14] === '9' ? '8' : '9'}${p.idNumber[15]}${p.idNumber[16]}`;
+  const { idNumberCheckDigit } = await import('@zhiyetong/shared');
+  const newId = corrected + idNumberCheckDigit(corrected);
+  const saved = await p.c.put(`/api/applications/${created.body.id}`, { version: created.body.version, form: { kind: 'details', employer: { phone }, idNumber: newId, changedOn: today, declarationAccepted: true } });
+  t.is(saved.status, 200, JSON.stringify(saved.body));
+  t.false(JSON.stringify(saved.body.sections).includes(newId), 'the new number is masked on the form');
+  t.is((await uploadDocument(s, p.c, saved.body.id, 'evidence')).status, 200);
+  await completeApplication(s, p.c, p.phone, saved.body.id);
+  const me = (await p.c.get('/api/me')).body;
+  t.is(me.identity.idNumberMasked.slice(-4), newId.slice(-4));
+  const regs = (await p.c.get('/api/registrations')).body;
+  t.is(regs.length, 1, 'the registration follows the new number');
+  t.deepEqual(regs[0].history.map((h: { matter: string }) => h.matter), ['initial', 'change']);
+  // nothing to change on the certificate (no ID number on it), so no new version
+  t.deepEqual((await p.c.get('/api/certificates')).body.map((c: { version: number; status: string }) => [c.version, c.status]), [[1, 'valid']]);
+  // the old number is free and finds nothing
+  const dump = await s.server.deps.db.selectFrom('registrations').select('holder_id_number_hash').execute();
+  t.false(dump.some((r) => r.holder_id_number_hash.equals(s.server.deps.pii.lookupHash(p.idNumber))));
+});
