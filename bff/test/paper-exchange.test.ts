@@ -88,6 +88,10 @@ test.serial('a paper registration is exchanged for an electronic certificate wit
   const early = await sign(s, c, phone, created.body.id);
   t.is(early.status, 409);
   t.is(early.body.error.code, 'photo_required');
+  // a JPEG's magic bytes with a broken body is refused at upload (it could not be printed on the certificate)
+  const broken = await uploadPhoto(c, created.body.id, { bytes: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 1, 2, 3, 4]), type: 'image/jpeg' });
+  t.is(broken.status, 422);
+  t.is(broken.body.error.code, 'upload_invalid');
   const p = await photo();
   const uploaded = await uploadPhoto(c, created.body.id, p);
   t.is(uploaded.status, 200, JSON.stringify(uploaded.body));

@@ -10,6 +10,7 @@ import type { Role } from '@zhiyetong/shared';
 import { appError, NotFound } from '../errors.js';
 import type { SniffedType } from '../http/uploads.js';
 import { sniffType } from '../http/uploads.js';
+import { isEmbeddablePhoto } from '../pdf/photo.js';
 import { audit } from './audit.js';
 import { loadApplicationFor } from './policies.js';
 
@@ -28,13 +29,15 @@ export function isDocumentKind(kind: string): kind is ApplicationDocumentKind {
 /**
  * Stores `file` as the application's `kind` document, replacing an earlier one; voids the signatures of a
  * signed form. Errors: 404 (not the caller's application); 409 application_locked once the authority has it;
- * 413 payload_too_large; 422 upload_invalid (wrong type, checked by magic bytes).
+ * 413 payload_too_large; 422 upload_invalid (wrong type, checked by magic bytes; a photo that cannot be embedded in a PDF).
  */
 export async function uploadApplicationDocument(deps: Pick<Deps, 'db' | 'pii' | 'now'>, user: AuthUser, actor: Actor, id: string, kind: ApplicationDocumentKind, file: Buffer) {
   const rules = DOCUMENT_RULES[kind];
   const type = sniffType(file);
   if (!type || !rules.types.includes(type)) throw appError('upload_invalid', { [kind]: rules.hint });
   if (file.length > rules.maxBytes) throw appError('payload_too_large', { [kind]: rules.hint });
+  // the photo is embedded in the form and the certificate PDFs: a broken image is refused here, not at signing
+  if (kind === 'photo' && !(await isEmbeddablePhoto(file, type))) throw appError('upload_invalid', { [kind]: rules.hint });
   return deps.db.transaction().execute(async (tx) => {
     const app = await loadApplicationFor(tx, user, 'applicant', id, { lock: true });
     if (!EDITABLE_STATUSES.has(app.status as ApplicationStatus)) throw appError('application_locked');

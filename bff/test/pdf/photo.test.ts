@@ -11,12 +11,44 @@ import { PNG } from 'pngjs';
 import { renderApplicationForm } from '../../src/pdf/application-form.js';
 import { loadOrCreatePlatformCa } from '../../src/pdf/ca.js';
 import { CERTIFICATE_LAYOUT, renderCertificatePdf } from '../../src/pdf/certificate.js';
+import { isEmbeddablePhoto, jpegOrientation } from '../../src/pdf/photo.js';
 import { signPdf } from '../../src/pdf/sign.js';
 import { applicantSigner, authoritySigner, certificateView, formView } from './fixtures.js';
 import { decodeQrFromPdf, inkRatio, pdfImages, pdfText, pdfsigReport, renderPagePng, tempDir } from './helpers.js';
 
 // a real photo from the shared face data (read, never copied), else the JPEG test is skipped
 const JPEG_PATH = new URL('../../../../shared/data/faces/photos/stock/person-celeste.jpg', import.meta.url);
+// 1024 × 1832, portrait as stored
+const TALL_JPEG_PATH = new URL('../../../../shared/data/faces/photos/stock/person-linda.jpg', import.meta.url);
+
+/** `jpeg` with an EXIF APP1 segment (IFD0 holding only Orientation = `orientation`) inserted after SOI. */
+function withOrientation(jpeg: Uint8Array, orientation: number, littleEndian = false): Buffer {
+  const tiff = Buffer.alloc(26);
+  if (littleEndian) {
+    tiff.write('II', 0, 'latin1');
+    tiff.writeUInt16LE(42, 2);
+    tiff.writeUInt32LE(8, 4);
+    tiff.writeUInt16LE(1, 8);
+    tiff.writeUInt16LE(0x0112, 10);
+    tiff.writeUInt16LE(3, 12);
+    tiff.writeUInt32LE(1, 14);
+    tiff.writeUInt16LE(orientation, 18);
+  } else {
+    tiff.write('MM', 0, 'latin1');
+    tiff.writeUInt16BE(42, 2);
+    tiff.writeUInt32BE(8, 4);
+    tiff.writeUInt16BE(1, 8);
+    tiff.writeUInt16BE(0x0112, 10);
+    tiff.writeUInt16BE(3, 12);
+    tiff.writeUInt32BE(1, 14);
+    tiff.writeUInt16BE(orientation, 18);
+  }
+  const header = Buffer.alloc(4);
+  header.writeUInt16BE(0xffe1, 0);
+  header.writeUInt16BE(2 + 6 + tiff.length, 2);
+  const b = Buffer.from(jpeg);
+  return Buffer.concat([b.subarray(0, 2), header, Buffer.from('Exif\0\0', 'latin1'), tiff, b.subarray(2)]);
+}
 
 /** A 300 × 400 PNG: a dark figure on a light background, drawn here. */
 function pngPhoto(): Uint8Array {
@@ -93,4 +125,41 @@ test('a real JPEG photo on the certificate is embedded as JPEG (DCT), as uploade
 test('bytes that are not an image are refused with a RangeError', async (t) => {
   await t.throwsAsync(renderCertificatePdf({ ...certificateView, photo: { bytes: new Uint8Array([0xff, 0xd8, 0xff, 0, 1, 2]), type: 'image/jpeg' } }), { instanceOf: RangeError });
   await t.throwsAsync(renderApplicationForm({ ...formView, photo: { bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]), type: 'image/png' } }), { instanceOf: RangeError });
+});
+
+test('EXIF orientation is read from big- and little-endian TIFF headers; none means upright', (t) => {
+  const soiOnly = Buffer.from([0xff, 0xd8, 0xff, 0xd9]);
+  t.is(jpegOrientation(soiOnly), 1);
+  t.is(jpegOrientation(withOrientation(soiOnly, 6)), 6);
+  t.is(jpegOrientation(withOrientation(soiOnly, 8, true)), 8);
+  t.is(jpegOrientation(withOrientation(soiOnly, 9)), 1, 'out of range');
+  t.is(jpegOrientation(Buffer.from([0xff, 0xd8, 0xff, 0xe1, 0x00, 0x04, 0x45])), 1, 'a truncated segment');
+  t.is(jpegOrientation(pngPhoto()), 1);
+});
+
+test('a portrait JPEG tagged to be turned 90° (EXIF 6) is drawn landscape, as a phone shows it', async (t) => {
+  if (!existsSync(TALL_JPEG_PATH)) return t.pass('../shared/data/faces absent: skipped');
+  const tall = await readFile(TALL_JPEG_PATH);
+  const { photo } = CERTIFICATE_LAYOUT;
+  // a strip across the top of the box, inside its frame and padding: covered by a portrait photo only
+  const strip: [number, number, number, number] = [photo.x + 20, photo.y + photo.height - 18, photo.x + photo.width - 20, photo.y + photo.height - 4];
+  const ink = async (bytes: Buffer) => {
+    const pdf = await renderCertificatePdf({ ...certificateView, photo: { bytes, type: 'image/jpeg' } });
+    return inkRatio(await renderPagePng(pdf, 1, 150), strip, (await PDFDocument.load(pdf)).getPage(0).getHeight(), 150);
+  };
+  const upright = await ink(tall);
+  t.true(upright > 0.1, `portrait fills the box's height (${upright})`);
+  for (const o of [5, 6, 7, 8]) {
+    const turned = await ink(withOrientation(tall, o));
+    t.true(turned < 0.01, `orientation ${o} shown landscape leaves the top of the box white (${turned})`);
+  }
+  for (const o of [2, 3, 4]) t.true((await ink(withOrientation(tall, o))) > 0.1, `orientation ${o} stays portrait`);
+});
+
+test('isEmbeddablePhoto: real JPEG and PNG yes; right magic bytes with a broken body no', async (t) => {
+  t.true(await isEmbeddablePhoto(pngPhoto(), 'image/png'));
+  if (existsSync(JPEG_PATH)) t.true(await isEmbeddablePhoto(await readFile(JPEG_PATH), 'image/jpeg'));
+  t.false(await isEmbeddablePhoto(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 1, 2, 3]), 'image/jpeg'));
+  t.false(await isEmbeddablePhoto(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), 'image/png'));
+  t.false(await isEmbeddablePhoto(pngPhoto(), 'application/pdf'));
 });
