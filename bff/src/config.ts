@@ -64,6 +64,16 @@ const envSchema = z.object({
   LIVENESS_CONCURRENT_ANALYSES: z.coerce.number().int().min(1).default(1),
   /** How often leftover zyt-liveness-* temp dirs (a crash during a check) are swept, seconds. */
   LIVENESS_SWEEP_SECONDS: z.coerce.number().int().min(1).default(300),
+  /** Who checks the face: local (the embedded engine), tencent (Tencent Cloud FaceID against the ID photo database), wechat (WeChat 人脸核身, government mini-programs only). */
+  FACE_PROVIDER: z.enum(['local', 'tencent', 'wechat']).default('local'),
+  TENCENT_FACEID_ENDPOINT: z.string().default('faceid.tencentcloudapi.com'),
+  TENCENT_FACEID_REGION: z.string().default('ap-guangzhou'),
+  TENCENT_FACEID_PROTOCOL: z.enum(['https://', 'http://']).default('https://'),
+  /** An egress proxy for FaceID calls (http://host:port), if the servers reach the internet through one. */
+  TENCENT_FACEID_PROXY: z.string().url().optional(),
+  /** LivenessRecognition's Sim (0-100) needed to pass; Tencent: 70 ≈ 1/1,000 false accepts, 80 ≈ 1/10,000. */
+  TENCENT_FACEID_MIN_SIM: z.coerce.number().min(0).max(100).default(70),
+  TENCENT_FACEID_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(20),
   /**
    * How many reverse proxies in front of the BFF append to X-Forwarded-For. 0 (default): trust no forwarded
    * header, the client IP is the socket's peer. N: the client IP is the N-th address from the right (Koa's
@@ -107,6 +117,10 @@ export interface Config {
   authRateLimitPer10Min: number;
   seedDevData: boolean;
   liveness: { queueDepth: number; concurrentAnalyses: number; sweepSeconds: number };
+  face: {
+    provider: 'local' | 'tencent' | 'wechat';
+    tencent: { secretId: string; secretKey: string; endpoint: string; region: string; protocol: 'https://' | 'http://'; proxy?: string; minSim: number; timeoutSeconds: number } | null;
+  };
   /** Reverse proxies trusted to append to X-Forwarded-For (TRUST_PROXY_HOPS); 0 = none. */
   trustProxyHops: number;
   /** The enterprise registry: HTTP (url) or the development file (file; fileExplicit = ENTERPRISE_REGISTRY_FILE was set). */
@@ -173,6 +187,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   if (Boolean(e.WECHAT_APP_ID) !== Boolean(e.WECHAT_APP_SECRET)) problems.push('  WECHAT_APP_ID, WECHAT_APP_SECRET: set both or neither');
+  if (e.FACE_PROVIDER === 'tencent') for (const n of ['TENCENT_SECRET_ID', 'TENCENT_SECRET_KEY'] as const) if (!e[n]) problems.push(`  ${n}: required when FACE_PROVIDER=tencent`);
+  if (e.FACE_PROVIDER === 'wechat' && !e.WECHAT_APP_ID) problems.push('  WECHAT_APP_ID, WECHAT_APP_SECRET: required when FACE_PROVIDER=wechat (the mini-program of a government body)');
   if (problems.length) throw new ConfigError(`Invalid settings:\n${problems.join('\n')}`);
 
   return {
@@ -198,6 +214,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     authRateLimitPer10Min: e.AUTH_RATE_LIMIT_PER_10_MIN,
     seedDevData: e.SEED_DEV_DATA ? e.SEED_DEV_DATA === 'true' : !production,
     liveness: { queueDepth: e.LIVENESS_QUEUE_DEPTH, concurrentAnalyses: e.LIVENESS_CONCURRENT_ANALYSES, sweepSeconds: e.LIVENESS_SWEEP_SECONDS },
+    face: {
+      provider: e.FACE_PROVIDER,
+      tencent:
+        e.FACE_PROVIDER === 'tencent'
+          ? { secretId: e.TENCENT_SECRET_ID ?? '', secretKey: e.TENCENT_SECRET_KEY ?? '', endpoint: e.TENCENT_FACEID_ENDPOINT, region: e.TENCENT_FACEID_REGION, protocol: e.TENCENT_FACEID_PROTOCOL, proxy: e.TENCENT_FACEID_PROXY, minSim: e.TENCENT_FACEID_MIN_SIM, timeoutSeconds: e.TENCENT_FACEID_TIMEOUT_SECONDS }
+          : null,
+    },
     trustProxyHops: e.TRUST_PROXY_HOPS,
     enterpriseRegistry: {
       url: e.ENTERPRISE_REGISTRY_URL,

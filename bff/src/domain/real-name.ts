@@ -17,7 +17,8 @@ import type { Actor, Deps } from '../context.js';
 import type { DocumentKind } from '../db/schema.liveness.js';
 import { appError, NotFound } from '../errors.js';
 import type { LivenessAction, LivenessVerdict } from '../liveness/types.js';
-import { HINTS } from '../liveness/rules.js';
+import { clipLengthMatches, HINTS } from '../liveness/rules.js';
+import { FaceProviderUnavailable, TencentFaceId } from '../adapters/faceid.js';
 import { makeSchedule, promptsMatchSchedule, scheduleWindows, type ReportedPrompt, type Schedule } from '../liveness/schedule.js';
 import { queueFor } from '../liveness/queue.js';
 import { audit } from './audit.js';
@@ -33,7 +34,7 @@ export const LIVENESS_ATTEMPTS_PER_HOUR = 5;
 /** What the phone shows for each action: the check needs a wide opening held about 1 s (rules.MOUTH_HOLD_MS). */
 export const ACTION_PROMPTS: Record<LivenessAction, string> = { blink: '请眨眨眼', open_mouth: '请张大嘴巴并保持1秒' };
 
-type RealNameDeps = Pick<Deps, 'db' | 'pii' | 'now'>;
+type RealNameDeps = Pick<Deps, 'db' | 'pii' | 'now'> & Partial<Pick<Deps, 'log'>>;
 
 
 /** Stores one of the ID card photos (JPEG/PNG, at most 5 MB), encrypted. */
@@ -123,7 +124,7 @@ async function releaseInterrupted(deps: RealNameDeps, userId: string): Promise<v
  * expiry (120 s). Interrupted checks are released first and not counted. Errors: identity_required,
  * face_consent_required, identity_documents_required, liveness_attempts_exceeded.
  */
-export async function createLivenessSession(deps: RealNameDeps, actor: Actor) {
+export async function createLivenessSession(deps: RealNameDeps & Pick<Deps, 'config'>, actor: Actor) {
   const identity = await deps.db.selectFrom('identities').select('user_id').where('user_id', '=', actor.id).executeTakeFirst();
   if (!identity) throw appError('identity_required');
   // a consent to earlier rules does not count: the applicant reads the current ones first
@@ -132,7 +133,9 @@ export async function createLivenessSession(deps: RealNameDeps, actor: Actor) {
   if (!front) throw appError('identity_documents_required');
   await releaseInterrupted(deps, actor.id);
   await assertAttemptsLeft(deps, actor.id);
-  const schedule = makeSchedule();
+  // Tencent FaceID dictates the order of its two actions; the times are ours either way
+  const tencent = tencentFaceId(deps);
+  const schedule = makeSchedule(undefined, tencent ? await providerCall(() => tencent.actionSequence()) : undefined);
   const expiresAt = new Date(deps.now().getTime() + LIVENESS_SESSION_SECONDS * 1000);
   const session = await deps.db
     .insertInto('liveness_sessions')
@@ -146,7 +149,7 @@ export async function createLivenessSession(deps: RealNameDeps, actor: Actor) {
     })
     .returning(['id', 'nonce'])
     .executeTakeFirstOrThrow();
-  prepareReference(actor.id, session.id, front);
+  if (!tencent) prepareReference(actor.id, session.id, front);
   return {
     id: session.id,
     nonce: session.nonce,
@@ -292,9 +295,6 @@ export async function submitLivenessVideo(deps: RealNameDeps & Pick<Deps, 'confi
     verdict = failedVerdict('schedule_mismatch', HINTS.schedule_mismatch);
     if (schedule) verdict.scores.schedule = { expectedMs: schedule.durationMs, promptOffsetsMs: input.prompts.map((p, i) => p.shownAtMs - (schedule.prompts[i]?.atMs ?? 0)) };
   } else {
-    // the descriptor computed while the person recorded, else the front photo itself
-    const reference = pending ?? (await frontPhoto(deps, actor.id));
-    if (!reference) throw appError('identity_documents_required');
     const head = Buffer.alloc(4);
     const fh = await open(input.videoPath, 'r');
     try {
@@ -303,16 +303,32 @@ export async function submitLivenessVideo(deps: RealNameDeps & Pick<Deps, 'confi
       await fh.close();
     }
     const videoPath = await remuxWithDuration(input.videoPath, path.join(path.dirname(input.videoPath), 'video.mkv'), head);
-    // imported lazily: a process that never checks a video never loads the models (main.ts warms them at start)
-    const { checkLiveness } = await import('../liveness/index.js');
-    const check = livenessQueue(deps).run(() => checkLiveness({ videoPath, windows: scheduleWindows(schedule), reference, expectedMs: schedule.durationMs }));
+    const tencent = tencentFaceId(deps);
+    let check: Promise<LivenessVerdict>;
+    if (tencent) {
+      check = livenessQueue(deps).run(() => tencentCheck(deps, actor.id, tencent, videoPath, schedule));
+    } else {
+      // the descriptor computed while the person recorded, else the front photo itself
+      const reference = pending ?? (await frontPhoto(deps, actor.id));
+      if (!reference) throw appError('identity_documents_required');
+      // imported lazily: a process that never checks a video never loads the models (main.ts warms them at start)
+      const { checkLiveness } = await import('../liveness/index.js');
+      check = livenessQueue(deps).run(() => checkLiveness({ videoPath, windows: scheduleWindows(schedule), reference, expectedMs: schedule.durationMs }));
+    }
+    check = check.catch(async (e) => {
+      if (!(e instanceof FaceProviderUnavailable)) throw e;
+      // the provider did not answer: released, not counted as an attempt
+      deps.log?.warn({ err: String(e.message) }, 'face provider unavailable');
+      await releaseSession(deps, session.id);
+      throw Object.assign(appError('face_provider_unavailable'), { retryAfter: PROVIDER_RETRY_AFTER_SECONDS });
+    });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), CHECK_TIMEOUT_MS)));
     const result = await Promise.race([check, timeout]).finally(() => clearTimeout(timer));
     if (result === 'timeout') {
       // no verdict: released, not counted (the check's result, when it comes, is dropped)
       check.catch(() => undefined);
-      await deps.db.updateTable('liveness_sessions').set({ interrupted_at: deps.now(), reasons: JSON.stringify([{ code: 'check_unavailable', hint: HINTS.check_unavailable }]) }).where('id', '=', session.id).execute();
+      await releaseSession(deps, session.id);
       throw Object.assign(appError('liveness_busy'), { retryAfter: livenessQueue(deps).retryAfterSeconds() });
     }
     verdict = result;
@@ -327,6 +343,52 @@ export async function submitLivenessVideo(deps: RealNameDeps & Pick<Deps, 'confi
     await audit(tx, { actor, action: 'identity.liveness_checked', objectType: 'liveness_session', objectId: session.id, details: { passed: verdict.passed, reasons: verdict.reasons.map((r) => r.code) } });
   });
   return verdict;
+}
+
+/** Seconds a person is asked to wait (Retry-After) when the face provider did not answer. */
+export const PROVIDER_RETRY_AFTER_SECONDS = 30;
+
+/** Marks a claimed session's check as interrupted: no verdict, not counted, may be submitted again before it expires. */
+async function releaseSession(deps: RealNameDeps, sessionId: string): Promise<void> {
+  await deps.db.updateTable('liveness_sessions').set({ interrupted_at: deps.now(), reasons: JSON.stringify([{ code: 'check_unavailable', hint: HINTS.check_unavailable }]) }).where('id', '=', sessionId).execute();
+}
+
+const tencentClients = new WeakMap<object, TencentFaceId>();
+/** The Tencent FaceID client when FACE_PROVIDER=tencent (one per server), else null. */
+function tencentFaceId(deps: Pick<Deps, 'config'>): TencentFaceId | null {
+  const s = deps.config.face?.tencent;
+  if (deps.config.face?.provider !== 'tencent' || !s) return null;
+  let c = tencentClients.get(deps.config);
+  if (!c) tencentClients.set(deps.config, (c = new TencentFaceId(s)));
+  return c;
+}
+
+/** A provider call at session start: no answer is 503 face_provider_unavailable (Retry-After), nothing stored. */
+async function providerCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof FaceProviderUnavailable) throw Object.assign(appError('face_provider_unavailable'), { retryAfter: PROVIDER_RETRY_AFTER_SECONDS });
+    throw e;
+  }
+}
+
+/**
+ * FACE_PROVIDER=tencent: the clip's length is checked against the schedule here (probed, nothing decoded),
+ * then Tencent judges liveness and compares the face with the authoritative ID photo of the person's name and
+ * ID number. The local engine is not used.
+ */
+async function tencentCheck(deps: RealNameDeps, userId: string, tencent: TencentFaceId, videoPath: string, schedule: Schedule): Promise<LivenessVerdict> {
+  const { probeVideo } = await import('../liveness/decode.js');
+  const info = await probeVideo(videoPath);
+  if (!info) return failedVerdict('video_unreadable', HINTS.video_unreadable);
+  if (!clipLengthMatches(info.durationMs, schedule.durationMs)) {
+    const v = failedVerdict('schedule_mismatch', HINTS.schedule_mismatch);
+    v.scores.schedule = { videoMs: Math.round(info.durationMs), expectedMs: schedule.durationMs };
+    return v;
+  }
+  const identity = await deps.db.selectFrom('identities').select(['name', 'id_number_enc']).where('user_id', '=', userId).executeTakeFirstOrThrow();
+  return tencent.check({ videoPath, name: identity.name, idNumber: deps.pii.decrypt(identity.id_number_enc), actions: schedule.prompts.map((p) => p.action) });
 }
 
 /**

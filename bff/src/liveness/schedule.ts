@@ -55,15 +55,17 @@ export const PROMPT_TOLERANCE_MS = 400;
 
 const uniform = ([a, b]: [number, number]) => randomInt(a, b + 1);
 
-/** A fresh random schedule (see ACTION_COUNTS, LEAD_MS, GAP_MS, TAIL_MS); `rand([a, b])` draws an integer in [a, b]. */
-export function makeSchedule(rand: (range: [number, number]) => number = uniform): Schedule {
+/** A fresh random schedule (see ACTION_COUNTS, LEAD_MS, GAP_MS, TAIL_MS), or random times for `fixedActions`; `rand([a, b])` draws an integer in [a, b]. */
+export function makeSchedule(rand: (range: [number, number]) => number = uniform, fixedActions?: LivenessAction[]): Schedule {
   const n = ACTION_COUNTS[rand([0, ACTION_COUNTS.length - 1])];
   const mouths = n === 4 ? 2 : rand([1, 2]);
-  const actions: LivenessAction[] = Array.from({ length: n }, (_, i) => (i < mouths ? 'open_mouth' : 'blink'));
+  let actions: LivenessAction[] = Array.from({ length: n }, (_, i) => (i < mouths ? 'open_mouth' : 'blink'));
   for (let i = actions.length - 1; i > 0; i--) {
     const j = rand([0, i]);
     [actions[i], actions[j]] = [actions[j], actions[i]];
   }
+  // a provider that dictates the actions (Tencent's GetActionSequence): its order, our times
+  if (fixedActions) actions = [...fixedActions];
   let t = rand(LEAD_MS);
   const prompts: ScheduledPrompt[] = [];
   for (const action of actions) {

@@ -27,6 +27,8 @@ export interface LivenessVerdict {
     facesPerFrameMax: number;
     /** on schedule_mismatch: how far each reported prompt was from its scheduled time, and the clip's length against the schedule's, ms */
     schedule?: { promptOffsetsMs?: number[]; videoMs?: number; expectedMs: number };
+    /** an external provider's answer (FACE_PROVIDER tencent / wechat): its result code and similarity (0-100) */
+    provider?: { name: 'tencent' | 'wechat'; result: string; sim?: number; requestId?: string };
   };
   timings: { decodeMs: number; analyseMs: number; videoMs: number };
 }

@@ -83,12 +83,18 @@ export function identityRoutes(api: ApiRouter, deps: Deps) {
       tag: 'identity',
       summary: '开始活体检测: the server-dictated challenge (liveness/schedule.ts): the actions in random order (blink, open_mouth, sometimes a second blink), each prompt’s time `atMs` after the recording starts (random gaps), the recording’s length `durationMs`, a nonce and an expiry (120 s)',
       roles: applicant,
-      responses: { 201: '{id, nonce, actions: [{action, prompt, atMs}], durationMs, expiresAt}', 409: 'face_consent_required (none, or to earlier rules) | identity_documents_required', 429: 'liveness_attempts_exceeded' },
+      responses: { 201: '{id, nonce, actions: [{action, prompt, atMs}], durationMs, expiresAt}', 409: 'face_consent_required (none, or to earlier rules) | identity_documents_required', 429: 'liveness_attempts_exceeded', 503: 'face_provider_unavailable (FACE_PROVIDER=tencent did not answer; Retry-After)' },
     },
     perUser,
     async (ctx) => {
-      ctx.status = 201;
-      ctx.body = await createLivenessSession(deps, actorOf(ctx, 'applicant'));
+      try {
+        ctx.body = await createLivenessSession(deps, actorOf(ctx, 'applicant'));
+        ctx.status = 201;
+      } catch (e) {
+        const retryAfter = (e as { retryAfter?: number }).retryAfter;
+        if (retryAfter) ctx.set('Retry-After', String(retryAfter));
+        throw e;
+      }
     },
   );
 
@@ -129,7 +135,7 @@ export function identityRoutes(api: ApiRouter, deps: Deps) {
         404: 'no such session of this applicant, or wrong nonce',
         409: 'liveness_session_expired | liveness_session_used | liveness_upload_in_progress',
         429: 'liveness_attempts_exceeded',
-        503: 'liveness_busy (queue full; Retry-After)',
+        503: 'liveness_busy (queue full; Retry-After) | face_provider_unavailable (the provider did not answer; no attempt used; Retry-After)',
       },
     },
     admitUpload,
