@@ -219,4 +219,34 @@ test.serial('the file as a whole: missing columns, GBK, empty, not a reviewer, n
 
   const architects = await upload(reviewer, csv([HEADER]), 'a.csv', '?profession=architect');
   t.is(architects.status, 422);
+
+  const tooMany = await upload(reviewer, csv([HEADER, ...Array.from({ length: 5001 }, (_, i) => [`沪2311${String(i).padStart(8, '0')}`, '王五', id.wang, ENTERPRISE.name, ENTERPRISE.uscc, '建筑工程', '2019-01-01', '2027-01-01'])]), 'big.csv');
+  t.is(tooMany.status, 422);
+  t.is(tooMany.body.error.code, 'import_too_many_rows');
+});
+
+test.serial('a name that differs from the verified real-name record of that ID number is refused', async (t) => {
+  const reviewer = await reviewerClient(s);
+  const person = { name: '蒋文', idNumber: makeIdNumber('19750101', '191') };
+  const c = await login(s, freshPhone());
+  t.is((await c.put('/api/me/identity', person)).status, 200);
+  await verifyInPerson(s, person.idNumber);
+  const res = await upload(reviewer, csv([HEADER, ['沪231180000001', '蒋雯', person.idNumber, ENTERPRISE.name, ENTERPRISE.uscc, '建筑工程', '2019-01-01', '2027-01-01']]), 'a.csv');
+  t.deepEqual(res.body.rows.map((r: { status: string; reasons: string[] }) => [r.status, r.reasons]), [['refused', ['姓名与该身份证号码的实名认证信息不一致，请核对']]]);
+});
+
+test.serial('a file of 300 registrations (600 rows) is imported in one request', async (t) => {
+  const reviewer = await reviewerClient(s);
+  const rows: string[][] = [HEADER];
+  for (let i = 0; i < 300; i++) {
+    const idNumber = makeIdNumber('19700101', String(i).padStart(3, '0'), '310104');
+    const no = `沪2315${String(i).padStart(8, '0')}`;
+    rows.push([no, '孔明', idNumber, ENTERPRISE.name, ENTERPRISE.uscc, '建筑工程', '2015-01-01', '2027-01-01'], [no, '孔明', idNumber, ENTERPRISE.name, ENTERPRISE.uscc, '市政公用工程', '2016-01-01', '2027-01-01']);
+  }
+  const started = performance.now();
+  const res = await upload(reviewer, csv(rows), 'many.csv');
+  const ms = performance.now() - started;
+  t.is(res.status, 200);
+  t.like(res.body, { imported: 600, refused: 0, registrationsImported: 300 });
+  t.log(`300 registrations (600 rows) imported in ${Math.round(ms)} ms (${(ms / 300).toFixed(1)} ms each)`);
 });
