@@ -18,7 +18,7 @@ import { pdfsigReport, pdfText } from './pdf/helpers.js';
 import { startEnterpriseRegistryServer } from './helpers/enterprise-registry-server.js';
 import { Client, ENTERPRISE, login, startTestServer, type TestServer } from './helpers/server.js';
 import { freshPhone, makeIdNumber, validForm } from './helpers/data.js';
-import { completeApplication, operatorClient, registeredConstructor, verifyInPerson } from './helpers/flow.js';
+import { completeApplication, operatorClient, registeredConstructor, reviewerClient, verifyInPerson } from './helpers/flow.js';
 
 let s: TestServer;
 let registry: Awaited<ReturnType<typeof startEnterpriseRegistryServer>>;
@@ -27,7 +27,7 @@ const people: Person[] = [];
 
 const NAME2 = '上海建和工程管理咨询有限公司';
 const NAME3 = '上海建和建设发展集团有限公司';
-const NAME4 = '上海建和（集团）工程咨询股份有限公司';
+const NAME4 = '上海建和集团工程咨询股份有限公司';
 
 test.before(async () => {
   registry = await startEnterpriseRegistryServer([DEV_ENTERPRISE_RECORD]);
@@ -366,4 +366,35 @@ test.serial('a BFF process SIGKILLed in the middle of a batch: the next start fi
     second?.child.kill('SIGKILL');
     await second?.exited;
   }
+});
+
+test.serial('a registration loaded from the paper register (no electronic certificate) is renamed too, without a certificate or an SMS; the registry’s spelling of the name is stored', async (t) => {
+  const NAME5 = '上海建和（集团）工程咨询有限公司';
+  const reviewer = await reviewerClient(s);
+  const row = ['沪231161800099', '冯五', makeIdNumber('19810101', '091'), NAME4, ENTERPRISE.uscc, '建筑工程', '2018-06-14', '2027-06-13'];
+  const form = new FormData();
+  form.append('file', new Blob([Buffer.from(['注册编号,姓名,身份证号码,聘用企业,统一社会信用代码,注册专业,注册日期,有效期至', row.join(',')].join('\r\n') + '\r\n', 'utf8')]), 'paper.csv');
+  const imported = await fetch(`${s.baseUrl}/api/review/registrations/imports`, { method: 'POST', body: form, headers: { authorization: `Bearer ${reviewer.token}` } });
+  const report = await imported.json();
+  t.is(imported.status, 200, JSON.stringify(report));
+  t.is(report.registrationsImported, 1, JSON.stringify(report));
+  const paper = await s.server.deps.db.selectFrom('registrations').select(['id', 'has_electronic_certificate']).where('registration_no', '=', '沪231161800099').executeTakeFirstOrThrow();
+  t.false(paper.has_electronic_certificate);
+
+  registry.rename(ENTERPRISE.uscc, NAME5);
+  const op = await operatorClient(s);
+  // typed with half-width brackets: the registry's spelling (full-width) is the one stored
+  const res = await op.post('/api/enterprise/renames', { newName: '上海建和(集团)工程咨询有限公司' });
+  t.is(res.status, 202);
+  t.is(res.body.newName, NAME5);
+  t.is(await enterpriseName(), NAME5);
+  const batch = await until('the batch to complete', async () => (await renames()).find((b) => b.id === res.body.id && b.status === 'completed'));
+  t.like(batch, { registrations: people.length + 1, certificates: people.length, notified: people.length });
+  const after = await s.server.deps.db.selectFrom('registrations').select('employer_name').where('id', '=', paper.id).executeTakeFirstOrThrow();
+  t.is(after.employer_name, NAME5);
+  t.is((await s.server.deps.db.selectFrom('certificates').select('id').where('registration_id', '=', paper.id).execute()).length, 0);
+  const step = await s.server.deps.db.selectFrom('employer_rename_steps').selectAll().where('batch_id', '=', res.body.id).where('registration_id', '=', paper.id).executeTakeFirstOrThrow();
+  t.like(step, { certificate_id: null, notified: false });
+  // the operator's list, newest batch first by request time (the SIGKILL test's batch ran on a clock behind this server's)
+  t.deepEqual((await renames()).map((b) => b.newName).sort(), [NAME2, NAME3, NAME4, NAME5].sort());
 });
