@@ -88,15 +88,18 @@ test.serial('CSV (UTF-8 with BOM): good registrations written, each bad row refu
     ['沪231161800062', '冯丽', id.feng, ENTERPRISE.name, ENTERPRISE.uscc, '矿业工程', '2019-02-30', '2027-02-28'],
     // row 11: bad USCC check character, and valid-until before the registration date
     ['沪231161800063', '陈静', id.chen, '上海某某建设工程有限公司', BAD_USCC, '建筑工程', '2019-03-01', '2018-02-28'],
+    // row 12: an ID number Excel turned into scientific notation
+    ['沪231161800064', '褚红', '3.10101E+17', ENTERPRISE.name, ENTERPRISE.uscc, '建筑工程', '2019-03-01', '2027-02-28'],
   ]);
   const res = await upload(reviewer, file, 'register.csv');
   t.is(res.status, 200, JSON.stringify(res.body));
   const report = res.body as Report;
   t.log(`CSV: ${report.imported} rows imported, ${report.refused} refused (${report.registrationsImported} registrations imported, ${report.registrationsRefused} refused)`);
-  t.like(report, { imported: 3, refused: 7, registrationsImported: 2, registrationsRefused: 5 });
+  t.like(report, { imported: 3, refused: 8, registrationsImported: 2, registrationsRefused: 6 });
   t.deepEqual(report.rows.map((r) => [r.row, r.status]), [
-    [2, 'imported'], [3, 'imported'], [4, 'imported'], [5, 'refused'], [6, 'refused'], [7, 'refused'], [8, 'refused'], [9, 'refused'], [10, 'refused'], [11, 'refused'],
+    [2, 'imported'], [3, 'imported'], [4, 'imported'], [5, 'refused'], [6, 'refused'], [7, 'refused'], [8, 'refused'], [9, 'refused'], [10, 'refused'], [11, 'refused'], [12, 'refused'],
   ]);
+  t.regex(rowOf(report, 12).reasons[0], /科学计数法/);
   t.deepEqual(rowOf(report, 5).reasons, ['身份证号码校验位错误，请核对']);
   t.regex(rowOf(report, 6).reasons[0], /^注册专业“园林工程”不是二级建造师的专业，应为：建筑工程、公路工程/);
   t.regex(rowOf(report, 8).reasons.join(), /注册编号重复：与第 7 行注册编号相同，但姓名、身份证号码不同/);
@@ -134,7 +137,7 @@ test.serial('CSV (UTF-8 with BOM): good registrations written, each bad row refu
   // audited once per upload, with counts and nothing personal
   const audits = await db().selectFrom('audit_log').select(['actor_role', 'details']).where('action', '=', 'registration.imported').execute();
   t.is(audits.length, 1);
-  t.like(audits[0], { actor_role: 'reviewer', details: { format: 'csv', rows: 10, imported: 3, refused: 7 } });
+  t.like(audits[0], { actor_role: 'reviewer', details: { format: 'csv', rows: 11, imported: 3, refused: 8 } });
   const logged = JSON.stringify(await db().selectFrom('audit_log').select('details').execute()) + JSON.stringify(await db().selectFrom('registration_events').select(['before', 'after']).execute());
   for (const n of Object.values(id)) t.false(logged.includes(n));
 });

@@ -257,6 +257,7 @@ function checkRow(deps: ImportDeps, profession: Profession, raw: RawRow): Checke
   const idNumber = c['身份证号码'].toUpperCase();
   if (!idNumber) reasons.push('请填写身份证号码');
   else if (raw.idNumberWasNumber) reasons.push('身份证号码须以文本格式填写（Excel 数字格式会丢失末几位），请将该列设为文本后重新填写');
+  else if (/^\d(\.\d+)?E\+?\d+$/.test(idNumber)) reasons.push('身份证号码被 Excel 转成了科学计数法，请将该列设为文本后重新填写');
   else {
     const problem = checkIdNumber(idNumber, deps.now());
     if (problem) reasons.push(ID_PROBLEMS[problem]);
