@@ -383,9 +383,12 @@ test.serial('a registration loaded from the paper register (no electronic certif
 
   registry.rename(ENTERPRISE.uscc, NAME5);
   const op = await operatorClient(s);
-  // typed with half-width brackets: the registry's spelling (full-width) is the one stored
-  const res = await op.post('/api/enterprise/renames', { newName: '上海建和(集团)工程咨询有限公司' });
+  // typed with half-width brackets: the registry's spelling (full-width) is the one stored; a double
+  // submission at the same moment is one batch
+  const [res, twice] = await Promise.all([op.post('/api/enterprise/renames', { newName: '上海建和(集团)工程咨询有限公司' }), op.post('/api/enterprise/renames', { newName: NAME5 })]);
   t.is(res.status, 202);
+  t.is(twice.status, 202, JSON.stringify(twice.body));
+  t.is(twice.body.id, res.body.id);
   t.is(res.body.newName, NAME5);
   t.is(await enterpriseName(), NAME5);
   const batch = await until('the batch to complete', async () => (await renames()).find((b) => b.id === res.body.id && b.status === 'completed'));

@@ -8,6 +8,7 @@ import type { ApiRouter } from '../http/api-router.js';
 import { listEmployerRenames, requestEmployerRename } from '../domain/employer-rename.js';
 import { operatorEnterpriseId } from '../domain/policies.js';
 import { appError } from '../errors.js';
+import { rateLimit } from '../http/middleware.js';
 import { actorOf } from './auth.js';
 
 const renameRequest = z.strictObject({
@@ -16,6 +17,8 @@ const renameRequest = z.strictObject({
 
 export function employerRenameRoutes(api: ApiRouter, deps: Deps) {
   const operator = ['enterprise_operator' as const];
+  // each request asks the business registry (a paid, rate-limited service in production)
+  const perOperator = rateLimit({ points: 30, durationSeconds: 600, key: (ctx) => ctx.state.user.id });
 
   api.post(
     '/api/enterprise/renames',
@@ -26,8 +29,9 @@ export function employerRenameRoutes(api: ApiRouter, deps: Deps) {
         'Body {newName}. 202 EmployerRenameBatchView (status running) when a batch starts or a running one with this name is resumed (a retry never starts a second batch); 200 when that name was already applied by a completed batch. The batch runs in the background: follow it with GET /api/enterprise/renames.',
       roles: operator,
       body: renameRequest,
-      responses: { 200: 'EmployerRenameBatchView (completed)', 202: 'EmployerRenameBatchView (running)', 403: 'forbidden', 409: 'rename_in_progress | enterprise_name_taken', 422: 'registry_mismatch | enterprise_inactive | validation_failed', 503: 'registry_unavailable' },
+      responses: { 200: 'EmployerRenameBatchView (completed)', 202: 'EmployerRenameBatchView (running)', 403: 'forbidden', 409: 'rename_in_progress | enterprise_name_taken', 422: 'registry_mismatch | enterprise_inactive | validation_failed', 429: 'rate_limited (30 per operator per 10 minutes)', 503: 'registry_unavailable' },
     },
+    perOperator,
     async (ctx) => {
       const enterpriseId = await operatorEnterpriseId(deps.db, ctx.state.user.id);
       if (!enterpriseId) throw appError('forbidden');
