@@ -76,6 +76,13 @@ function orientedMatrix(orientation: number, x: number, y: number, width: number
 }
 
 /**
+ * The bytes in an ArrayBuffer of their own: pdf-lib's JPEG embedder reads `bytes.buffer` from offset 0, so a
+ * Buffer that is a slice of a larger one (Node's pool for small reads, an upload's chunks) is read from the
+ * wrong place ("SOI not found in JPEG").
+ */
+const ownBytes = (bytes: Uint8Array): Uint8Array => (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes));
+
+/**
  * Draws a thin frame at `box` and `photo` inside it, `padding` points from the frame, upright (EXIF) and
  * scaled to fit.
  * @throws RangeError when the bytes are not a JPEG/PNG that pdf-lib can read.
@@ -83,7 +90,7 @@ function orientedMatrix(orientation: number, x: number, y: number, width: number
 export async function drawPhoto(doc: PDFDocument, page: PDFPage, photo: PhotoInput, box: Box, padding = 2): Promise<void> {
   let image;
   try {
-    image = photo.type === 'image/png' ? await doc.embedPng(photo.bytes) : await doc.embedJpg(photo.bytes);
+    image = photo.type === 'image/png' ? await doc.embedPng(ownBytes(photo.bytes)) : await doc.embedJpg(ownBytes(photo.bytes));
   } catch (e) {
     throw new RangeError(`photo: not a readable ${photo.type} (${(e as Error).message})`);
   }
@@ -109,7 +116,7 @@ export async function isEmbeddablePhoto(bytes: Uint8Array, type: string): Promis
   if (type !== 'image/jpeg' && type !== 'image/png') return false;
   try {
     const doc = await PDFDocument.create();
-    const image = type === 'image/png' ? await doc.embedPng(bytes) : await doc.embedJpg(bytes);
+    const image = type === 'image/png' ? await doc.embedPng(ownBytes(bytes)) : await doc.embedJpg(ownBytes(bytes));
     return image.width > 0 && image.height > 0;
   } catch {
     return false;
