@@ -31,6 +31,7 @@ export const ERRORS = {
   liveness_upload_in_progress: { status: 409, message: '您已有一段视频正在核验，请等待结果后再试' },
   liveness_busy: { status: 503, message: '当前核验人数较多，请稍后再试' },
   face_provider_unavailable: { status: 503, message: '人脸核验服务暂时不可用，本次不计入次数，请稍后再试' },
+  wechat_face_requires_wechat: { status: 409, message: '请在微信小程序中用本人微信完成人脸核身，或到注册机构现场核验' },
   identity_locked: { status: 409, message: '实名信息已核验或已用于注册申请，如需更正请联系注册机构' },
   identity_taken: { status: 409, message: '该身份证号码已由其他账号完成实名登记，请使用原手机号登录或联系注册机构' },
   wechat_not_bound: { status: 409, message: '该微信尚未绑定手机号，请先用手机号和验证码登录' },

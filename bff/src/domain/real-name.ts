@@ -7,7 +7,7 @@
  * reviewer records that the person was verified in person.
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,7 @@ import { appError, NotFound } from '../errors.js';
 import type { LivenessAction, LivenessVerdict } from '../liveness/types.js';
 import { clipLengthMatches, HINTS } from '../liveness/rules.js';
 import { FaceProviderUnavailable, TencentFaceId } from '../adapters/faceid.js';
+import { WECHAT_VERIFY_OK, WechatFace } from '../adapters/faceid-wechat.js';
 import { makeSchedule, promptsMatchSchedule, scheduleWindows, type ReportedPrompt, type Schedule } from '../liveness/schedule.js';
 import { queueFor } from '../liveness/queue.js';
 import { audit } from './audit.js';
@@ -133,6 +134,7 @@ export async function createLivenessSession(deps: RealNameDeps & Pick<Deps, 'con
   if (!front) throw appError('identity_documents_required');
   await releaseInterrupted(deps, actor.id);
   await assertAttemptsLeft(deps, actor.id);
+  if (deps.config.face?.provider === 'wechat') return createWechatFaceSession(deps, actor);
   // Tencent FaceID dictates the order of its two actions; the times are ours either way
   const tencent = tencentFaceId(deps);
   const schedule = makeSchedule(undefined, tencent ? await providerCall(() => tencent.actionSequence()) : undefined);
@@ -389,6 +391,81 @@ async function tencentCheck(deps: RealNameDeps, userId: string, tencent: Tencent
   }
   const identity = await deps.db.selectFrom('identities').select(['name', 'id_number_enc']).where('user_id', '=', userId).executeTakeFirstOrThrow();
   return tencent.check({ videoPath, name: identity.name, idNumber: deps.pii.decrypt(identity.id_number_enc), actions: schedule.prompts.map((p) => p.action) });
+}
+
+// ---------------------------------------------------------------- FACE_PROVIDER=wechat (WeChat 人脸核身)
+
+const wechatClients = new WeakMap<object, WechatFace>();
+function wechatFace(deps: Pick<Deps, 'config'>): WechatFace {
+  let c = wechatClients.get(deps.config);
+  if (!c) wechatClients.set(deps.config, (c = new WechatFace({ appId: deps.config.wechat!.appId, appSecret: deps.config.wechat!.appSecret, apiBase: deps.config.wechat!.apiBase })));
+  return c;
+}
+
+/** out_seq_no of a WeChat verification: the session id without dashes (32 characters). */
+const outSeqNo = (sessionId: string) => sessionId.replace(/-/g, '');
+
+async function wechatPerson(deps: RealNameDeps, userId: string): Promise<{ name: string; idNumber: string; openid: string }> {
+  const row = await deps.db.selectFrom('identities').innerJoin('users', 'users.id', 'identities.user_id').select(['identities.name', 'identities.id_number_enc', 'users.wechat_openid']).where('identities.user_id', '=', userId).executeTakeFirstOrThrow();
+  if (!row.wechat_openid) throw appError('wechat_face_requires_wechat');
+  return { name: row.name, idNumber: deps.pii.decrypt(row.id_number_enc), openid: row.wechat_openid };
+}
+
+/**
+ * FACE_PROVIDER=wechat: asks WeChat for a verification session of the person's name and ID number for their
+ * openid (they must have logged in with WeChat). The session's nonce is WeChat's verify_id, which the
+ * mini-program passes to wx.requestFacialVerify. Errors: wechat_face_requires_wechat, face_provider_unavailable.
+ */
+async function createWechatFaceSession(deps: RealNameDeps & Pick<Deps, 'config'>, actor: Actor) {
+  const person = await wechatPerson(deps, actor.id);
+  const expiresAt = new Date(deps.now().getTime() + LIVENESS_SESSION_SECONDS * 1000);
+  // the id first (WeChat's out_seq_no), the row once WeChat has answered: nothing is stored when it does not
+  const id = randomUUID();
+  const { verifyId } = await providerCall(() => wechatFace(deps).getVerifyId({ outSeqNo: outSeqNo(id), ...person }));
+  await deps.db.insertInto('liveness_sessions').values({ id, user_id: actor.id, actions: [], nonce: verifyId, expires_at: expiresAt }).execute();
+  return { id, provider: 'wechat' as const, verifyId, nonce: verifyId, actions: [], durationMs: 0, expiresAt: expiresAt.toISOString() };
+}
+
+/**
+ * FACE_PROVIDER=wechat: the mini-program says wx.requestFacialVerify ended for `verifyId`; the server asks
+ * WeChat itself (queryVerifyInfo) and passes only on verify_ret 10000. A verification that ended on the phone
+ * before a verdict (9xxxx: cancelled, camera, network) is released and not counted; any other code is a
+ * failed attempt. One result per session. Errors: 404 (not the actor's session or not its verify_id),
+ * liveness_session_used, liveness_session_expired, face_provider_unavailable (query failed; not counted).
+ */
+export async function confirmWechatFace(deps: RealNameDeps & Pick<Deps, 'config'>, actor: Actor, sessionId: string, verifyId: string): Promise<LivenessVerdict> {
+  if (deps.config.face?.provider !== 'wechat' || !/^[0-9a-f-]{36}$/i.test(sessionId)) throw NotFound();
+  const session = await deps.db.transaction().execute(async (tx) => {
+    const s = await tx.selectFrom('liveness_sessions').selectAll().where('id', '=', sessionId).where('user_id', '=', actor.id).forUpdate().executeTakeFirst();
+    if (!s || s.nonce !== verifyId || s.schedule) throw NotFound();
+    if (s.submitted_at && !isReleased(deps, s)) throw appError('liveness_session_used');
+    if (s.expires_at <= deps.now()) throw appError('liveness_session_expired');
+    await tx.updateTable('liveness_sessions').set({ submitted_at: deps.now(), interrupted_at: null }).where('id', '=', s.id).execute();
+    return s;
+  });
+  const person = await wechatPerson(deps, actor.id);
+  let ret: number;
+  try {
+    ret = await wechatFace(deps).queryVerifyInfo({ verifyId: session.nonce, outSeqNo: outSeqNo(session.id), ...person });
+  } catch (e) {
+    await releaseSession(deps, session.id);
+    if (e instanceof FaceProviderUnavailable) throw Object.assign(appError('face_provider_unavailable'), { retryAfter: PROVIDER_RETRY_AFTER_SECONDS });
+    throw e;
+  }
+  const passed = ret === WECHAT_VERIFY_OK;
+  const endedOnPhone = ret >= 90000;
+  const verdict: LivenessVerdict = passed ? { ...failedVerdict('face_mismatch', ''), passed: true, reasons: [] } : failedVerdict(endedOnPhone ? 'check_unavailable' : 'face_mismatch', endedOnPhone ? '人脸核身未完成，本次不计入次数，请重新开始' : HINTS.face_mismatch);
+  verdict.scores.provider = { name: 'wechat', result: String(ret) };
+  if (endedOnPhone) {
+    await releaseSession(deps, session.id);
+    return verdict;
+  }
+  await deps.db.transaction().execute(async (tx) => {
+    await tx.updateTable('liveness_sessions').set({ passed, reasons: JSON.stringify(verdict.reasons), scores: JSON.stringify(verdict.scores) }).where('id', '=', session.id).execute();
+    if (passed) await tx.updateTable('identities').set({ verified_at: deps.now(), verification_method: 'liveness' }).where('user_id', '=', actor.id).execute();
+    await audit(tx, { actor, action: 'identity.liveness_checked', objectType: 'liveness_session', objectId: session.id, details: { passed, provider: 'wechat', verifyRet: ret } });
+  });
+  return verdict;
 }
 
 /**

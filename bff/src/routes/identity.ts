@@ -7,7 +7,7 @@ import type { ApiRouter } from '../http/api-router.js';
 import { rateLimit } from '../http/middleware.js';
 import { appError } from '../errors.js';
 import type { DocumentKind } from '../db/schema.liveness.js';
-import { createLivenessSession, openLivenessUpload, recordFaceConsent, startLivenessSweeper, submitLivenessVideo, uploadIdentityDocument, uploadedDocumentKinds, verifyInPerson, type LivenessUpload, type PromptTime } from '../domain/real-name.js';
+import { confirmWechatFace, createLivenessSession, openLivenessUpload, recordFaceConsent, startLivenessSweeper, submitLivenessVideo, uploadIdentityDocument, uploadedDocumentKinds, verifyInPerson, type LivenessUpload, type PromptTime } from '../domain/real-name.js';
 import { actorOf } from './auth.js';
 
 const photoUpload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 5 } });
@@ -152,6 +152,27 @@ export function identityRoutes(api: ApiRouter, deps: Deps) {
       }
       const verdict = await submitLivenessVideo(deps, actorOf(ctx, 'applicant'), ctx.params.id, { nonce: ctx.get('x-liveness-nonce'), prompts, videoPath: file.path });
       ctx.body = { passed: verdict.passed, reasons: verdict.reasons, scores: verdict.scores };
+    },
+  );
+
+  api.post(
+    '/api/identity/liveness-sessions/:id/wechat-result',
+    {
+      tag: 'identity',
+      summary: 'FACE_PROVIDER=wechat: wx.requestFacialVerify ended for this session; the server confirms the result with WeChat’s queryVerifyInfo (verify_ret 10000) before trusting it',
+      roles: applicant,
+      body: z.strictObject({ verifyId: z.string().min(1).max(256) }),
+      responses: { 200: 'LivenessVerdict {passed, reasons, scores}', 404: 'not this applicant’s session or not its verifyId', 409: 'liveness_session_used | liveness_session_expired', 503: 'face_provider_unavailable (no attempt used; Retry-After)' },
+    },
+    async (ctx) => {
+      try {
+        const verdict = await confirmWechatFace(deps, actorOf(ctx, 'applicant'), ctx.params.id, (ctx.state.body as { verifyId: string }).verifyId);
+        ctx.body = { passed: verdict.passed, reasons: verdict.reasons, scores: verdict.scores };
+      } catch (e) {
+        const retryAfter = (e as { retryAfter?: number }).retryAfter;
+        if (retryAfter) ctx.set('Retry-After', String(retryAfter));
+        throw e;
+      }
     },
   );
 

@@ -44,6 +44,23 @@ export function FaceRecorder({ begin, onRecorded }: FaceRecorderProps) {
       setPhase('ready')
       return
     }
+    if (session.provider === 'wechat') {
+      // WeChat 人脸核身 (government mini-programs): WeChat's own camera flow; the server confirms the result with WeChat
+      try {
+        await new Promise<void>((resolve, reject) =>
+          (globalThis as unknown as { wx: { requestFacialVerify(o: object): void } }).wx.requestFacialVerify({
+            verifyId: session.verifyId,
+            success: () => resolve(),
+            fail: (e: { errMsg?: string }) => reject(new Error(e?.errMsg || '人脸核身未完成')),
+          }),
+        )
+      } catch {
+        // the server asks WeChat how it ended either way
+      }
+      setPhase('finishing')
+      onRecorded(session, { video: '', prompts: [] })
+      return
+    }
     setActions(session.actions)
     const ctx = Taro.createCameraContext()
     try {

@@ -16,6 +16,9 @@ export interface LivenessSession {
   actions: { action: LivenessAction; prompt: string; atMs: number }[]
   durationMs: number
   expiresAt: string
+  /** FACE_PROVIDER=wechat: WeChat 人脸核身 runs the check (wx.requestFacialVerify with verifyId); no prompts, no video */
+  provider?: 'wechat'
+  verifyId?: string
 }
 export interface PromptTime {
   action: LivenessAction

@@ -185,7 +185,10 @@ export default function Verify() {
   async function recorded(session: LivenessSession, rec: Recording) {
     Taro.showLoading({ title: '正在核验', mask: true })
     try {
-      const v = await uploadVideo(session.id, rec.video, { nonce: session.nonce, prompts: rec.prompts })
+      const v =
+        session.provider === 'wechat'
+          ? await api.post<LivenessVerdict>(`/api/identity/liveness-sessions/${session.id}/wechat-result`, { verifyId: session.verifyId })
+          : await uploadVideo(session.id, rec.video, { nonce: session.nonce, prompts: rec.prompts })
       setVerdict(v)
       if (v.passed) setData({ ...data!, me: await loadMe() })
       setStep('result')
