@@ -28,8 +28,8 @@
  *  3. When no registration of the enterprise is left without the new name, the batch becomes completed
  *     (the enterprise row locked first, so a registration being inserted for the enterprise is waited
  *     for and then renamed too).
- * A retry after a crash half-way (the operator posts the same name again, or the next server start, which
- * resumes every running batch) runs the SAME batch from step 2: the done registrations are skipped, so
+ * A retry after a crash half-way (the runner's own retries after a failed attempt, the operator posting the
+ * same name again, or the next server start, which resumes every running batch) runs the SAME batch from step 2: the done registrations are skipped, so
  * each registration gets exactly one new version and its holder exactly one SMS. While a batch runs, a
  * registration not reached yet still shows the old name on its register entry and on its certificate
  * (consistent with each other); the list shows the batch as 进行中 until every registration is done.
@@ -170,7 +170,7 @@ export async function listEmployerRenames(deps: Pick<Deps, 'db'>, enterpriseId: 
 // ---- the runner ----
 
 /** Batches being run by this process, per database (one Deps per server), and whether it is stopping. */
-const runners = new WeakMap<object, { batches: Map<string, Promise<void>>; stopping: boolean }>();
+const runners = new WeakMap<object, { batches: Map<string, { done: Promise<void>; wake: () => void }>; stopping: boolean }>();
 
 function runnerOf(deps: Pick<Deps, 'db'>) {
   let r = runners.get(deps.db);
@@ -178,21 +178,48 @@ function runnerOf(deps: Pick<Deps, 'db'>) {
   return r;
 }
 
+/** Waits between attempts after a failure: 1 s, 2 s, 4 s … at most 60 s; then the batch waits for a request or a start. */
+const RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 16_000, 32_000, 60_000];
+
 /**
- * Runs batch `batchId` to completion in the background (once per process: a second call while it runs
- * returns the same promise). Failures are logged; the batch stays running and the next request for the
- * same name or the next start resumes it.
+ * Runs batch `batchId` to completion in the background, once per process: a second call while it runs
+ * returns the same promise and cuts a wait between attempts short (the operator asking again). A failed
+ * attempt (a database error, a crash injected by a test) is logged and retried after RETRY_DELAYS_MS; each
+ * attempt resumes where the committed steps left off. After the last attempt the batch stays running until
+ * the next request for the same name or the next start.
  */
 export function startEmployerRename(deps: RenameDeps, batchId: string): Promise<void> {
   const r = runnerOf(deps);
   const current = r.batches.get(batchId);
-  if (current) return current;
+  if (current) {
+    current.wake();
+    return current.done;
+  }
   if (r.stopping) return Promise.resolve();
-  const run = runBatch(deps, batchId)
-    .catch((e) => deps.log.error({ err: e, batchId }, 'employer rename batch interrupted; it resumes on the next request or start'))
-    .finally(() => r.batches.delete(batchId));
-  r.batches.set(batchId, run);
-  return run;
+  const entry = { done: Promise.resolve(), wake: () => {} };
+  entry.done = (async () => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await runBatch(deps, batchId);
+        return;
+      } catch (e) {
+        deps.log.error({ err: e, batchId, attempt }, 'employer rename batch interrupted; it resumes from its last committed registration');
+        if (r.stopping || attempt >= RETRY_DELAYS_MS.length) return;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, RETRY_DELAYS_MS[attempt]);
+          timer.unref();
+          entry.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        entry.wake = () => {};
+        if (r.stopping) return;
+      }
+    }
+  })().finally(() => r.batches.delete(batchId));
+  r.batches.set(batchId, entry);
+  return entry.done;
 }
 
 /** At start: resumes every batch a crash left running (in the background). */
@@ -206,16 +233,17 @@ export function resumeEmployerRenames(deps: RenameDeps): void {
     .catch((e) => deps.log.error({ err: e }, 'could not look for running employer rename batches'));
 }
 
-/** On shutdown: no new step starts; waits for the step under way. The batch stays running and resumes on the next start. */
+/** On shutdown: no new step or attempt starts; waits for the step under way. The batch stays running and resumes on the next start. */
 export async function stopEmployerRenames(deps: Pick<Deps, 'db'>): Promise<void> {
   const r = runnerOf(deps);
   r.stopping = true;
-  await Promise.allSettled([...r.batches.values()]);
+  for (const entry of r.batches.values()) entry.wake();
+  await Promise.allSettled([...r.batches.values()].map((e) => e.done));
 }
 
-/** Resolves when this process runs no batch (tests). */
+/** Resolves when this process runs no batch (tests; a batch waiting between attempts counts as running). */
 export async function employerRenamesIdle(deps: Pick<Deps, 'db'>): Promise<void> {
-  await Promise.allSettled([...runnerOf(deps).batches.values()]);
+  await Promise.allSettled([...runnerOf(deps).batches.values()].map((e) => e.done));
 }
 
 /** Registrations of the enterprise still to rename in `batch`: registered, another name, no step yet. */
