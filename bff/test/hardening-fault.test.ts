@@ -107,6 +107,7 @@ class ChildBff {
 }
 
 test('SIGKILL during signing, at several moments: after each restart nothing is half-written and every message is delivered once', async (t) => {
+  t.timeout(360_000); // four starts of the BFF, and signatures that take seconds while the face models warm up
   const dataDir = await mkdtemp(path.join(tmpdir(), 'zyt-fault-'));
   const h5 = await mkdtemp(path.join(tmpdir(), 'zyt-h5-'));
   await writeFile(path.join(h5, 'index.html'), '<!doctype html>');
@@ -117,7 +118,7 @@ test('SIGKILL during signing, at several moments: after each restart nothing is 
     const outcomes: string[] = [];
     // the first signature runs to its end and times a signing; the others are killed at fractions of that
     let signingMs = 0;
-    for (const [i, fraction] of [null, 0.2, 0.5, 0.8, 1.0].entries()) {
+    for (const [i, fraction] of [null, 0.25, 0.6, 0.95].entries()) {
       const phone = freshPhone();
       const c = await bff.login(phone);
       const idNumber = makeIdNumber('19860704', String(600 + i));

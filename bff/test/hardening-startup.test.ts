@@ -71,6 +71,7 @@ async function runMain(env: Record<string, string>): Promise<Started & { started
 }
 
 test.serial('a SIGKILLed BFF leaves its PostgreSQL running; the next start stops that orphan and starts', async (t) => {
+  t.timeout(300_000); // BFF starts in child processes, slow on a loaded machine
   const dataDir = await mkdtemp(path.join(tmpdir(), 'zyt-orphan-')); // mode 0700, as mktemp -d
   const h5 = await fakeH5();
   const env = { DATA_DIR: dataDir, H5_DIR: h5 };
@@ -106,6 +107,7 @@ test.serial('a SIGKILLed BFF leaves its PostgreSQL running; the next start stops
 });
 
 test.serial('start failures print exactly one line with the cause', async (t) => {
+  t.timeout(300_000); // BFF starts in child processes, slow on a loaded machine
   const h5 = await fakeH5();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'zyt-fail-'));
   const blocker = net.createServer();
