@@ -13,7 +13,7 @@
  */
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import dayjs from 'dayjs';
@@ -21,7 +21,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestServer, login as apiLogin, ENTERPRISE, OPERATOR_PHONE, REVIEWER_PHONE, type TestServer } from '../../bff/test/helpers/server.js';
 import { makeIdNumber, validForm } from '../../bff/test/helpers/data.js';
 import { registeredConstructor, reviewerClient, verifyInPerson } from '../../bff/test/helpers/flow.js';
-import { BASE_ARGS, CHROMIUM, FFMPEG, el, enterSmsCode, failureLog, fill, h5Dir, login, newPhone, prepareBrowserTest, screenshots, text } from './helpers.js';
+import { BASE_ARGS, CHROMIUM, FFMPEG, el, enterSmsCode, failureLog, fill, h5Dir, login, newPhone, prepareBrowserTest, screenshots, shotsDir, text } from './helpers.js';
 
 const screenshot = screenshots('matters-');
 const DAY = 86_400_000;
@@ -35,6 +35,7 @@ let person: { phone: string; idNumber: string; registrationNo: string };
 
 test.before(async () => {
   await prepareBrowserTest();
+  for (const f of await readdir(shotsDir)) if (f.startsWith('matters-')) await rm(path.join(shotsDir, f));
   server = await startTestServer({ H5_DIR: h5Dir });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: BASE_ARGS });
   work = await mkdtemp(path.join(tmpdir(), 'zyt-matters-'));
@@ -57,6 +58,7 @@ async function modal(page: Page, label: string) {
 
 /** SMS login in the UI; the privacy guide when this user sees the app for the first time. */
 async function uiLogin(page: Page, phone: string, name: string) {
+  server.advance(61_000); // past the resend wait of a code sent through the API
   await login(page, server, phone, () => screenshot(page, `${name}-login`));
   const agree = el(page, 'privacy-agree');
   const home = page.locator('.taro_page_show [data-testid="new-application"], .taro_page_show [data-testid="entry-employer"], .taro_page_show [data-testid="entry-reviewer"]').filter({ visible: true }).first();
@@ -85,7 +87,7 @@ async function employerSigns(name: string) {
     await screenshot(e.page, `${name}-employer-queue`);
     await el(e.page, 'employer-app').tap();
     await el(e.page, 'employer-opinion').waitFor();
-    await el(e.page, 'form-section').waitFor();
+    await el(e.page, 'form-section').scrollIntoViewIfNeeded();
     await screenshot(e.page, `${name}-employer-detail`);
     await el(e.page, 'employer-opinion').tap();
     await enterSmsCode(e.page, server, OPERATOR_PHONE);
@@ -143,7 +145,7 @@ test.serial('additional specialty in the H5 app: filed with a photo and signed, 
     await el(a.page, 'document-input-photo').setInputFiles(photo);
     await a.page.waitForFunction(() => /已上传/.test(document.querySelector('.taro_page_show [data-testid="document-photo"]')?.textContent ?? ''));
     for (const i of [0, 1, 2]) await el(a.page, `declaration-${i}`).tap();
-    await screenshot(a.page, 'add-form-filled', 800);
+    await screenshot(a.page, 'add-form-filled', 2000); // after the 已上传 toast
     await el(a.page, 'save-and-sign').tap();
     t.regex(await applicantSigns(a.page, p.phone, 'add'), /受理编号/);
     await el(a.page, 'sign-done').tap();
@@ -159,8 +161,7 @@ test.serial('additional specialty in the H5 app: filed with a photo and signed, 
     await uiLogin(r.page, REVIEWER_PHONE, 'add-reviewer');
     await r.page.goto(`${server.baseUrl}/reviewer/pages/detail/index?id=${appId}`);
     await el(r.page, 'decision-pass').waitFor();
-    await el(r.page, 'form-section').waitFor();
-    await text(r.page, '申请增项注册专业').waitFor();
+    await text(r.page, '申请增项注册专业').scrollIntoViewIfNeeded();
     await screenshot(r.page, 'add-reviewer-detail');
     await el(r.page, 'decision-submit').tap();
     await modal(r.page, '确定');
@@ -181,7 +182,7 @@ test.serial('additional specialty in the H5 app: filed with a photo and signed, 
     await el(a.page, 'claim-submit').tap();
     await modal(a.page, '取消');
     await el(a.page, 'certificate-qr').waitFor();
-    await text(a.page, '市政公用工程').waitFor();
+    await text(a.page, '注册专业 · 市政公用工程').waitFor();
     await screenshot(a.page, 'add-certificate-view', 800);
     await a.context.close();
   } catch (error) {
@@ -292,7 +293,7 @@ test.serial('paper exchange in the H5 app: a registration imported from the pape
     await screenshot(a.page, 'paper-form-photo-missing');
     await el(a.page, 'document-input-photo').setInputFiles(photo);
     await a.page.waitForFunction(() => /已上传/.test(document.querySelector('.taro_page_show [data-testid="document-photo"]')?.textContent ?? ''));
-    await screenshot(a.page, 'paper-form-filled', 800);
+    await screenshot(a.page, 'paper-form-filled', 2000);
     await el(a.page, 'save-and-sign').tap();
     await text(a.page, '本签署事项共有 1 个签署方').waitFor();
     t.regex(await applicantSigns(a.page, phone, 'paper'), /已办结/);

@@ -1,1 +1,1 @@
-export default definePageConfig({ navigationBarTitleText: '初始注册申请表' })
+export default definePageConfig({ navigationBarTitleText: '申请表' })

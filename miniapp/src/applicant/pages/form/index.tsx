@@ -3,7 +3,7 @@ import { View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
 import dayjs from 'dayjs'
-import { EDITABLE_STATUSES, MATTERS, applicationFormTitle, type ApplicationView, type MatterAvailabilityView, type MatterContext, type RegistrationView } from '@zhiyetong/shared'
+import { EDITABLE_STATUSES, MATTERS, REGISTRATION_TYPE_LABELS, applicationFormTitle, type ApplicationView, type MatterAvailabilityView, type MatterContext, type RegistrationView } from '@zhiyetong/shared'
 import { ApiError, api, errorMessage } from '../../../lib/api'
 import { today as todayString } from '../../../lib/format'
 import { confirm, go, toast } from '../../../lib/platform'
@@ -45,6 +45,7 @@ export default function ApplicationForm() {
       const matters = await api.get<MatterAvailabilityView[]>('/api/matters', { query: { profession: a.profession } })
       const reg = regs.find((r) => r.profession === a.profession) ?? null
       setApp(a)
+      Taro.setNavigationBarTitle({ title: a.type === 'paper_exchange' ? '换领电子证书' : `${REGISTRATION_TYPE_LABELS[a.type]}申请表` }).catch(() => undefined)
       setRegister(a.type === 'initial' ? null : reg)
       setChangeMatter(matters.find((m) => m.type === 'change'))
       const model = MATTER_MODELS[a.type]
