@@ -152,6 +152,8 @@ test.serial('a rename the registry does not confirm is refused, and nothing chan
   t.is(res.body.error.code, 'validation_failed');
   t.truthy(res.body.error.fields.newName);
   t.is((await people[0].c.post('/api/enterprise/renames', { newName: NAME2 })).status, 403);
+  t.is((await people[0].c.get('/api/enterprise/renames')).status, 403);
+  t.is((await new Client(s.baseUrl).get('/api/enterprise/renames')).status, 401);
   // another enterprise on the platform already has the name the registry confirms
   const other = await s.server.deps.db.insertInto('enterprises').values({ name: '上海另一家工程有限公司', uscc: '91310000132200821H' }).returning('id').executeTakeFirstOrThrow();
   registry.rename(ENTERPRISE.uscc, '上海另一家工程有限公司');
