@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import { ERRORS } from '@zhiyetong/shared';
 import type { AppState, Deps } from './context.js';
 import { ApiRouter } from './http/api-router.js';
-import { errorEnvelope, jsonBody } from './http/middleware.js';
+import { clientErrorEnvelope, errorEnvelope, jsonBody } from './http/middleware.js';
 import { scrub } from './logger.js';
 import { applicationRoutes } from './routes/applications.js';
 import { authRoutes } from './routes/auth.js';
@@ -95,5 +95,8 @@ export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: 
       await next();
     });
   }
+  // requests Node's HTTP parser refuses before Koa (a URL over 16 KB …) get the error envelope too
+  const listen = app.listen.bind(app) as (...args: unknown[]) => import('node:http').Server;
+  app.listen = ((...args: unknown[]) => listen(...args).on('clientError', clientErrorEnvelope)) as typeof app.listen;
   return { app, api };
 }

@@ -4,6 +4,7 @@
  * frame-ancestors 'none'; unknown or disallowed methods answer with the error envelope.
  */
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import test from 'ava';
 import { Client, login, startTestServer, type TestServer } from './helpers/server.js';
 import { freshPhone } from './helpers/data.js';
@@ -82,4 +83,27 @@ test('TRACE, and a method a path does not allow, answer with the error envelope'
   t.is(del.status, 405);
   t.is(JSON.parse(del.body).error.code, 'method_not_allowed');
   t.regex(String(del.headers.allow), /GET/);
+});
+
+/** Bytes written straight to the socket, and what came back. */
+function rawBytes(text: string): Promise<string> {
+  const url = new URL(s.baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname, () => socket.write(text));
+    let got = '';
+    socket.on('data', (d) => (got += d));
+    socket.on('end', () => resolve(got));
+    socket.on('close', () => resolve(got));
+    socket.on('error', reject);
+  });
+}
+
+test('requests Node refuses before the app (a 20 KB URL, a malformed request line) get the error envelope', async (t) => {
+  const long = await rawBytes(`GET /api/enterprises?name=${'x'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+  t.regex(long, /^HTTP\/1\.1 431 /);
+  t.regex(long, /content-type: application\/json/i);
+  t.is(JSON.parse(long.slice(long.indexOf('\r\n\r\n') + 4)).error.code, 'headers_too_large');
+  const garbage = await rawBytes('NOT A REQUEST\r\n\r\n');
+  t.regex(garbage, /^HTTP\/1\.1 400 /);
+  t.is(JSON.parse(garbage.slice(garbage.indexOf('\r\n\r\n') + 4)).error.code, 'bad_request');
 });

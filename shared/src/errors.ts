@@ -77,6 +77,7 @@ export const ERRORS = {
   service_unavailable: { status: 503, message: '系统正在维护或暂时无法连接数据库，请稍后再试' },
   method_not_allowed: { status: 405, message: '不支持该请求方法' },
   not_implemented: { status: 501, message: '不支持该请求方法' },
+  headers_too_large: { status: 431, message: '请求地址或请求头过长' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

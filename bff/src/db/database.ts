@@ -300,7 +300,8 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir: string
     url = embedded.url;
   }
   // connectionTimeoutMillis: while the database is unreachable a request waits at most 5 s for a connection
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  // keepAlive: a connection whose server vanished without closing it (network cut) is noticed, not waited on forever
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000, keepAlive: true });
   // A client losing its connection (server restart, `pg_ctl stop -m fast`, network) emits 'error'; with no
   // listener Node would end the process. The pool listens on idle clients; checked-out clients (a request's
   // transaction between two statements) get a listener here. The statement under way fails by itself, the

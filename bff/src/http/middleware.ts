@@ -66,6 +66,24 @@ export function errorEnvelope(deps: Pick<Deps, 'log'>): Koa.Middleware<AppState>
 }
 
 /**
+ * Node's HTTP parser refuses some requests before Koa sees them (a request line or headers over its 16 KB
+ * limit, a malformed request); by default it answers with a bare status line. This answers them with the
+ * error envelope instead: 431 `headers_too_large`, else 400 `bad_request`. Attach to the server's
+ * 'clientError' event.
+ */
+export function clientErrorEnvelope(err: NodeJS.ErrnoException, socket: import('node:stream').Duplex): void {
+  if (!socket.writable || (err as { code?: string }).code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const code = err.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : 'bad_request';
+  const { status, message } = ERRORS[code];
+  const body = JSON.stringify({ error: { code, message } });
+  const reason = status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+/**
  * Control characters no text input may hold: C0 except tab, line feed and carriage return; DEL; C1.
  * PostgreSQL refuses U+0000 in text and jsonb (a 500 before), and none of them belongs in a name, a reason or
  * a search term.
