@@ -16,6 +16,8 @@ export const SMS_TEMPLATES = {
   applicant_employer_signed: '您的{1}申请（受理编号{2}）已由聘用企业签名确认，已提交注册机构。',
   applicant_returned: '您的{1}申请（受理编号{2}）被聘用企业退回，原因：{3}。请修改后重新签名。',
   applicant_review: '您的{1}申请（受理编号{2}）{3}：{4}。',
+  applicant_completed: '您的{1}申请（受理编号{2}）已办结：{3}。',
+  holder_certificate_reissued: '您的{1}电子注册证书（注册编号{2}）已换发：{3}。请登录执业通领取新证书。',
 } as const;
 
 export type SmsTemplate = keyof typeof SMS_TEMPLATES;
