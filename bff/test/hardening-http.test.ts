@@ -30,7 +30,7 @@ test('an upload route refusing a JSON body says to upload a file (415 unsupporte
   t.regex(text.body.error.message, /JSON/);
 });
 
-test('otp_resend_too_soon carries Retry-After with the seconds left of the 60', async (t) => {
+test.serial('otp_resend_too_soon carries Retry-After with the seconds left of the 60', async (t) => {
   const c = new Client(s.baseUrl);
   const phone = freshPhone();
   t.is((await c.post('/api/auth/sms-codes', { phone })).status, 200);
@@ -40,6 +40,21 @@ test('otp_resend_too_soon carries Retry-After with the seconds left of the 60', 
   t.is(again.body.error.code, 'otp_resend_too_soon');
   const wait = Number(again.headers.get('retry-after'));
   t.true(wait >= 44 && wait <= 46, String(wait));
+});
+
+test.serial('otp_daily_limit carries Retry-After until midnight in Shanghai', async (t) => {
+  const c = new Client(s.baseUrl);
+  const phone = freshPhone();
+  let last;
+  for (let i = 0; i < 11; i++) {
+    last = await c.post('/api/auth/sms-codes', { phone });
+    if (last.status === 429) break;
+    s.advance(61_000);
+  }
+  t.is(last!.status, 429);
+  t.is(last!.body.error.code, 'otp_daily_limit');
+  const wait = Number(last!.headers.get('retry-after'));
+  t.true(wait >= 1 && wait <= 86_400, String(wait));
 });
 
 test('the /v/ page has a Content-Security-Policy with frame-ancestors none', async (t) => {
