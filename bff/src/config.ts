@@ -48,6 +48,7 @@ const envSchema = z.object({
   PROVINCE_ABBR: z.string().length(1).default('沪'),
   PROVINCE: z.enum(PROVINCES).default('shanghai'),
   RENEWAL_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
+  VERIFY_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(120),
   H5_DIR: z.string().optional(),
   /** The platform CA that issues signers' short-lived certificates (PEM). Development generates one in DATA_DIR/pki. */
   PLATFORM_CA_KEY_PEM: z.string().optional(),
@@ -109,6 +110,8 @@ export interface Config {
   province: Province;
   /** PROVINCE_RULES[province] with the overrides set here (RENEWAL_WINDOW_DAYS). */
   provinceRules: ProvinceRules;
+  /** Public certificate verifications per client IP per minute (JSON and /v/ page). */
+  verifyRateLimitPerMinute: number;
   h5Dir: string;
   platformCa: { keyPem: string; certPem: string } | null;
   certTokenJwk?: string;
@@ -205,6 +208,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     authorityName: e.AUTHORITY_NAME,
     provinceAbbr: e.PROVINCE_ABBR,
     province: e.PROVINCE,
+    verifyRateLimitPerMinute: e.VERIFY_RATE_LIMIT_PER_MIN,
     provinceRules: { ...PROVINCE_RULES[e.PROVINCE], ...(e.RENEWAL_WINDOW_DAYS ? { renewalWindowDays: e.RENEWAL_WINDOW_DAYS } : {}) },
     platformCa: e.PLATFORM_CA_KEY_PEM ? { keyPem: e.PLATFORM_CA_KEY_PEM, certPem: e.PLATFORM_CA_CERT_PEM! } : null,
     certTokenJwk: e.CERT_TOKEN_PRIVATE_JWK,

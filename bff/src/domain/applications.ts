@@ -441,7 +441,8 @@ async function completeMatter(deps: AppDeps, tx: Tx, app: ApplicationRow, actor:
   const apply: ApplyContext = { today: ctx.today, profession, holderName: identity.name };
   if (type === 'initial') apply.newRegistrationNo = await newRegistrationNo(deps, tx, profession);
   if (employerSource(type, form) === 'form' && app.employer_id) {
-    const e = await tx.selectFrom('enterprises').select(['id', 'name', 'uscc']).where('id', '=', app.employer_id).executeTakeFirstOrThrow();
+    // a share lock: an employer rename committing meanwhile is waited for, so the register gets the current name
+    const e = await tx.selectFrom('enterprises').select(['id', 'name', 'uscc']).where('id', '=', app.employer_id).forShare().executeTakeFirstOrThrow();
     apply.formEmployer = e;
   }
   const after = def.apply(reg?.state ?? null, form, apply);

@@ -201,7 +201,15 @@ export async function revokeCertificate(deps: CertDeps, actor: Actor, id: string
  */
 export async function verifyCertificateToken(deps: CertDeps, token: string): Promise<VerifyResponse> {
   const id = token.length < 2000 ? await deps.certificateTokens.verify(token) : null;
-  const cert = id && isUuid(id) ? await deps.db.selectFrom('certificates').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
+  // only what the answer shows: never the signed PDF (tens of KB) for a scan
+  const cert =
+    id && isUuid(id)
+      ? await deps.db
+          .selectFrom('certificates')
+          .select(['status', 'specialties', 'registration_no', 'holder_name', 'profession', 'employer_name', 'issue_date'])
+          .where('id', '=', id)
+          .executeTakeFirst()
+      : undefined;
   if (!cert) return { status: 'invalid', certificate: null };
   const status = certificateStatus(cert, shanghaiDate(deps.now()));
   // a replaced or voided version points to nothing personal: only its status (已换发新证书 / 已作废)

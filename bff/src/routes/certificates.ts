@@ -47,7 +47,7 @@ ${rows.length ? `<table>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${k === '�
 
 export function certificateRoutes(api: ApiRouter, deps: Deps) {
   const holder = ['applicant' as const];
-  const verifyLimit = rateLimit({ points: 120, durationSeconds: 60 });
+  const verifyLimit = rateLimit({ points: deps.config.verifyRateLimitPerMinute, durationSeconds: 60 });
 
   api.get('/api/certificates', { tag: 'certificates', summary: '我的电子注册证书 (claimedAt null = 未领证)', roles: holder, responses: { 200: 'CertificateView[]' } }, async (ctx) => {
     ctx.body = await listCertificates(deps, ctx.state.user.id);
