@@ -91,7 +91,7 @@ export default function EmployerChange() {
   return (
     <View className='page page--padded'>
       <View className='banner banner--info' data-testid='employer-change-guide'>
-        {change?.reason ?? '变更聘用企业须先在原企业办理注销注册，再由新企业办理初始注册。'}按以下两步办理：
+        {(change?.reason ?? '变更聘用企业须先在原企业办理注销注册，再由新企业办理初始注册').replace(/。$/, '')}，请按以下两步办理：
       </View>
       {reg && <RegistrationCard registration={registrationSummary(reg)} />}
       <View className='card'>
