@@ -11,6 +11,8 @@ export interface FaceRecorderProps {
 }
 
 const MIME_TYPES = ['video/webm;codecs=vp8', 'video/webm;codecs=vp9', 'video/webm', 'video/mp4']
+/** MediaRecorder hands over data this often (ms); see start() */
+const TIMESLICE_MS = 100
 
 function pickMimeType(): string | undefined {
   if (typeof MediaRecorder === 'undefined') return undefined
@@ -90,11 +92,20 @@ export function FaceRecorder({ begin, onRecorded }: FaceRecorderProps) {
       return
     }
     recorderRef.current = recorder
-    recorder.ondataavailable = (e) => e.data.size && chunks.push(e.data)
+    // The server times the prompts from the recording's first frame. A busy browser's encoder can start a
+    // second or two after recorder.start() (headless Chromium under load lost 0.8-2.2 s), and the video then
+    // begins later than the page's clock: so the clock starts with the first recorded data (chunks every
+    // TIMESLICE_MS; the first frame is on average half a chunk before it arrives).
+    let firstData: (t: number) => void = () => undefined
+    const firstDataP = new Promise<number>((resolve) => (firstData = resolve))
+    recorder.ondataavailable = (e) => {
+      if (!e.data.size) return
+      chunks.push(e.data)
+      firstData(Date.now() - TIMESLICE_MS / 2)
+    }
     const stoppedP = new Promise<void>((resolve) => (recorder.onstop = () => resolve()))
-    const startedP = new Promise<number>((resolve) => (recorder.onstart = () => resolve(Date.now())))
-    recorder.start(250)
-    const startedAt = await startedP
+    recorder.start(TIMESLICE_MS)
+    const startedAt = await firstDataP
     setPhase('recording')
     try {
       // the prompts at the server's times, the recording as long as the server asked
