@@ -1,6 +1,9 @@
 /**
  * Structured logging with pino. Personal data never reaches a log line: known sensitive keys are redacted
- * and anything that looks like an ID number or a mainland mobile number is masked in messages.
+ * and anything that looks like an ID number or a mainland mobile number is masked in messages. Lines go to
+ * stdout asynchronously (sonic-boom): while one write is under way the next lines are buffered and written
+ * together, so a busy process makes one write per batch, not one per request line (the synchronous writes were
+ * 11 % of a verify request's CPU, issue 14); pino flushes what is left when the process exits.
  */
 import { pino, type Logger } from 'pino';
 
@@ -23,5 +26,5 @@ export function createLogger(level: string): Logger {
         method.apply(this, args.map((a) => (typeof a === 'string' ? scrub(a) : a)) as Parameters<typeof method>);
       },
     },
-  });
+  }, pino.destination({ dest: 1, sync: false }));
 }

@@ -18,6 +18,8 @@ import {
   type RegisterState,
   type Specialty,
   type VerifyResponse,
+  type CertificateClaims,
+  isClaimsToken,
 } from '@zhiyetong/shared';
 import type { Actor, Deps } from '../context.js';
 import type { Tx } from '../db/database.js';
@@ -42,8 +44,38 @@ function chineseDate(date: string): string {
   return `${d.year()}年${d.month() + 1}月${d.date()}日`;
 }
 
-/** Renders and signs a version; the photo is the registration's (registrations.photo_enc, 000 §3.1.1 step 4), when it has one. */
-async function renderSigned(deps: CertDeps & Pick<Deps, 'pii'>, cert: CertificateRow, token: string, registration: Pick<RegistrationRow, 'photo_enc' | 'photo_type'>): Promise<Uint8Array> {
+/**
+ * A copy's period of use (使用有效期, issue 12; MOHURD's practice for the national e-certificates): from
+ * `today` for `days` days (default and maximum CERTIFICATE_COPY_DAYS, 180), cut at the earliest
+ * valid-until date of the specialties still valid. Errors: 422 copy_period_invalid (days outside 1..max),
+ * 409 certificate_expired (no specialty still valid).
+ */
+export function copyPeriod(deps: Pick<Deps, 'config'>, cert: Pick<CertificateRow, 'specialties'>, today: string, days?: number): { validFrom: string; validUntil: string } {
+  const max = deps.config.certificateCopyDays;
+  const n = days ?? max;
+  if (!Number.isInteger(n) || n < 1 || n > max) throw appError('copy_period_invalid');
+  const valid = (cert.specialties as { validUntil: string }[]).map((s) => s.validUntil).filter((d) => d >= today).sort();
+  if (!valid.length) throw appError('certificate_expired');
+  const end = dayjs(today).add(n - 1, 'day').format('YYYY-MM-DD');
+  return { validFrom: today, validUntil: end < valid[0] ? end : valid[0] };
+}
+
+/** The claims a copy's QR code carries (no ID number, photo or birth date). */
+export function certificateClaims(cert: CertificateRow, copy: { validFrom: string; validUntil: string }): CertificateClaims {
+  return {
+    registrationNo: cert.registration_no,
+    holderName: cert.holder_name,
+    profession: cert.profession as Profession,
+    employerName: cert.employer_name,
+    specialties: (cert.specialties as { specialty: Specialty; validUntil: string }[]).map((s) => ({ specialty: s.specialty, validUntil: s.validUntil })),
+    issueDate: cert.issue_date,
+    version: cert.version,
+    copy,
+  };
+}
+
+/** Renders and signs a copy; the photo is the registration's (registrations.photo_enc, 000 §3.1.1 step 4), when it has one. */
+async function renderSigned(deps: CertDeps & Pick<Deps, 'pii'>, cert: CertificateRow, token: string, registration: Pick<RegistrationRow, 'photo_enc' | 'photo_type'>, copy?: { validFrom: string; validUntil: string }): Promise<Uint8Array> {
   const specialties = cert.specialties as { specialty: Specialty; validUntil: string }[];
   const photo = registration.photo_enc && (registration.photo_type === 'image/jpeg' || registration.photo_type === 'image/png')
     ? { bytes: Buffer.from(deps.pii.decrypt(registration.photo_enc), 'base64'), type: registration.photo_type as 'image/jpeg' | 'image/png' }
@@ -59,6 +91,7 @@ async function renderSigned(deps: CertDeps & Pick<Deps, 'pii'>, cert: Certificat
     issueDate: cert.issue_date,
     verifyUrl: verifyUrl(deps.config, token),
     photo,
+    copyPeriod: copy,
   });
   return signPdf(pdf, { kind: 'authority', commonName: cert.authority_name, organization: cert.authority_name }, { ca: deps.ca, slot: 'authority', reason: `电子注册证书 ${cert.registration_no}，发证日期 ${chineseDate(cert.issue_date)}`, signedAt: deps.now(), location: cert.authority_name });
 }
@@ -100,11 +133,21 @@ export async function issueCertificateVersion(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  const token = await deps.certificateTokens.sign({ id: cert.id, registrationNo: cert.registration_no });
-  const pdf = await renderSigned(deps, cert, token, registration);
+  // the stored PDF is the first copy, its period of use from the issue date; each download makes a new copy
+  const copy = copyPeriodOrNull(deps, cert, cert.issue_date);
+  const token = copy ? deps.certificateTokens.signClaims(certificateClaims(cert, copy)) : await deps.certificateTokens.sign({ id: cert.id, registrationNo: cert.registration_no });
+  const pdf = await renderSigned(deps, cert, token, registration, copy ?? undefined);
   await tx.updateTable('certificates').set({ pdf: Buffer.from(pdf) }).where('id', '=', cert.id).execute();
   await audit(tx, { actor: null, action: 'certificate.issued', objectType: 'certificate', objectId: cert.id, details: { registrationNo: cert.registration_no, version: cert.version, matter: source.matter, applicationId: source.applicationId } });
   return cert.id;
+}
+
+function copyPeriodOrNull(deps: Pick<Deps, 'config'>, cert: CertificateRow, today: string, days?: number) {
+  try {
+    return copyPeriod(deps, cert, today, days);
+  } catch {
+    return null;
+  }
 }
 
 /** A new registration number: province abbreviation + profession code + two-digit year + 8-digit sequence (沪232600000001). */
@@ -144,8 +187,14 @@ export async function presentCertificate(deps: CertDeps, cert: CertificateRow): 
     version: cert.version,
     matter: cert.matter,
     claimedAt: cert.claimed_at?.toISOString() ?? null,
-    verifyUrl: verifyUrl(deps.config, await deps.certificateTokens.sign({ id: cert.id, registrationNo: cert.registration_no })),
+    verifyUrl: verifyUrl(deps.config, await viewToken(deps, cert)),
   };
+}
+
+/** The QR text shown in the app: a claims token of a default copy from today while it can have one, else the legacy pointer. */
+async function viewToken(deps: CertDeps, cert: CertificateRow): Promise<string> {
+  const copy = cert.status === 'active' ? copyPeriodOrNull(deps, cert, shanghaiDate(deps.now())) : null;
+  return copy ? deps.certificateTokens.signClaims(certificateClaims(cert, copy)) : deps.certificateTokens.sign({ id: cert.id, registrationNo: cert.registration_no });
 }
 
 export async function listCertificates(deps: CertDeps, holderId: string): Promise<CertificateView[]> {
@@ -175,12 +224,29 @@ export async function claimCertificate(deps: CertDeps, actor: Actor, id: string)
   });
 }
 
-/** The signed certificate PDF, for its holder once claimed. Errors: 404; 409 certificate_not_claimed. */
-export async function certificatePdf(deps: CertDeps, actor: Actor, id: string): Promise<{ pdf: Buffer; fileName: string }> {
+/**
+ * A copy of the certificate for its holder once claimed (issue 12): rendered and signed now, with its own
+ * period of use of `days` days from today (default and maximum CERTIFICATE_COPY_DAYS, cut at the earliest
+ * specialty expiry; see {@link copyPeriod}) printed on it and carried in its QR claims. A superseded, void
+ * or revoked version is served as stored (its legacy QR verifies as such). Errors: 404; 409
+ * certificate_not_claimed, certificate_expired; 422 copy_period_invalid.
+ */
+export async function certificatePdf(deps: CertDeps & Pick<Deps, 'pii'>, actor: Actor, id: string, days?: number): Promise<{ pdf: Buffer; fileName: string; copy: { validFrom: string; validUntil: string } | null }> {
   const cert = await loadOwnCertificate(deps, actor.id, id);
   if (!cert.claimed_at) throw appError('certificate_not_claimed');
-  await audit(deps.db, { actor, action: 'certificate.downloaded', objectType: 'certificate', objectId: cert.id });
-  return { pdf: cert.pdf!, fileName: `${PROFESSION_LABELS[cert.profession as Profession]}电子注册证书_${cert.registration_no}.pdf` };
+  const fileName = `${PROFESSION_LABELS[cert.profession as Profession]}电子注册证书_${cert.registration_no}.pdf`;
+  if (cert.status !== 'active') {
+    await audit(deps.db, { actor, action: 'certificate.downloaded', objectType: 'certificate', objectId: cert.id });
+    return { pdf: cert.pdf!, fileName, copy: null };
+  }
+  const copy = copyPeriod(deps, cert, shanghaiDate(deps.now()), days);
+  const registration = cert.registration_id
+    ? await deps.db.selectFrom('registrations').select(['photo_enc', 'photo_type']).where('id', '=', cert.registration_id).executeTakeFirst()
+    : undefined;
+  const token = deps.certificateTokens.signClaims(certificateClaims(cert, copy));
+  const pdf = await renderSigned(deps, cert, token, registration ?? { photo_enc: null, photo_type: null }, copy);
+  await audit(deps.db, { actor, action: 'certificate.downloaded', objectType: 'certificate', objectId: cert.id, details: { copyValidFrom: copy.validFrom, copyValidUntil: copy.validUntil } });
+  return { pdf: Buffer.from(pdf), fileName, copy };
 }
 
 /** Revokes a certificate (cancellation, or an authority's correction); its QR code then verifies as revoked. */
@@ -196,11 +262,40 @@ export async function revokeCertificate(deps: CertDeps, actor: Actor, id: string
 }
 
 /**
+ * The answers of recent QR token checks (certificate id, or null for a forged or altered token), per token
+ * key set, at most TOKEN_CACHE_ENTRIES, oldest dropped first. The ES256 verification is the largest CPU cost of a
+ * scan (profiled, issue 14) and a pointer token's answer cannot change while the key does not: it carries no
+ * expiry. The certificate's status is still read from the database on every scan.
+ */
+const TOKEN_CACHE_ENTRIES = 10_000;
+const tokenChecks = new WeakMap<Deps['certificateTokens'], Map<string, string | null>>();
+
+async function checkTokenCached(tokens: Deps['certificateTokens'], token: string): Promise<string | null> {
+  let cache = tokenChecks.get(tokens);
+  if (!cache) tokenChecks.set(tokens, (cache = new Map()));
+  const hit = cache.get(token);
+  if (hit !== undefined) return hit;
+  const id = await tokens.verify(token);
+  if (cache.size >= TOKEN_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+  cache.set(token, id);
+  return id;
+}
+
+/** shanghaiDate(now), computed once per Shanghai day (UTC+8 without daylight saving since 1991): dayjs' time zone lookup was 7 % of a scan. */
+let shanghaiDay = { day: Number.NaN, date: '' };
+function shanghaiToday(now: Date): string {
+  const day = Math.floor((now.getTime() + 8 * 3_600_000) / 86_400_000);
+  if (day !== shanghaiDay.day) shanghaiDay = { day, date: shanghaiDate(now) };
+  return shanghaiDay.date;
+}
+
+/**
  * Public verification by QR token: `invalid` for a malformed, altered or foreign token (or an unknown
  * certificate), otherwise the certificate's current status and the details printed on it.
  */
 export async function verifyCertificateToken(deps: CertDeps, token: string): Promise<VerifyResponse> {
-  const id = token.length < 2000 ? await deps.certificateTokens.verify(token) : null;
+  if (isClaimsToken(token)) return verifyClaimsTokenOnline(deps, token);
+  const id = token.length < 2000 ? await checkTokenCached(deps.certificateTokens, token) : null;
   // only what the answer shows: never the signed PDF (tens of KB) for a scan
   const cert =
     id && isUuid(id)
@@ -211,7 +306,7 @@ export async function verifyCertificateToken(deps: CertDeps, token: string): Pro
           .executeTakeFirst()
       : undefined;
   if (!cert) return { status: 'invalid', certificate: null };
-  const status = certificateStatus(cert, shanghaiDate(deps.now()));
+  const status = certificateStatus(cert, shanghaiToday(deps.now()));
   // a replaced or voided version points to nothing personal: only its status (已换发新证书 / 已作废)
   if (status === 'superseded' || status === 'void') return { status, certificate: null };
   const specialties = cert.specialties as { specialty: Specialty; validUntil: string }[];
@@ -225,5 +320,44 @@ export async function verifyCertificateToken(deps: CertDeps, token: string): Pro
       specialties: specialties.map((s) => ({ specialty: s.specialty, validUntil: s.validUntil })),
       issueDate: cert.issue_date,
     },
+  };
+}
+
+/**
+ * Online check of a claims token (issue 12): the signature against this server's trust list (as the
+ * offline verifier does), then the live status of the version it names (registration number + version).
+ * A bad signature, unknown or retired key, or a version the register does not hold answers `invalid`
+ * with `signature` saying why; superseded/void show nothing personal. `copy.inUse` false: the copy's
+ * period of use has ended, and `status` still says whether the registration itself is valid.
+ */
+async function verifyClaimsTokenOnline(deps: CertDeps, token: string): Promise<VerifyResponse> {
+  const now = deps.now();
+  const checked = deps.certificateTokens.verifyClaims(token, now);
+  const signature = { kid: checked.kid, outcome: checked.outcome };
+  const claims = checked.claims;
+  if (!claims) return { status: 'invalid', certificate: null, copy: null, signature };
+  const cert = await deps.db
+    .selectFrom('certificates')
+    .select(['status', 'specialties', 'registration_no', 'holder_name', 'profession', 'employer_name', 'issue_date', 'version'])
+    .where('registration_no', '=', claims.registrationNo)
+    .where('version', '=', claims.version)
+    .executeTakeFirst();
+  if (!cert) return { status: 'invalid', certificate: null, copy: null, signature };
+  const status = certificateStatus(cert, shanghaiDate(now));
+  const copy = { ...claims.copy, inUse: checked.outcome !== 'copy_expired', version: claims.version };
+  if (status === 'superseded' || status === 'void') return { status, certificate: null, copy, signature };
+  const specialties = cert.specialties as { specialty: Specialty; validUntil: string }[];
+  return {
+    status,
+    certificate: {
+      registrationNo: cert.registration_no,
+      holderName: cert.holder_name,
+      profession: cert.profession as Profession,
+      employerName: cert.employer_name,
+      specialties: specialties.map((s) => ({ specialty: s.specialty, validUntil: s.validUntil })),
+      issueDate: cert.issue_date,
+    },
+    copy,
+    signature,
   };
 }
