@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import { ERRORS } from '@zhiyetong/shared';
 import type { AppState, Deps } from './context.js';
 import { ApiRouter } from './http/api-router.js';
-import { clientErrorEnvelope, errorEnvelope, jsonBody } from './http/middleware.js';
+import { clientErrorEnvelope, errorEnvelope, jsonBody, RateLimitStore } from './http/middleware.js';
 import { scrub } from './logger.js';
 import { applicationRoutes } from './routes/applications.js';
 import { authRoutes } from './routes/auth.js';
@@ -31,10 +31,26 @@ export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: 
   const app = new Koa<AppState>({ proxy: hops > 0, maxIpsCount: hops });
   const api = new ApiRouter(deps);
 
-  api.get('/healthz', { tag: 'ops', summary: '200 when the database answers, else 503', responses: { 200: '{status: ok}', 503: 'unavailable' } }, async (ctx) => {
+  // rate limits are counted in this database, shared by every BFF process on it (issue 14)
+  (app.context as { rateLimits?: RateLimitStore }).rateLimits = new RateLimitStore(deps.db);
+
+  /**
+   * For a load balancer: 200 `{status: 'ok', database: {ms}, outbox: {due, oldestDueSeconds}, process: {pid,
+   * uptimeSeconds}}` when the database answers (ms: its round trip; outbox: messages due and not yet
+   * delivered, and how long the oldest has waited: a growing backlog means delivery is stuck), else 503.
+   */
+  api.get('/healthz', { tag: 'ops', summary: '200 with database and outbox queue state when the database answers, else 503', responses: { 200: '{status: ok, database, outbox, process}', 503: 'unavailable' } }, async (ctx) => {
     try {
-      await sql`select 1`.execute(deps.db);
-      ctx.body = { status: 'ok' };
+      const started = performance.now();
+      const { rows } = await sql<{ due: string; oldest: Date | null }>`select count(*) as due, min(next_attempt_at) as oldest from outbox where sent_at is null and failed_at is null and next_attempt_at <= now()`.execute(deps.db);
+      const ms = Math.round((performance.now() - started) * 10) / 10;
+      const oldest = rows[0]?.oldest;
+      ctx.body = {
+        status: 'ok',
+        database: { ms },
+        outbox: { due: Number(rows[0]?.due ?? 0), oldestDueSeconds: oldest ? Math.max(0, Math.round((Date.now() - new Date(oldest).getTime()) / 1000)) : 0 },
+        process: { pid: process.pid, uptimeSeconds: Math.round(process.uptime()) },
+      };
     } catch {
       ctx.status = 503;
       ctx.set('Retry-After', '5');

@@ -6,7 +6,8 @@
 import { bodyParser } from '@koa/bodyparser';
 import jwt from 'jsonwebtoken';
 import type Koa from 'koa';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { CompiledQuery } from 'kysely';
+import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterRes } from 'rate-limiter-flexible';
 import type { z } from 'zod';
 import { ERRORS, type Role } from '@zhiyetong/shared';
 import { AppError, appError } from '../errors.js';
@@ -220,19 +221,134 @@ export function role(...roles: Role[]): Koa.Middleware<AppState> {
 }
 
 /**
- * A fixed-window rate limit (rate-limiter-flexible, in memory: one BFF instance per deployment unit; use its
- * Postgres store when scaling out). `key` picks what is counted: the client IP by default.
+ * How long (ms) a process may admit requests of one key on its own count before writing them to
+ * PostgreSQL, while the key is below half its limit (see SharedLimiter).
  */
-export function rateLimit(opts: { points: number; durationSeconds: number; key?: (ctx: AppContext) => string }): Koa.Middleware<AppState> {
-  const limiter = new RateLimiterMemory({ points: opts.points, duration: opts.durationSeconds });
-  return async (ctx, next) => {
-    const key = opts.key ? opts.key(ctx as AppContext) : ctx.ip;
+export const RATE_LIMIT_SYNC_MS = 100;
+
+/** The pg-style client rate-limiter-flexible's PostgreSQL store calls, over Kysely (so the pool and its error handling are the app's). */
+type StoreClient = { query(q: { text: string; values?: unknown[] }): Promise<{ rows: unknown[]; rowCount: number }> };
+
+/**
+ * The rate-limit counters of one database (table `rate_limits`, migration 0008), shared by every BFF process
+ * on it. createApp attaches one to the app (`app.context.rateLimits`); rateLimit() finds it on the context.
+ */
+export class RateLimitStore {
+  readonly client: StoreClient;
+  private readonly limiters = new Map<string, SharedLimiter>();
+  constructor(db: import('../db/database.js').Db) {
+    this.client = {
+      async query(q) {
+        const r = await db.executeQuery(CompiledQuery.raw(q.text, q.values ?? []));
+        return { rows: r.rows, rowCount: r.rows.length };
+      },
+    };
+  }
+  limiter(prefix: string, points: number, durationSeconds: number): SharedLimiter {
+    let l = this.limiters.get(prefix);
+    if (!l) this.limiters.set(prefix, (l = new SharedLimiter(this.client, prefix, points, durationSeconds)));
+    return l;
+  }
+}
+
+/**
+ * A fixed window of `points` per `durationSeconds` per key, counted in PostgreSQL so it holds across
+ * processes. Every request of a key waits for its count from PostgreSQL (one UPSERT), except in a burst:
+ * for RATE_LIMIT_SYNC_MS after a count, while the key has used less than half its points, the process
+ * admits further requests on its own count and writes them in one UPSERT when that time is up; a key that
+ * has used all its points by the last count is refused without asking again until its window ends. With
+ * two processes the limit is exact (each admits on its own at most half); with N processes a burst landing
+ * on all of them within one sync interval can pass up to N/2 times the points. Retry-After is the window's
+ * remaining time.
+ */
+class SharedLimiter {
+  private readonly pg: RateLimiterPostgres;
+  private readonly keys = new Map<string, { known: number; pending: number; syncedAt: number; expireAt: number; timer: NodeJS.Timeout | null }>();
+  constructor(
+    client: StoreClient,
+    prefix: string,
+    private readonly points: number,
+    durationSeconds: number,
+  ) {
+    this.pg = new RateLimiterPostgres({ storeClient: client, storeType: 'pool', tableName: 'rate_limits', tableCreated: true, keyPrefix: prefix, points, duration: durationSeconds, clearExpiredByTimeout: true });
+  }
+
+  /** 0 when the request is admitted, else the ms until the key's window ends. Throws when the database fails. */
+  async consume(key: string): Promise<number> {
+    const now = Date.now();
+    const s = this.keys.get(key);
+    if (s && now < s.expireAt) {
+      if (s.known >= this.points) return s.expireAt - now;
+      if (now - s.syncedAt < RATE_LIMIT_SYNC_MS && 2 * (s.known + s.pending + 1) <= this.points) {
+        s.pending++;
+        s.timer ??= setTimeout(() => void this.sync(key, 0).catch(() => undefined), RATE_LIMIT_SYNC_MS - (now - s.syncedAt));
+        return 0;
+      }
+    }
+    return this.sync(key, 1);
+  }
+
+  /** Adds `own` (this request) and the key's pending admissions to its count in PostgreSQL; returns as consume. */
+  private async sync(key: string, own: number): Promise<number> {
+    const s = this.keys.get(key);
+    const pending = s?.pending ?? 0;
+    if (s) {
+      s.pending = 0;
+      if (s.timer) clearTimeout(s.timer);
+      s.timer = null;
+    }
+    if (own + pending === 0) return 0;
+    let res: RateLimiterRes;
     try {
-      await limiter.consume(key);
+      res = await this.pg.consume(key, own + pending);
     } catch (e) {
       if (e instanceof Error) throw e;
-      const retry = Math.ceil(((e as { msBeforeNext?: number }).msBeforeNext ?? 1000) / 1000);
-      ctx.set('Retry-After', String(retry));
+      res = e as RateLimiterRes;
+    }
+    const now = Date.now();
+    if (this.keys.size > 10_000) for (const [k, v] of this.keys) if (v.expireAt <= now && !v.timer) this.keys.delete(k);
+    const state = this.keys.get(key) ?? { known: 0, pending: 0, syncedAt: 0, expireAt: 0, timer: null };
+    state.known = res.consumedPoints;
+    state.syncedAt = now;
+    state.expireAt = now + Math.max(res.msBeforeNext, 0);
+    this.keys.set(key, state);
+    return own && res.consumedPoints > this.points ? Math.max(res.msBeforeNext, 1) : 0;
+  }
+}
+
+/** Where rateLimit() was called ('routes/auth.ts:14'): with points and duration, the limiter's name in the shared table, the same in every process running this code. */
+function callSite(): string {
+  const line = new Error().stack?.split('\n')[3] ?? '';
+  const m = /([^/\s()]+\/[^/\s()]+?):(\d+):\d+\)?\s*$/.exec(line);
+  return m ? `${m[1]}:${m[2]}` : 'unknown';
+}
+
+/**
+ * A fixed-window rate limit: `points` requests per `durationSeconds` per `key` (the client IP by default);
+ * over it, 429 `rate_limited` with Retry-After (seconds). Counted in PostgreSQL (RateLimitStore, the app's
+ * `rateLimits`), so it holds across every BFF process on the database; an app without a store (none today)
+ * counts in memory. A database failure while counting is 503 `service_unavailable`, like any other.
+ */
+export function rateLimit(opts: { points: number; durationSeconds: number; key?: (ctx: AppContext) => string }): Koa.Middleware<AppState> {
+  const prefix = `rl:${callSite()}:${opts.points}/${opts.durationSeconds}`;
+  let memory: RateLimiterMemory | null = null;
+  return async (ctx, next) => {
+    const key = opts.key ? opts.key(ctx as AppContext) : ctx.ip;
+    const store = (ctx as unknown as { rateLimits?: RateLimitStore }).rateLimits;
+    let waitMs: number;
+    if (store) waitMs = await store.limiter(prefix, opts.points, opts.durationSeconds).consume(key);
+    else {
+      memory ??= new RateLimiterMemory({ points: opts.points, duration: opts.durationSeconds });
+      waitMs = await memory.consume(key).then(
+        () => 0,
+        (e) => {
+          if (e instanceof Error) throw e;
+          return Math.max((e as RateLimiterRes).msBeforeNext ?? 1000, 1);
+        },
+      );
+    }
+    if (waitMs > 0) {
+      ctx.set('Retry-After', String(Math.ceil(waitMs / 1000)));
       throw appError('rate_limited');
     }
     await next();
