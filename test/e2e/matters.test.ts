@@ -142,6 +142,8 @@ test.serial('additional specialty in the H5 app: filed with a photo and signed, 
     await el(a.page, 'issue-date-municipal').tap();
     await text(a.page, '确定').tap(); // the picker's default: one year ago (not late)
     await a.page.waitForFunction(() => /^\d{4}-\d{2}-\d{2}$/.test(document.querySelector('.taro_page_show [data-testid="issue-date-municipal"]')?.textContent?.trim() ?? ''));
+    await el(a.page, 'specialty-highway').scrollIntoViewIfNeeded();
+    await screenshot(a.page, 'add-form-specialty');
     await el(a.page, 'document-input-photo').setInputFiles(photo);
     await a.page.waitForFunction(() => /已上传/.test(document.querySelector('.taro_page_show [data-testid="document-photo"]')?.textContent ?? ''));
     for (const i of [0, 1, 2]) await el(a.page, `declaration-${i}`).tap();
@@ -165,9 +167,10 @@ test.serial('additional specialty in the H5 app: filed with a photo and signed, 
     await screenshot(r.page, 'add-reviewer-detail');
     await el(r.page, 'decision-submit').tap();
     await modal(r.page, '确定');
-    await r.page.waitForFunction(() => !document.querySelector('.taro_page_show [data-testid="decision-submit"]'));
-    await r.context.close();
     const reviewer = await reviewerClient(server);
+    for (let i = 0; i < 50 && (await reviewer.get(`/api/review/applications/${appId}`)).body.status === 'acceptance'; i++) await r.page.waitForTimeout(200);
+    await text(r.page, '已提交').waitFor().catch(() => undefined); // the toast, before the page leaves
+    await r.context.close();
     for (const stage of ['first_review', 'second_review', 'approval']) t.is((await reviewer.post(`/api/review/applications/${appId}/decisions`, { stage, outcome: 'pass' })).status, 200, stage);
 
     // the certificates: version 2 to claim, version 1 replaced
