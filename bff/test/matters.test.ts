@@ -241,7 +241,9 @@ test.serial('an ID-number correction moves the register and the real-name record
   const newId = corrected + idNumberCheckDigit(corrected);
   const saved = await p.c.put(`/api/applications/${created.body.id}`, { version: created.body.version, form: { kind: 'details', employer: { phone }, idNumber: newId, changedOn: today, declarationAccepted: true } });
   t.is(saved.status, 200, JSON.stringify(saved.body));
-  t.false(JSON.stringify(saved.body.sections).includes(newId), 'the new number is masked on the form');
+  t.false(JSON.stringify(saved.body).includes(newId), 'the new number is masked in what leaves the server');
+  const stored = await s.server.deps.db.selectFrom('applications').select('form').where('id', '=', saved.body.id).executeTakeFirstOrThrow();
+  t.false(JSON.stringify(stored.form).includes(newId), 'and kept only encrypted at rest');
   t.is((await uploadDocument(s, p.c, saved.body.id, 'evidence')).status, 200);
   await completeApplication(s, p.c, p.phone, saved.body.id);
   const me = (await p.c.get('/api/me')).body;

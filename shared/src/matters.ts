@@ -10,6 +10,7 @@
 import dayjs from 'dayjs';
 import { z } from 'zod';
 import { identityRequest } from './api.js';
+import { maskIdNumber } from './id-number.js';
 import type { ErrorCode } from './errors.js';
 import {
   checkHours,
@@ -500,7 +501,7 @@ const change: MatterDefinition<ChangeForm> = {
         ? [['聘用企业', register?.employer?.name ?? '', form.employer.name], ['统一社会信用代码', register?.employer?.uscc ?? '', form.employer.uscc]]
         : [
             ...(form.name !== undefined ? [['姓名', register?.holderName ?? '', form.name]] : []),
-            ...(form.idNumber !== undefined ? [['身份证号码', '（原号码）', form.idNumber.replace(/^(.{6}).{8}/, '$1********')]] : []),
+            ...(form.idNumber !== undefined ? [['身份证号码', '（原号码）', maskIdNumber(form.idNumber)]] : []),
             ['变更日期', '', form.changedOn],
           ];
     return [{ title: form.kind === 'employer' ? '变更聘用企业' : '变更个人信息', columns: ['变更项目', '变更前', '变更后'], widths: [0.24, 0.38, 0.38], rows }];

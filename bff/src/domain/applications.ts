@@ -167,8 +167,13 @@ export async function saveApplicationForm(deps: AppDeps, user: AuthUser, actor: 
     const { ctx, reg } = await matterContext(deps, tx, app.applicant_id, app.profession as Profession, { registrationId: app.registration_id });
     const checked = MATTERS[type].check(input.form, ctx, app.profession as Profession);
     if (!checked.ok) throw appError(checked.code, checked.fields);
-    const form = checked.value as MatterForm;
-    if (type === 'change' && (form as ChangeForm).kind === 'details') await checkNewIdNumber(deps, tx, app.applicant_id, form as ChangeForm & { kind: 'details' });
+    let form = checked.value as MatterForm;
+    if (type === 'change' && (form as ChangeForm).kind === 'details') {
+      const details = form as ChangeForm & { kind: 'details' };
+      await checkNewIdNumber(deps, tx, app.applicant_id, details);
+      // an ID number is kept only encrypted: the stored form holds it masked and sealed (AES-256-GCM)
+      if (details.idNumber !== undefined) form = { ...details, idNumber: maskIdNumber(details.idNumber), idNumberSealed: deps.pii.encrypt(details.idNumber).toString('base64') } as MatterForm;
+    }
     const employerId = await resolveEmployer(tx, type, form, reg);
     const hadSignature = app.applicant_signed_at !== null;
     const updated = await tx
@@ -448,12 +453,13 @@ async function completeMatter(deps: AppDeps, tx: Tx, app: ApplicationRow, actor:
   const after = def.apply(reg?.state ?? null, form, apply);
   let holder = { userId: app.applicant_id, idNumberEnc: identity.id_number_enc, idNumberHash: identity.id_number_hash, gender: identity.gender };
   if (type === 'change' && (form as ChangeForm).kind === 'details') {
-    const details = form as ChangeForm & { kind: 'details' };
+    const details = form as ChangeForm & { kind: 'details'; idNumberSealed?: string };
     const corrected: Partial<{ name: string; id_number_enc: Buffer; id_number_hash: Buffer; gender: 'male' | 'female'; birth_date: string }> = {};
     if (details.name !== undefined) corrected.name = details.name;
-    if (details.idNumber !== undefined) {
-      const parsed = parseIdNumber(details.idNumber);
-      Object.assign(corrected, { id_number_enc: deps.pii.encrypt(details.idNumber), id_number_hash: deps.pii.lookupHash(details.idNumber), gender: parsed.gender, birth_date: parsed.birthDate });
+    if (details.idNumberSealed !== undefined) {
+      const idNumber = deps.pii.decrypt(Buffer.from(details.idNumberSealed, 'base64'));
+      const parsed = parseIdNumber(idNumber);
+      Object.assign(corrected, { id_number_enc: deps.pii.encrypt(idNumber), id_number_hash: deps.pii.lookupHash(idNumber), gender: parsed.gender, birth_date: parsed.birthDate });
       holder = { ...holder, idNumberEnc: corrected.id_number_enc!, idNumberHash: corrected.id_number_hash!, gender: parsed.gender };
     }
     // the real-name record and every registration of the person follow the register (catalogue: "the real-name record follows")

@@ -38,7 +38,9 @@ export async function presentApplication(deps: Pick<Deps, 'pii' | 'now'>, db: Db
     db.selectFrom('application_documents').select(['kind', 'content_type', 'uploaded_at']).where('application_id', '=', app.id).orderBy('kind').execute(),
   ]);
   const idNumber = deps.pii.decrypt(identity.id_number_enc);
-  const form = app.form as MatterForm | null;
+  // the sealed copy of a corrected ID number never leaves the server
+  const { idNumberSealed: _sealed, ...visible } = (app.form ?? {}) as MatterForm & { idNumberSealed?: string };
+  const form = app.form ? (visible as MatterForm) : null;
   const type = app.type as RegistrationType;
   const today = dateAtShanghaiNoon(shanghaiDate(deps.now()));
   const signatures: ApplicationView['signatures'] = [];
