@@ -156,7 +156,7 @@ test.serial('a whole registration path, each step on the other process from the 
   const confirmed = await operator.onB.post(`/api/enterprise/applications/${created.body.id}/signatures`, { code: await codeAfter(OPERATOR_PHONE, before), opinionAccepted: true });
   t.is(confirmed.status, 200, JSON.stringify(confirmed.body));
 
-  let last: Awaited<ReturnType<Client['post']>> | null = null;
+  let last: { status: number; body: any } | null = null;
   for (const [i, stage] of ['acceptance', 'first_review', 'second_review', 'approval'].entries()) {
     last = await (i % 2 ? reviewer.onB : reviewer.onA).post(`/api/review/applications/${created.body.id}/decisions`, { stage, outcome: 'pass' });
     t.is(last.status, 200, `${stage}: ${JSON.stringify(last.body)}`);
