@@ -55,6 +55,12 @@ const envSchema = z.object({
   PLATFORM_CA_CERT_PEM: z.string().optional(),
   /** ES256 private JWK (JSON) signing the certificates' QR tokens. Development generates one in DATA_DIR/keys. */
   CERT_TOKEN_PRIVATE_JWK: z.string().optional(),
+  /** The authority's QR claim keys (issue 12), JSON [{kid, privateJwk, notBefore, retiredAt?}]: the newest unretired one signs. Unset: CERT_TOKEN_PRIVATE_JWK (dev: DATA_DIR/keys) is the only one. */
+  CERT_CLAIM_KEYS: z.string().optional(),
+  /** ES256 private JWK signing the trust list (the trust anchor verifiers pin). Unset: CERT_TOKEN_PRIVATE_JWK in production, a generated one in dev. */
+  TRUST_LIST_PRIVATE_JWK: z.string().optional(),
+  /** A downloaded certificate copy's longest period of use (使用有效期), days; cut at the earliest specialty expiry. */
+  CERTIFICATE_COPY_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(1000),
   /** Requests to the login routes allowed per client IP per 10 minutes (mobile carriers put many people behind one IP). */
   AUTH_RATE_LIMIT_PER_10_MIN: z.coerce.number().int().min(1).default(100),
@@ -115,6 +121,10 @@ export interface Config {
   h5Dir: string;
   platformCa: { keyPem: string; certPem: string } | null;
   certTokenJwk?: string;
+  certClaimKeys?: string;
+  trustListJwk?: string;
+  /** CERTIFICATE_COPY_DAYS: a copy's longest period of use, days. */
+  certificateCopyDays: number;
   outboxPollMs: number;
   outboxRetentionHours: number;
   authRateLimitPer10Min: number;
@@ -212,6 +222,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     provinceRules: { ...PROVINCE_RULES[e.PROVINCE], ...(e.RENEWAL_WINDOW_DAYS ? { renewalWindowDays: e.RENEWAL_WINDOW_DAYS } : {}) },
     platformCa: e.PLATFORM_CA_KEY_PEM ? { keyPem: e.PLATFORM_CA_KEY_PEM, certPem: e.PLATFORM_CA_CERT_PEM! } : null,
     certTokenJwk: e.CERT_TOKEN_PRIVATE_JWK,
+    certClaimKeys: e.CERT_CLAIM_KEYS,
+    trustListJwk: e.TRUST_LIST_PRIVATE_JWK,
+    certificateCopyDays: e.CERTIFICATE_COPY_DAYS,
     h5Dir: path.resolve(e.H5_DIR ?? path.join(import.meta.dirname, '../../miniapp/dist/h5')),
     outboxPollMs: e.OUTBOX_POLL_MS,
     outboxRetentionHours: e.OUTBOX_RETENTION_HOURS,

@@ -41,7 +41,7 @@ export async function startServer(config: Config, overrides: Partial<Pick<Deps, 
       sms: createSmsProvider(config, overrides.httpAgent),
       wechat: config.wechat ? new WechatClient(config.wechat) : null,
       ca: config.platformCa ? platformCaFromPem(config.platformCa.keyPem, config.platformCa.certPem) : await loadOrCreatePlatformCa(path.join(config.dataDir, 'pki')),
-      certificateTokens: await loadCertificateTokens({ jwkJson: config.certTokenJwk, dir: path.join(config.dataDir, 'keys'), production: config.env === 'production' }),
+      certificateTokens: await loadCertificateTokens({ jwkJson: config.certTokenJwk, claimKeysJson: config.certClaimKeys, trustListJwkJson: config.trustListJwk, issuer: config.authorityName, dir: path.join(config.dataDir, 'keys'), production: config.env === 'production' }),
       now: overrides.now ?? (() => new Date()),
       enterpriseRegistry: createEnterpriseRegistry({ ...config.enterpriseRegistry, production: config.env === 'production' }),
     };

@@ -228,6 +228,10 @@ export interface VerifyResponse {
     specialties: { specialty: Specialty; validUntil: string }[];
     issueDate: string;
   } | null;
+  /** Claims tokens only (issue 12): the copy's period of use (使用有效期) and whether today is inside it. */
+  copy?: { validFrom: string; validUntil: string; inUse: boolean; version: number } | null;
+  /** Claims tokens only: the key that signed it and the signature check (unknown_key, retired_key, invalid …). */
+  signature?: { kid: string | null; outcome: import('./certificate-claims.js').OfflineOutcome } | null;
 }
 
 export type { InitialRegistrationForm };

@@ -8,3 +8,4 @@ export * from './declarations.js';
 export * from './api.js';
 export * from './masking.js';
 export * from './matters.js';
+export * from './certificate-claims.js';

@@ -28,6 +28,11 @@ export interface CertificateView {
    * the details, as Chongqing and the Grade I national certificates print it; absent or null: no box.
    */
   photo?: PhotoInput | null;
+  /**
+   * This copy's period of use (使用有效期, issue 12), both days included, printed under the QR code's
+   * caption as 本件使用有效期：YYYY年M月D日至YYYY年M月D日; absent: not printed.
+   */
+  copyPeriod?: { validFrom: string; validUntil: string };
 }
 
 /** Position of the QR code and of the authority's seal block on the page (points). */
@@ -126,6 +131,10 @@ export async function renderCertificatePdf(view: CertificateView): Promise<Uint8
   drawQrCode(page, view.verifyUrl, qr.x, qr.y, qr.size);
   const caption = '注册人员最新信息请扫描二维码查询';
   drawCentered(page, font, caption, qr.x + qr.size / 2, qr.y - 22, 9);
+  if (view.copyPeriod) {
+    const period = `本件使用有效期：${chineseDate(view.copyPeriod.validFrom)}至${chineseDate(view.copyPeriod.validUntil)}`;
+    page.drawText(period, { x: qr.x - 20, y: qr.y - 40, size: fitSize(font, period, 9, 250), font, color: BLACK });
+  }
 
   // Authority, seal block (signature field) and issue date.
   const centre = seal.x + seal.width / 2;

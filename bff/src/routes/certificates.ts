@@ -19,6 +19,14 @@ const STATUS_TEXT: Record<VerifyResponse['status'], { label: string; color: stri
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** Chinese text of a claims token's signature check when it failed (issue 12). */
+const SIGNATURE_NOTE: Partial<Record<NonNullable<VerifyResponse['signature']>['outcome'], string>> = {
+  unknown_key: '签名密钥不在信任列表中：该二维码不是本平台签发的，或签发密钥未知。',
+  retired_key: '签名密钥已停用：请向持证人索取新下载的电子证书。',
+  invalid: '签名无效：二维码内容被篡改。',
+  malformed: '二维码内容无法识别。',
+};
+
 /** The page a person sees after scanning the QR code with any camera app. */
 export function verifyPage(result: VerifyResponse): string {
   const s = STATUS_TEXT[result.status];
@@ -33,6 +41,12 @@ export function verifyPage(result: VerifyResponse): string {
         ['发证日期', c.issueDate],
       ]
     : [];
+  const copy = result.copy;
+  if (copy) rows.push(['本件使用有效期', `${copy.validFrom} 至 ${copy.validUntil}（第 ${copy.version} 版）${copy.inUse ? '' : '：已届满'}`]);
+  const notes = [s.note];
+  if (copy && !copy.inUse) notes.push(`本件电子证书的使用有效期已届满，请向持证人索取新下载的证书；注册状态：${s.label}。`);
+  const sigNote = result.signature && SIGNATURE_NOTE[result.signature.outcome];
+  if (sigNote) notes.push(sigNote);
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>电子注册证书验证 - 执业通</title>
 <style>body{font-family:-apple-system,"PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;margin:0;background:#f4f6f9;color:#1f2937}
@@ -40,7 +54,7 @@ main{max-width:560px;margin:0 auto;padding:24px 16px}.card{background:#fff;borde
 .status{font-size:28px;font-weight:700;color:${s.color};margin:0 0 8px}.note{color:#4b5563;margin:0 0 16px}
 table{width:100%;border-collapse:collapse}th{text-align:left;color:#6b7280;font-weight:400;padding:8px 12px 8px 0;white-space:nowrap;vertical-align:top}td{padding:8px 0}
 tr+tr{border-top:1px solid #eef0f3}footer{color:#9ca3af;font-size:13px;margin-top:16px;text-align:center}</style></head>
-<body><main><div class="card"><h1 class="status" data-status="${result.status}">${s.label}</h1><p class="note">${s.note}</p>
+<body><main><div class="card"><h1 class="status" data-status="${result.status}">${s.label}</h1>${notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('')}
 ${rows.length ? `<table>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${k === '注册专业' ? v : escapeHtml(v)}</td></tr>`).join('')}</table>` : ''}
 </div><footer>执业通 · 二级注册人员电子注册证书验证</footer></main></body></html>`;
 }
@@ -57,11 +71,21 @@ export function certificateRoutes(api: ApiRouter, deps: Deps) {
     ctx.body = await claimCertificate(deps, actorOf(ctx, 'applicant'), ctx.params.id);
   });
 
+  const downloadQuery = z.object({ days: z.coerce.number({ error: '使用有效期天数应为整数' }).int({ error: '使用有效期天数应为整数' }).min(1, { error: '使用有效期至少 1 天' }).max(deps.config.certificateCopyDays, { error: `使用有效期最长 ${deps.config.certificateCopyDays} 天` }).optional() });
   api.get(
     '/api/certificates/:id/certificate.pdf',
-    { tag: 'certificates', summary: '下载电子证书 (signed PDF with QR code); after claiming', roles: holder, responses: { 200: 'application/pdf', 404: 'not_found', 409: 'certificate_not_claimed' }, produces: 'application/pdf' },
+    {
+      tag: 'certificates',
+      summary: '下载电子证书: a new signed copy whose QR carries the signed claims; ?days= its period of use (1..CERTIFICATE_COPY_DAYS, default the maximum, cut at the earliest specialty expiry; header X-Copy-Valid-Until); after claiming',
+      roles: holder,
+      query: downloadQuery,
+      responses: { 200: 'application/pdf', 404: 'not_found', 409: 'certificate_not_claimed', 422: 'copy_period_invalid' },
+      produces: 'application/pdf',
+    },
     async (ctx) => {
-      const { pdf, fileName } = await certificatePdf(deps, actorOf(ctx, 'applicant'), ctx.params.id);
+      const { days } = ctx.state.query as { days?: number };
+      const { pdf, fileName, copy } = await certificatePdf(deps, actorOf(ctx, 'applicant'), ctx.params.id, days);
+      if (copy) ctx.set('X-Copy-Valid-Until', copy.validUntil);
       ctx.type = 'application/pdf';
       attachment(ctx, fileName);
       ctx.body = pdf;
@@ -76,6 +100,21 @@ export function certificateRoutes(api: ApiRouter, deps: Deps) {
     async (ctx) => {
       ctx.set('Cache-Control', 'no-store');
       ctx.body = await verifyCertificateToken(deps, (ctx.state.query as { token: string }).token);
+    },
+  );
+
+  api.get(
+    '/api/public/trust-list',
+    {
+      tag: 'public',
+      summary: '信任列表 (issue 12): {jws, issuedAt, anchor: {kid, publicKey}}; jws = compact JWS (ES256) signed by the trust anchor of {format, issuer, issuedAt, keys: [{kid, alg, publicKey, notBefore, retiredAt}]}; verifiers pin the anchor key',
+      responses: { 200: 'TrustListResponse' },
+    },
+    verifyLimit,
+    async (ctx) => {
+      const { jws, list, anchor } = deps.certificateTokens.trustList(deps.now());
+      ctx.set('Cache-Control', 'public, max-age=300');
+      ctx.body = { jws, issuedAt: list.issuedAt, anchor };
     },
   );
 
