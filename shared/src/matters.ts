@@ -253,6 +253,12 @@ export interface MatterDefinition<F = any> {
   describe(form: F, register: RegisterState | null): FormSection[];
 }
 
+/** What most matters share (000: the applicant and the employer sign; the authority's four stages; no files). */
+const COMMON = { signers: ['applicant', 'employer'], route: REVIEW_STAGES, employerFrom: 'register', photoRequired: false, evidenceRequired: false } as const;
+type MatterSpec<F> = Omit<MatterDefinition<F>, keyof typeof COMMON> & Partial<Pick<MatterDefinition<F>, keyof typeof COMMON>>;
+/** A matter definition: `spec` with the common defaults for what it does not say. */
+const matter = <F>(spec: MatterSpec<F>): MatterDefinition<F> => ({ ...COMMON, ...spec });
+
 const notRegistered: Availability = { available: false, code: 'registration_required', reason: '您尚未注册或注册已注销，请先办理初始注册' };
 const label = (s: Specialty) => SPECIALTY_LABELS[s];
 const addYears = (date: string, years: number) => dayjs(date).add(years, 'year').format('YYYY-MM-DD');
@@ -292,13 +298,9 @@ export function renewableSpecialties(ctx: MatterContext): RegisteredSpecialty[] 
   return (registered(ctx)?.specialties ?? []).filter((s) => isCurrentSpecialty(s, ctx.today) && dayjs(s.validUntil).diff(dayjs(ctx.today), 'day') <= window);
 }
 
-const initial: MatterDefinition<InitialRegistrationForm> = {
+const initial = matter<InitialRegistrationForm>({
   type: 'initial',
-  signers: ['applicant', 'employer'],
-  route: REVIEW_STAGES,
   employerFrom: 'form',
-  photoRequired: false,
-  evidenceRequired: false,
   availability: (ctx) =>
     registered(ctx)
       ? { available: false, code: 'already_registered', reason: `您已注册（${ctx.register!.registrationNo}），新增专业请办理增项注册，到期请办理延续注册` }
@@ -320,15 +322,10 @@ const initial: MatterDefinition<InitialRegistrationForm> = {
     hasElectronicCertificate: true,
   }),
   describe: (form) => [newSpecialtiesSection('申请注册专业', form.specialties), ceSection(form.continuingEducation)],
-};
+});
 
-const addSpecialty: MatterDefinition<AddSpecialtyForm> = {
+const addSpecialty = matter<AddSpecialtyForm>({
   type: 'add_specialty',
-  signers: ['applicant', 'employer'],
-  route: REVIEW_STAGES,
-  employerFrom: 'register',
-  photoRequired: false,
-  evidenceRequired: false,
   availability(ctx) {
     if (!registered(ctx)) return notRegistered;
     if (addableSpecialties(ctx.register!.profession, ctx).length === 0) return { available: false, code: 'no_specialty_to_add', reason: '您的全部专业均已注册且在有效期内，无可增项的专业' };
@@ -364,15 +361,10 @@ const addSpecialty: MatterDefinition<AddSpecialtyForm> = {
     };
   },
   describe: (form) => [newSpecialtiesSection('申请增项注册专业', form.specialties), ceSection(form.continuingEducation)],
-};
+});
 
-const renewal: MatterDefinition<RenewalForm> = {
+const renewal = matter<RenewalForm>({
   type: 'renewal',
-  signers: ['applicant', 'employer'],
-  route: REVIEW_STAGES,
-  employerFrom: 'register',
-  photoRequired: false,
-  evidenceRequired: false,
   availability(ctx) {
     const reg = registered(ctx);
     if (!reg) return notRegistered;
@@ -419,15 +411,11 @@ const renewal: MatterDefinition<RenewalForm> = {
     return { ...state!, specialties: state!.specialties.map((s) => (renewed.has(s.specialty) ? { ...s, validUntil: addYears(s.validUntil, years) } : s)) };
   },
   describe: (form) => [ceSection(form.specialties, '申请延续注册专业及继续教育情况')],
-};
+});
 
-const cancellation: MatterDefinition<CancellationForm> = {
+const cancellation = matter<CancellationForm>({
   type: 'cancellation',
-  signers: ['applicant', 'employer'],
   route: [],
-  employerFrom: 'register',
-  photoRequired: false,
-  evidenceRequired: false,
   availability: (ctx) => (registered(ctx)?.specialties.some((s) => s.status === 'registered') ? { available: true } : notRegistered),
   check(input, ctx) {
     const r = parse(cancellationFormSchema, input);
@@ -461,15 +449,11 @@ const cancellation: MatterDefinition<CancellationForm> = {
     },
     { title: '注销原因', columns: ['原因'], widths: [1], rows: [[form.reason === 'other' ? (form.reasonText ?? '') : CANCELLATION_REASONS[form.reason]]] },
   ],
-};
+});
 
-const change: MatterDefinition<ChangeForm> = {
+const change = matter<ChangeForm>({
   type: 'change',
-  signers: ['applicant', 'employer'],
-  route: REVIEW_STAGES,
   // a change of employer is signed by the new employer; the form names it (employerFrom is resolved per form)
-  employerFrom: 'register',
-  photoRequired: false,
   evidenceRequired: true,
   availability: (ctx) => (registered(ctx) ? { available: true } : notRegistered),
   check(input, ctx) {
@@ -506,7 +490,7 @@ const change: MatterDefinition<ChangeForm> = {
           ];
     return [{ title: form.kind === 'employer' ? '变更聘用企业' : '变更个人信息', columns: ['变更项目', '变更前', '变更后'], widths: [0.24, 0.38, 0.38], rows }];
   },
-};
+});
 
 /** A change of employer as one application: only where the province files it so (004), and not twice within the interval. */
 export function employerChangeAvailability(ctx: MatterContext): Availability {
@@ -522,13 +506,12 @@ export function employerChangeAvailability(ctx: MatterContext): Availability {
   return { available: true };
 }
 
-const paperExchange: MatterDefinition<PaperExchangeForm> = {
+const paperExchange = matter<PaperExchangeForm>({
   type: 'paper_exchange',
   signers: ['applicant'],
   route: [],
   employerFrom: null,
   photoRequired: true,
-  evidenceRequired: false,
   availability(ctx) {
     if (!registered(ctx)) return { available: false, code: 'paper_registration_not_found', reason: '未找到您的纸质证书注册记录，请联系注册机构核实' };
     if (ctx.register!.hasElectronicCertificate) return { available: false, code: 'already_exchanged', reason: '您的注册已有电子证书，请到“证书”中领取或下载' };
@@ -545,21 +528,17 @@ const paperExchange: MatterDefinition<PaperExchangeForm> = {
       empty: '无',
     },
   ],
-};
+});
 
 /** Matters the platform lists but cannot take yet (Hunan, 003 §3.2.3.2 and .4). */
-const notOnline = (type: RegistrationType): MatterDefinition => ({
-  type,
-  signers: ['applicant', 'employer'],
-  route: REVIEW_STAGES,
-  employerFrom: 'register',
-  photoRequired: false,
-  evidenceRequired: false,
-  availability: () => ({ available: false, code: 'application_type_unsupported', reason: '暂不支持在线办理，请到注册机构窗口办理' }),
-  check: () => ({ ok: false, code: 'application_type_unsupported', fields: {} }),
-  apply: (s) => s!,
-  describe: () => [],
-});
+const notOnline = (type: RegistrationType): MatterDefinition =>
+  matter({
+    type,
+    availability: () => ({ available: false, code: 'application_type_unsupported', reason: '暂不支持在线办理，请到注册机构窗口办理' }),
+    check: () => ({ ok: false, code: 'application_type_unsupported', fields: {} }),
+    apply: (s) => s!,
+    describe: () => [],
+  });
 
 export const MATTERS: Record<RegistrationType, MatterDefinition> = {
   initial,
