@@ -7,6 +7,8 @@
  * - a partial cancellation: applicant and employer in the UI; it completes (已办结) on the employer's signature,
  *   with no review; the certificates tab shows version 3 and the older ones as 已换发新证书; the register's
  *   history; the guided change of employer (Shanghai: cancel, then initial);
+ * - a renewal: a registration (imported, valid for 60 more days) renewed with the hours per specialty in the
+ *   UI; employer and reviewer through the API; the validity extends from the old valid-until date;
  * - the paper exchange: the registration is loaded by the reviewer's import (POST
  *   /api/review/registrations/imports, CSV); the holder confirms the details, uploads a photo, signs alone
  *   and claims the electronic certificate.
@@ -20,7 +22,7 @@ import dayjs from 'dayjs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestServer, login as apiLogin, ENTERPRISE, OPERATOR_PHONE, REVIEWER_PHONE, type TestServer } from '../../bff/test/helpers/server.js';
 import { makeIdNumber, validForm } from '../../bff/test/helpers/data.js';
-import { registeredConstructor, reviewerClient, verifyInPerson } from '../../bff/test/helpers/flow.js';
+import { employerSign, registeredConstructor, reviewerClient, verifyInPerson } from '../../bff/test/helpers/flow.js';
 import { BASE_ARGS, CHROMIUM, FFMPEG, el, enterSmsCode, failureLog, fill, h5Dir, login, newPhone, prepareBrowserTest, screenshots, shotsDir, text } from './helpers.js';
 
 const screenshot = screenshots('matters-');
@@ -68,6 +70,22 @@ async function uiLogin(page: Page, phone: string, name: string) {
     await el(page, 'privacy-submit').tap();
     await home.waitFor();
   }
+}
+
+/** A verified applicant whose registration the reviewer loads from a CSV (rows: [registration no, specialty, registered on, valid until]). */
+async function importedPerson(t: { is: (a: unknown, b: unknown, m?: string) => void }, phone: string, name: string, idNumber: string, rows: string[][]) {
+  const c = await apiLogin(server, phone);
+  t.is((await c.put('/api/me/identity', { name, idNumber })).status, 200);
+  await verifyInPerson(server, idNumber);
+  const reviewer = await reviewerClient(server);
+  const lines = [['注册编号', '姓名', '身份证号码', '聘用企业', '统一社会信用代码', '注册专业', '注册日期', '有效期至'], ...rows.map(([no, specialty, on, until]) => [no, name, idNumber, ENTERPRISE.name, ENTERPRISE.uscc, specialty, on, until])];
+  const form = new FormData();
+  form.append('file', new Blob([`\ufeff${lines.map((r) => r.join(',')).join('\r\n')}\r\n`], { type: 'text/csv' }), 'register.csv');
+  const res = await fetch(`${server.baseUrl}/api/review/registrations/imports`, { method: 'POST', body: form, headers: { authorization: `Bearer ${reviewer.token}` } });
+  const report = await res.json();
+  t.is(res.status, 200, JSON.stringify(report));
+  t.is(report.registrationsImported, 1, JSON.stringify(report));
+  return c;
 }
 
 /** The certificates tab: each card's version and status, newest first. */
@@ -314,6 +332,60 @@ test.serial('paper exchange in the H5 app: a registration imported from the pape
     await a.context.close();
   } catch (error) {
     await failureLog(t, 'matters-paper-failure');
+    throw error;
+  }
+});
+
+test.serial('renewal in the H5 app: only the specialty near its expiry is offered, hours per specialty; the validity extends from the old valid-until date', async (t) => {
+  t.timeout(6 * 60_000);
+  try {
+    const phone = `139${String(process.pid % 10000).padStart(4, '0')}0800`;
+    const idNumber = makeIdNumber('19810203', '027');
+    const soon = dayjs().add(60, 'day').format('YYYY-MM-DD');
+    const later = dayjs().add(2, 'year').format('YYYY-MM-DD');
+    const c = await importedPerson(t, phone, '吴晓东', idNumber, [
+      ['沪231161800058', '建筑工程', dayjs(soon).subtract(3, 'year').format('YYYY-MM-DD'), soon],
+      ['沪231161800058', '机电工程', dayjs(later).subtract(3, 'year').format('YYYY-MM-DD'), later],
+    ]);
+    const a = await newPhone(browser);
+    await uiLogin(a.page, phone, 'renew');
+    await a.page.goto(`${server.baseUrl}/applicant/pages/new/index`);
+    t.is(await el(a.page, 'type-constructor-renewal').getAttribute('aria-disabled'), 'false');
+    await el(a.page, 'type-constructor-renewal').tap();
+    await el(a.page, 'renew-building').waitFor();
+    t.is(await el(a.page, 'renew-electromechanical').getAttribute('aria-checked'), 'false');
+    await el(a.page, 'renew-electromechanical').tap(); // valid for two more years: not offered
+    t.is(await el(a.page, 'renew-electromechanical').getAttribute('aria-checked'), 'false');
+    await fill(a.page, 'employer-phone', '021-55501234');
+    await el(a.page, 'renew-building').tap();
+    await fill(a.page, 'renew-building-compulsoryHours', '60');
+    await fill(a.page, 'renew-building-electiveHours', '30');
+    for (const i of [0, 1, 2]) await el(a.page, `declaration-${i}`).tap();
+    await el(a.page, 'save-and-sign').tap();
+    await text(a.page, '选修课不少于 60 学时').waitFor();
+    await screenshot(a.page, 'renew-form-errors');
+    await fill(a.page, 'renew-building-electiveHours', '60');
+    await screenshot(a.page, 'renew-form-filled');
+    await el(a.page, 'save-and-sign').tap();
+    t.regex(await applicantSigns(a.page, phone, 'renew'), /受理编号/);
+    await el(a.page, 'sign-done').tap();
+    const appId = new URL(a.page.url()).searchParams.get('id')!;
+
+    server.advance(DAY);
+    t.is((await employerSign(server, await apiLogin(server, OPERATOR_PHONE), appId)).status, 200);
+    const reviewer = await reviewerClient(server);
+    for (const stage of ['acceptance', 'first_review', 'second_review', 'approval']) t.is((await reviewer.post(`/api/review/applications/${appId}/decisions`, { stage, outcome: 'pass' })).status, 200, stage);
+    const [reg] = (await c.get('/api/registrations')).body;
+    const renewed = dayjs(soon).add(3, 'year').format('YYYY-MM-DD');
+    t.is(reg.specialties.find((x: { specialty: string }) => x.specialty === 'building').validUntil, renewed, 'three years from the old valid-until date');
+    t.is(reg.specialties.find((x: { specialty: string }) => x.specialty === 'electromechanical').validUntil, later);
+
+    await a.page.goto(`${server.baseUrl}/certificates/pages/registration/index`);
+    await text(a.page, `建筑工程：有效期至 ${soon} → ${renewed}`).waitFor();
+    await screenshot(a.page, 'renew-register-history');
+    await a.context.close();
+  } catch (error) {
+    await failureLog(t, 'matters-renew-failure');
     throw error;
   }
 });
