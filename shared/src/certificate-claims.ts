@@ -130,8 +130,11 @@ export function base64urlEncode(bytes: Uint8Array): string {
   return out;
 }
 
-const utf8 = (s: string) => new TextEncoder().encode(s);
-const fromUtf8 = (b: Uint8Array) => new TextDecoder().decode(b);
+// WeChat's older base libraries have no TextEncoder/TextDecoder: the URI functions do UTF-8 everywhere.
+const utf8 = (s: string): Uint8Array =>
+  typeof TextEncoder !== 'undefined' ? new TextEncoder().encode(s) : Uint8Array.from(unescape(encodeURIComponent(s)), (c) => c.charCodeAt(0));
+const fromUtf8 = (b: Uint8Array): string =>
+  typeof TextDecoder !== 'undefined' ? new TextDecoder().decode(b) : decodeURIComponent(escape(String.fromCharCode(...b)));
 
 // ---------------------------------------------------------------- dates
 

@@ -1,14 +1,19 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { Input, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
 import { extractVerifyToken } from '../../../lib/qr'
 import { Scanner } from '../../components/Scanner'
 import '../../components/scanner.scss'
+import { refreshTrustList } from '../../lib/trust-list'
 
 export default function Scan() {
   const [manual, setManual] = useState('')
   const [error, setError] = useState('')
+  // fetch (or keep) the trust list while online, so that a scan verifies the signature offline
+  useEffect(() => {
+    void refreshTrustList()
+  }, [])
 
   function handle(text: string) {
     const token = extractVerifyToken(text)
