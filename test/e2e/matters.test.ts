@@ -8,7 +8,8 @@
  *   with no review; the certificates tab shows version 3 and the older ones as 已换发新证书; the register's
  *   history; the guided change of employer (Shanghai: cancel, then initial);
  * - a renewal: a registration (imported, valid for 60 more days) renewed with the hours per specialty in the
- *   UI; employer and reviewer through the API; the validity extends from the old valid-until date;
+ *   UI; employer and reviewer through the API; the validity extends from the old valid-until date; then a
+ *   change of name with the evidence upload, after which the register and the real-name record show it;
  * - the paper exchange: the registration is loaded by the reviewer's import (POST
  *   /api/review/registrations/imports, CSV); the holder confirms the details, uploads a photo, signs alone
  *   and claims the electronic certificate.
@@ -336,7 +337,7 @@ test.serial('paper exchange in the H5 app: a registration imported from the pape
   }
 });
 
-test.serial('renewal in the H5 app: only the specialty near its expiry is offered, hours per specialty; the validity extends from the old valid-until date', async (t) => {
+test.serial('renewal and change of name in the H5 app: only the specialty near its expiry offered, hours per specialty, validity extended from the old date; the name changed with the evidence', async (t) => {
   t.timeout(6 * 60_000);
   try {
     const phone = `139${String(process.pid % 10000).padStart(4, '0')}0800`;
@@ -362,7 +363,7 @@ test.serial('renewal in the H5 app: only the specialty near its expiry is offere
     await fill(a.page, 'renew-building-electiveHours', '30');
     for (const i of [0, 1, 2]) await el(a.page, `declaration-${i}`).tap();
     await el(a.page, 'save-and-sign').tap();
-    await text(a.page, '选修课不少于 60 学时').waitFor();
+    await text(a.page, '选修课不少于 60 学时').scrollIntoViewIfNeeded();
     await screenshot(a.page, 'renew-form-errors');
     await fill(a.page, 'renew-building-electiveHours', '60');
     await screenshot(a.page, 'renew-form-filled');
@@ -383,6 +384,34 @@ test.serial('renewal in the H5 app: only the specialty near its expiry is offere
     await a.page.goto(`${server.baseUrl}/certificates/pages/registration/index`);
     await text(a.page, `建筑工程：有效期至 ${soon} → ${renewed}`).waitFor();
     await screenshot(a.page, 'renew-register-history');
+
+    // then a change of name, with the evidence: the register and the real-name record change together
+    await a.page.goto(`${server.baseUrl}/applicant/pages/new/index`);
+    await el(a.page, 'type-constructor-change-details').tap();
+    await el(a.page, 'change-name').waitFor();
+    await el(a.page, 'change-name').tap();
+    await fill(a.page, 'new-name', '吴晓冬');
+    await fill(a.page, 'employer-phone', '021-55501234');
+    await el(a.page, 'changed-on').tap();
+    await text(a.page, '确定').tap(); // today
+    await el(a.page, 'declaration-0').tap();
+    await el(a.page, 'save-and-sign').tap();
+    await text(a.page, '请先上传变更证明材料').waitFor();
+    await el(a.page, 'document-input-evidence').setInputFiles(photo);
+    await a.page.waitForFunction(() => /已上传/.test(document.querySelector('.taro_page_show [data-testid="document-evidence"]')?.textContent ?? ''));
+    await screenshot(a.page, 'change-form-filled', 2000);
+    await el(a.page, 'save-and-sign').tap();
+    t.regex(await applicantSigns(a.page, phone, 'change'), /受理编号/);
+    await el(a.page, 'sign-done').tap();
+    const changeId = new URL(a.page.url()).searchParams.get('id')!;
+    server.advance(DAY);
+    t.is((await employerSign(server, await apiLogin(server, OPERATOR_PHONE), changeId)).status, 200);
+    for (const stage of ['acceptance', 'first_review', 'second_review', 'approval']) t.is((await reviewer.post(`/api/review/applications/${changeId}/decisions`, { stage, outcome: 'pass' })).status, 200, stage);
+    t.is((await c.get('/api/me')).body.identity.name, '吴晓冬');
+    t.is((await c.get('/api/registrations')).body[0].holderName, '吴晓冬');
+    await a.page.goto(`${server.baseUrl}/certificates/pages/registration/index`);
+    await text(a.page, '姓名：吴晓东 → 吴晓冬').waitFor();
+    await screenshot(a.page, 'change-register-history');
     await a.context.close();
   } catch (error) {
     await failureLog(t, 'matters-renew-failure');
