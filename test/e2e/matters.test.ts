@@ -10,6 +10,8 @@
  * - a renewal: a registration (imported, valid for 60 more days) renewed with the hours per specialty in the
  *   UI; employer and reviewer through the API; the validity extends from the old valid-until date; then a
  *   change of name with the evidence upload, after which the register and the real-name record show it;
+ * - under the Sichuan setting (a second server, PROVINCE=sichuan): the change of employer is one application to
+ *   the new employer, filed and signed by the applicant in the UI (it then waits for the new employer);
  * - the paper exchange: the registration is loaded by the reviewer's import (POST
  *   /api/review/registrations/imports, CSV); the holder confirms the details, uploads a photo, signs alone
  *   and claims the electronic certificate.
@@ -23,6 +25,7 @@ import dayjs from 'dayjs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestServer, login as apiLogin, ENTERPRISE, OPERATOR_PHONE, REVIEWER_PHONE, type TestServer } from '../../bff/test/helpers/server.js';
 import { makeIdNumber, validForm } from '../../bff/test/helpers/data.js';
+import { usccCheckCharacter } from '@zhiyetong/shared';
 import { employerSign, registeredConstructor, reviewerClient, verifyInPerson } from '../../bff/test/helpers/flow.js';
 import { BASE_ARGS, CHROMIUM, FFMPEG, el, enterSmsCode, failureLog, fill, h5Dir, login, newPhone, prepareBrowserTest, screenshots, shotsDir, text } from './helpers.js';
 
@@ -416,5 +419,65 @@ test.serial('renewal and change of name in the H5 app: only the specialty near i
   } catch (error) {
     await failureLog(t, 'matters-renew-failure');
     throw error;
+  }
+});
+
+test.serial('change of employer under the Sichuan setting: one application to the new employer, with the evidence, signed by the applicant', async (t) => {
+  t.timeout(6 * 60_000);
+  const sichuan = await startTestServer({ H5_DIR: h5Dir, PROVINCE: 'sichuan', PROVINCE_ABBR: '川' });
+  try {
+    const p = await registeredConstructor(sichuan, validForm(), '郑华');
+    // the new employer: created by the reviewer's import of another holder's registration with it
+    const first17 = '91510100MA6C' + '12345';
+    const uscc = first17 + usccCheckCharacter(first17);
+    const reviewer = await reviewerClient(sichuan);
+    const other = makeIdNumber('19790505', '031', '510104');
+    const rows = [['注册编号', '姓名', '身份证号码', '聘用企业', '统一社会信用代码', '注册专业', '注册日期', '有效期至'], ['川231161800071', '孙立', other, '四川蜀建工程有限公司', uscc, '建筑工程', '2025-01-10', '2028-01-09']];
+    const form = new FormData();
+    form.append('file', new Blob([`\ufeff${rows.map((r) => r.join(',')).join('\r\n')}\r\n`], { type: 'text/csv' }), 'register.csv');
+    const res = await fetch(`${sichuan.baseUrl}/api/review/registrations/imports`, { method: 'POST', body: form, headers: { authorization: `Bearer ${reviewer.token}` } });
+    t.is((await res.json()).registrationsImported, 1);
+
+    sichuan.advance(DAY);
+    const a = await newPhone(browser);
+    sichuan.advance(61_000);
+    await login(a.page, sichuan, p.phone);
+    await el(a.page, 'privacy-agree').waitFor();
+    await el(a.page, 'privacy-agree').tap();
+    await el(a.page, 'privacy-submit').tap();
+    await el(a.page, 'new-application').waitFor();
+    await a.page.goto(`${sichuan.baseUrl}/applicant/pages/new/index`);
+    await el(a.page, 'type-constructor-change-employer').tap();
+    await el(a.page, 'start-employer-change').waitFor();
+    t.is(await el(a.page, 'employer-change-guide').count(), 0, 'no two-step guide under Sichuan');
+    await screenshot(a.page, 'sichuan-employer-change');
+    await el(a.page, 'start-employer-change').tap();
+    await el(a.page, 'employer-name').waitFor();
+    await fill(a.page, 'employer-name', '四川蜀建工程有限公司');
+    await el(a.page, 'verify-employer').tap();
+    await a.page.waitForFunction((v) => Array.from(document.querySelectorAll('.taro_page_show [data-testid="employer-uscc"] input')).some((i) => (i as HTMLInputElement).value === v), uscc);
+    await fill(a.page, 'employer-phone', '028-85501234');
+    await el(a.page, 'document-input-evidence').setInputFiles(photo);
+    await a.page.waitForFunction(() => /已上传/.test(document.querySelector('.taro_page_show [data-testid="document-evidence"]')?.textContent ?? ''));
+    await el(a.page, 'declaration-0').tap();
+    await screenshot(a.page, 'sichuan-change-form', 2000);
+    await el(a.page, 'save-and-sign').tap();
+    await el(a.page, 'signer-employer').waitFor();
+    t.regex((await el(a.page, 'signer-employer').textContent()) ?? '', /四川蜀建工程有限公司/);
+    await el(a.page, 'signer-applicant').waitFor();
+    const before = (await sichuan.sms(p.phone)).length;
+    await el(a.page, 'send-code').tap();
+    await fill(a.page, 'sms-code', await sichuan.latestCode(p.phone, before));
+    await el(a.page, 'sign-submit').tap();
+    await el(a.page, 'sign-result').waitFor();
+    await screenshot(a.page, 'sichuan-sign-result');
+    const [app] = (await p.c.get('/api/applications')).body;
+    t.like(app, { type: 'change', status: 'awaiting_employer', employerName: '四川蜀建工程有限公司' });
+    await a.context.close();
+  } catch (error) {
+    await failureLog(t, 'matters-sichuan-failure');
+    throw error;
+  } finally {
+    await sichuan.stop();
   }
 });
