@@ -61,6 +61,11 @@ const envSchema = z.object({
   TRUST_LIST_PRIVATE_JWK: z.string().optional(),
   /** A downloaded certificate copy's longest period of use (使用有效期), days; cut at the earliest specialty expiry. */
   CERTIFICATE_COPY_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  /** RFC 3161 time-stamping authority (issue 12): every signature gets a timestamp token from it. Unset: no timestamps. */
+  TSA_URL: z.string().url().optional(),
+  TSA_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** true: when the TSA cannot answer, sign without a timestamp and log it (signature.untimestamped); default: fail closed (503 timestamp_unavailable). */
+  TSA_ALLOW_UNTIMESTAMPED: z.enum(['true', 'false']).default('false'),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(1000),
   /** Requests to the login routes allowed per client IP per 10 minutes (mobile carriers put many people behind one IP). */
   AUTH_RATE_LIMIT_PER_10_MIN: z.coerce.number().int().min(1).default(100),
@@ -125,6 +130,7 @@ export interface Config {
   trustListJwk?: string;
   /** CERTIFICATE_COPY_DAYS: a copy's longest period of use, days. */
   certificateCopyDays: number;
+  tsa: { url: string; timeoutMs: number; allowUntimestamped: boolean } | null;
   outboxPollMs: number;
   outboxRetentionHours: number;
   authRateLimitPer10Min: number;
@@ -225,6 +231,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     certClaimKeys: e.CERT_CLAIM_KEYS,
     trustListJwk: e.TRUST_LIST_PRIVATE_JWK,
     certificateCopyDays: e.CERTIFICATE_COPY_DAYS,
+    tsa: e.TSA_URL ? { url: e.TSA_URL, timeoutMs: e.TSA_TIMEOUT_MS, allowUntimestamped: e.TSA_ALLOW_UNTIMESTAMPED === 'true' } : null,
     h5Dir: path.resolve(e.H5_DIR ?? path.join(import.meta.dirname, '../../miniapp/dist/h5')),
     outboxPollMs: e.OUTBOX_POLL_MS,
     outboxRetentionHours: e.OUTBOX_RETENTION_HOURS,

@@ -15,6 +15,7 @@ import { WechatClient } from './adapters/wechat.js';
 import { loadOrCreatePlatformCa, platformCaFromPem } from './pdf/ca.js';
 import { loadCjkFontBytes } from './pdf/font.js';
 import { loadCertificateTokens } from './domain/certificate-tokens.js';
+import { httpTsa } from './adapters/tsa.js';
 import { OutboxWorker } from './domain/outbox.js';
 import { createApp } from './app.js';
 import { createEnterpriseRegistry } from './adapters/enterprise-registry.js';
@@ -45,6 +46,18 @@ export async function startServer(config: Config, overrides: Partial<Pick<Deps, 
       now: overrides.now ?? (() => new Date()),
       enterpriseRegistry: createEnterpriseRegistry({ ...config.enterpriseRegistry, production: config.env === 'production' }),
     };
+    if (config.tsa) {
+      // every signature gets an RFC 3161 timestamp (issue 12); without one it fails closed unless allowed, then it is logged
+      deps.ca = {
+        ...deps.ca,
+        issueSignerCredentials: deps.ca.issueSignerCredentials.bind(deps.ca),
+        timestamps: {
+          authority: httpTsa(config.tsa),
+          required: !config.tsa.allowUntimestamped,
+          onMissing: (error) => log.warn({ event: 'signature.untimestamped', tsa: config.tsa!.url, error: error.message }, 'signature made without a timestamp: TSA unavailable'),
+        },
+      };
+    }
     // parse the 10 MB CJK font now rather than on the first signing request
     await loadCjkFontBytes();
     const outbox = new OutboxWorker(deps, config.outboxPollMs);

@@ -42,9 +42,22 @@ export interface SignerCredentials {
   caCertificatePem: string;
 }
 
+/**
+ * RFC 3161 timestamps on every signature (issue 12), set by the server when TSA_URL is: `required` (the
+ * default) makes signing fail closed with 503 timestamp_unavailable when the TSA cannot answer; otherwise
+ * the signature is made without one and `onMissing` records it.
+ */
+export interface SignatureTimestamps {
+  authority: import('../adapters/tsa.js').TimestampAuthority;
+  required: boolean;
+  onMissing?: (error: Error) => void;
+}
+
 export interface PlatformCa {
   /** The CA certificate (self-signed, PEM). Include it in signatures so verifiers can build the chain. */
   caCertificatePem: string;
+  /** Timestamps for the signatures made with this CA's certificates; absent: none (no TSA configured). */
+  timestamps?: SignatureTimestamps;
   /** issues a short-lived (default 10 min) RSA-2048 signing cert + key for one signature */
   issueSignerCredentials(subject: SignerSubject, validMinutes?: number): SignerCredentials;
 }

@@ -122,7 +122,7 @@ export async function signPdf(
   const credentials = opts.ca.issueSignerCredentials(signer);
   const signed = await new SignPdf().sign(
     Buffer.from(withPlaceholder.buffer, withPlaceholder.byteOffset, withPlaceholder.byteLength),
-    new ForgePkcs7DetachedSigner(credentials),
+    new ForgePkcs7DetachedSigner(credentials, opts.ca.timestamps),
     opts.signedAt,
   );
   return new Uint8Array(signed.buffer, signed.byteOffset, signed.byteLength);

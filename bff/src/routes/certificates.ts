@@ -118,6 +118,22 @@ export function certificateRoutes(api: ApiRouter, deps: Deps) {
     },
   );
 
+  api.get(
+    '/api/public/pki/platform-ca.pem',
+    {
+      tag: 'public',
+      summary: '平台根证书 (issue 12): the platform CA certificate (PEM) that issues every signer certificate (applicant, employer, authority: short-lived, one per signature, embedded in each signature). Add it to a trust store (NSS: certutil -A -t "CT,C,C") and pdfsig / Acrobat report the signatures trusted',
+      responses: { 200: 'application/x-pem-file' },
+      produces: 'application/x-pem-file',
+    },
+    async (ctx) => {
+      ctx.set('Cache-Control', 'public, max-age=3600');
+      ctx.type = 'application/x-pem-file';
+      attachment(ctx, 'zhiyetong-platform-ca.pem');
+      ctx.body = deps.ca.caCertificatePem;
+    },
+  );
+
   api.get('/v/:token', { tag: 'public', summary: '扫码验证页面 (HTML) for people scanning with any camera app', responses: { 200: 'text/html' }, produces: 'text/html' }, verifyLimit, async (ctx) => {
     const result = await verifyCertificateToken(deps, ctx.params.token.slice(0, 2000));
     ctx.set('Cache-Control', 'no-store');
