@@ -219,7 +219,8 @@ export const changeModel: MatterModel<ChangeState> = {
     changeName: form?.name !== undefined,
     name: form?.name ?? '',
     changeIdNumber: form?.idNumber !== undefined,
-    idNumber: form?.idNumber ?? '',
+    // a saved new ID number comes back masked (the server keeps it sealed): it is typed again to change the form
+    idNumber: typeof form?.idNumber === 'string' && !form.idNumber.includes('*') ? form.idNumber : '',
     changedOn: form?.changedOn ?? '',
     declarations: [!!form?.declarationAccepted],
   }),
