@@ -46,9 +46,9 @@ test('the scanner verifies a signed QR offline with the cached trust list, and a
 
     // online: the scan page caches the trust list; the result has the live status
     await v.page.goto(`${base}/verify/pages/scan/index`);
-    await el(v.page, 'verify-offline').waitFor({ timeout: 30_000 });
     await v.page.locator('[data-testid="verify-status"][data-status="valid"]').filter({ visible: true }).first().waitFor({ timeout: 30_000 });
-    t.is(await el(v.page, 'verify-offline').getAttribute('data-outcome'), 'valid');
+    // the first scan may come before the trust list is stored: the page verifies again once it is
+    await v.page.locator('[data-testid="verify-offline"][data-outcome="valid"]').filter({ visible: true }).first().waitFor({ timeout: 30_000 });
     await screenshot(v.page, 'online');
 
     // the network cut: the same QR verifies on the phone
