@@ -12,12 +12,12 @@
  *     employer's operator confirming (one operator each: an operator gets 10 codes a day) and the reviewer
  *     deciding four stages; the BFF's clock is moved 61 s between phases (the SMS resend wait), each phase
  *     runs for all N in parallel: wall time, steps per second and p95 per step, errors;
- *  5. an employer rename touching R certificates (scripts/bench-employer-rename.ts), default R = 100 with the
+ *  5. an employer rename touching R certificates (scripts/bench-employer-rename.ts), default R = 50 with the
  *     time for 1,000 extrapolated from it (each registration is one transaction signing one certificate, so
  *     the batch is linear); `--rename 1000` runs the 1,000 (about 5 min on this machine when loaded).
  * Printed as Markdown tables with the date, the machine and the load average at the start and end.
  *
- * Usage: npm run bench [-- --seconds 4 --rounds 2 --pdf 20 --applicants 10,50 --rename 100]
+ * Usage: npm run bench [-- --seconds 4 --rounds 2 --pdf 20 --applicants 10,50 --rename 50]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { open, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -41,7 +41,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '2' },
     pdf: { type: 'string', default: '20' },
     applicants: { type: 'string', default: '10,50' },
-    rename: { type: 'string', default: '100' },
+    rename: { type: 'string', default: '50' },
   },
 });
 const seconds = Number(args.seconds);
