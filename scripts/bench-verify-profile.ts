@@ -1,7 +1,7 @@
 /**
  * Profiles the verify route: one issued certificate made through the real path, then the BFF started as its
  * own process under `node --cpu-prof` while autocannon (-c 50) scans one valid token. Prints the top
- * self-time functions of the BFF's profile. Usage: tsx scripts/bench-verify-profile.ts [--seconds 8]
+ * self-time functions of the BFF's profile. Usage: tsx scripts/bench-verify-profile.ts [--seconds 8] [--legacy]
  */
 import { spawn } from 'node:child_process';
 import { readdir, readFile, rm, mkdtemp, writeFile } from 'node:fs/promises';
@@ -12,13 +12,14 @@ import autocannon from 'autocannon';
 import { startTestServer } from '../bff/test/helpers/server.js';
 import { registeredConstructor } from '../bff/test/helpers/flow.js';
 
-const { values: args } = parseArgs({ options: { seconds: { type: 'string', default: '8' } } });
+const { values: args } = parseArgs({ options: { seconds: { type: 'string', default: '8' }, legacy: { type: 'boolean', default: false } } });
 const root = path.resolve(import.meta.dirname, '..');
 const setup = await startTestServer();
 const holder = await registeredConstructor(setup);
-const [cert] = (await holder.c.get('/api/certificates')).body as { verifyUrl: string }[];
+const [cert] = (await holder.c.get('/api/certificates')).body as { id: string; registrationNo: string; verifyUrl: string }[];
+// --legacy: a JWS pointer token (certificates issued before claims tokens) instead of the claims token
+const token = args.legacy ? await setup.server.deps.certificateTokens.sign({ id: cert.id, registrationNo: cert.registrationNo }) : cert.verifyUrl.split('/v/')[1];
 await setup.server.close();
-const token = cert.verifyUrl.split('/v/')[1];
 const profDir = await mkdtemp(path.join(tmpdir(), 'zyt-prof-'));
 const port = 3411;
 // an H5 directory with a page in it, so main.ts does not build the miniapp
