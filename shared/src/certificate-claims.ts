@@ -289,8 +289,9 @@ export function verifyClaimsOffline(token: string, trustList: TrustList, now: Da
     return { outcome: 'malformed', claims: null, kid: parsed.kid, ...base };
   }
   const today = shanghaiToday(now);
+  // a phone clock a day behind the server's (a copy downloaded just after midnight) is not "not begun"
   const outcome: OfflineOutcome =
-    today < claims.copy.validFrom || today > claims.copy.validUntil
+    dayNumber(today) < dayNumber(claims.copy.validFrom) - 1 || today > claims.copy.validUntil
       ? 'copy_expired'
       : claims.specialties.some((s) => s.validUntil >= today)
         ? 'valid'
