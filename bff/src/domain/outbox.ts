@@ -14,7 +14,7 @@
  * holds is skipped and each message is delivered once (bff/test/multi-process.test.ts: 300 messages, two
  * processes polling, each once). A process that dies between the provider accepting a message and the
  * commit leaves the row unmarked: the other process sends it again (at least once; at most the dead
- * process's batch of 10 twice; measured 0-1 of 400 when SIGKILLed mid-delivery).
+ * process's batch of 10 twice; measured 0-3 of 400 when SIGKILLed mid-delivery).
  */
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
