@@ -259,7 +259,9 @@ try {
   await warmLivenessEngine();
   // Interleaved with a same-run baseline: the same clip with one blink window over the whole clip, i.e. every
   // frame analysed at 30 fps (the sampling before the product's per-window rates). One untimed check first.
-  const product: ActionWindow[] = [{ action: 'open_mouth', startMs: 1500, endMs: 3000 }, { action: 'blink', startMs: 3000, endMs: 4500 }];
+  // three prompts the clip answers under the server-dictated rules (each action 150 ms to 2 s after its prompt;
+  // d18's second mouth opening, at 3.9 s, needs its own prompt or it counts as unprompted)
+  const product: ActionWindow[] = [{ action: 'open_mouth', startMs: 1500, endMs: 2900 }, { action: 'blink', startMs: 2900, endMs: 3700 }, { action: 'open_mouth', startMs: 3700, endMs: 5000 }];
   const baseline: ActionWindow[] = [{ action: 'blink', startMs: 0, endMs: 5000 }];
   // the ID photo's descriptor is ready before the upload, as the server computes it while the person records
   const refDescriptor = await referenceDescriptor(ref);
@@ -282,7 +284,7 @@ try {
   const medRun = med(runs);
   log(`\ncheckLiveness on a 5.0 s clip (d18 0-5 s, 30 fps; the ID photo's descriptor computed beforehand), warm engine, 5 runs each, interleaved:`);
   log('| windows | frames analysed | wall ms | median wall | engine CPU ms (median) |\n|---|---|---|---|---|');
-  log(`| open_mouth 1.5-3.0 s, blink 3.0-4.5 s (as the product samples) | ${last!.scores.framesAnalysed} | ${runs.join(' / ')} | ${medRun} | ${med(cpu)} |`);
+  log(`| open_mouth 1.5-2.9 s, blink 2.9-3.7 s, open_mouth 3.7-5.0 s (as the product samples) | ${last!.scores.framesAnalysed} | ${runs.join(' / ')} | ${medRun} | ${med(cpu)} |`);
   log(`| baseline: every frame (one blink window over the clip) | ${baseFrames} | ${baseRuns.join(' / ')} | ${med(baseRuns)} | ${med(baseCpu)} |`);
   log(`Ratio product / baseline: wall ${(medRun / med(baseRuns)).toFixed(2)}, CPU ${(med(cpu) / med(baseCpu)).toFixed(2)}. Product verdict passed=${last!.passed}; target < 2500 ms; load average now ${os.loadavg()[0].toFixed(2)} on ${os.availableParallelism()} cores.`);
 
