@@ -89,6 +89,12 @@ export default function Home() {
             <View className='card__hint'>{me?.enterprise ? me.enterprise.name : '聘用企业'}：查看员工提交的注册申请，签名确认或退回。</View>
           </View>
         )}
+        {roles.includes('enterprise_operator') && (
+          <View className='card card--tap' onClick={() => go('/employer/pages/rename/index')} data-testid='entry-employer-rename'>
+            <View className='card__title'>企业名称变更</View>
+            <View className='card__hint'>工商注册名称变更后，批量更新本企业注册人员的电子证书。</View>
+          </View>
+        )}
         {roles.includes('reviewer') && (
           <View className='card card--tap' onClick={() => go('/reviewer/pages/queue/index')} data-testid='entry-reviewer'>
             <View className='card__title'>审核</View>
