@@ -308,17 +308,22 @@ export async function verifyCertificateToken(deps: CertDeps, token: string): Pro
   const status = certificateStatus(cert, shanghaiToday(deps.now()));
   // a replaced or voided version points to nothing personal: only its status (已换发新证书 / 已作废)
   if (status === 'superseded' || status === 'void') return { status, certificate: null };
-  const specialties = cert.specialties as { specialty: Specialty; validUntil: string }[];
   return {
     status,
-    certificate: {
-      registrationNo: cert.registration_no,
-      holderName: cert.holder_name,
-      profession: cert.profession as Profession,
-      employerName: cert.employer_name,
-      specialties: specialties.map((s) => ({ specialty: s.specialty, validUntil: s.validUntil })),
-      issueDate: cert.issue_date,
-    },
+    certificate: verifiedDetails(cert),
+  };
+}
+
+/** What a verification shows of a certificate that is not superseded or void (no ID number, photo or birth date). */
+function verifiedDetails(cert: VerifiedRow): NonNullable<VerifyResponse['certificate']> {
+  const specialties = cert.specialties as { specialty: Specialty; validUntil: string }[];
+  return {
+    registrationNo: cert.registration_no,
+    holderName: cert.holder_name,
+    profession: cert.profession as Profession,
+    employerName: cert.employer_name,
+    specialties: specialties.map((s) => ({ specialty: s.specialty, validUntil: s.validUntil })),
+    issueDate: cert.issue_date,
   };
 }
 
@@ -345,17 +350,9 @@ async function verifyClaimsTokenOnline(deps: CertDeps, token: string): Promise<V
   const status = certificateStatus(cert, shanghaiDate(now));
   const copy = { ...claims.copy, inUse: checked.outcome !== 'copy_expired', version: claims.version };
   if (status === 'superseded' || status === 'void') return { status, certificate: null, copy, signature };
-  const specialties = cert.specialties as { specialty: Specialty; validUntil: string }[];
   return {
     status,
-    certificate: {
-      registrationNo: cert.registration_no,
-      holderName: cert.holder_name,
-      profession: cert.profession as Profession,
-      employerName: cert.employer_name,
-      specialties: specialties.map((s) => ({ specialty: s.specialty, validUntil: s.validUntil })),
-      issueDate: cert.issue_date,
-    },
+    certificate: verifiedDetails(cert),
     copy,
     signature,
   };
