@@ -2,7 +2,7 @@ import dayjs from 'dayjs'
 import { addableSpecialties, applicantDeclaration, type ConstructorSpecialty } from '@zhiyetong/shared'
 import { Empty } from '../../../components/ui'
 import { buildForm, emptyState, errorFor, lateSpecialties, stateFromForm, type FormState } from '../../pages/form/model'
-import { Declarations, EmployerPhone, PhotoCard, SpecialtyPicker } from './common'
+import { Declarations, EmployerPhone, PhotoCard, SpecialtyPicker, tickDeclaration } from './common'
 import type { MatterFormProps, MatterModel } from './types'
 
 /** 增项注册 (000 §3.2.1 figure 19): only specialties not registered (or no longer valid); late ones ask for continuing education. */
@@ -37,11 +37,7 @@ function AddSpecialtyForm({ app, register, ctx, st, set, fields, editable, onUpl
         value={st.declarations}
         disabled={!editable}
         error={err.declaration}
-        onChange={(i, v) =>
-          set((d) => {
-            d.declarations[i] = v
-          })
-        }
+        onChange={tickDeclaration(set)}
       />
     </>
   )

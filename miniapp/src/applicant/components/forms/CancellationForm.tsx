@@ -1,7 +1,7 @@
 import { Textarea, View } from '@tarojs/components'
 import { CANCELLATION_REASONS, SPECIALTY_LABELS, applicantDeclaration, type CancellationReason, type Specialty } from '@zhiyetong/shared'
 import { Check, Field } from '../../../components/ui'
-import { Declarations, EmployerPhone, PhotoCard } from './common'
+import { Declarations, EmployerPhone, PhotoCard, tickDeclaration } from './common'
 import type { MatterFormProps, MatterModel } from './types'
 
 export interface CancellationState {
@@ -116,11 +116,7 @@ function CancellationForm({ app, register, st, set, fields, editable, onUploaded
         value={st.declarations}
         disabled={!editable}
         error={fields.declarationAccepted}
-        onChange={(i, v) =>
-          set((d) => {
-            d.declarations[i] = v
-          })
-        }
+        onChange={tickDeclaration(set)}
       />
     </>
   )

@@ -6,7 +6,7 @@ import { api, errorMessage } from '../../../lib/api'
 import { go } from '../../../lib/platform'
 import { Check, Field, Segments } from '../../../components/ui'
 import { DocumentSlot } from '../DocumentSlot'
-import { Declarations, EmployerPhone } from './common'
+import { Declarations, EmployerPhone, tickDeclaration } from './common'
 import { EmployerLookup } from './InitialForm'
 import type { MatterFormProps, MatterModel } from './types'
 
@@ -201,11 +201,7 @@ function ChangeForm({ app, register, ctx, st, set, fields, editable, changeMatte
         value={st.declarations}
         disabled={!editable}
         error={fields.declarationAccepted}
-        onChange={(i, v) =>
-          set((d) => {
-            d.declarations[i] = v
-          })
-        }
+        onChange={tickDeclaration(set)}
       />
     </>
   )

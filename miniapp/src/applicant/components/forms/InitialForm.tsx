@@ -5,7 +5,7 @@ import { applicantDeclaration, type EnterpriseView } from '@zhiyetong/shared'
 import { api, errorMessage } from '../../../lib/api'
 import { Field } from '../../../components/ui'
 import { CONSTRUCTOR_SPECIALTIES, buildForm, emptyState, errorFor, lateSpecialties, stateFromForm, type FormState } from '../../pages/form/model'
-import { Declarations, PhotoCard, SpecialtyPicker } from './common'
+import { Declarations, PhotoCard, SpecialtyPicker, tickDeclaration } from './common'
 import type { MatterFormProps, MatterModel } from './types'
 
 /** 初始注册 (000 §3.1.1 figure 7): the employer by its full name (验证企业名称), the specialties, late ones' hours, the photo. */
@@ -50,11 +50,7 @@ function InitialForm({ app, st, set, fields, editable, ctx, onUploaded }: Matter
         value={st.declarations}
         disabled={!editable}
         error={err.declaration}
-        onChange={(i, v) =>
-          set((d) => {
-            d.declarations[i] = v
-          })
-        }
+        onChange={tickDeclaration(set)}
       />
     </>
   )

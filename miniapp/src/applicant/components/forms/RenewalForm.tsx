@@ -1,7 +1,7 @@
 import { View } from '@tarojs/components'
 import { PROFESSION_RULES, SPECIALTY_LABELS, applicantDeclaration, isCurrentSpecialty, renewableSpecialties, type Specialty } from '@zhiyetong/shared'
 import { Check } from '../../../components/ui'
-import { Declarations, EmployerPhone, HoursInputs, PhotoCard } from './common'
+import { Declarations, EmployerPhone, HoursInputs, PhotoCard, tickDeclaration } from './common'
 import type { MatterFormProps, MatterModel } from './types'
 
 export interface RenewalState {
@@ -90,11 +90,7 @@ function RenewalForm({ app, register, ctx, st, set, fields, editable, onUploaded
         value={st.declarations}
         disabled={!editable}
         error={fields.declarationAccepted}
-        onChange={(i, v) =>
-          set((d) => {
-            d.declarations[i] = v
-          })
-        }
+        onChange={tickDeclaration(set)}
       />
     </>
   )

@@ -8,6 +8,14 @@ import type { FormState } from '../../pages/form/model'
 import type { MatterFormProps } from './types'
 
 /** 申请人员意见: each sentence ticked on its own (seed 000: 勾选文字前的单选框同意该内容后, 方可继续). */
+/** The onChange of Declarations for a form state that keeps its ticks in `declarations`. */
+export const tickDeclaration =
+  <S extends { declarations: boolean[] }>(set: (fn: (draft: S) => void) => void) =>
+  (i: number, v: boolean) =>
+    set((d) => {
+      d.declarations[i] = v
+    })
+
 export function Declarations({ texts, value, onChange, error, disabled }: { texts: string[]; value: boolean[]; onChange: (i: number, v: boolean) => void; error?: string; disabled?: boolean }) {
   return (
     <View className='card'>
