@@ -1,32 +1,13 @@
 import { authedFetch } from '../../lib/api'
+import { redrawAsJpeg } from '../../lib/image.h5'
 
 /** H5: an application's photo or evidence goes up with fetch + FormData (field `file`) to PUT /api/applications/:id/documents/:kind. */
 export type ApplicationDocumentKind = 'photo' | 'evidence'
 
 export const MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
 
-/** Redraws a photo as a JPEG of at most 1200 px (phone photos are often over 2 MB, or HEIC). */
-async function asJpeg(file: Blob): Promise<Blob> {
-  const url = URL.createObjectURL(file)
-  try {
-    const img = await new Promise<HTMLImageElement>((resolve, reject) => {
-      const i = new window.Image()
-      i.onload = () => resolve(i)
-      i.onerror = () => reject(new Error('无法读取该图片，请选择 JPG、PNG 图片或 PDF 文件'))
-      i.src = url
-    })
-    const scale = Math.min(1, 1200 / Math.max(img.width, img.height))
-    const canvas = document.createElement('canvas')
-    canvas.width = Math.round(img.width * scale)
-    canvas.height = Math.round(img.height * scale)
-    canvas.getContext('2d')!.drawImage(img, 0, 0, canvas.width, canvas.height)
-    const out = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.88))
-    if (!out) throw new Error('无法处理该图片，请重新选择')
-    return out
-  } finally {
-    URL.revokeObjectURL(url)
-  }
-}
+/** A photo as a JPEG of at most 1200 px (phone photos are often over 2 MB, or HEIC). */
+const asJpeg = (file: Blob) => redrawAsJpeg(file, 1200, { unreadable: '无法读取该图片，请选择 JPG、PNG 图片或 PDF 文件', unencodable: '无法处理该图片，请重新选择' })
 
 export async function uploadApplicationDocument(applicationId: string, kind: ApplicationDocumentKind, file: string | Blob): Promise<void> {
   let blob = file as Blob

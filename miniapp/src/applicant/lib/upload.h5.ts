@@ -1,4 +1,5 @@
 import { authedFetch } from '../../lib/api'
+import { redrawAsJpeg } from '../../lib/image.h5'
 import type { DocumentKind, LivenessVerdict, PromptTime } from './liveness'
 
 /** H5 uploads: fetch + FormData (the bearer token, one refresh on 401). */
@@ -11,25 +12,7 @@ const MAX_PHOTO = 5 * 1024 * 1024
 /** Phone photos are often larger than the 5 MB limit or HEIC: redraw them as a JPEG of at most 2000 px. */
 async function normalisePhoto(file: Blob): Promise<Blob> {
   if ((file.type === 'image/jpeg' || file.type === 'image/png') && file.size <= 1.5 * 1024 * 1024) return file
-  const url = URL.createObjectURL(file)
-  try {
-    const img = await new Promise<HTMLImageElement>((resolve, reject) => {
-      const i = new window.Image()
-      i.onload = () => resolve(i)
-      i.onerror = () => reject(new Error('无法读取该照片，请重新拍摄或选择 JPG/PNG 照片'))
-      i.src = url
-    })
-    const scale = Math.min(1, 2000 / Math.max(img.width, img.height))
-    const canvas = document.createElement('canvas')
-    canvas.width = Math.round(img.width * scale)
-    canvas.height = Math.round(img.height * scale)
-    canvas.getContext('2d')!.drawImage(img, 0, 0, canvas.width, canvas.height)
-    const out = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.88))
-    if (!out) throw new Error('无法处理该照片，请重新拍摄')
-    return out
-  } finally {
-    URL.revokeObjectURL(url)
-  }
+  return redrawAsJpeg(file, 2000, { unreadable: '无法读取该照片，请重新拍摄或选择 JPG/PNG 照片', unencodable: '无法处理该照片，请重新拍摄' })
 }
 
 export async function uploadPhoto(kind: DocumentKind, photo: string | Blob): Promise<void> {
