@@ -418,16 +418,27 @@ export async function returnApplication(deps: AppDeps, user: AuthUser, actor: Ac
 export async function decideReview(deps: AppDeps, user: AuthUser, actor: Actor, id: string, input: { stage: ReviewStage; outcome: ReviewOutcome; reason?: string }) {
   return deps.db.transaction().execute(async (tx) => {
     const app = await loadApplicationFor(tx, user, 'reviewer', id, { lock: true });
-    if (app.status !== input.stage) throw appError('review_stage_mismatch');
-    const next = statusAfterReview(input.stage, input.outcome, MATTERS[app.type as RegistrationType].route);
-    await tx.updateTable('applications').set({ status: next, updated_at: deps.now() }).where('id', '=', app.id).execute();
-    await addEvent(tx, app.id, input.outcome === 'pass' ? 'review_passed' : 'review_failed', actor, { stage: input.stage, note: input.reason });
-    await audit(tx, { actor, action: 'review.decided', objectType: 'application', objectId: app.id, details: { stage: input.stage, outcome: input.outcome } });
-    const result = input.outcome === 'pass' ? '通过' : `不通过，原因：${input.reason}`;
-    await notifyApplicant(tx, app, 'applicant_review', [REVIEW_STAGE_LABELS[input.stage], result]);
-    const certificateId = next === 'approved' ? await completeMatter(deps, tx, app, actor) : null;
-    return { status: next, statusLabel: APPLICATION_STATUS_LABELS[next], certificateId };
+    return applyReviewDecision(deps, tx, app, actor, input);
   });
+}
+
+/**
+ * The effect of a decision at `stage` on the locked application `app`, whoever decided it (a reviewer through
+ * decideReview, or a province's own back office through the relay callback, bff/src/domain/relay.ts), in the
+ * caller's transaction `tx`: the next status of the matter's route, the event, the audit entry, the
+ * applicant's notification, and at approval the completion. Authorisation is the caller's.
+ * Errors: 409 review_stage_mismatch when `app` is not at `stage`.
+ */
+export async function applyReviewDecision(deps: AppDeps, tx: Tx, app: ApplicationRow, actor: Actor, input: { stage: ReviewStage; outcome: ReviewOutcome; reason?: string }) {
+  if (app.status !== input.stage) throw appError('review_stage_mismatch');
+  const next = statusAfterReview(input.stage, input.outcome, MATTERS[app.type as RegistrationType].route);
+  await tx.updateTable('applications').set({ status: next, updated_at: deps.now() }).where('id', '=', app.id).execute();
+  await addEvent(tx, app.id, input.outcome === 'pass' ? 'review_passed' : 'review_failed', actor, { stage: input.stage, note: input.reason });
+  await audit(tx, { actor, action: 'review.decided', objectType: 'application', objectId: app.id, details: { stage: input.stage, outcome: input.outcome } });
+  const result = input.outcome === 'pass' ? '通过' : `不通过，原因：${input.reason}`;
+  await notifyApplicant(tx, app, 'applicant_review', [REVIEW_STAGE_LABELS[input.stage], result]);
+  const certificateId = next === 'approved' ? await completeMatter(deps, tx, app, actor) : null;
+  return { status: next, statusLabel: APPLICATION_STATUS_LABELS[next], certificateId };
 }
 
 /**
