@@ -16,6 +16,7 @@ import { applicationRoutes } from './routes/applications.js';
 import { authRoutes } from './routes/auth.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { enterpriseLookupRoutes } from './routes/enterprises.js';
+import { relayRoutes } from './routes/relay.js';
 import { enterpriseRoutes } from './routes/enterprise.js';
 import { meRoutes } from './routes/me.js';
 import { reviewRoutes } from './routes/review.js';
@@ -68,6 +69,7 @@ export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: 
   registrationRoutes(api, deps);
   employerRenameRoutes(api, deps);
   registerImportRoutes(api, deps);
+  relayRoutes(api, deps);
   const openapi = api.openapi({
     title: '执业通 ZhiyeTong API',
     version: '0.1.0',

@@ -63,10 +63,19 @@ const envSchema = z.object({
   CERTIFICATE_COPY_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   /** RFC 3161 time-stamping authority (issue 12): every signature gets a timestamp token from it. Unset: no timestamps. */
   TSA_URL: z.string().url().optional(),
+  /** Relay to a province's own back office (issue 11): where confirmed applications are POSTed. Unset: no relay. */
+  RELAY_URL: z.string().url().optional(),
+  /** The HMAC-SHA256 key shared with the back office, both directions (base64, 32 bytes); required with RELAY_URL. */
+  RELAY_HMAC_KEY: base64Key(32).optional(),
+  RELAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** How far a callback's timestamp may be from our clock, seconds (replays of older callbacks are refused). */
+  RELAY_CALLBACK_TOLERANCE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   TSA_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** true: when the TSA cannot answer, sign without a timestamp and log it (signature.untimestamped); default: fail closed (503 timestamp_unavailable). */
   TSA_ALLOW_UNTIMESTAMPED: z.enum(['true', 'false']).default('false'),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  /** The outbox's first retry delay, ms; each later retry doubles it. */
+  OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(5000),
   /** SCHEDULER=off: this process runs no periodic jobs (bff/src/jobs.ts); other processes on the database still do. */
   SCHEDULER: z.enum(['on', 'off']).default('on'),
   /** Requests to the login routes allowed per client IP per 10 minutes (mobile carriers put many people behind one IP). */
@@ -133,7 +142,10 @@ export interface Config {
   /** CERTIFICATE_COPY_DAYS: a copy's longest period of use, days. */
   certificateCopyDays: number;
   tsa: { url: string; timeoutMs: number; allowUntimestamped: boolean } | null;
+  /** The upstream back office every employer-confirmed application is relayed to (bff/src/domain/relay.ts), or null. */
+  relay: { url: string; hmacKey: Buffer; timeoutMs: number; callbackToleranceSeconds: number } | null;
   outboxPollMs: number;
+  outboxRetryBaseMs: number;
   /** Whether this process schedules and works the periodic jobs of bff/src/jobs.ts. */
   scheduler: boolean;
   outboxRetentionHours: number;
@@ -178,6 +190,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     otpHashKey: Buffer.from(secret('OTP_HASH_KEY'), 'base64'),
     outboxEncryptionKey: Buffer.from(secret('OUTBOX_ENCRYPTION_KEY'), 'base64'),
   };
+
+  if (e.RELAY_URL && !e.RELAY_HMAC_KEY) problems.push('  RELAY_HMAC_KEY: required with RELAY_URL (the key shared with the back office, 32 bytes base64)');
 
   let sms: Config['sms'];
   if (e.SMS_PROVIDER === 'dev') {
@@ -235,9 +249,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     certClaimKeys: e.CERT_CLAIM_KEYS,
     trustListJwk: e.TRUST_LIST_PRIVATE_JWK,
     certificateCopyDays: e.CERTIFICATE_COPY_DAYS,
+    relay: e.RELAY_URL ? { url: e.RELAY_URL, hmacKey: Buffer.from(e.RELAY_HMAC_KEY ?? '', 'base64'), timeoutMs: e.RELAY_TIMEOUT_MS, callbackToleranceSeconds: e.RELAY_CALLBACK_TOLERANCE_SECONDS } : null,
     tsa: e.TSA_URL ? { url: e.TSA_URL, timeoutMs: e.TSA_TIMEOUT_MS, allowUntimestamped: e.TSA_ALLOW_UNTIMESTAMPED === 'true' } : null,
     h5Dir: path.resolve(e.H5_DIR ?? path.join(import.meta.dirname, '../../miniapp/dist/h5')),
     outboxPollMs: e.OUTBOX_POLL_MS,
+    outboxRetryBaseMs: e.OUTBOX_RETRY_BASE_MS,
     scheduler: e.SCHEDULER === 'on',
     outboxRetentionHours: e.OUTBOX_RETENTION_HOURS,
     authRateLimitPer10Min: e.AUTH_RATE_LIMIT_PER_10_MIN,

@@ -22,6 +22,8 @@ export interface Deps {
   certificateTokens: CertificateTokens;
   /** The current time; tests may move it. */
   now: () => Date;
+  /** Sends relay messages to the province's own back office (RELAY_URL; bff/src/domain/relay.ts), or null. */
+  relay?: import('./domain/outbox.js').RelayDeliverer | null;
   /** The business registry's public record of enterprises (employer rename, issue 10's binding). */
   enterpriseRegistry: EnterpriseRegistry;
   /**

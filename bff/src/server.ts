@@ -18,6 +18,7 @@ import { loadCertificateTokens } from './domain/certificate-tokens.js';
 import { httpTsa } from './adapters/tsa.js';
 import { OutboxWorker } from './domain/outbox.js';
 import { Scheduler } from './jobs.js';
+import { relayClient } from './domain/relay.js';
 import { createApp } from './app.js';
 import { createEnterpriseRegistry } from './adapters/enterprise-registry.js';
 import { resumeEmployerRenames, stopEmployerRenames } from './domain/employer-rename.js';
@@ -65,6 +66,7 @@ export async function startServer(config: Config, overrides: Partial<Pick<Deps, 
     }
     // parse the 10 MB CJK font now rather than on the first signing request
     await loadCjkFontBytes();
+    if (config.relay) deps.relay = relayClient(deps);
     const outbox = new OutboxWorker(deps, config.outboxPollMs);
     const scheduler = new Scheduler(deps, database.url);
     if (config.scheduler) await scheduler.start();

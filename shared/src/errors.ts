@@ -14,6 +14,7 @@ export const ERRORS = {
   refresh_invalid: { status: 401, message: '登录状态已失效，请重新登录' },
   forbidden: { status: 403, message: '您没有权限进行此操作' },
   not_found: { status: 404, message: '没有找到该记录' },
+  relay_signature_invalid: { status: 401, message: '回调签名无效或已过期' },
   otp_invalid: { status: 400, message: '验证码错误，请重新输入' },
   otp_expired: { status: 400, message: '验证码已过期，请重新获取' },
   otp_too_many_attempts: { status: 429, message: '验证码错误次数过多，请重新获取' },

@@ -188,9 +188,18 @@ export interface ApplicationDocumentsTable {
   uploaded_at: Timestamp;
 }
 
+/** A back-office decision applied through the relay callback, once per decision id (0015). */
+export interface RelayCallbacksTable {
+  decision_id: string;
+  application_id: string;
+  stage: string;
+  outcome: 'pass' | 'fail';
+  received_at: Timestamp;
+}
+
 export interface OutboxTable {
   id: Generated<string>;
-  channel: 'sms' | 'wechat_subscribe';
+  channel: 'sms' | 'wechat_subscribe' | 'relay';
   payload: Json<Record<string, unknown>>;
   attempts: ColumnType<number, number | undefined, number>;
   next_attempt_at: Timestamp;
@@ -256,6 +265,7 @@ export interface Database {
   registration_events: RegistrationEventsTable;
   application_documents: ApplicationDocumentsTable;
   outbox: OutboxTable;
+  relay_callbacks: RelayCallbacksTable;
   audit_log: AuditLogTable;
   identity_documents: IdentityDocumentsTable;
   liveness_sessions: LivenessSessionsTable;

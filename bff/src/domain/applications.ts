@@ -44,6 +44,7 @@ import { dateAtShanghaiNoon, dayjs, shanghaiDate, ZONE } from '../time.js';
 import { renderApplicationForm, type ApplicationFormView } from '../pdf/application-form.js';
 import { signPdf } from '../pdf/sign.js';
 import { audit } from './audit.js';
+import { queueRelay } from './relay.js';
 import { nextCounter } from './counters.js';
 import { consumeOtp, issueOtp } from './otp.js';
 import { enqueue } from './outbox.js';
@@ -389,6 +390,8 @@ export async function confirmApplication(deps: AppDeps, user: AuthUser, actor: A
     await audit(tx, { actor, action: 'application.employer_signed', objectType: 'application', objectId: app.id, details: { enterpriseId: enterprise.id, bytes: pdf.length } });
     if (status === 'completed') await completeMatter(deps, tx, app, actor);
     else await notifyApplicant(tx, app, 'applicant_employer_signed');
+    // a province with its own back office gets every confirmed application (issue 11, relay.ts)
+    await queueRelay(deps, tx, app.id, 'employer_confirmed');
     return { acceptanceNo: app.acceptance_no ?? '', signedAt: signedAt.toISOString(), fileName: app.form_pdf_name ?? '', status };
   });
 }
@@ -404,6 +407,8 @@ export async function returnApplication(deps: AppDeps, user: AuthUser, actor: Ac
       .where('id', '=', app.id)
       .execute();
     await addEvent(tx, app.id, 'returned', actor, { note: reason });
+    // a return after the back office has had the application (a re-filing after a correction) is reported too
+    await queueRelay(deps, tx, app.id, 'employer_returned', { onlyIfRelayed: true });
     await audit(tx, { actor, action: 'application.returned', objectType: 'application', objectId: app.id });
     await notifyApplicant(tx, app, 'applicant_returned', [reason]);
   });
@@ -429,7 +434,7 @@ export async function decideReview(deps: AppDeps, user: AuthUser, actor: Actor, 
  * applicant's notification, and at approval the completion. Authorisation is the caller's.
  * Errors: 409 review_stage_mismatch when `app` is not at `stage`.
  */
-export async function applyReviewDecision(deps: AppDeps, tx: Tx, app: ApplicationRow, actor: Actor, input: { stage: ReviewStage; outcome: ReviewOutcome; reason?: string }) {
+export async function applyReviewDecision(deps: AppDeps, tx: Tx, app: ApplicationRow, actor: Actor | null, input: { stage: ReviewStage; outcome: ReviewOutcome; reason?: string }) {
   if (app.status !== input.stage) throw appError('review_stage_mismatch');
   const next = statusAfterReview(input.stage, input.outcome, MATTERS[app.type as RegistrationType].route);
   await tx.updateTable('applications').set({ status: next, updated_at: deps.now() }).where('id', '=', app.id).execute();
@@ -447,7 +452,7 @@ export async function applyReviewDecision(deps: AppDeps, tx: Tx, app: Applicatio
  * version — all in the transaction `tx` of the step that completes it. A change of name or ID number also
  * corrects the real-name record. Returns the id of the certificate version issued, if any.
  */
-async function completeMatter(deps: AppDeps, tx: Tx, app: ApplicationRow, actor: Actor): Promise<string | null> {
+async function completeMatter(deps: AppDeps, tx: Tx, app: ApplicationRow, actor: Actor | null): Promise<string | null> {
   const type = app.type as RegistrationType;
   const profession = app.profession as Profession;
   const def = MATTERS[type];

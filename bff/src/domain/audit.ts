@@ -33,7 +33,9 @@ export type AuditAction =
   | 'registration.imported'
   | 'application.document_uploaded'
   | 'enterprise.renamed'
-  | 'enterprise.rename_completed';
+  | 'enterprise.rename_completed'
+  | 'relay.callback_refused'
+  | 'relay.callback_applied';
 
 export async function audit(
   db: DbOrTx,

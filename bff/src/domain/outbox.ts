@@ -22,12 +22,24 @@ import { databaseContext, type Db, type DbOrTx } from '../db/database.js';
 import { SecretBox } from '../pii.js';
 import type { SmsMessage, SmsProvider } from '../adapters/sms.js';
 import type { WechatClient } from '../adapters/wechat.js';
+import type { RelayEvent } from './relay.js';
 
 export type OutboxPayload =
   | { channel: 'sms'; phone: string; message: SmsMessage }
-  | { channel: 'wechat_subscribe'; openid: string; templateId: string; page: string; data: Record<string, string> };
+  | { channel: 'wechat_subscribe'; openid: string; templateId: string; page: string; data: Record<string, string> }
+  | { channel: 'relay'; applicationId: string; event: RelayEvent; seq: number; at: string };
+
+/** Delivers a relay message to the province's back office (bff/src/domain/relay.ts); throws to retry. */
+export interface RelayDeliverer {
+  deliver(message: Extract<OutboxPayload, { channel: 'relay' }>): Promise<void>;
+}
 
 export const MAX_ATTEMPTS = 8;
+/**
+ * Relay messages are never given up: a back office that is down for a day gets every message when it is back.
+ * Their retries back off like the others' but wait at most this long.
+ */
+const RELAY_MAX_DELAY_MS = 15 * 60_000;
 /** How often sent and failed rows older than the retention are deleted. */
 const PURGE_EVERY_MS = 10 * 60_000;
 
@@ -39,7 +51,7 @@ export async function enqueue(db: DbOrTx, payload: OutboxPayload, opts: { expire
   const sealer = databaseContext(db).outboxSealer;
   if (!sealer) throw new Error('the outbox key is not set (OutboxWorker not created for this database)');
   const { channel, ...rest } = payload;
-  const visible = channel === 'sms' ? { template: payload.message.template } : { templateId: payload.templateId };
+  const visible = payload.channel === 'sms' ? { template: payload.message.template } : payload.channel === 'relay' ? { event: payload.event, seq: payload.seq } : { templateId: payload.templateId };
   await db
     .insertInto('outbox')
     .values({ channel, payload: JSON.stringify(visible), payload_enc: sealer.encrypt(JSON.stringify(rest)), expires_at: opts.expiresAt ?? null })
@@ -55,6 +67,8 @@ export class OutboxWorker {
   private stopped = false;
   private lastPurge = 0;
   private readonly box: SecretBox;
+  /** The first retry's delay; each later one doubles it (OUTBOX_RETRY_BASE_MS, 5 s by default). */
+  private readonly retryBaseMs: number;
 
   /** Sets the outbox key (config.secrets.outboxEncryptionKey) for `deps.db`, so `enqueue` can seal messages. */
   constructor(
@@ -62,13 +76,15 @@ export class OutboxWorker {
       db: Db;
       sms: SmsProvider;
       wechat: WechatClient | null;
+      relay?: RelayDeliverer | null;
       log: Logger;
       now?: () => Date;
-      config: { secrets: { outboxEncryptionKey: Buffer }; outboxRetentionHours?: number };
+      config: { secrets: { outboxEncryptionKey: Buffer }; outboxRetentionHours?: number; outboxRetryBaseMs?: number };
     },
     private readonly pollMs: number,
   ) {
     this.box = new SecretBox(deps.config.secrets.outboxEncryptionKey);
+    this.retryBaseMs = deps.config.outboxRetryBaseMs ?? 5000;
     databaseContext(deps.db).outboxSealer = this.box;
   }
 
@@ -163,7 +179,9 @@ export class OutboxWorker {
             sent++;
           } catch (e) {
             const attempts = row.attempts + 1;
-            const delayMs = 5000 * 2 ** (attempts - 1);
+            const relay = row.channel === 'relay';
+            const delayMs = Math.min(this.retryBaseMs * 2 ** Math.min(attempts - 1, 20), relay ? RELAY_MAX_DELAY_MS : Infinity);
+            const givesUp = attempts >= MAX_ATTEMPTS && !relay;
             this.deps.log.warn({ outboxId: row.id, channel: row.channel, attempts, error: String(e) }, 'outbox delivery failed');
             await tx
               .updateTable('outbox')
@@ -171,8 +189,8 @@ export class OutboxWorker {
                 attempts,
                 last_error: String(e).slice(0, 500),
                 next_attempt_at: sql`now() + ${`${delayMs} milliseconds`}::interval`,
-                failed_at: attempts >= MAX_ATTEMPTS ? new Date() : null,
-                ...(attempts >= MAX_ATTEMPTS ? erased : {}),
+                failed_at: givesUp ? new Date() : null,
+                ...(givesUp ? erased : {}),
               })
               .where('id', '=', row.id)
               .execute();
@@ -193,11 +211,19 @@ export class OutboxWorker {
   /** What stays in `payload` once the message is erased: the template, nothing personal. */
   private visible(channel: OutboxPayload['channel'], payload: unknown): Record<string, unknown> {
     const p = (payload ?? {}) as { template?: string; templateId?: string; message?: { template?: string } };
+    if (channel === 'relay') {
+      const r = (payload ?? {}) as { event?: string; seq?: number };
+      return { event: r.event ?? null, seq: r.seq ?? null };
+    }
     return channel === 'sms' ? { template: p.template ?? p.message?.template ?? null } : { templateId: p.templateId ?? null };
   }
 
   private async deliver(p: OutboxPayload): Promise<void> {
     if (p.channel === 'sms') return this.deps.sms.send(p.phone, p.message);
+    if (p.channel === 'relay') {
+      if (!this.deps.relay) throw new Error('the relay is not configured (RELAY_URL)');
+      return this.deps.relay.deliver(p);
+    }
     if (!this.deps.wechat) throw new Error('WeChat is not configured');
     return this.deps.wechat.sendSubscribeMessage(p);
   }
