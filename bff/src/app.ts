@@ -24,6 +24,7 @@ import { identityRoutes } from './routes/identity.js';
 import { registrationRoutes } from './routes/registrations.js';
 import { employerRenameRoutes } from './routes/employer-rename.js';
 import { registerImportRoutes } from './routes/register-import.js';
+import { enterpriseIdentityRoutes } from './routes/enterprise-identity.js';
 
 export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: Koa<AppState>; api: ApiRouter } {
   // ctx.ip: with TRUST_PROXY_HOPS = N > 0, the N-th X-Forwarded-For address from the right (what our own
@@ -69,6 +70,7 @@ export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: 
   registrationRoutes(api, deps);
   employerRenameRoutes(api, deps);
   registerImportRoutes(api, deps);
+  enterpriseIdentityRoutes(api, deps);
   relayRoutes(api, deps);
   const openapi = api.openapi({
     title: '执业通 ZhiyeTong API',

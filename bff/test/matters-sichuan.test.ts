@@ -7,6 +7,7 @@ import test from 'ava';
 import { usccCheckCharacter } from '@zhiyetong/shared';
 import { login, startTestServer, type TestServer } from './helpers/server.js';
 import { validForm } from './helpers/data.js';
+import { DEV_ENTERPRISE_PROFILE } from '../src/seed.js';
 import { employerSign, fileMatter, registeredConstructor, reviewerClient, sign, uploadDocument } from './helpers/flow.js';
 
 let s: TestServer;
@@ -18,7 +19,8 @@ test.before(async () => {
   s = await startTestServer({ PROVINCE: 'sichuan', PROVINCE_ABBR: '川', AUTHORITY_NAME: '四川省住房和城乡建设厅' });
   // a second enterprise with its operator (the dev data has one)
   const db = s.server.deps.db;
-  const e = await db.insertInto('enterprises').values({ name: NEW_EMPLOYER.name, uscc: NEW_EMPLOYER.uscc }).returning('id').executeTakeFirstOrThrow();
+  // with complete basic information (issue 10: an enterprise without it cannot counter-sign)
+  const e = await db.insertInto('enterprises').values({ name: NEW_EMPLOYER.name, uscc: NEW_EMPLOYER.uscc, profile: JSON.stringify(DEV_ENTERPRISE_PROFILE) }).returning('id').executeTakeFirstOrThrow();
   const u = await db.insertInto('users').values({ phone: NEW_OPERATOR, roles: ['enterprise_operator'] }).returning('id').executeTakeFirstOrThrow();
   await db.insertInto('enterprise_operators').values({ enterprise_id: e.id, user_id: u.id }).execute();
 });

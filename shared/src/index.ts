@@ -9,3 +9,4 @@ export * from './api.js';
 export * from './masking.js';
 export * from './matters.js';
 export * from './certificate-claims.js';
+export * from './enterprise.js';

@@ -4,8 +4,11 @@
  *
  * `lookup(uscc)` answers the public record of the enterprise with that unified social credit code
  * (统一社会信用代码, 18 characters, GB 32100), or null when the registry has no such enterprise:
- *   { uscc, name: 企业名称 as registered, legalRepresentative: 法定代表人姓名, status }
+ *   { uscc, name: 企业名称 as registered, legalRepresentative: 法定代表人姓名, legalRepresentativeIdNumber?, status }
  * with status `active` (存续/在业), `suspended` (停业), `revoked` (吊销) or `deregistered` (注销).
+ * `legalRepresentativeIdNumber` (法定代表人证件号码, 18 characters) is present only where the registry
+ * service verifies it (a licensed 企业信息核验 interface; the public record has the name only); when present,
+ * binding also compares it with the verified person's ID number.
  * It throws `EnterpriseRegistryUnavailable` when the registry cannot answer (timeout, network, a 5xx or a
  * malformed answer), so callers can tell "no such enterprise" from "ask again later".
  *
@@ -37,8 +40,10 @@ export interface EnterpriseRecord {
   uscc: string;
   /** 企业名称, exactly as registered. */
   name: string;
-  /** 法定代表人 (the name only; the registry publishes no ID number). */
+  /** 法定代表人姓名. */
   legalRepresentative: string;
+  /** 法定代表人身份证号码, upper case — only from a registry service that gives it; absent from the public record. */
+  legalRepresentativeIdNumber?: string;
   status: EnterpriseStatus;
 }
 
@@ -59,6 +64,11 @@ export const enterpriseRecordSchema = z.object({
   uscc: z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/),
   name: z.string().trim().min(1).max(200),
   legalRepresentative: z.string().trim().min(1).max(100),
+  legalRepresentativeIdNumber: z
+    .string()
+    .regex(/^\d{17}[\dXx]$/)
+    .transform((v) => v.toUpperCase())
+    .optional(),
   status: z.enum(ENTERPRISE_STATUSES),
 });
 
@@ -79,7 +89,7 @@ export class FileEnterpriseRegistry implements EnterpriseRegistry {
     try {
       records = z.array(enterpriseRecordSchema).parse(JSON.parse(await readFile(this.file, 'utf8')));
     } catch (e) {
-      throw new EnterpriseRegistryUnavailable(`${this.file} is not a JSON array of {uscc, name, legalRepresentative, status}`, { cause: e });
+      throw new EnterpriseRegistryUnavailable(`${this.file} is not a JSON array of {uscc, name, legalRepresentative, legalRepresentativeIdNumber?, status}`, { cause: e });
     }
     return records.find((r) => r.uscc === uscc.toUpperCase()) ?? null;
   }

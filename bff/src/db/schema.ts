@@ -40,11 +40,27 @@ export interface EnterprisesTable {
   name: string;
   uscc: string;
   created_at: Timestamp;
+  /** 法定代表人 as the business registry named them at binding (0010). */
+  legal_representative_name: string | null;
+  registry_status: 'active' | 'suspended' | 'revoked' | 'deregistered' | null;
+  registry_checked_at: NullableTimestamp;
+  /** When the legal representative bound the enterprise (0010); null = seed/imported, not bound yet. */
+  bound_at: NullableTimestamp;
+  /** Basic information (003 §3.2.2.1), shared/src/enterprise.ts EnterpriseProfile (0010). */
+  profile: ColumnType<Record<string, unknown>, string | undefined, string>;
+  profile_updated_at: NullableTimestamp;
+  profile_updated_by: string | null;
 }
 
+/** Membership of a person in an enterprise (0010): active while removed_at is null. */
 export interface EnterpriseOperatorsTable {
   enterprise_id: string;
   user_id: string;
+  role: ColumnType<'legal_representative' | 'operator', 'legal_representative' | 'operator' | undefined, 'legal_representative' | 'operator'>;
+  invited_at: Timestamp;
+  invited_by: string | null;
+  removed_at: NullableTimestamp;
+  removed_by: string | null;
 }
 
 export type OtpPurpose = 'login' | 'applicant_signature' | 'employer_signature';
@@ -223,6 +239,8 @@ export interface AuditLogTable {
   object_id: string | null;
   ip: string | null;
   details: Json<Record<string, unknown>>;
+  /** The enterprise an operator acted for (0010), so its actions are found under it as well as the person. */
+  enterprise_id: string | null;
 }
 
 /** 聘用企业名称变更 batches (0006_employer_rename.sql). */

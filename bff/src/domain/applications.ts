@@ -49,6 +49,7 @@ import { nextCounter } from './counters.js';
 import { consumeOtp, issueOtp } from './otp.js';
 import { enqueue } from './outbox.js';
 import { loadApplicationFor, operatorEnterpriseId } from './policies.js';
+import { assertEnterpriseProfileComplete } from './enterprise-identity.js';
 import { newRegistrationNo } from './certificates.js';
 import { findRegistration, registrationById, writeRegister, type LoadedRegistration } from './register.js';
 
@@ -328,6 +329,7 @@ async function notifyOperators(deps: AppDeps, tx: Tx, app: ApplicationRow, appli
     .innerJoin('users', 'users.id', 'enterprise_operators.user_id')
     .select(['users.phone', 'users.wechat_openid'])
     .where('enterprise_operators.enterprise_id', '=', app.employer_id!)
+    .where('enterprise_operators.removed_at', 'is', null)
     .execute();
   const subscribeTemplate = deps.config.wechat?.subscribeTemplateId;
   for (const op of operators) {
@@ -357,6 +359,8 @@ function assertAwaitingEmployer(app: ApplicationRow) {
 export async function sendEmployerSignatureCode(deps: AppDeps, user: AuthUser, id: string) {
   const app = await loadApplicationFor(deps.db, user, 'enterprise_operator', id);
   assertAwaitingEmployer(app);
+  // 003 §3.2.2.1: no filing or counter-signature before the enterprise's basic information is complete
+  await assertEnterpriseProfileComplete(deps.db, app.employer_id!);
   return sendSignatureCode(deps, app, user.id, 'employer_signature');
 }
 
@@ -368,6 +372,7 @@ export async function sendEmployerSignatureCode(deps: AppDeps, user: AuthUser, i
 export async function confirmApplication(deps: AppDeps, user: AuthUser, actor: Actor, id: string, code: string) {
   const pre = await loadApplicationFor(deps.db, user, 'enterprise_operator', id);
   assertAwaitingEmployer(pre);
+  await assertEnterpriseProfileComplete(deps.db, pre.employer_id!);
   await consumeOtp(deps, { phone: await userPhone(deps.db, user.id), purpose: 'employer_signature', objectId: pre.id }, code);
   return deps.db.transaction().execute(async (tx) => {
     const app = await loadApplicationFor(tx, user, 'enterprise_operator', id, { lock: true });
@@ -409,7 +414,7 @@ export async function returnApplication(deps: AppDeps, user: AuthUser, actor: Ac
     await addEvent(tx, app.id, 'returned', actor, { note: reason });
     // a return after the back office has had the application (a re-filing after a correction) is reported too
     await queueRelay(deps, tx, app.id, 'employer_returned', { onlyIfRelayed: true });
-    await audit(tx, { actor, action: 'application.returned', objectType: 'application', objectId: app.id });
+    await audit(tx, { actor, action: 'application.returned', objectType: 'application', objectId: app.id, enterpriseId: app.employer_id });
     await notifyApplicant(tx, app, 'applicant_returned', [reason]);
   });
 }

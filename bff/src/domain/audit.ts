@@ -33,14 +33,26 @@ export type AuditAction =
   | 'registration.imported'
   | 'application.document_uploaded'
   | 'enterprise.renamed'
+  | 'enterprise.bound'
+  | 'enterprise.binding_refused'
+  | 'enterprise.profile_updated'
+  | 'enterprise.operator_invited'
+  | 'enterprise.operator_removed'
   | 'enterprise.rename_completed'
   | 'relay.callback_refused'
   | 'relay.callback_applied';
 
+/**
+ * Appends one entry. `enterpriseId` files it under the enterprise an operator acted for (issue 10, 0010) as
+ * well as under the actor; when not given it is taken from `details.enterpriseId` (a string) or from
+ * `objectId` when `objectType` is 'enterprise'.
+ */
 export async function audit(
   db: DbOrTx,
-  entry: { actor: Actor | null; action: AuditAction; objectType?: string; objectId?: string; details?: Record<string, unknown> },
+  entry: { actor: Actor | null; action: AuditAction; objectType?: string; objectId?: string; details?: Record<string, unknown>; enterpriseId?: string | null },
 ): Promise<void> {
+  const fromDetails = typeof entry.details?.enterpriseId === 'string' ? (entry.details.enterpriseId as string) : null;
+  const enterpriseId = entry.enterpriseId ?? fromDetails ?? (entry.objectType === 'enterprise' ? (entry.objectId ?? null) : null);
   await db
     .insertInto('audit_log')
     .values({
@@ -51,6 +63,7 @@ export async function audit(
       object_id: entry.objectId ?? null,
       ip: entry.actor?.ip ?? null,
       details: JSON.stringify(entry.details ?? {}),
+      enterprise_id: enterpriseId,
     })
     .execute();
 }

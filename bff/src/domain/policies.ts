@@ -9,11 +9,44 @@ import type { Role } from '@zhiyetong/shared';
 import type { AuthUser } from '../context.js';
 import type { DbOrTx } from '../db/database.js';
 import type { ApplicationRow } from '../db/schema.js';
-import { NotFound } from '../errors.js';
+import { appError, NotFound } from '../errors.js';
 
-export async function operatorEnterpriseId(db: DbOrTx, userId: string): Promise<string | null> {
-  const row = await db.selectFrom('enterprise_operators').select('enterprise_id').where('user_id', '=', userId).executeTakeFirst();
-  return row?.enterprise_id ?? null;
+/** The request header naming the enterprise an operator acts for (issue 10). */
+export const ENTERPRISE_HEADER = 'x-enterprise-id';
+
+/**
+ * The enterprise `userId` acts for in this request (issue 10, migration 0010: one person may act for several).
+ * `requested` is the X-Enterprise-Id header (`ctx.get('x-enterprise-id')`; '' or undefined = not sent):
+ *  - sent: that enterprise, if the person is an active member (legal representative or operator) of it;
+ *  - not sent: the person's only active membership.
+ * Read from the database on every call (a removed operator loses access at once; nothing is cached in the token).
+ * Never returns null (the type keeps older callers' `if (!id)` checks compiling).
+ * Errors: 404 not_found (no active membership, not a member of the requested one, or not a uuid);
+ * 400 enterprise_choice_required (several memberships and no header).
+ */
+export async function operatorEnterpriseId(db: DbOrTx, userId: string, requested?: string | null): Promise<string | null> {
+  const wanted = requested?.trim();
+  if (wanted) {
+    if (!UUID.test(wanted)) throw NotFound();
+    const row = await activeMemberships(db, userId).where('enterprise_id', '=', wanted).executeTakeFirst();
+    if (!row) throw NotFound();
+    return row.enterprise_id;
+  }
+  const rows = await activeMemberships(db, userId).limit(2).execute();
+  if (rows.length === 0) throw NotFound();
+  if (rows.length > 1) throw appError('enterprise_choice_required');
+  return rows[0].enterprise_id;
+}
+
+function activeMemberships(db: DbOrTx, userId: string) {
+  return db.selectFrom('enterprise_operators').select(['enterprise_id', 'role']).where('user_id', '=', userId).where('removed_at', 'is', null);
+}
+
+/** The person's active membership of `enterpriseId` ({role}), or null (never a member, or removed). */
+export async function enterpriseMembership(db: DbOrTx, userId: string, enterpriseId: string): Promise<{ role: 'legal_representative' | 'operator' } | null> {
+  if (!UUID.test(enterpriseId)) return null;
+  const row = await activeMemberships(db, userId).where('enterprise_id', '=', enterpriseId).executeTakeFirst();
+  return row ? { role: row.role } : null;
 }
 
 /** Whether `user`, acting as `role`, may see `app`. */
@@ -23,7 +56,8 @@ export async function canViewApplication(db: DbOrTx, user: AuthUser, role: Role,
     case 'applicant':
       return app.applicant_id === user.id;
     case 'enterprise_operator':
-      return app.employer_id !== null && app.status !== 'draft' && app.status !== 'returned' && app.employer_id === (await operatorEnterpriseId(db, user.id));
+      // an active membership (any role) of the application's employer (0010): a removed operator sees nothing at once
+      return app.employer_id !== null && app.status !== 'draft' && app.status !== 'returned' && (await enterpriseMembership(db, user.id, app.employer_id)) !== null;
     case 'reviewer':
       return app.employer_signed_at !== null;
   }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Deps } from '../context.js';
 import type { ApiRouter } from '../http/api-router.js';
 import { listEmployerRenames, requestEmployerRename } from '../domain/employer-rename.js';
-import { operatorEnterpriseId } from '../domain/policies.js';
+import { ENTERPRISE_HEADER, operatorEnterpriseId } from '../domain/policies.js';
 import { appError } from '../errors.js';
 import { rateLimit } from '../http/middleware.js';
 import { actorOf } from './auth.js';
@@ -33,7 +33,7 @@ export function employerRenameRoutes(api: ApiRouter, deps: Deps) {
     },
     perOperator,
     async (ctx) => {
-      const enterpriseId = await operatorEnterpriseId(deps.db, ctx.state.user.id);
+      const enterpriseId = await operatorEnterpriseId(deps.db, ctx.state.user.id, ctx.get(ENTERPRISE_HEADER));
       if (!enterpriseId) throw appError('forbidden');
       const { newName } = ctx.state.body as z.infer<typeof renameRequest>;
       const { batch } = await requestEmployerRename(deps, actorOf(ctx, 'enterprise_operator'), enterpriseId, newName);
@@ -46,7 +46,7 @@ export function employerRenameRoutes(api: ApiRouter, deps: Deps) {
     '/api/enterprise/renames',
     { tag: 'enterprise', summary: '企业名称变更记录 (000 figure 61): the enterprise’s batches, newest first, with 受理编号, 原/变更后注册单位名称, 变更时间, 状态 and counts', roles: operator, responses: { 200: 'EmployerRenameBatchView[]', 403: 'forbidden' } },
     async (ctx) => {
-      const enterpriseId = await operatorEnterpriseId(deps.db, ctx.state.user.id);
+      const enterpriseId = await operatorEnterpriseId(deps.db, ctx.state.user.id, ctx.get(ENTERPRISE_HEADER));
       if (!enterpriseId) throw appError('forbidden');
       ctx.body = await listEmployerRenames(deps, enterpriseId);
     },

@@ -34,7 +34,7 @@ export function enterpriseRoutes(api: ApiRouter, deps: Deps, kick: () => void) {
     { tag: 'enterprise', summary: '待企业确认 (status=awaiting) / 企业已确认查询 (status=confirmed), filters: name, ID number, type, applicant signing date range (Shanghai dates, inclusive)', roles: operator, query: filters, responses: { 200: 'ApplicationListItem[]' } },
     async (ctx) => {
       const f = ctx.state.query as z.infer<typeof filters>;
-      const enterpriseId = await operatorEnterpriseId(deps.db, ctx.state.user.id);
+      const enterpriseId = await operatorEnterpriseId(deps.db, ctx.state.user.id, ctx.get('x-enterprise-id'));
       if (!enterpriseId) throw appError('forbidden');
       const start = (d: string) => dayjs.tz(`${d} 00:00`, ZONE).toDate();
       ctx.body = await listApplications(deps, deps.db, {

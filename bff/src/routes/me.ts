@@ -22,6 +22,7 @@ export function meRoutes(api: ApiRouter, deps: Deps) {
         .innerJoin('enterprises as e', 'e.id', 'o.enterprise_id')
         .select(['e.id', 'e.name', 'e.uscc'])
         .where('o.user_id', '=', id)
+        .where('o.removed_at', 'is', null)
         .executeTakeFirst(),
       latestConsent(deps.db, id, 'privacy'),
       latestFaceConsent(deps, id),
