@@ -24,6 +24,7 @@ import { identityRoutes } from './routes/identity.js';
 import { registrationRoutes } from './routes/registrations.js';
 import { employerRenameRoutes } from './routes/employer-rename.js';
 import { registerImportRoutes } from './routes/register-import.js';
+import { reminderRoutes } from './routes/reminders.js';
 import { enterpriseIdentityRoutes } from './routes/enterprise-identity.js';
 
 export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: Koa<AppState>; api: ApiRouter } {
@@ -70,6 +71,7 @@ export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: 
   registrationRoutes(api, deps);
   employerRenameRoutes(api, deps);
   registerImportRoutes(api, deps);
+  reminderRoutes(api, deps);
   enterpriseIdentityRoutes(api, deps);
   relayRoutes(api, deps);
   const openapi = api.openapi({

@@ -14,6 +14,27 @@ const base64Key = (bytes: number) =>
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === bytes, { error: `应为 ${bytes} 字节密钥的 base64 编码 (expected ${bytes} bytes, base64)` });
 
+/**
+ * A reminder's thresholds in days (issue 16): a comma-separated list of whole days 1-3650, e.g. "90,30,7";
+ * kept largest first, duplicates dropped.
+ */
+const reminderDays = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx): number[] => {
+      const days = v.split(',').map((d) => d.trim());
+      if (!days.every((d) => /^\d{1,4}$/.test(d) && Number(d) >= 1 && Number(d) <= 3650)) {
+        ctx.issues.push({ code: 'custom', input: v, message: '应为以逗号分隔的天数，如 90,30,7 (expected whole days 1-3650, comma-separated)' });
+        return z.NEVER;
+      }
+      return [...new Set(days.map(Number))].sort((a, b) => b - a);
+    });
+
+/** The SMS templates of the reminders, each with its own Tencent template id setting TENCENT_SMS_TEMPLATE_ID_<NAME>. */
+export const REMINDER_SMS_TEMPLATES = ['reminder_validity_ending', 'reminder_employee_validity_ending', 'reminder_certificate_unclaimed', 'reminder_applicant_signature', 'reminder_employer_signature', 'reminder_correction'] as const;
+const reminderTemplateIdSettings = Object.fromEntries(REMINDER_SMS_TEMPLATES.map((t) => [`TENCENT_SMS_TEMPLATE_ID_${t.toUpperCase()}`, z.string().optional()])) as Record<`TENCENT_SMS_TEMPLATE_ID_${Uppercase<(typeof REMINDER_SMS_TEMPLATES)[number]>}`, z.ZodOptional<z.ZodString>>;
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -44,6 +65,19 @@ const envSchema = z.object({
   WECHAT_APP_SECRET: z.string().optional(),
   WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
   WECHAT_SUBSCRIBE_TEMPLATE_ID: z.string().optional(),
+  /** The subscription-message template of the reminders (issue 16): thing1 事项, thing2 提醒内容, time3 日期. Unset: reminders go by SMS only. */
+  WECHAT_REMINDER_TEMPLATE_ID: z.string().optional(),
+  /** Days before a specialty's validity ends when its holder (mandatory) and the employer's operators are reminded. */
+  REMINDER_VALIDITY_DAYS: reminderDays('90,30,7'),
+  /** Days after a certificate version was issued and not claimed when its holder is reminded. */
+  REMINDER_UNCLAIMED_DAYS: reminderDays('7'),
+  /** Days a saved application waits for its applicant's signature before a reminder. */
+  REMINDER_APPLICANT_SIGNATURE_DAYS: reminderDays('3'),
+  /** Days an applicant-signed application waits for the employer's confirmation before its operators are reminded. */
+  REMINDER_EMPLOYER_SIGNATURE_DAYS: reminderDays('3'),
+  /** Days a returned application waits for its correction before a reminder. */
+  REMINDER_CORRECTION_DAYS: reminderDays('3'),
+  ...reminderTemplateIdSettings,
   AUTHORITY_NAME: z.string().default('上海市住房和城乡建设管理委员会'),
   PROVINCE_ABBR: z.string().length(1).default('沪'),
   PROVINCE: z.enum(PROVINCES).default('shanghai'),
@@ -124,8 +158,22 @@ export interface Config {
   secrets: { jwt: string; piiEncryptionKey: Buffer; piiHashKey: Buffer; otpHashKey: Buffer; outboxEncryptionKey: Buffer };
   sms:
     | { provider: 'dev'; outboxFile: string }
-    | { provider: 'tencent'; secretId: string; secretKey: string; region: string; endpoint: string; protocol: 'https://' | 'http://'; sdkAppId: string; signName: string; templateId: string };
-  wechat: { appId: string; appSecret: string; apiBase: string; subscribeTemplateId?: string } | null;
+    | {
+        provider: 'tencent';
+        secretId: string;
+        secretKey: string;
+        region: string;
+        endpoint: string;
+        protocol: 'https://' | 'http://';
+        sdkAppId: string;
+        signName: string;
+        templateId: string;
+        /** Template ids per SMS template name (TENCENT_SMS_TEMPLATE_ID_<NAME>); a template without one uses templateId. */
+        templateIds?: Record<string, string>;
+      };
+  wechat: { appId: string; appSecret: string; apiBase: string; subscribeTemplateId?: string; reminderTemplateId?: string } | null;
+  /** Reminder thresholds in days, largest first (issue 16, bff/src/domain/reminders.ts). */
+  reminders: { validityDays: number[]; unclaimedDays: number[]; applicantSignatureDays: number[]; employerSignatureDays: number[]; correctionDays: number[] };
   authorityName: string;
   provinceAbbr: string;
   /** Whose rules the matters follow where the seeds differ (shared PROVINCE_RULES: employer change, renewal window, …). */
@@ -210,6 +258,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       sdkAppId: e.TENCENT_SMS_SDK_APP_ID ?? '',
       signName: e.TENCENT_SMS_SIGN_NAME ?? '',
       templateId: e.TENCENT_SMS_TEMPLATE_ID ?? '',
+      templateIds: Object.fromEntries(REMINDER_SMS_TEMPLATES.flatMap((t) => (e[`TENCENT_SMS_TEMPLATE_ID_${t.toUpperCase()}` as keyof typeof e] ? [[t, String(e[`TENCENT_SMS_TEMPLATE_ID_${t.toUpperCase()}` as keyof typeof e])]] : []))),
     };
   }
   if (Boolean(e.PLATFORM_CA_KEY_PEM) !== Boolean(e.PLATFORM_CA_CERT_PEM)) problems.push('  PLATFORM_CA_KEY_PEM, PLATFORM_CA_CERT_PEM: set both or neither');
@@ -238,7 +287,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     secrets,
     sms,
-    wechat: e.WECHAT_APP_ID ? { appId: e.WECHAT_APP_ID, appSecret: e.WECHAT_APP_SECRET!, apiBase: e.WECHAT_API_BASE.replace(/\/$/, ''), subscribeTemplateId: e.WECHAT_SUBSCRIBE_TEMPLATE_ID } : null,
+    wechat: e.WECHAT_APP_ID
+      ? { appId: e.WECHAT_APP_ID, appSecret: e.WECHAT_APP_SECRET!, apiBase: e.WECHAT_API_BASE.replace(/\/$/, ''), subscribeTemplateId: e.WECHAT_SUBSCRIBE_TEMPLATE_ID, reminderTemplateId: e.WECHAT_REMINDER_TEMPLATE_ID }
+      : null,
+    reminders: {
+      validityDays: e.REMINDER_VALIDITY_DAYS,
+      unclaimedDays: e.REMINDER_UNCLAIMED_DAYS,
+      applicantSignatureDays: e.REMINDER_APPLICANT_SIGNATURE_DAYS,
+      employerSignatureDays: e.REMINDER_EMPLOYER_SIGNATURE_DAYS,
+      correctionDays: e.REMINDER_CORRECTION_DAYS,
+    },
     authorityName: e.AUTHORITY_NAME,
     provinceAbbr: e.PROVINCE_ABBR,
     province: e.PROVINCE,

@@ -82,6 +82,7 @@ export const ERRORS = {
   timestamp_unavailable: { status: 503, message: '时间戳服务暂时不可用，签名未完成，请稍后再试' },
   copy_period_invalid: { status: 422, message: '使用有效期天数无效，请在允许的范围内选择' },
   privacy_consent_required: { status: 409, message: '请先阅读并同意隐私保护指引' },
+  reminder_mandatory: { status: 409, message: '该提醒关系到执业资格，不能关闭' },
   internal: { status: 500, message: '系统繁忙，请稍后再试' },
   unavailable: { status: 503, message: '服务暂不可用，请稍后再试' },
   service_unavailable: { status: 503, message: '系统正在维护或暂时无法连接数据库，请稍后再试' },

@@ -10,3 +10,4 @@ export * from './masking.js';
 export * from './matters.js';
 export * from './certificate-claims.js';
 export * from './enterprise.js';
+export * from './reminders.js';

@@ -18,6 +18,13 @@ export const SMS_TEMPLATES = {
   applicant_review: '您的{1}申请（受理编号{2}）{3}：{4}。',
   applicant_completed: '您的{1}申请（受理编号{2}）已办结：{3}。',
   holder_certificate_reissued: '您的{1}电子注册证书（注册编号{2}）已换发：{3}。请登录执业通领取新证书。',
+  // reminders (issue 16, bff/src/domain/reminders.ts); each has its own Tencent template id setting
+  reminder_validity_ending: '您的{1}注册专业“{2}”（注册编号{3}）有效期至{4}，还有{5}天届满。请及时登录执业通申请延续注册。',
+  reminder_employee_validity_ending: '贵单位{1}的{2}注册专业“{3}”（注册编号{4}）有效期至{5}，还有{6}天届满，请提醒其及时申请延续注册。',
+  reminder_certificate_unclaimed: '您的{1}电子注册证书（注册编号{2}）已发放{3}天，尚未领取。请登录执业通核对并领取。',
+  reminder_applicant_signature: '您的{1}申请（受理编号{2}）已保存{3}天，尚未签名提交。请登录执业通签名。',
+  reminder_employer_signature: '{1}的{2}申请（受理编号{3}）已等待企业确认{4}天，请登录执业通进行企业确认。',
+  reminder_correction: '您的{1}申请（受理编号{2}）被退回已{3}天，尚未修改。请登录执业通修改后重新签名。',
 } as const;
 
 export type SmsTemplate = keyof typeof SMS_TEMPLATES;
@@ -83,5 +90,5 @@ export class TencentSmsProvider implements SmsProvider {
 }
 
 export function createSmsProvider(config: Config, agent?: Agent): SmsProvider {
-  return config.sms.provider === 'dev' ? new DevSmsProvider(config.sms.outboxFile, config.env) : new TencentSmsProvider(config.sms, {}, agent);
+  return config.sms.provider === 'dev' ? new DevSmsProvider(config.sms.outboxFile, config.env) : new TencentSmsProvider(config.sms, config.sms.templateIds ?? {}, agent);
 }

@@ -266,6 +266,23 @@ export interface EmployerRenameStepsTable {
   done_at: Timestamp;
 }
 
+/** One reminder sent (0014_reminders.sql): the key (kind, subject_id, threshold, recipient_id) sends it once. */
+export interface RemindersSentTable {
+  kind: string;
+  subject_id: string;
+  threshold: number;
+  recipient_id: string;
+  sent_at: Timestamp;
+}
+
+/** A person's choice for an optional reminder kind (0014); no row = enabled. */
+export interface ReminderSettingsTable {
+  user_id: string;
+  kind: string;
+  enabled: boolean;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   identities: IdentitiesTable;
@@ -289,6 +306,8 @@ export interface Database {
   liveness_sessions: LivenessSessionsTable;
   employer_rename_batches: EmployerRenameBatchesTable;
   employer_rename_steps: EmployerRenameStepsTable;
+  reminders_sent: RemindersSentTable;
+  reminder_settings: ReminderSettingsTable;
 }
 
 export type ApplicationRow = Selectable<ApplicationsTable>;

@@ -1,0 +1,122 @@
+/**
+ * The to-do list (待办, issue 16): what waits for the caller in each of their roles, with a count for the home
+ * tab's badge. One query per role, each filtering exactly as the policies let that role see objects
+ * (bff/src/domain/policies.ts canViewApplication; a certificate is its holder's only):
+ *  - applicant: their own applications to sign (a saved draft) or to correct (returned), and their active
+ *    certificate versions not yet claimed;
+ *  - enterprise_operator: applications naming their enterprise waiting for the employer's confirmation
+ *    (awaiting_employer: the policy shows an operator nothing before the applicant's signature);
+ *  - reviewer: applications the employer has signed that wait at a review stage.
+ * Items are oldest first, at most {@link MAX_PER_ROLE} per role; `count` counts them all.
+ */
+import {
+  APPLICATION_STATUS_LABELS,
+  PROFESSION_LABELS,
+  REGISTRATION_TYPE_LABELS,
+  REVIEW_STAGE_LABELS,
+  REVIEW_STAGES,
+  type Profession,
+  type RegistrationType,
+  type ReviewStage,
+  type TodoItem,
+  type TodoKind,
+  type TodoList,
+} from '@zhiyetong/shared';
+import { sql } from 'kysely';
+import type { AuthUser, Deps } from '../context.js';
+
+export const MAX_PER_ROLE = 100;
+
+interface Row {
+  kind: TodoKind;
+  application_id: string | null;
+  certificate_id: string | null;
+  acceptance_no: string | null;
+  registration_no: string | null;
+  profession: string;
+  type: string | null;
+  status: string | null;
+  applicant_name: string | null;
+  since: Date;
+  total: number;
+}
+
+const matter = (r: Row) => `${PROFESSION_LABELS[r.profession as Profession] ?? r.profession}${r.type ? (REGISTRATION_TYPE_LABELS[r.type as RegistrationType] ?? '') : ''}`;
+const no = (r: Row) => (r.acceptance_no ? `（受理编号${r.acceptance_no}）` : '');
+
+function title(r: Row): string {
+  switch (r.kind) {
+    case 'sign':
+      return `签名提交${matter(r)}申请${no(r)}`;
+    case 'correct':
+      return `修改被退回的${matter(r)}申请${no(r)}`;
+    case 'claim':
+      return `领取${PROFESSION_LABELS[r.profession as Profession] ?? r.profession}电子注册证书（注册编号${r.registration_no}）`;
+    case 'confirm':
+      return `企业确认：${r.applicant_name ?? ''}的${matter(r)}申请${no(r)}`;
+    case 'review':
+      return `${REVIEW_STAGE_LABELS[r.status as ReviewStage] ?? APPLICATION_STATUS_LABELS[r.status as keyof typeof APPLICATION_STATUS_LABELS]}：${r.applicant_name ?? ''}的${matter(r)}申请${no(r)}`;
+  }
+}
+
+async function applicantRows(deps: Pick<Deps, 'db'>, userId: string): Promise<Row[]> {
+  const { rows } = await sql<Row>`
+    select t.*, count(*) over () as total from (
+      select case when a.status = 'returned' then 'correct' else 'sign' end as kind, a.id as application_id, null::uuid as certificate_id,
+             a.acceptance_no, null::text as registration_no, a.profession, a.type, a.status, null::text as applicant_name, a.updated_at as since
+        from applications a
+       where a.applicant_id = ${userId} and (a.status = 'returned' or (a.status = 'draft' and a.form is not null))
+      union all
+      select 'claim', null, c.id, null, c.registration_no, c.profession, null, null, null, c.created_at
+        from certificates c
+       where c.holder_id = ${userId} and c.status = 'active' and c.claimed_at is null
+    ) t order by t.since, t.application_id, t.certificate_id limit ${MAX_PER_ROLE}`.execute(deps.db);
+  return rows;
+}
+
+async function operatorRows(deps: Pick<Deps, 'db'>, userId: string): Promise<Row[]> {
+  const { rows } = await sql<Row>`
+    select 'confirm' as kind, a.id as application_id, null::uuid as certificate_id, a.acceptance_no, null::text as registration_no,
+           a.profession, a.type, a.status, i.name as applicant_name, a.applicant_signed_at as since, count(*) over () as total
+      from applications a
+      join enterprise_operators o on o.enterprise_id = a.employer_id and o.user_id = ${userId}
+      left join identities i on i.user_id = a.applicant_id
+     where a.status = 'awaiting_employer'
+     order by a.applicant_signed_at, a.id limit ${MAX_PER_ROLE}`.execute(deps.db);
+  return rows;
+}
+
+async function reviewerRows(deps: Pick<Deps, 'db'>): Promise<Row[]> {
+  const { rows } = await sql<Row>`
+    select 'review' as kind, a.id as application_id, null::uuid as certificate_id, a.acceptance_no, null::text as registration_no,
+           a.profession, a.type, a.status, i.name as applicant_name, a.updated_at as since, count(*) over () as total
+      from applications a
+      left join identities i on i.user_id = a.applicant_id
+     where a.status in (${sql.join([...REVIEW_STAGES])}) and a.employer_signed_at is not null
+     order by a.updated_at, a.id limit ${MAX_PER_ROLE}`.execute(deps.db);
+  return rows;
+}
+
+/** GET /api/todos: the caller's to-do items in every role they hold, oldest first, and their total count. */
+export async function listTodos(deps: Pick<Deps, 'db'>, user: Pick<AuthUser, 'id' | 'roles'>): Promise<TodoList> {
+  const parts = await Promise.all(
+    user.roles.map(async (role) => {
+      const rows = role === 'applicant' ? await applicantRows(deps, user.id) : role === 'enterprise_operator' ? await operatorRows(deps, user.id) : await reviewerRows(deps);
+      return { role, rows, total: Number(rows[0]?.total ?? 0) };
+    }),
+  );
+  const items: TodoItem[] = parts
+    .flatMap(({ role, rows }) =>
+      rows.map((r): TodoItem => ({
+        kind: r.kind,
+        role,
+        title: title(r),
+        ...(r.application_id ? { applicationId: r.application_id, acceptanceNo: r.acceptance_no } : {}),
+        ...(r.certificate_id ? { certificateId: r.certificate_id } : {}),
+        ...(r.kind === 'review' ? { stage: r.status as ReviewStage } : {}),
+        since: new Date(r.since).toISOString(),
+      })),
+    )
+    .sort((a, b) => a.since.localeCompare(b.since));
+  return { count: parts.reduce((n, p) => n + p.total, 0), items };
+}
