@@ -5,6 +5,7 @@ import type { Deps } from '../context.js';
 import type { ApiRouter } from '../http/api-router.js';
 import { rateLimit } from '../http/middleware.js';
 import { certificatePdf, claimCertificate, listCertificates, verifyCertificateToken } from '../domain/certificates.js';
+import { certificateOfd } from '../domain/certificate-ofd.js';
 import { attachment } from './applications.js';
 import { actorOf } from './auth.js';
 
@@ -89,6 +90,26 @@ export function certificateRoutes(api: ApiRouter, deps: Deps) {
       ctx.type = 'application/pdf';
       attachment(ctx, fileName);
       ctx.body = pdf;
+    },
+  );
+
+  api.get(
+    '/api/certificates/:id/certificate.ofd',
+    {
+      tag: 'certificates',
+      summary: '下载电子证书 (OFD, GB/T 33190-2016; issue 9): the same page as certificate.pdf as an OFD package (unsigned: no GB/T 38540 seal; the QR carries the signed claims); a new copy with ?days= as for the PDF (header X-Copy-Valid-Until); after claiming',
+      roles: holder,
+      query: downloadQuery,
+      responses: { 200: 'application/ofd', 404: 'not_found', 409: 'certificate_not_claimed', 422: 'copy_period_invalid' },
+      produces: 'application/ofd',
+    },
+    async (ctx) => {
+      const { days } = ctx.state.query as { days?: number };
+      const { ofd, fileName, copy } = await certificateOfd(deps, actorOf(ctx, 'applicant'), ctx.params.id, days);
+      if (copy) ctx.set('X-Copy-Valid-Until', copy.validUntil);
+      ctx.type = 'application/ofd';
+      attachment(ctx, fileName);
+      ctx.body = ofd;
     },
   );
 

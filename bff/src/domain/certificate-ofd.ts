@@ -1,0 +1,93 @@
+/**
+ * The certificate as OFD (GB/T 33190-2016; 001 §4: MOHURD asks cost engineers' e-certificates in OFD),
+ * offered beside the signed PDF for every profession. Same rules as the PDF download
+ * ({@link certificatePdf}): the holder's own certificate (others' answer 404), claimed first; an active
+ * version is a new copy with its own period of use (?days=) printed and carried in its QR's signed claims;
+ * a superseded, void or revoked version is drawn with its legacy pointer QR (it verifies as such) and no
+ * period. The OFD itself is not signed (no GB/T 38540 seal): its authenticity is the QR's signed claims.
+ */
+import { GENDER_LABELS, PROFESSION_LABELS, PROFESSION_RULES, SPECIALTY_LABELS, type Profession, type Specialty } from '@zhiyetong/shared';
+import type { Actor, Deps } from '../context.js';
+import type { CertificateRow, RegistrationRow } from '../db/schema.js';
+import { appError, NotFound } from '../errors.js';
+import { renderCertificateOfd, type CertificateOfdView } from '../ofd/certificate-ofd.js';
+import { shanghaiDate } from '../time.js';
+import { audit } from './audit.js';
+import { certificateClaims, copyPeriod, verifyUrl } from './certificates.js';
+import { isUuid } from './policies.js';
+
+type OfdDeps = Pick<Deps, 'db' | 'now' | 'config' | 'certificateTokens' | 'pii'>;
+
+/** The registration's columns the certificate prints (the signature's, migration 0009, may not be typed yet). */
+type PrintedRegistration = Pick<RegistrationRow, 'photo_enc' | 'photo_type'> & {
+  signature_enc?: Buffer | null;
+  signature_type?: string | null;
+  signature_date?: string | Date | null;
+};
+
+/** What the profession's certificate prints besides seed 000's fields (PROFESSION_RULES[p].certificate, issue 9). */
+function printed(profession: Profession): { birthDate: boolean; signature: boolean } {
+  const rules = PROFESSION_RULES[profession] as { certificate?: { birthDate?: boolean; signature?: boolean } };
+  return { birthDate: !!rules.certificate?.birthDate, signature: !!rules.certificate?.signature };
+}
+
+const isoDate = (d: string | Date | null | undefined): string | null =>
+  typeof d === 'string' ? d.slice(0, 10) : d instanceof Date ? shanghaiDate(d) : null;
+
+/** The view of `cert` the OFD draws: the PDF's fields, the photo, and (when the profession prints them) birth date and signature. */
+async function ofdView(deps: OfdDeps, cert: CertificateRow, token: string, copy: { validFrom: string; validUntil: string } | null): Promise<CertificateOfdView> {
+  const profession = cert.profession as Profession;
+  const registration = (cert.registration_id
+    ? await deps.db.selectFrom('registrations').selectAll().where('id', '=', cert.registration_id).executeTakeFirst()
+    : undefined) as PrintedRegistration | undefined;
+  const image = (enc: Buffer | null | undefined, type: string | null | undefined) =>
+    enc && (type === 'image/jpeg' || type === 'image/png') ? { bytes: Buffer.from(deps.pii.decrypt(enc), 'base64'), type: type as 'image/jpeg' | 'image/png' } : null;
+  const shows = printed(profession);
+  const signature = shows.signature && registration ? image(registration.signature_enc, registration.signature_type) : null;
+  const birthDate = shows.birthDate
+    ? ((await deps.db.selectFrom('identities').select('birth_date').where('user_id', '=', cert.holder_id).executeTakeFirst())?.birth_date ?? null)
+    : null;
+  const specialties = cert.specialties as { specialty: Specialty; validUntil: string }[];
+  return {
+    title: `${PROFESSION_LABELS[profession]}注册证书`,
+    holderName: cert.holder_name,
+    gender: GENDER_LABELS[cert.gender],
+    birthDate: isoDate(birthDate),
+    registrationNo: cert.registration_no,
+    employerName: cert.employer_name,
+    specialties: specialties.map((s) => ({ name: SPECIALTY_LABELS[s.specialty], validUntil: s.validUntil })),
+    authorityName: cert.authority_name,
+    issueDate: cert.issue_date,
+    verifyUrl: verifyUrl(deps.config, token),
+    photo: registration ? image(registration.photo_enc, registration.photo_type) : null,
+    signature: signature ? { ...signature, date: isoDate(registration?.signature_date) } : null,
+    ...(copy ? { copyPeriod: copy } : {}),
+  };
+}
+
+/**
+ * 下载电子证书 (OFD): the holder's certificate `id` as an OFD package (bytes, application/ofd), file name
+ * `<profession>电子注册证书_<registrationNo>.ofd`. An active version: a new copy from today for `days` days
+ * (default and maximum CERTIFICATE_COPY_DAYS, cut at the earliest specialty expiry), as for the PDF.
+ * Audited as certificate.downloaded with format 'ofd'.
+ * Errors: 404 (not the caller's, or not a UUID); 409 certificate_not_claimed, certificate_expired;
+ * 422 copy_period_invalid.
+ */
+export async function certificateOfd(deps: OfdDeps, actor: Actor, id: string, days?: number): Promise<{ ofd: Buffer; fileName: string; copy: { validFrom: string; validUntil: string } | null }> {
+  if (!isUuid(id)) throw NotFound();
+  const cert = await deps.db.selectFrom('certificates').selectAll().where('id', '=', id).where('holder_id', '=', actor.id).executeTakeFirst();
+  if (!cert) throw NotFound();
+  if (!cert.claimed_at) throw appError('certificate_not_claimed');
+  const fileName = `${PROFESSION_LABELS[cert.profession as Profession]}电子注册证书_${cert.registration_no}.ofd`;
+  const copy = cert.status === 'active' ? copyPeriod(deps, cert, shanghaiDate(deps.now()), days) : null;
+  const token = copy ? deps.certificateTokens.signClaims(certificateClaims(cert, copy)) : await deps.certificateTokens.sign({ id: cert.id, registrationNo: cert.registration_no });
+  const ofd = await renderCertificateOfd(await ofdView(deps, cert, token, copy));
+  await audit(deps.db, {
+    actor,
+    action: 'certificate.downloaded',
+    objectType: 'certificate',
+    objectId: cert.id,
+    details: { format: 'ofd', ...(copy ? { copyValidFrom: copy.validFrom, copyValidUntil: copy.validUntil } : {}) },
+  });
+  return { ofd: Buffer.from(ofd), fileName, copy };
+}
