@@ -20,6 +20,7 @@ import { relayRoutes } from './routes/relay.js';
 import { enterpriseRoutes } from './routes/enterprise.js';
 import { meRoutes } from './routes/me.js';
 import { reviewRoutes } from './routes/review.js';
+import { authorityRoutes } from './routes/authorities.js';
 import { identityRoutes } from './routes/identity.js';
 import { registrationRoutes } from './routes/registrations.js';
 import { employerRenameRoutes } from './routes/employer-rename.js';
@@ -67,6 +68,7 @@ export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: 
   applicationRoutes(api, deps, opts.kickOutbox);
   enterpriseRoutes(api, deps, opts.kickOutbox);
   reviewRoutes(api, deps, opts.kickOutbox);
+  authorityRoutes(api, deps, opts.kickOutbox);
   certificateRoutes(api, deps);
   registrationRoutes(api, deps);
   employerRenameRoutes(api, deps);

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { PROVINCE_RULES, PROVINCES, type Province, type ProvinceRules } from '@zhiyetong/shared';
+import { PROVINCE_RULES, PROVINCES, type Province, type ProvinceRules, type ReviewStage } from '@zhiyetong/shared';
 
 const base64Key = (bytes: number) =>
   z
@@ -97,6 +97,18 @@ const envSchema = z.object({
   CERTIFICATE_COPY_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   /** RFC 3161 time-stamping authority (issue 12): every signature gets a timestamp token from it. Unset: no timestamps. */
   TSA_URL: z.string().url().optional(),
+  /** Four-eyes (issue 11): the person who reviewed an application may not approve it. Default: on in production. */
+  REVIEW_FOUR_EYES: z.enum(['true', 'false']).optional(),
+  /** Time limit per stage, hours, e.g. "acceptance=120,approval=120" (the others keep DEFAULT_STAGE_LIMIT_HOURS). */
+  REVIEW_STAGE_LIMIT_HOURS: z
+    .string()
+    .regex(/^\s*(acceptance|first_review|second_review|approval)\s*=\s*\d{1,5}\s*(,\s*(acceptance|first_review|second_review|approval)\s*=\s*\d{1,5}\s*)*$/, { error: '应为 stage=hours 列表，如 acceptance=120,approval=120' })
+    .optional(),
+  /** Stages where a reviewer may decide several applications at once (routine stages), comma-separated. */
+  REVIEW_BATCH_STAGES: z
+    .string()
+    .regex(/^\s*(acceptance|first_review|second_review|approval)\s*(,\s*(acceptance|first_review|second_review|approval)\s*)*$/, { error: '应为审核环节列表，如 acceptance' })
+    .default('acceptance'),
   /** Relay to a province's own back office (issue 11): where confirmed applications are POSTed. Unset: no relay. */
   RELAY_URL: z.string().url().optional(),
   /** The HMAC-SHA256 key shared with the back office, both directions (base64, 32 bytes); required with RELAY_URL. */
@@ -208,6 +220,24 @@ export interface Config {
   trustProxyHops: number;
   /** The enterprise registry: HTTP (url) or the development file (file; fileExplicit = ENTERPRISE_REGISTRY_FILE was set). */
   enterpriseRegistry: { url?: string; token?: string; timeoutMs: number; file: string; fileExplicit: boolean };
+  /** The authority's review settings (issue 11): four-eyes, time limit per stage (hours), batch stages. */
+  review: { fourEyes: boolean; stageLimitHours: Record<ReviewStage, number>; batchStages: ReviewStage[] };
+}
+
+/** Default time limits per stage, hours: 5 days to accept (行政许可法 §32), 10 days per review, 5 to approve. */
+export const DEFAULT_STAGE_LIMIT_HOURS: Record<ReviewStage, number> = { acceptance: 120, first_review: 240, second_review: 240, approval: 120 };
+
+function reviewSettings(e: Env): Config['review'] {
+  const stageLimitHours = { ...DEFAULT_STAGE_LIMIT_HOURS };
+  for (const pair of (e.REVIEW_STAGE_LIMIT_HOURS ?? '').split(',').filter((p) => p.trim())) {
+    const [stage, hours] = pair.split('=').map((x) => x.trim());
+    stageLimitHours[stage as ReviewStage] = Number(hours);
+  }
+  return {
+    fourEyes: e.REVIEW_FOUR_EYES ? e.REVIEW_FOUR_EYES === 'true' : e.NODE_ENV === 'production',
+    stageLimitHours,
+    batchStages: [...new Set(e.REVIEW_BATCH_STAGES.split(',').map((x) => x.trim() as ReviewStage))],
+  };
 }
 
 export class ConfigError extends Error {}
@@ -332,6 +362,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       file: path.resolve(e.ENTERPRISE_REGISTRY_FILE ?? path.join(dataDir, 'enterprise-registry.json')),
       fileExplicit: e.ENTERPRISE_REGISTRY_FILE !== undefined,
     },
+    review: reviewSettings(e),
   };
 }
 

@@ -1,10 +1,14 @@
 /**
  * Development data, created on the first start of an empty development database: the enterprise
  * 上海建和工程咨询有限公司 (USCC 91310115MA1K3YJH5A) whose operator logs in with 13800000002, and a reviewer
- * who logs in with 13800000009. Any other phone logs in as an applicant.
+ * who logs in with 13800000009. Any other phone logs in as an applicant. The province's authority tree
+ * (authorities.ts PROVINCE_AUTHORITIES: Shanghai's commission; Hunan's department with 长沙市 and 邵阳市) is
+ * created too, with the reviewer as a province administrator holding every stage role.
  */
 import { sql } from 'kysely';
+import type { Province } from '@zhiyetong/shared';
 import type { Db } from './db/database.js';
+import { ensureAuthorities } from './domain/authorities.js';
 
 export const DEV_ENTERPRISE = { name: '上海建和工程咨询有限公司', uscc: '91310115MA1K3YJH5A', operatorPhone: '13800000002' };
 export const DEV_REVIEWER_PHONE = '13800000009';
@@ -29,12 +33,16 @@ export const DEV_ENTERPRISE_PROFILE = {
   qualificationType: '非招标代理机构',
 } as const;
 
-export async function seedDevData(db: Db): Promise<boolean> {
+export async function seedDevData(db: Db, province: Province = 'shanghai'): Promise<boolean> {
   return db.transaction().execute(async (tx) => {
     // a database created before 0010 gets the development enterprise's basic information
     await tx.updateTable('enterprises').set({ profile: JSON.stringify(DEV_ENTERPRISE_PROFILE), legal_representative_name: '王建和' }).where('uscc', '=', DEV_ENTERPRISE.uscc).where(sql<boolean>`profile = '{}'::jsonb`).execute();
     const any = await tx.selectFrom('enterprises').select('id').limit(1).executeTakeFirst();
-    if (any) return false;
+    if (any) {
+      // a database created before 0012 gets its authority tree and the reviewer's place too
+      await ensureAuthorities(tx, province, DEV_REVIEWER_PHONE);
+      return false;
+    }
     const enterprise = await tx.insertInto('enterprises').values({ name: DEV_ENTERPRISE.name, uscc: DEV_ENTERPRISE.uscc, profile: JSON.stringify(DEV_ENTERPRISE_PROFILE), legal_representative_name: '王建和' }).returning('id').executeTakeFirstOrThrow();
     const operator = await tx
       .insertInto('users')
@@ -48,6 +56,7 @@ export async function seedDevData(db: Db): Promise<boolean> {
       .values({ phone: DEV_REVIEWER_PHONE, roles: ['reviewer'] })
       .onConflict((oc) => oc.column('phone').doUpdateSet({ roles: ['reviewer'] }))
       .execute();
+    await ensureAuthorities(tx, province, DEV_REVIEWER_PHONE);
     return true;
   });
 }

@@ -39,7 +39,7 @@ export async function startServer(config: Config, overrides: Partial<Pick<Deps, 
   const log = createLogger(config.logLevel);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log: (line) => log.debug({ pg: line }) });
   try {
-    if (config.seedDevData && (await seedDevData(database.db))) log.info('development data created: operator 13800000002, reviewer 13800000009');
+    if (config.seedDevData && (await seedDevData(database.db, config.province))) log.info('development data created: operator 13800000002, reviewer 13800000009');
     const deps: Deps = {
       config,
       db: database.db,

@@ -9,5 +9,6 @@ export * from './api.js';
 export * from './masking.js';
 export * from './matters.js';
 export * from './certificate-claims.js';
+export * from './authorities.js';
 export * from './enterprise.js';
 export * from './reminders.js';

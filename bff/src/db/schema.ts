@@ -39,6 +39,8 @@ export interface EnterprisesTable {
   id: Generated<string>;
   name: string;
   uscc: string;
+  /** The authority of the enterprise's city (0012); null = the province root. */
+  authority_id: string | null;
   created_at: Timestamp;
   /** 法定代表人 as the business registry named them at binding (0010). */
   legal_representative_name: string | null;
@@ -111,6 +113,10 @@ export interface ApplicationsTable {
   employer_signer_id: string | null;
   /** The registration the matter acts on (null for an initial registration until it completes). */
   registration_id: string | null;
+  /** The authority the application went to on the employer's confirmation (0012); null = the province root. */
+  authority_id: string | null;
+  /** When it entered its current review stage (0012; null before: updated_at stands in). */
+  stage_entered_at: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -283,7 +289,44 @@ export interface ReminderSettingsTable {
   updated_at: Timestamp;
 }
 
+/** The registration authorities, province → city (0012_authorities.sql). */
+export interface AuthoritiesTable {
+  id: Generated<string>;
+  parent_id: string | null;
+  name: string;
+  region_code: string;
+  created_at: Timestamp;
+}
+
+/** A member of an authority's staff with their stage roles (0012). */
+export interface AuthorityStaffTable {
+  user_id: string;
+  authority_id: string;
+  stage_roles: ColumnType<string[], string[] | undefined, string[]>;
+  is_admin: ColumnType<boolean, boolean | undefined, boolean>;
+  invited_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Every review decision with its stage's start (0012): four-eyes, waiting times, statistics. */
+export interface ReviewDecisionsTable {
+  id: Generated<number>;
+  application_id: string;
+  authority_id: string | null;
+  matter: string;
+  stage: string;
+  outcome: 'pass' | 'fail';
+  decided_by: string;
+  entered_at: Timestamp;
+  decided_at: Timestamp;
+  batch_id: string | null;
+}
+
 export interface Database {
+  authorities: AuthoritiesTable;
+  authority_staff: AuthorityStaffTable;
+  review_decisions: ReviewDecisionsTable;
   users: UsersTable;
   identities: IdentitiesTable;
   consents: ConsentsTable;

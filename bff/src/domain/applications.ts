@@ -49,6 +49,7 @@ import { nextCounter } from './counters.js';
 import { consumeOtp, issueOtp } from './otp.js';
 import { enqueue } from './outbox.js';
 import { loadApplicationFor, operatorEnterpriseId } from './policies.js';
+import { assertMayDecide, authorityForEnterprise, recordDecision } from './authorities.js';
 import { assertEnterpriseProfileComplete } from './enterprise-identity.js';
 import { newRegistrationNo } from './certificates.js';
 import { findRegistration, registrationById, writeRegister, type LoadedRegistration } from './register.js';
@@ -388,7 +389,7 @@ export async function confirmApplication(deps: AppDeps, user: AuthUser, actor: A
     const status = statusAfterSignatures(MATTERS[app.type as RegistrationType].route);
     await tx
       .updateTable('applications')
-      .set({ status, form_pdf: Buffer.from(pdf), employer_signed_at: signedAt, employer_signer_id: user.id, updated_at: signedAt })
+      .set({ status, form_pdf: Buffer.from(pdf), employer_signed_at: signedAt, employer_signer_id: user.id, updated_at: signedAt, authority_id: await authorityForEnterprise(tx, app.employer_id), stage_entered_at: signedAt })
       .where('id', '=', app.id)
       .execute();
     await addEvent(tx, app.id, 'employer_signed', actor);
@@ -425,9 +426,12 @@ export async function returnApplication(deps: AppDeps, user: AuthUser, actor: Ac
  * transaction; fail ends the application (不予受理 at acceptance, 审核不通过 later) with the reason.
  * Errors: 409 review_stage_mismatch when the application is not at `stage`.
  */
-export async function decideReview(deps: AppDeps, user: AuthUser, actor: Actor, id: string, input: { stage: ReviewStage; outcome: ReviewOutcome; reason?: string }) {
+export async function decideReview(deps: AppDeps, user: AuthUser, actor: Actor, id: string, input: { stage: ReviewStage; outcome: ReviewOutcome; reason?: string }, opts: { batchId?: string } = {}) {
   return deps.db.transaction().execute(async (tx) => {
     const app = await loadApplicationFor(tx, user, 'reviewer', id, { lock: true });
+    // issue 11: the stage's role and four-eyes (authorities.ts); the decision is recorded with its stage's start (rolled back with a refusal below)
+    await assertMayDecide(deps, tx, user.id, app, input.stage);
+    await recordDecision(tx, app, input.stage, input.outcome, user.id, deps.now(), opts.batchId);
     return applyReviewDecision(deps, tx, app, actor, input);
   });
 }
@@ -442,7 +446,7 @@ export async function decideReview(deps: AppDeps, user: AuthUser, actor: Actor, 
 export async function applyReviewDecision(deps: AppDeps, tx: Tx, app: ApplicationRow, actor: Actor | null, input: { stage: ReviewStage; outcome: ReviewOutcome; reason?: string }) {
   if (app.status !== input.stage) throw appError('review_stage_mismatch');
   const next = statusAfterReview(input.stage, input.outcome, MATTERS[app.type as RegistrationType].route);
-  await tx.updateTable('applications').set({ status: next, updated_at: deps.now() }).where('id', '=', app.id).execute();
+  await tx.updateTable('applications').set({ status: next, updated_at: deps.now(), stage_entered_at: deps.now() }).where('id', '=', app.id).execute();
   await addEvent(tx, app.id, input.outcome === 'pass' ? 'review_passed' : 'review_failed', actor, { stage: input.stage, note: input.reason });
   await audit(tx, { actor, action: 'review.decided', objectType: 'application', objectId: app.id, details: { stage: input.stage, outcome: input.outcome } });
   const result = input.outcome === 'pass' ? '通过' : `不通过，原因：${input.reason}`;

@@ -3,12 +3,14 @@
  * reported as 404 (not 403), so ids of other people's applications reveal nothing.
  *  - applicant: their own applications;
  *  - enterprise operator: applications naming their enterprise, from the applicant's signature on;
- *  - reviewer: applications the employer has signed (the authority has them).
+ *  - reviewer: applications the employer has signed (the authority has them), of their authority or one below it
+ *    (authorities.ts: the province sees all).
  */
 import type { Role } from '@zhiyetong/shared';
 import type { AuthUser } from '../context.js';
 import type { DbOrTx } from '../db/database.js';
 import type { ApplicationRow } from '../db/schema.js';
+import { reviewerCovers } from './authorities.js';
 import { appError, NotFound } from '../errors.js';
 
 /** The request header naming the enterprise an operator acts for (issue 10). */
@@ -59,7 +61,8 @@ export async function canViewApplication(db: DbOrTx, user: AuthUser, role: Role,
       // an active membership (any role) of the application's employer (0010): a removed operator sees nothing at once
       return app.employer_id !== null && app.status !== 'draft' && app.status !== 'returned' && (await enterpriseMembership(db, user.id, app.employer_id)) !== null;
     case 'reviewer':
-      return app.employer_signed_at !== null;
+      // the authority has it from the employer's signature; a member of staff sees their jurisdiction's only (issue 11)
+      return app.employer_signed_at !== null && (await reviewerCovers(db, user.id, app.authority_id));
   }
 }
 

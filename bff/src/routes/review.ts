@@ -8,16 +8,23 @@ import { revokeCertificate } from '../domain/certificates.js';
 import { loadApplicationFor } from '../domain/policies.js';
 import { listApplications, presentApplication } from '../presenters/applications.js';
 import { actorOf } from './auth.js';
+import { reviewQueueQuery, type ReviewQueueQuery } from '@zhiyetong/shared';
+import { reviewQueue } from '../domain/review-queue.js';
 
 export function reviewRoutes(api: ApiRouter, deps: Deps, kick: () => void) {
   const reviewer = ['reviewer' as const];
 
   api.get(
     '/api/review/applications',
-    { tag: 'review', summary: '审核队列 for one stage (acceptance, first_review, second_review, approval)', roles: reviewer, query: z.object({ stage: z.enum(REVIEW_STAGES).default('acceptance') }), responses: { 200: 'ApplicationListItem[]' } },
+    {
+      tag: 'review',
+      summary: '审核队列 of one stage in my jurisdiction (issue 11): filters matter, profession, specialty, authorityId, from/to (submitted), minWaitingHours, overdue; sort waiting | updated',
+      roles: reviewer,
+      query: reviewQueueQuery,
+      responses: { 200: 'ReviewQueueItem[] (ApplicationListItem + specialties, authority, submittedAt, stageEnteredAt, waitingHours, limitHours, overdue)', 403: 'staff_required', 404: 'authorityId outside the jurisdiction' },
+    },
     async (ctx) => {
-      const { stage } = ctx.state.query as { stage: ReviewStage };
-      ctx.body = await listApplications(deps, deps.db, { statuses: [stage] });
+      ctx.body = await reviewQueue(deps, ctx.state.user, ctx.state.query as ReviewQueueQuery);
     },
   );
 
