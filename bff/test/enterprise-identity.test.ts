@@ -271,3 +271,26 @@ test.serial('basic information (003 §3.2.2.1): kept by the legal representative
   const idA = (await enterpriseId(A.uscc))!;
   t.is((await db().selectFrom('audit_log').select('id').where('enterprise_id', '=', idA).where('action', 'in', ['enterprise.profile_updated', 'application.employer_signed']).execute()).length, 3);
 });
+
+test.serial('claiming: the seeded enterprise is claimed by its legal representative (its operator keeps acting); after a change of legal representative the new one binds and the former one is out at once', async (t) => {
+  const wang = await person({ name: DEV_ENTERPRISE_RECORD.legalRepresentative, idNumber: makeIdNumber('19690909', '915', '310101') });
+  const claimed = await wang.post('/api/enterprise/bindings', { uscc: DEV_ENTERPRISE_RECORD.uscc });
+  t.deepEqual([claimed.status, claimed.body.outcome], [201, 'claimed']);
+  t.true(claimed.body.membership.profileComplete, 'the seeded enterprise has complete basic information');
+  const members = (await wang.get('/api/enterprise/operators')).body;
+  t.deepEqual(members.map((m: { role: string; phoneMasked: string }) => [m.role, m.phoneMasked]), [['legal_representative', wang.phone.slice(0, 3) + '****' + wang.phone.slice(7)], ['operator', '138****0002']]);
+
+  // 法定代表人变更: the registry names 何十 for B now
+  const he = { name: '何十', idNumber: makeIdNumber('19850505', '917', '430102') };
+  registry.records.set(B.uscc, { ...B, legalRepresentative: he.name, legalRepresentativeIdNumber: he.idNumber });
+  t.is((await sun.post('/api/enterprise/bindings', { uscc: B.uscc })).body.error.code, 'not_legal_representative');
+  const heP = await person(he);
+  const rebound = await heP.post('/api/enterprise/bindings', { uscc: B.uscc });
+  t.deepEqual([rebound.status, rebound.body.outcome], [201, 'claimed']);
+  const idB = (await enterpriseId(B.uscc))!;
+  t.is((await asFor(sun, idB).get('/api/enterprise/profile')).status, 404);
+  t.deepEqual((await sun.get('/api/enterprise/memberships')).body, []);
+  t.deepEqual((await heP.get('/api/enterprise/operators')).body.map((m: { name: string }) => m.name), [he.name]);
+  const audit = await db().selectFrom('audit_log').select(['details']).where('action', '=', 'enterprise.bound').where('enterprise_id', '=', idB).orderBy('id', 'desc').executeTakeFirstOrThrow();
+  t.like(audit.details, { outcome: 'claimed', formerLegalRepresentativeId: sun.userId });
+});
