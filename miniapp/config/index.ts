@@ -44,7 +44,8 @@ export default defineConfig<'webpack5'>(async (merge) => {
     alias: {
       '@': path.resolve(__dirname, '../src'),
     },
-    copy: { patterns: [], options: {} },
+    // weapp dark mode: app.json's themeLocation (src/app.config.ts)
+    copy: { patterns: platform === 'weapp' ? [{ from: 'src/theme.json', to: `dist/weapp/theme.json` }] : [], options: {} },
     framework: 'react',
     compiler: 'webpack5',
     cache: { enable: false },

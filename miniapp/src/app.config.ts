@@ -1,4 +1,9 @@
+// WeChat dark mode (基础库 2.11.0+): `darkmode` with the colours in theme.json (copied by config/index.ts), referred
+// to as @name; H5 follows prefers-color-scheme in app.scss and keeps literal colours here.
+const weapp = process.env.TARO_ENV === 'weapp'
+
 export default defineAppConfig({
+  ...(weapp ? { darkmode: true, themeLocation: 'theme.json' } : {}),
   // Main package: the three tab pages only (weapp main package stays small).
   pages: ['pages/home/index', 'pages/certs/index', 'pages/mine/index'],
   subPackages: [
@@ -10,19 +15,19 @@ export default defineAppConfig({
     { root: 'verify', pages: ['pages/scan/index', 'pages/result/index'] },
   ],
   window: {
-    backgroundTextStyle: 'dark',
-    navigationBarBackgroundColor: '#1d5bd6',
+    backgroundTextStyle: weapp ? '@bgTextStyle' : 'dark',
+    navigationBarBackgroundColor: weapp ? '@navBgColor' : '#1d5bd6',
     navigationBarTitleText: '执业通',
-    navigationBarTextStyle: 'white',
+    navigationBarTextStyle: weapp ? '@navTextStyle' : 'white',
     // H5 too: Taro draws its title bar with back/home buttons only for 'default'.
     navigationStyle: 'default',
-    backgroundColor: '#f3f5f9',
+    backgroundColor: weapp ? '@bgColor' : '#f3f5f9',
   },
   tabBar: {
-    color: '#6b7280',
-    selectedColor: '#1d5bd6',
-    backgroundColor: '#ffffff',
-    borderStyle: 'white',
+    color: weapp ? '@tabColor' : '#5b6472',
+    selectedColor: weapp ? '@tabSelectedColor' : '#1d5bd6',
+    backgroundColor: weapp ? '@tabBgColor' : '#ffffff',
+    borderStyle: (weapp ? '@tabBorderStyle' : 'white') as 'white',
     list: [
       { pagePath: 'pages/home/index', text: '首页', iconPath: 'assets/tab-home.png', selectedIconPath: 'assets/tab-home-on.png' },
       { pagePath: 'pages/certs/index', text: '证书/扫码验证', iconPath: 'assets/tab-cert.png', selectedIconPath: 'assets/tab-cert-on.png' },

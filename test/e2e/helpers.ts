@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { TestServer } from '../../bff/test/helpers/server.js';
 
 export const root = path.resolve(import.meta.dirname, '../..');
@@ -102,4 +103,38 @@ export async function acceptPrivacy(page: Page, shown?: () => Promise<unknown>) 
 export async function failureLog(t: ExecutionContext, name: string) {
   await lastPage?.screenshot({ path: path.join(shotsDir, `${name}.png`) }).catch(() => undefined);
   if (lastPage) t.log(`failed on ${lastPage.url()}:`, await lastPage.evaluate(() => (document.querySelector('.taro_page_show:last-of-type') as HTMLElement | null)?.innerText ?? document.body.innerText).catch(() => ''));
+}
+
+/** The WCAG 2.1 A and AA rules axe-core checks (issue 16: no serious or critical violation on any screen). */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+/** Every screen checked in this test process: screen (mode) → [all violations, serious or critical]. */
+export const a11yCounts = new Map<string, [number, number]>();
+
+/** 长辈模式 in H5 is the `zyt-elder` class on <html> (miniapp/src/lib/prefs.ts); this sets it as the switch does. */
+export async function setElder(page: Page, on: boolean) {
+  await page.evaluate((v) => document.documentElement.classList.toggle('zyt-elder', v), on);
+}
+
+/**
+ * Runs axe-core (AXE_TAGS) on what the phone shows, in normal mode and in elder mode (the page's own mode is
+ * restored after), prints `axe <screen>: normal N (S serious/critical), elder N (S)` with the rules hit, and
+ * throws when a serious or critical violation is found, naming the rule, its help and the first nodes.
+ * Taro H5 keeps earlier pages of the stack in the DOM, hidden: axe skips hidden content.
+ */
+export async function checkA11y(page: Page, screen: string): Promise<void> {
+  const wasElder = await page.evaluate(() => document.documentElement.classList.contains('zyt-elder'));
+  const problems: string[] = [];
+  const parts: string[] = [];
+  for (const elder of [false, true]) {
+    await setElder(page, elder);
+    const result = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    const mode = elder ? 'elder' : 'normal';
+    a11yCounts.set(`${screen} (${mode})`, [result.violations.length, bad.length]);
+    parts.push(`${mode} ${result.violations.length} (${bad.length} serious/critical)${result.violations.length ? ` [${result.violations.map((v) => `${v.id}:${v.impact}×${v.nodes.length}`).join(', ')}]` : ''}`);
+    for (const v of bad) problems.push(`${mode} ${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.failureSummary?.replace(/\s+/g, ' ').slice(0, 160) ?? ''}`).join(' | ')}`);
+  }
+  await setElder(page, wasElder);
+  console.log(`axe ${screen}: ${parts.join(', ')}`);
+  if (problems.length) throw new Error(`axe on ${screen}:\n${problems.join('\n')}`);
 }

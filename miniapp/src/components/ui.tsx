@@ -30,8 +30,10 @@ export function Empty({ text, children }: { text: string; children?: ReactNode }
   )
 }
 
-const STATUS_COLOR: Record<ApplicationStatus, string> = {
+const STATUS_COLOR: Partial<Record<ApplicationStatus, string>> = {
   draft: 'orange',
+  employer_draft: 'gray',
+  awaiting_applicant: 'orange',
   awaiting_employer: 'orange',
   returned: 'red',
   acceptance: 'blue',
@@ -42,6 +44,7 @@ const STATUS_COLOR: Record<ApplicationStatus, string> = {
   completed: 'green',
   not_accepted: 'red',
   rejected: 'red',
+  refused: 'red',
 }
 
 export function StatusTag({ status, label }: { status: ApplicationStatus; label: string }) {

@@ -2,6 +2,7 @@ import Taro from '@tarojs/taro'
 import type { ApiErrorBody, SessionResponse } from '@zhiyetong/shared'
 import { clearSession, getSession, setSession } from './session'
 import { isH5 } from './platform'
+import { reportAnswer, sleep, waitOnline } from './net'
 
 /** H5 calls its own origin (`/api/...`); the mini program needs an absolute base set at build time. */
 export const apiBase = isH5 ? '' : API_BASE.replace(/\/$/, '')
@@ -26,6 +27,17 @@ export interface RequestOptions {
   /** Show a blocking loading toast with this text while the request runs. */
   loading?: string
   query?: Record<string, string | number | undefined | null>
+  /**
+   * Tries after "no answer" (a network error). Default: GET 3 (it is idempotent), others 0 (a POST that may
+   * have reached the server is not sent twice; the user retries).
+   */
+  retries?: number
+}
+
+/** Waits before retry `attempt` (1, 2, 3…): 0.5 s, 1 s, 2 s … at most 8 s, and until the phone is online again (at most 30 s). */
+export async function backoff(attempt: number) {
+  await sleep(Math.min(8000, 500 * 2 ** (attempt - 1)))
+  await waitOnline(30_000)
 }
 
 function buildQuery(query?: RequestOptions['query']) {
@@ -116,11 +128,18 @@ export async function request<T>(method: Method, path: string, body?: unknown, o
         header: { 'content-type': 'application/json', ...authorization },
         dataType: 'json',
       })
+    const retries = opts.retries ?? (method === 'GET' ? 3 : 0)
     let res
-    try {
-      res = auth ? await withFreshToken(send) : await send({})
-    } catch (e) {
-      throw new ApiError(0, 'network', NETWORK_ERROR)
+    for (let attempt = 0; ; attempt++) {
+      try {
+        res = auth ? await withFreshToken(send) : await send({})
+        reportAnswer(true)
+        break
+      } catch (e) {
+        reportAnswer(false)
+        if (attempt >= retries) throw new ApiError(0, 'network', NETWORK_ERROR)
+        await backoff(attempt + 1)
+      }
     }
     if (res.statusCode >= 200 && res.statusCode < 300) return res.data as T
     const err = toApiError(res.statusCode, res.data)

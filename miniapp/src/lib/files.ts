@@ -4,7 +4,7 @@ import { ApiError, NETWORK_ERROR, apiBase, fetchBlob, toApiError, withFreshToken
 import { isH5, taroCall } from './platform'
 
 /** The path of an application's uploaded document (photo | evidence), readable by the applicant, the employer and the authority. */
-export const documentPath = (applicationId: string, kind: 'photo' | 'evidence') => `/api/applications/${applicationId}/documents/${kind}`
+export const documentPath = (applicationId: string, kind: string) => `/api/applications/${applicationId}/documents/${kind}`
 
 /** weapp: downloads an authenticated file to a temp path. */
 async function download(path: string): Promise<string> {

@@ -3,11 +3,13 @@ import Taro from '@tarojs/taro'
 import { errorMessage } from '../../lib/api'
 import { CancelledError, alertMessage, taroCall } from '../../lib/platform'
 import { MAX_DOCUMENT_BYTES, uploadApplicationDocument } from '../lib/documents'
+import { progressText, type UploadProgress } from '../../lib/upload-retry'
 import { DocumentTile, type DocumentSlotProps } from './DocumentTile'
 
 /** weapp: a photo from the camera or album (chooseMedia), or for evidence also a PDF from a chat (chooseMessageFile). The H5 build uses DocumentSlot.h5.tsx. */
 export function DocumentSlot(props: DocumentSlotProps) {
   const [busy, setBusy] = useState(false)
+  const [progress, setProgress] = useState<UploadProgress | null>(null)
 
   async function pickPath(): Promise<{ path: string; size: number } | null> {
     if (props.kind === 'evidence') {
@@ -30,17 +32,16 @@ export function DocumentSlot(props: DocumentSlotProps) {
       if (!file) return
       if (file.size > MAX_DOCUMENT_BYTES) return alertMessage('文件超过 2 MB，请压缩后重新上传')
       setBusy(true)
-      Taro.showLoading({ title: '正在上传', mask: true })
-      await uploadApplicationDocument(props.applicationId, props.kind, file.path)
+      await uploadApplicationDocument(props.applicationId, props.kind, file.path, setProgress)
       props.onUploaded()
     } catch (e) {
       if (e instanceof CancelledError) return
       alertMessage(errorMessage(e))
     } finally {
-      Taro.hideLoading()
       setBusy(false)
+      setProgress(null)
     }
   }
 
-  return <DocumentTile {...props} busy={busy} onClick={pick} />
+  return <DocumentTile {...props} busy={busy} busyText={progressText(progress)} onClick={pick} />
 }

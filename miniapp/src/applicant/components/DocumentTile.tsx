@@ -16,7 +16,8 @@ export interface DocumentSlotProps {
 }
 
 /** The tile both DocumentSlot builds render: the uploaded photo (or a PDF mark), title, hint and state. */
-export function DocumentTile({ applicationId, kind, title, desc, required, uploaded, busy, onClick, children }: Omit<DocumentSlotProps, 'onUploaded' | 'disabled'> & { busy: boolean; onClick?: () => void; children?: ReactNode }) {
+/** `busyText` is what the state says while uploading (上传中 45%, 网络中断，恢复后自动重试…). */
+export function DocumentTile({ applicationId, kind, title, desc, required, uploaded, busy, busyText, onClick, children }: Omit<DocumentSlotProps, 'onUploaded' | 'disabled'> & { busy: boolean; busyText?: string; onClick?: () => void; children?: ReactNode }) {
   const image = useDocumentImage(uploaded && uploaded.contentType !== 'application/pdf' ? documentPath(applicationId, kind) : null, uploaded?.uploadedAt)
   return (
     <View className={`doc-slot ${uploaded ? 'doc-slot--done' : ''}`} onClick={onClick} data-testid={`document-${kind}`}>
@@ -27,7 +28,7 @@ export function DocumentTile({ applicationId, kind, title, desc, required, uploa
         <View className={`doc-slot__title ${required ? 'field__label--required' : ''}`}>{title}</View>
         <View className='doc-slot__desc'>{desc}</View>
       </View>
-      <View className={`doc-slot__state ${uploaded ? 'doc-slot__state--done' : ''}`}>{busy ? '上传中…' : uploaded ? '已上传 · 更换' : '去上传 ›'}</View>
+      <View className={`doc-slot__state ${uploaded ? 'doc-slot__state--done' : ''}`} data-testid={`document-state-${kind}`} aria-live='polite'>{busy ? busyText || '上传中…' : uploaded ? '已上传 · 更换' : '去上传 ›'}</View>
       {children}
     </View>
   )

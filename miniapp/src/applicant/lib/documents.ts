@@ -1,9 +1,11 @@
 import Taro from '@tarojs/taro'
-import { ApiError, NETWORK_ERROR, apiBase, toApiError, withFreshToken } from '../../lib/api'
+import { apiBase, toApiError } from '../../lib/api'
+import { ConnectionDropped, uploadWithRetry, type UploadProgress } from '../../lib/upload-retry'
 
 /**
  * weapp: an application's photo or evidence goes up with Taro.uploadFile (multipart POST, field `file`) to
- * POST /api/applications/:id/documents/:kind. The H5 build uses documents.h5.ts (PUT with fetch).
+ * POST /api/applications/:id/documents/:kind, reporting progress (UploadTask.onProgressUpdate) and sent again
+ * after a dropped connection (uploadWithRetry). The H5 build uses documents.h5.ts (PUT with XMLHttpRequest).
  */
 export type ApplicationDocumentKind = 'photo' | 'evidence'
 
@@ -19,12 +21,21 @@ function parseBody(data: unknown): unknown {
 }
 
 /** `file` is a temp file path (chooseMedia / chooseMessageFile). */
-export async function uploadApplicationDocument(applicationId: string, kind: ApplicationDocumentKind, file: string | Blob): Promise<void> {
-  let res: Taro.uploadFile.SuccessCallbackResult
-  try {
-    res = await withFreshToken((authorization) => Taro.uploadFile({ url: `${apiBase}/api/applications/${applicationId}/documents/${kind}`, filePath: String(file), name: 'file', header: authorization }))
-  } catch {
-    throw new ApiError(0, 'network', NETWORK_ERROR)
-  }
+export async function uploadApplicationDocument(applicationId: string, kind: ApplicationDocumentKind, file: string | Blob, onProgress?: (p: UploadProgress) => void): Promise<void> {
+  const res = await uploadWithRetry(
+    (authorization, onPercent) =>
+      new Promise<Taro.uploadFile.SuccessCallbackResult>((resolve, reject) => {
+        const task = Taro.uploadFile({
+          url: `${apiBase}/api/applications/${applicationId}/documents/${kind}`,
+          filePath: String(file),
+          name: 'file',
+          header: authorization,
+          success: resolve,
+          fail: (e) => reject(new ConnectionDropped(e?.errMsg || '网络连接中断')),
+        })
+        task?.onProgressUpdate?.((p) => onPercent(Math.min(99, p.progress)))
+      }),
+    onProgress,
+  )
   if (res.statusCode < 200 || res.statusCode >= 300) throw toApiError(res.statusCode, parseBody(res.data))
 }

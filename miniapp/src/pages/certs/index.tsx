@@ -10,6 +10,8 @@ import { getSession } from '../../lib/session'
 import { CERT_STATUS } from '../../lib/labels'
 import { Empty, ErrorBlock, LoadingBlock, Tag } from '../../components/ui'
 import { matterLabel } from '../../lib/register'
+import { pageClass } from '../../lib/prefs'
+import { NetBanner } from '../../components/NetBanner'
 
 /** Newest first within each registration; only the newest active version can be claimed (已换发新证书 and 已作废 ones are history). */
 function ordered(certs: CertificateView[]) {
@@ -46,7 +48,8 @@ export default function Certs() {
   const unclaimed = list.filter((c) => !c.claimedAt && (c.status === 'valid' || c.status === 'expired')).length
 
   return (
-    <View className='page'>
+    <View className={pageClass('page')}>
+      <NetBanner />
       <View className='hero'>
         <View className='hero__title'>电子证书</View>
         <View className='hero__sub'>领取、查看、下载证书；扫码查验他人证书</View>

@@ -9,6 +9,8 @@ import { ensurePrivacyConsent, loadMe } from '../../lib/me'
 import { go } from '../../lib/platform'
 import { getSession, takePendingHome } from '../../lib/session'
 import { Empty, ErrorBlock, LoadingBlock, ProgressSteps, StatusTag } from '../../components/ui'
+import { pageClass } from '../../lib/prefs'
+import { NetBanner } from '../../components/NetBanner'
 
 export default function Home() {
   const [me, setMe] = useState<MeResponse | null>(null)
@@ -47,7 +49,8 @@ export default function Home() {
 
   if (!loggedIn) {
     return (
-      <View className='page'>
+      <View className={pageClass('page')}>
+        <NetBanner />
         <View className='hero'>
           <View className='hero__title'>执业通</View>
           <View className='hero__sub'>二级建造师等执业资格注册 · 掌上办理</View>
@@ -75,7 +78,8 @@ export default function Home() {
   const inProgress = apps?.some((a) => isInProgress(a.status))
 
   return (
-    <View className='page'>
+    <View className={pageClass('page')}>
+      <NetBanner />
       <View className='hero'>
         <View className='hero__title'>{me?.identity ? `您好，${me.identity.name}` : '您好'}</View>
         <View className='hero__sub'>{me ? `已登录 ${me.phoneMasked}` : '正在加载…'}</View>

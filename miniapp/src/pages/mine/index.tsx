@@ -9,6 +9,9 @@ import { loadMe } from '../../lib/me'
 import { confirm, go, toast } from '../../lib/platform'
 import { clearSession, getSession } from '../../lib/session'
 import { ErrorBlock, LoadingBlock } from '../../components/ui'
+import { ElderSwitch } from '../../components/ElderSwitch'
+import { pageClass } from '../../lib/prefs'
+import { NetBanner } from '../../components/NetBanner'
 
 export default function Mine() {
   const [me, setMe] = useState<MeResponse | null>(null)
@@ -45,7 +48,8 @@ export default function Mine() {
 
   if (!loggedIn) {
     return (
-      <View className='page'>
+      <View className={pageClass('page')}>
+        <NetBanner />
         <View className='hero'>
           <View className='hero__title'>我的</View>
           <View className='hero__sub'>登录后管理实名信息与申请</View>
@@ -56,13 +60,17 @@ export default function Mine() {
               手机号登录
             </Button>
           </View>
+          <View className='card'>
+            <ElderSwitch onChange={() => setLoggedIn(!!getSession())} />
+          </View>
         </View>
       </View>
     )
   }
 
   return (
-    <View className='page'>
+    <View className={pageClass('page')}>
+      <NetBanner />
       <View className='hero'>
         <View className='hero__title'>{me?.identity?.name || '未实名'}</View>
         <View className='hero__sub'>
@@ -72,6 +80,9 @@ export default function Mine() {
       <View className='stack'>
         {error && <ErrorBlock message={error} onRetry={load} />}
         {!me && !error && <LoadingBlock />}
+        <View className='card'>
+          <ElderSwitch onChange={() => setMe(me ? { ...me } : me)} />
+        </View>
         {me && (
           <>
             <CellGroup>
@@ -101,7 +112,7 @@ export default function Mine() {
               <Cell title='微信绑定' extra={me.wechatBound ? '已绑定' : '未绑定'} />
             </CellGroup>
             <View className='mt'>
-              <Button block fill='outline' color='#d92d20' className='big-btn' onClick={logout} data-testid='logout'>
+              <Button block fill='outline' color='#b42318' className='big-btn' onClick={logout} data-testid='logout'>
                 退出登录
               </Button>
             </View>

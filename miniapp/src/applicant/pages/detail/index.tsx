@@ -8,6 +8,8 @@ import { alertMessage, go } from '../../../lib/platform'
 import { useLoader, useRouterParams } from '../../../lib/hooks'
 import { ErrorBlock, LoadingBlock, ProgressSteps } from '../../../components/ui'
 import { ApplicationDetails } from '../../../components/ApplicationDetails'
+import { pageClass } from '../../../lib/prefs'
+import { NetBanner } from '../../../components/NetBanner'
 
 export default function ApplicationDetail() {
   const { id = '' } = useRouterParams()
@@ -31,7 +33,8 @@ export default function ApplicationDetail() {
   }
 
   return (
-    <View className='page page--padded'>
+    <View className={pageClass('page page--padded')}>
+      <NetBanner />
       {error && <View className='banner banner--error'>{error}</View>}
       <View className='card'>
         <View className='card__title'>办理进度</View>

@@ -7,6 +7,8 @@ import { useLoader, useRouterParams } from '../../../lib/hooks'
 import { ErrorBlock, LoadingBlock, Tag } from '../../../components/ui'
 import { RegistrationCard, registrationSummary } from '../../../components/Registration'
 import { startMatter } from '../../lib/create'
+import { pageClass } from '../../../lib/prefs'
+import { NetBanner } from '../../../components/NetBanner'
 
 type StepState = 'done' | 'active' | 'running' | 'todo'
 
@@ -66,7 +68,8 @@ export default function EmployerChange() {
   if (registered && change?.available && change.code !== 'employer_change_by_cancellation') {
     const closed = change.code === 'employer_change_too_soon'
     return (
-      <View className='page page--padded'>
+      <View className={pageClass('page page--padded')}>
+        <NetBanner />
         <RegistrationCard registration={registrationSummary(reg!)} />
         <View className='card'>
           <View className='card__title'>变更聘用企业</View>
@@ -89,7 +92,8 @@ export default function EmployerChange() {
   const step1: StepState = !registered && reg ? 'done' : running?.type === 'cancellation' ? 'running' : 'active'
   const step2: StepState = step1 !== 'done' ? 'todo' : running?.type === 'initial' ? 'running' : 'active'
   return (
-    <View className='page page--padded'>
+    <View className={pageClass('page page--padded')}>
+      <NetBanner />
       <View className='banner banner--info' data-testid='employer-change-guide'>
         {(change?.reason ?? '变更聘用企业须先在原企业办理注销注册，再由新企业办理初始注册').replace(/。$/, '')}，请按以下两步办理：
       </View>

@@ -13,6 +13,8 @@ import { RegistrationCard } from '../../../components/Registration'
 import { MATTER_MODELS } from '../../components/forms'
 import { clientRules } from '../../lib/matters'
 import './index.scss'
+import { pageClass } from '../../../lib/prefs'
+import { NetBanner } from '../../../components/NetBanner'
 
 const draftKey = (id: string) => `zyt:form-draft:${id}`
 type Draft = { state: unknown; at: string }
@@ -146,7 +148,8 @@ export default function ApplicationForm() {
   const Form = model.Form
 
   return (
-    <View className='page page--padded app-form'>
+    <View className={pageClass('page page--padded app-form')}>
+      <NetBanner />
       <View className='app-form__title'>{applicationFormTitle(app.profession, app.type)}</View>
       {!editable && (
         <View className='banner banner--warn' onClick={() => Taro.redirectTo({ url: `/applicant/pages/detail/index?id=${id}` })}>

@@ -9,6 +9,8 @@ import { go, toast } from '../../../lib/platform'
 import { useLoader } from '../../../lib/hooks'
 import { fmtDateTime } from '../../../lib/format'
 import { ErrorBlock, Field, LoadingBlock, Row, Tag } from '../../../components/ui'
+import { pageClass } from '../../../lib/prefs'
+import { NetBanner } from '../../../components/NetBanner'
 
 const DRAFT_KEY = 'zyt:identity-draft'
 
@@ -62,7 +64,8 @@ export default function Identity() {
   const showForm = !identity || editing
 
   return (
-    <View className='page page--padded'>
+    <View className={pageClass('page page--padded')}>
+      <NetBanner />
       {identity && !editing && (
         <View className='card' data-testid='identity-view'>
           <View className='card__title'>

@@ -9,6 +9,8 @@ import { ErrorBlock, LoadingBlock } from '../../../components/ui'
 import { RegistrationCard, registrationSummary } from '../../../components/Registration'
 import { VERIFY_URL, startMatter } from '../../lib/create'
 import './index.scss'
+import { pageClass } from '../../../lib/prefs'
+import { NetBanner } from '../../../components/NetBanner'
 
 interface Entry {
   key: string
@@ -62,7 +64,8 @@ export default function NewApplication() {
   }
 
   return (
-    <View className='page page--padded'>
+    <View className={pageClass('page page--padded')}>
+      <NetBanner />
       {!data.me.identity && (
         <View className='banner banner--warn' onClick={() => go('/applicant/pages/identity/index')}>
           请先完成实名信息登记 ›

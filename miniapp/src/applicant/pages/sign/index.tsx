@@ -10,6 +10,8 @@ import { ErrorBlock, LoadingBlock, Row } from '../../../components/ui'
 import { PdfPreview } from '../../../components/PdfPreview'
 import { Signers } from '../../../components/Signers'
 import { SmsCode } from '../../../components/SmsCode'
+import { pageClass } from '../../../lib/prefs'
+import { NetBanner } from '../../../components/NetBanner'
 
 export default function Sign() {
   const { id = '' } = useRouterParams()
@@ -48,7 +50,8 @@ export default function Sign() {
   if (result) {
     const completed = result.status === 'completed'
     return (
-      <View className='page page--padded'>
+      <View className={pageClass('page page--padded')}>
+        <NetBanner />
         <View className='card' data-testid='sign-result'>
           <View className='result'>
             <View className='result__icon'>✓</View>
@@ -80,7 +83,8 @@ export default function Sign() {
 
   const alreadySigned = app.signatures.some((s) => s.signer === 'applicant')
   return (
-    <View className='page page--padded'>
+    <View className={pageClass('page page--padded')}>
+      <NetBanner />
       <PdfPreview path={`/api/applications/${id}/form.pdf?v=${app.version}`} fileName={`${title}.pdf`} />
       <Signers type={app.type} applicantName={app.applicant.name} employerName={employerName} signatures={app.signatures} current={alreadySigned ? null : 'applicant'} />
       {alreadySigned ? (

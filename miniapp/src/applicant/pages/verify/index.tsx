@@ -14,6 +14,8 @@ import { FaceRecorder } from '../../components/FaceRecorder'
 import { IN_PERSON_NOTE, type DocumentKind, type LivenessSession, type LivenessVerdict, type Recording } from '../../lib/liveness'
 import { uploadVideo } from '../../lib/upload'
 import './index.scss'
+import { pageClass } from '../../../lib/prefs'
+import { NetBanner } from '../../../components/NetBanner'
 
 type Step = 'docs' | 'consent' | 'camera' | 'result'
 
@@ -103,7 +105,8 @@ export default function Verify() {
 
   if (!identity) {
     return (
-      <View className='page page--padded'>
+      <View className={pageClass('page page--padded')}>
+        <NetBanner />
         <View className='card center'>
           <View className='card__title verify-center'>请先登记实名信息</View>
           <View className='card__hint'>人脸识别核验前，请先填写与居民身份证一致的姓名和身份证号码。</View>
@@ -120,7 +123,8 @@ export default function Verify() {
 
   if (identity.verifiedAt && step !== 'result') {
     return (
-      <View className='page page--padded'>
+      <View className={pageClass('page page--padded')}>
+        <NetBanner />
         <View className='card'>
           <View className='result'>
             <View className='result__icon'>✓</View>
@@ -207,7 +211,8 @@ export default function Verify() {
   }
 
   return (
-    <View className='page page--padded verify'>
+    <View className={pageClass('page page--padded verify')}>
+      <NetBanner />
       <Steps step={step} failed={step === 'result' && !!verdict && !verdict.passed} />
 
       {step === 'docs' && (

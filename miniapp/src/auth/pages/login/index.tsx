@@ -10,6 +10,8 @@ import { goRoleHome, setSession } from '../../../lib/session'
 import { SmsCode } from '../../../components/SmsCode'
 import { useRouterParams } from '../../../lib/hooks'
 import './index.scss'
+import { pageClass } from '../../../lib/prefs'
+import { NetBanner } from '../../../components/NetBanner'
 
 /** After any login: the privacy guide on first use, then the role's home. */
 export async function afterLogin(session: SessionResponse) {
@@ -89,7 +91,8 @@ export default function Login() {
   }
 
   return (
-    <View className='page login'>
+    <View className={pageClass('page login')}>
+      <NetBanner />
       <View className='hero'>
         <View className='hero__title'>欢迎使用执业通</View>
         <View className='hero__sub'>二级注册建造师等执业资格注册服务</View>

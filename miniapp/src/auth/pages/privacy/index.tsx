@@ -9,6 +9,8 @@ import { clearSession, goRoleHome } from '../../../lib/session'
 import { useRouterParams } from '../../../lib/hooks'
 import { Check } from '../../../components/ui'
 import './index.scss'
+import { pageClass } from '../../../lib/prefs'
+import { NetBanner } from '../../../components/NetBanner'
 
 const SECTIONS: { title: string; body: string }[] = [
   { title: '一、我们收集哪些信息', body: '为办理执业资格注册，我们会收集：手机号码（登录与签名验证）；姓名、身份证号码（实名登记，性别与出生日期由身份证号码推算）；聘用企业名称、统一社会信用代码和联系电话；注册专业、资格证书签发日期和继续教育学时。' },
@@ -50,7 +52,8 @@ export default function Privacy() {
   }
 
   return (
-    <View className='page privacy'>
+    <View className={pageClass('page privacy')}>
+      <NetBanner />
       <View className='hero'>
         <View className='hero__title'>执业通隐私保护指引</View>
         <View className='hero__sub'>版本 {PRIVACY_VERSION} · 请您仔细阅读</View>

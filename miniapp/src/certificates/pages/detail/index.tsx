@@ -12,6 +12,8 @@ import { alertMessage, confirm, toast } from '../../../lib/platform'
 import { useLoader, useRouterParams } from '../../../lib/hooks'
 import { Check, ErrorBlock, LoadingBlock, Row, Tag } from '../../../components/ui'
 import './index.scss'
+import { pageClass } from '../../../lib/prefs'
+import { NetBanner } from '../../../components/NetBanner'
 
 export default function CertificateDetail() {
   const { id = '' } = useRouterParams()
@@ -89,7 +91,8 @@ export default function CertificateDetail() {
 
   if (!cert.claimedAt && !active) {
     return (
-      <View className='page page--padded'>
+      <View className={pageClass('page page--padded')}>
+        <NetBanner />
         {history}
         <View className='card'>
           <View className='card__title'>
@@ -104,7 +107,8 @@ export default function CertificateDetail() {
 
   if (!cert.claimedAt) {
     return (
-      <View className='page page--padded'>
+      <View className={pageClass('page page--padded')}>
+        <NetBanner />
         <View className='banner banner--info'>{cert.version > 1 ? `注册信息已更新（${matterLabel(cert.matter)}），已换发第 ${cert.version} 版电子证书，原证书不再有效。` : '您的注册申请已办结。'}请核对以下证书信息，确认无误后领取电子证书。</View>
         <View className='card'>
           <View className='card__title'>
@@ -130,7 +134,8 @@ export default function CertificateDetail() {
 
   const st = CERT_STATUS[cert.status]
   return (
-    <View className='page page--padded'>
+    <View className={pageClass('page page--padded')}>
+      <NetBanner />
       {history}
       <View className='cert'>
         <View className='cert__head'>

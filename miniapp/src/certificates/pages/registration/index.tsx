@@ -8,6 +8,8 @@ import { useLoader } from '../../../lib/hooks'
 import { describeChange, matterLabel } from '../../../lib/register'
 import { Empty, ErrorBlock, LoadingBlock } from '../../../components/ui'
 import { RegistrationCard, registrationSummary } from '../../../components/Registration'
+import { pageClass } from '../../../lib/prefs'
+import { NetBanner } from '../../../components/NetBanner'
 
 /** One register event: which matter changed what, when (newest first). */
 function HistoryItem({ h, first }: { h: RegistrationView['history'][number]; first: boolean }) {
@@ -36,7 +38,8 @@ export default function MyRegistration() {
   if (error && !data) return <ErrorBlock message={error} onRetry={reload} />
   if (!data) return null
   return (
-    <View className='page page--padded'>
+    <View className={pageClass('page page--padded')}>
+      <NetBanner />
       {data.length === 0 && <Empty text='您还没有注册信息。初始注册审批通过后，注册信息显示在这里。' />}
       {data.map((r) => (
         <View key={r.id}>

@@ -12,6 +12,8 @@ import { ApplicationDetails } from '../../../components/ApplicationDetails'
 import { PdfPreview } from '../../../components/PdfPreview'
 import { Signers } from '../../../components/Signers'
 import { SmsCode } from '../../../components/SmsCode'
+import { pageClass } from '../../../lib/prefs'
+import { NetBanner } from '../../../components/NetBanner'
 
 export default function EmployerDetail() {
   const { id = '' } = useRouterParams()
@@ -73,7 +75,8 @@ export default function EmployerDetail() {
 
   if (result) {
     return (
-      <View className='page page--padded'>
+      <View className={pageClass('page page--padded')}>
+        <NetBanner />
         <View className='card' data-testid='employer-sign-result'>
           <View className='result'>
             <View className='result__icon'>✓</View>
@@ -94,7 +97,8 @@ export default function EmployerDetail() {
   }
 
   return (
-    <View className='page page--padded' style={{ paddingBottom: awaiting ? '200px' : undefined }}>
+    <View className={pageClass('page page--padded')} style={{ paddingBottom: awaiting ? '200px' : undefined }}>
+      <NetBanner />
       <ApplicationDetails app={app} />
       {app.form && <PdfPreview path={`/api/applications/${id}/form.pdf`} fileName={`${applicationFormTitle(app.profession, app.type)}.pdf`} />}
       {awaiting && mode === 'view' && (
@@ -111,7 +115,7 @@ export default function EmployerDetail() {
             <SmsCode send={() => api.post<OtpSentResponse>(`/api/enterprise/applications/${id}/signatures/sms-code`)} code={code} onCode={setCode} error={errors.code} label='企业经办人短信验证码' />
           </View>
           <View className='btn-bar'>
-            <Button className='big-btn' fill='outline' color='#d92d20' onClick={() => setMode('return')} data-testid='employer-return'>
+            <Button className='big-btn' fill='outline' color='#b42318' onClick={() => setMode('return')} data-testid='employer-return'>
               退回
             </Button>
             <Button className='big-btn' type='primary' loading={busy} onClick={sign} data-testid='employer-sign'>

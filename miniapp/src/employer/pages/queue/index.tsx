@@ -9,6 +9,8 @@ import { useLoader } from '../../../lib/hooks'
 import { go, isWeapp, taroCall, toast } from '../../../lib/platform'
 import { Empty, ErrorBlock, LoadingBlock, Segments, StatusTag } from '../../../components/ui'
 import './index.scss'
+import { pageClass } from '../../../lib/prefs'
+import { NetBanner } from '../../../components/NetBanner'
 
 type Filters = { name: string; idNumber: string; type: string; signedFrom: string; signedTo: string }
 const EMPTY: Filters = { name: '', idNumber: '', type: '', signedFrom: '', signedTo: '' }
@@ -43,7 +45,8 @@ export default function EmployerQueue() {
   const active = Object.values(filters).filter(Boolean).length
 
   return (
-    <View className='page'>
+    <View className={pageClass('page')}>
+      <NetBanner />
       <Segments
         items={[
           { value: 'awaiting', label: '待确认' },

@@ -14,6 +14,8 @@ import { useLoader } from '../../../lib/hooks'
 import { loadMe } from '../../../lib/me'
 import { alertMessage, toast } from '../../../lib/platform'
 import { Empty, ErrorBlock, Field, LoadingBlock, Row, Tag } from '../../../components/ui'
+import { pageClass } from '../../../lib/prefs'
+import { NetBanner } from '../../../components/NetBanner'
 
 export default function EmployerRename() {
   const { data, error, loading, reload } = useLoader(async () => {
@@ -53,7 +55,8 @@ export default function EmployerRename() {
   }
 
   return (
-    <View className='page page--padded'>
+    <View className={pageClass('page page--padded')}>
+      <NetBanner />
       <View className='card'>
         <View className='card__title'>当前企业名称</View>
         <Row label='企业名称'>{data.me.enterprise?.name ?? '—'}</Row>

@@ -10,6 +10,8 @@ import { ErrorBlock, LoadingBlock } from '../../../components/ui'
 import { ApplicationDetails } from '../../../components/ApplicationDetails'
 import { PdfPreview } from '../../../components/PdfPreview'
 import './index.scss'
+import { pageClass } from '../../../lib/prefs'
+import { NetBanner } from '../../../components/NetBanner'
 
 export default function ReviewDetail() {
   const { id = '' } = useRouterParams()
@@ -50,7 +52,8 @@ export default function ReviewDetail() {
   }
 
   return (
-    <View className='page page--padded' style={{ paddingBottom: stage ? '200px' : undefined }}>
+    <View className={pageClass('page page--padded')} style={{ paddingBottom: stage ? '200px' : undefined }}>
+      <NetBanner />
       <ApplicationDetails app={app} />
       {app.form && <PdfPreview path={`/api/applications/${id}/form.pdf`} fileName={`${applicationFormTitle(app.profession, app.type)}.pdf`} title='申请表（含签名）' />}
       {stage ? (

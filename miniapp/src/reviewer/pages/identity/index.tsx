@@ -5,6 +5,8 @@ import { checkIdNumber } from '@zhiyetong/shared'
 import { api, errorMessage } from '../../../lib/api'
 import { confirm } from '../../../lib/platform'
 import { Field } from '../../../components/ui'
+import { pageClass } from '../../../lib/prefs'
+import { NetBanner } from '../../../components/NetBanner'
 
 /** The registration authority checks the person and their ID card at the counter (the alternative to face recognition). */
 export default function InPersonVerification() {
@@ -35,7 +37,8 @@ export default function InPersonVerification() {
   }
 
   return (
-    <View className='page page--padded'>
+    <View className={pageClass('page page--padded')}>
+      <NetBanner />
       <View className='banner banner--info'>申请人无法完成人脸识别时，由注册机构工作人员当面核对本人及身份证原件后在此登记。</View>
       {done && <View className='banner banner--ok'>已登记 {done} 的现场核验，申请人现在可以提交注册申请。</View>}
       <View className='card'>

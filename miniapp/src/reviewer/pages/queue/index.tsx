@@ -7,6 +7,8 @@ import { fmtDateTime } from '../../../lib/format'
 import { useLoader, useRouterParams } from '../../../lib/hooks'
 import { go } from '../../../lib/platform'
 import { Empty, ErrorBlock, LoadingBlock, Segments, StatusTag } from '../../../components/ui'
+import { pageClass } from '../../../lib/prefs'
+import { NetBanner } from '../../../components/NetBanner'
 
 const STAGE_KEY = 'zyt:review-stage'
 
@@ -24,7 +26,8 @@ export default function ReviewQueue() {
   }
 
   return (
-    <View className='page'>
+    <View className={pageClass('page')}>
+      <NetBanner />
       <Segments items={REVIEW_STAGES.map((s) => ({ value: s, label: REVIEW_STAGE_LABELS[s] }))} value={stage} onChange={choose} />
       <View className='stack mt'>
         <View className='card card--tap' onClick={() => go('/reviewer/pages/identity/index')}>

@@ -10,6 +10,8 @@ import { useRouterParams } from '../../../lib/hooks'
 import { LoadingBlock, Row } from '../../../components/ui'
 import { cachedTrustList, refreshTrustList } from '../../lib/trust-list'
 import './index.scss'
+import { pageClass } from '../../../lib/prefs'
+import { NetBanner } from '../../../components/NetBanner'
 
 /** The offline verdict as a person reads it (issue 12). */
 const OFFLINE_TEXT: Record<OfflineVerification['outcome'], { label: string; desc: string; color: 'green' | 'orange' | 'red' | 'gray' }> = {
@@ -67,7 +69,8 @@ export default function VerifyResult() {
     if (online.state === 'loading') return <LoadingBlock text='正在查验…' />
     if (online.state === 'offline')
       return (
-        <View className='page page--padded'>
+        <View className={pageClass('page page--padded')}>
+          <NetBanner />
           <View className='verdict verdict--gray' data-testid='verify-status'>
             <View className='verdict__label'>需联网查验</View>
             <View className='verdict__desc'>该二维码为旧版证书二维码，只能联网查验，请连接网络后重试</View>
@@ -86,7 +89,8 @@ export default function VerifyResult() {
   const liveSt = live ? VERIFY_STATUS[live.status] : null
 
   return (
-    <View className='page page--padded'>
+    <View className={pageClass('page page--padded')}>
+      <NetBanner />
       <View className={`verdict verdict--${st.color}`} data-testid='verify-offline' data-outcome={o?.outcome ?? 'no_trust_list'}>
         <View className='verdict__icon'>{o?.outcome === 'valid' ? '✓' : '!'}</View>
         <View className='verdict__label'>{st.label}</View>
@@ -139,7 +143,8 @@ function OnlineResult({ data, scanAgain }: { data: VerifyResponse; scanAgain: JS
   const st = VERIFY_STATUS[data.status]
   const c = data.certificate
   return (
-    <View className='page page--padded'>
+    <View className={pageClass('page page--padded')}>
+      <NetBanner />
       <View className={`verdict verdict--${st.color}`} data-testid='verify-status' data-status={data.status}>
         <View className='verdict__icon'>{data.status === 'valid' ? '✓' : data.status === 'invalid' ? '?' : '!'}</View>
         <View className='verdict__label'>{st.label}</View>

@@ -6,6 +6,8 @@ import { extractVerifyToken } from '../../../lib/qr'
 import { Scanner } from '../../components/Scanner'
 import '../../components/scanner.scss'
 import { refreshTrustList } from '../../lib/trust-list'
+import { pageClass } from '../../../lib/prefs'
+import { NetBanner } from '../../../components/NetBanner'
 
 export default function Scan() {
   const [manual, setManual] = useState('')
@@ -26,7 +28,8 @@ export default function Scan() {
   }
 
   return (
-    <View className='page page--padded'>
+    <View className={pageClass('page page--padded')}>
+      <NetBanner />
       <View className='banner banner--info'>扫描电子注册证书上的二维码，查验证书状态。查验无需登录。</View>
       <Scanner onResult={handle} />
       {error && <View className='banner banner--error'>{error}</View>}

@@ -1,0 +1,18 @@
+import { isH5 } from './platform'
+
+/**
+ * Accessibility attributes for a Taro view: H5 takes WAI-ARIA `role`, the mini program `aria-role` (WeChat's
+ * name for it; `role` is ignored there). `label` is the accessible name (aria-label), `checked` / `disabled`
+ * the state of a checkbox, switch or option.
+ */
+export function a11y(o: { role?: string; label?: string; checked?: boolean; selected?: boolean; disabled?: boolean; hidden?: boolean; live?: 'polite' | 'assertive' }): Record<string, string> {
+  const p: Record<string, string> = {}
+  if (o.role) p[isH5 ? 'role' : 'aria-role'] = o.role
+  if (o.label) p['aria-label'] = o.label
+  if (o.checked !== undefined) p['aria-checked'] = String(o.checked)
+  if (o.selected !== undefined) p['aria-selected'] = String(o.selected)
+  if (o.disabled !== undefined) p['aria-disabled'] = String(o.disabled)
+  if (o.hidden) p['aria-hidden'] = 'true'
+  if (o.live) p['aria-live'] = o.live
+  return p
+}
