@@ -183,18 +183,18 @@ test.serial('GET certificate.ofd: the claimed certificate as OFD, every XML part
   served = { ofd: res.bytes, name, registrationNo: cert.registrationNo, employer: cert.employerName };
 });
 
-test('an architect without specialties and a cost engineer with birth date and signature image: valid parts, no 注册专业 line, the signature embedded', async (t) => {
+test('an architect (registration held as a whole) and a cost engineer with birth date and signature image: valid parts, no 注册专业 line, the signature embedded', async (t) => {
   const sig = new PNG({ width: 300, height: 100 });
   sig.data.fill(255);
   for (let x = 20; x < 280; x++) for (let dy = -3; dy <= 3; dy++) sig.data.writeUInt32BE(0x000000ff, ((50 + dy + Math.round(20 * Math.sin(x / 15))) * 300 + x) * 4);
   const signature = PNG.sync.write(sig);
-  const architect = await renderCertificateOfd({ ...certificateView, title: '二级注册建筑师注册证书', specialties: [], birthDate: '1985-07-09' });
+  const architect = await renderCertificateOfd({ ...certificateView, title: '二级注册建筑师注册证书', specialties: [], wholeValidUntil: '2030-11-20', birthDate: '1985-07-09', signature: null });
   const costEngineer = await renderCertificateOfd({
     ...certificateView,
     title: '二级造价工程师注册证书',
     specialties: [{ name: '土木建筑工程', validUntil: '2030-11-20' }],
     birthDate: '1985-07-09',
-    signature: { bytes: signature, type: 'image/png', date: '2026-11-02' },
+    signature: { image: { bytes: signature, type: 'image/png' }, date: '2026-11-02' },
   });
   for (const [label, ofd] of [['architect', architect], ['cost-engineer', costEngineer]] as const) {
     const { out, files } = await unpack(ofd, label);
@@ -203,12 +203,13 @@ test('an architect without specialties and a cost engineer with birth date and s
     t.true(texts.includes('1985年7月9日'), `${label}: birth date`);
     if (label === 'architect') {
       t.false(texts.includes('注册专业：'), 'no 注册专业 line without specialties');
+      t.true(texts.includes('有效期至：') && texts.includes('2030年11月20日'), 'the whole registration valid until');
       t.deepEqual(mediaFiles, ['qr.png']);
     } else {
       t.true(texts.includes('注册专业：'));
       t.deepEqual(mediaFiles.sort(), ['qr.png', 'signature.png']);
       t.true(Buffer.from(files['Doc_0/Res/signature.png']).equals(signature));
-      t.true(texts.includes('本人签名（2026年11月2日）'));
+      t.true(texts.includes('个人签名：') && texts.includes('签名日期：2026年11月2日'));
     }
   }
 });

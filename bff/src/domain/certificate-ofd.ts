@@ -6,7 +6,7 @@
  * a superseded, void or revoked version is drawn with its legacy pointer QR (it verifies as such) and no
  * period. The OFD itself is not signed (no GB/T 38540 seal): its authenticity is the QR's signed claims.
  */
-import { GENDER_LABELS, PROFESSION_LABELS, PROFESSION_RULES, SPECIALTY_LABELS, type Profession, type Specialty } from '@zhiyetong/shared';
+import { GENDER_LABELS, PROFESSION_LABELS, PROFESSION_RULES, SPECIALTY_LABELS, parseIdNumber, type Profession, type Specialty } from '@zhiyetong/shared';
 import type { Actor, Deps } from '../context.js';
 import type { CertificateRow, RegistrationRow } from '../db/schema.js';
 import { appError, NotFound } from '../errors.js';
@@ -19,22 +19,30 @@ import { isUuid } from './policies.js';
 type OfdDeps = Pick<Deps, 'db' | 'now' | 'config' | 'certificateTokens' | 'pii'>;
 
 /** The registration's columns the certificate prints (the signature's, migration 0009, may not be typed yet). */
-type PrintedRegistration = Pick<RegistrationRow, 'photo_enc' | 'photo_type'> & {
+type PrintedRegistration = Pick<RegistrationRow, 'photo_enc' | 'photo_type' | 'holder_id_number_enc'> & {
   signature_enc?: Buffer | null;
   signature_type?: string | null;
   signature_date?: string | Date | null;
 };
 
-/** What the profession's certificate prints besides seed 000's fields (PROFESSION_RULES[p].certificate, issue 9). */
-function printed(profession: Profession): { birthDate: boolean; signature: boolean } {
-  const rules = PROFESSION_RULES[profession] as { certificate?: { birthDate?: boolean; signature?: boolean } };
-  return { birthDate: !!rules.certificate?.birthDate, signature: !!rules.certificate?.signature };
+/**
+ * What the profession's certificate prints besides seed 000's fields (PROFESSION_RULES[p], issue 9: 001 §4
+ * 出生日期, 个人签名 and 签名日期; 002 registration held as a whole, no 注册专业 line). Read loosely, so that a
+ * profession without these rules prints seed 000's fields only.
+ */
+function printed(profession: Profession): { birthDate: boolean; signature: boolean; whole: boolean } {
+  const rules = PROFESSION_RULES[profession] as { specialties?: boolean; certificate?: { birthDate?: boolean; signature?: boolean } };
+  return { birthDate: !!rules.certificate?.birthDate, signature: !!rules.certificate?.signature, whole: rules.specialties === false };
 }
 
 const isoDate = (d: string | Date | null | undefined): string | null =>
   typeof d === 'string' ? d.slice(0, 10) : d instanceof Date ? shanghaiDate(d) : null;
 
-/** The view of `cert` the OFD draws: the PDF's fields, the photo, and (when the profession prints them) birth date and signature. */
+/**
+ * The view of `cert` the OFD draws, built as the PDF's (renderSigned in ./certificates.ts): the fields, the
+ * registration's photo, and where the profession prints them the birth date (from the registration's ID
+ * number), the valid-until date of a registration held as a whole, the signature image with its date.
+ */
 async function ofdView(deps: OfdDeps, cert: CertificateRow, token: string, copy: { validFrom: string; validUntil: string } | null): Promise<CertificateOfdView> {
   const profession = cert.profession as Profession;
   const registration = (cert.registration_id
@@ -43,24 +51,23 @@ async function ofdView(deps: OfdDeps, cert: CertificateRow, token: string, copy:
   const image = (enc: Buffer | null | undefined, type: string | null | undefined) =>
     enc && (type === 'image/jpeg' || type === 'image/png') ? { bytes: Buffer.from(deps.pii.decrypt(enc), 'base64'), type: type as 'image/jpeg' | 'image/png' } : null;
   const shows = printed(profession);
-  const signature = shows.signature && registration ? image(registration.signature_enc, registration.signature_type) : null;
-  const birthDate = shows.birthDate
-    ? ((await deps.db.selectFrom('identities').select('birth_date').where('user_id', '=', cert.holder_id).executeTakeFirst())?.birth_date ?? null)
-    : null;
+  const signatureImage = shows.signature && registration?.signature_type === 'image/png' ? image(registration.signature_enc, registration.signature_type) : null;
+  const signatureDate = isoDate(registration?.signature_date);
   const specialties = cert.specialties as { specialty: Specialty; validUntil: string }[];
   return {
     title: `${PROFESSION_LABELS[profession]}注册证书`,
     holderName: cert.holder_name,
     gender: GENDER_LABELS[cert.gender],
-    birthDate: isoDate(birthDate),
+    birthDate: shows.birthDate && registration ? parseIdNumber(deps.pii.decrypt(registration.holder_id_number_enc)).birthDate : null,
     registrationNo: cert.registration_no,
     employerName: cert.employer_name,
-    specialties: specialties.map((s) => ({ name: SPECIALTY_LABELS[s.specialty], validUntil: s.validUntil })),
+    specialties: shows.whole ? [] : specialties.map((s) => ({ name: SPECIALTY_LABELS[s.specialty], validUntil: s.validUntil })),
+    wholeValidUntil: shows.whole ? (specialties[0]?.validUntil ?? null) : null,
     authorityName: cert.authority_name,
     issueDate: cert.issue_date,
     verifyUrl: verifyUrl(deps.config, token),
     photo: registration ? image(registration.photo_enc, registration.photo_type) : null,
-    signature: signature ? { ...signature, date: isoDate(registration?.signature_date) } : null,
+    signature: signatureImage && signatureDate ? { image: signatureImage, date: signatureDate } : null,
     ...(copy ? { copyPeriod: copy } : {}),
   };
 }

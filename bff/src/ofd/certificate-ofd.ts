@@ -3,8 +3,8 @@
  * {@link renderCertificatePdf} (figure 55 of the Shanghai manual, bff/src/pdf/certificate.ts) at the same
  * positions, converted from PDF points (origin bottom-left) to OFD millimetres (origin top-left):
  * 中华人民共和国, the title, 姓名, 性别, (出生日期), 注册编号, 聘用企业, 注册专业 each with
- * （有效期至YYYY年M月D日） (no 注册专业 line without specialties: architects), the photo in its one-inch box,
- * the signature image under it when there is one, the QR code of the verification URL with its caption and
+ * （有效期至YYYY年M月D日） (architects: 有效期至： instead, no 注册专业 line), the photo in its one-inch box,
+ * the signature image above the QR code when there is one, the QR code of the verification URL with its caption and
  * the copy's period of use, the issuing authority and 发证日期.
  *
  * Fonts: Noto Sans SC (the PDFs' font, bff/src/pdf/font.ts) subset to the characters on the page by
@@ -27,13 +27,16 @@ import { jpegOrientation, type PhotoInput } from '../pdf/photo.js';
 import { writeOfd, type OfdImage, type OfdObject, type Rgb } from './writer.js';
 
 /**
- * What the OFD certificate shows: the PDF's {@link CertificateView}, plus what cost engineers' and
- * architects' certificates add (issue 9, seeds 001 §4 and 002): the birth date (YYYY-MM-DD) and the signature
- * image (PNG) with the date it was given (YYYY-MM-DD), each printed only when present.
+ * What the OFD certificate shows: the PDF's {@link CertificateView}, with what cost engineers' and
+ * architects' certificates add (issue 9, seeds 001 §4 and 002), in the same shape as the PDF's view so one
+ * view serves both: 出生日期 (YYYY-MM-DD) after 性别; for a registration held as a whole (architects) its
+ * valid-until date as 有效期至： instead of the 注册专业 lines; the signature image (PNG) with 签名日期.
+ * Each printed only when present.
  */
-export type CertificateOfdView = Omit<CertificateView, 'birthDate' | 'signature'> & {
+export type CertificateOfdView = Omit<CertificateView, 'birthDate' | 'wholeValidUntil' | 'signature'> & {
   birthDate?: string | null;
-  signature?: (PhotoInput & { date?: string | null }) | null;
+  wholeValidUntil?: string | null;
+  signature?: { image: PhotoInput; date: string } | null;
 };
 
 export const OFD_FONT_NAME = 'Noto Sans SC';
@@ -49,8 +52,8 @@ const TITLE: Rgb = [140, 20, 20]; // rgb(0.55, 0.08, 0.08)
 const BLACK: Rgb = [0, 0, 0];
 const RULE: Rgb = [115, 115, 128]; // rgb(0.45, 0.45, 0.5)
 
-/** Under the photo: the signature image's box (points, as CERTIFICATE_LAYOUT), its caption below it. */
-const SIGNATURE_BOX = { x: CERTIFICATE_LAYOUT.photo.x, y: CERTIFICATE_LAYOUT.photo.y - 8 - 36, width: CERTIFICATE_LAYOUT.photo.width, height: 36 };
+/** The signature image's box (points): where the PDF draws it (CERTIFICATE_LAYOUT.signature), above the QR code on the left. */
+const SIGNATURE_BOX = { x: 160, y: 300, width: 140, height: 52 };
 
 interface Measured {
   /** Advance of each character in points at `sizePt`. */
@@ -83,16 +86,20 @@ export async function renderCertificateOfd(view: CertificateOfdView): Promise<Ui
   const specialtyLines = view.specialties.map((s) => `${s.name}（有效期至${chineseDate(s.validUntil)}）`);
   const caption = '注册人员最新信息请扫描二维码查询';
   const period = view.copyPeriod ? `本件使用有效期：${chineseDate(view.copyPeriod.validFrom)}至${chineseDate(view.copyPeriod.validUntil)}` : null;
-  const signatureCaption = view.signature ? `本人签名${view.signature.date ? `（${chineseDate(view.signature.date)}）` : ''}` : null;
+  const signatureDate = view.signature ? `签名日期：${chineseDate(view.signature.date)}` : null;
   const fields: [string, string[]][] = [
     ['姓名：', [view.holderName]],
     ['性别：', [view.gender]],
     ...(view.birthDate ? [['出生日期：', [chineseDate(view.birthDate)]] as [string, string[]]] : []),
     ['注册编号：', [view.registrationNo]],
     ['聘用企业：', [view.employerName]],
-    ...(specialtyLines.length ? [['注册专业：', specialtyLines] as [string, string[]]] : []),
+    ...(view.wholeValidUntil
+      ? [['有效期至：', [chineseDate(view.wholeValidUntil)]] as [string, string[]]]
+      : specialtyLines.length
+        ? [['注册专业：', specialtyLines] as [string, string[]]]
+        : []),
   ];
-  const strings = ['中华人民共和国', view.title, caption, view.authorityName, issued, period ?? '', signatureCaption ?? '', ...fields.flat(2)];
+  const strings = ['中华人民共和国', view.title, caption, view.authorityName, issued, period ?? '', ...(signatureDate ? ['个人签名：', signatureDate] : []), ...fields.flat(2)];
 
   // the font: Noto Sans SC subset to the characters on the page, measured from the subset itself
   const full = await loadCjkFontBytes();
@@ -174,14 +181,14 @@ export async function renderCertificateOfd(view: CertificateOfdView): Promise<Ui
   drawCentered('中华人民共和国', PAGE_W / 2, PAGE_H - 120, 16, TITLE);
   drawCentered(view.title, PAGE_W / 2, PAGE_H - 165, 28, TITLE);
 
-  // Fields: label column right-aligned at labelRight, values after it; narrower beside the photo (and signature).
+  // Fields: label column right-aligned at labelRight, values after it; narrower beside the photo.
   const labelRight = 190;
   const valueX = 200;
   const valueWidth = PAGE_W - 80 - valueX;
   const size = 14;
-  const sideBottom = view.signature ? SIGNATURE_BOX.y - 14 : photoBox.y;
+  const sideBottom = photoBox.y;
   let y = PAGE_H - 250;
-  const beside = () => !!(view.photo || view.signature) && y + size > sideBottom - 2;
+  const beside = () => !!view.photo && y + size > sideBottom - 2;
   for (const [label, values] of fields) {
     values.forEach((value, i) => {
       if (beside() && m.width(value, size) > photoBox.x - 12 - valueX) y = Math.min(y, sideBottom - 4 - size);
@@ -196,8 +203,11 @@ export async function renderCertificateOfd(view: CertificateOfdView): Promise<Ui
     drawFrame(photoBox.x, photoBox.y, photoBox.width, photoBox.height, RULE, 0.6);
   }
   if (view.signature) {
-    await drawImage('signature', view.signature, SIGNATURE_BOX, 1);
-    drawCentered(signatureCaption!, SIGNATURE_BOX.x + SIGNATURE_BOX.width / 2, SIGNATURE_BOX.y - 11, fit(signatureCaption!, 8, SIGNATURE_BOX.width + 20));
+    // as the PDF: 个人签名： left of the image, 签名日期 under the label
+    const labelX = SIGNATURE_BOX.x - 4 - m.width('个人签名：', 12);
+    drawText('个人签名：', labelX, SIGNATURE_BOX.y + SIGNATURE_BOX.height / 2 - 4, 12);
+    await drawImage('signature', view.signature.image, SIGNATURE_BOX, 3);
+    drawText(signatureDate!, labelX, SIGNATURE_BOX.y - 18, 11);
   }
 
   // QR code (PNG, no quiet zone drawn: the page around it is blank) with its caption and the copy's period.
