@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { MOBILE_PATTERN, type InitialRegistrationForm } from './forms.js';
 import type { FormSection, MatterForm, RegisterState, RegistrationStatus } from './matters.js';
 import { checkIdNumber } from './id-number.js';
+import type { DocumentRequirement } from './documents.js';
 import { PROFESSIONS, REGISTRATION_TYPES, type Profession, type RegistrationType, type Specialty } from './professions.js';
 import { REVIEW_STAGES, type ApplicationEvent, type ApplicationStatus, type ReviewStage, type Role } from './workflow.js';
 
@@ -148,9 +149,14 @@ export interface ApplicationView {
   /** The 申请事项 of the form, as the PDF prints them (shared MATTERS[type].describe). */
   sections: FormSection[];
   /** The registration the matter acts on, as it is now (现注册证书状态); null for an initial registration. */
-  registration: { registrationNo: string; status: RegistrationStatus; employerName: string; specialties: { specialty: Specialty; validUntil: string; status: 'registered' | 'cancelled' }[] } | null;
-  /** Files uploaded with the application (photo, evidence). */
-  documents: { kind: 'photo' | 'evidence'; contentType: string; uploadedAt: string }[];
+  registration: { registrationNo: string; status: RegistrationStatus; employerName: string; specialties: { specialty: Specialty; validUntil: string; status: 'registered' | 'cancelled' }[]; validUntil?: string | null } | null;
+  /** Files uploaded with the application (shared DOCUMENT_KINDS: photo, signature, evidence, qualification_scan, ce_proof, …). */
+  documents: { kind: string; contentType: string; uploadedAt: string }[];
+  /**
+   * Every document the matter needs or may carry for this profession and form, with its state (issue 9;
+   * shared documentRequirements): required ones must be uploaded before signing (documents_required).
+   */
+  requiredDocuments: DocumentRequirement[];
   /** Personal data from the real-name record (seed 000 §3.1.1 step 4: not typed again). ID masked unless the caller is the holder. */
   applicant: { name: string; gender: 'male' | 'female'; birthDate: string; idNumber: string; phone: string };
   employer: EnterpriseView | null;
@@ -239,6 +245,11 @@ export type { InitialRegistrationForm };
 /** A registration in the register, for its holder (GET /api/registrations). */
 export interface RegistrationView extends RegisterState {
   id: string;
+  /**
+   * The registration's valid-until date when the profession registers as a whole (architects, 002: their
+   * `specialties` is then empty); for the others the earliest valid-until date of a registered specialty.
+   */
+  validUntil?: string | null;
   /** Every change, oldest first: the matter, when, and the register before and after. */
   history: { matter: string; applicationId: string | null; batchId: string | null; at: string; before: RegisterState | null; after: RegisterState }[];
 }

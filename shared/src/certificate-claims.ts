@@ -20,7 +20,7 @@
  */
 import { p256 } from '@noble/curves/nist.js';
 import { Decoder, Encoder } from 'cbor-x';
-import { PROFESSIONS, SPECIALTIES, type Profession, type Specialty } from './professions.js';
+import { PROFESSIONS, REGISTER_SPECIALTIES as SPECIALTIES, type Profession, type Specialty } from './professions.js';
 
 export const CLAIMS_FORMAT = 1;
 const CLAIMS_LABEL = -65537;

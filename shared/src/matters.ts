@@ -16,6 +16,7 @@ import {
   checkHours,
   checkInitialRegistrationForm,
   checkLateSpecialties,
+  isLateRegistration,
   hoursSchema,
   initialRegistrationFormSchema,
   isoDateSchema,
@@ -26,7 +27,7 @@ import {
   type FieldErrors,
   type InitialRegistrationForm,
 } from './forms.js';
-import { PROFESSION_RULES, SPECIALTIES, SPECIALTY_LABELS, isSupportedApplication, type Profession, type RegistrationType, type Specialty } from './professions.js';
+import { PROFESSION_RULES, SPECIALTIES, SPECIALTY_LABELS, WHOLE_REGISTRATION, isSupportedApplication, notOfferedReason, type Profession, type RegistrationType, type Specialty } from './professions.js';
 import { REVIEW_STAGES, type ReviewStage } from './workflow.js';
 
 // ---- per-province settings ----
@@ -100,8 +101,23 @@ export function certificateContent(state: RegisterState): string {
   return JSON.stringify([state.registrationNo, state.holderName, state.employer?.name ?? '', certificateSpecialties(state)]);
 }
 
+/**
+ * The register as people see it (API views): a registration held as a whole (architects) shows no specialty
+ * entries, only its `validUntil`; for the others `validUntil` is the earliest of the registered specialties'.
+ */
+export function registerView(state: RegisterState): RegisterState & { validUntil: string | null } {
+  const registered = state.specialties.filter((s) => s.status === 'registered').map((s) => s.validUntil).sort();
+  const validUntil = registered[0] ?? state.specialties.map((s) => s.validUntil).sort().reverse()[0] ?? null;
+  return { ...state, specialties: PROFESSION_RULES[state.profession].specialties ? state.specialties : [], validUntil };
+}
+
 /** 注册号：沪23…  已注册专业：建筑工程(有效期至2027-06-13)、… (seed 000 figure 50, 现注册证书状态). */
 export function describeRegister(state: RegisterState): string {
+  if (!PROFESSION_RULES[state.profession].specialties) {
+    // registered as a whole (002): the validity, no 已注册专业
+    const whole = state.specialties.find((s) => s.status === 'registered');
+    return `注册号：${state.registrationNo} 有效期至：${whole?.validUntil ?? '无'}`;
+  }
   const specialties = state.specialties.filter((s) => s.status === 'registered').map((s) => `${SPECIALTY_LABELS[s.specialty]}(有效期至${s.validUntil})`);
   return `注册号：${state.registrationNo} 已注册专业：${specialties.join('、') || '无'}`;
 }
@@ -196,6 +212,163 @@ export type ChangeForm = z.infer<typeof changeFormSchema>;
 export type PaperExchangeForm = z.infer<typeof paperExchangeFormSchema>;
 export type MatterForm = InitialRegistrationForm | AddSpecialtyForm | RenewalForm | CancellationForm | ChangeForm | PaperExchangeForm;
 
+
+// ---- the forms of cost engineers (001) and architects (002) ----
+
+const trainingDate = z.string({ error: '请填写培训日期' }).min(1, { error: '请填写培训日期' }).pipe(isoDateSchema);
+const trainingInstitution = z.string({ error: '请填写培训机构' }).trim().min(2, { error: '请填写培训机构' }).max(100, { error: '培训机构名称过长' });
+const obtainedIn = z.string({ error: '请填写资格取得所在地' }).trim().min(2, { error: '请填写资格取得所在地' }).max(30, { error: '资格取得所在地过长' });
+const employerFull = initialRegistrationFormSchema.shape.employer;
+
+/** A qualification of a profession with specialties: 001 adds 资格取得所在地 (obtainedIn). */
+const qualificationEntry = (p: Profession) =>
+  PROFESSION_RULES[p].qualificationOrigin === 'place'
+    ? z.strictObject({ specialty: specialtySchema(p), issueDate: isoDateSchema, dateIsApprovalDate: z.boolean().optional(), obtainedIn })
+    : z.strictObject({ specialty: specialtySchema(p), issueDate: isoDateSchema, dateIsApprovalDate: z.boolean().optional() });
+/** Continuing education of one specialty: 001 adds 培训日期 and 培训机构 to the hours. */
+const ceEntry = (p: Profession) =>
+  PROFESSION_RULES[p].trainingDetails
+    ? z.strictObject({ specialty: specialtySchema(p), compulsoryHours: hoursSchema, electiveHours: hoursSchema, trainingDate, trainingInstitution })
+    : z.strictObject({ specialty: specialtySchema(p), compulsoryHours: hoursSchema, electiveHours: hoursSchema });
+const specialtyList = (p: Profession) =>
+  z.array(qualificationEntry(p), { error: '请选择注册专业' }).min(1, { error: '请至少选择一个注册专业' }).max(SPECIALTIES[p].length);
+
+/**
+ * An architect's qualification (002 §3.1 note 1-2): issued in the province (`province`: the authority's
+ * qualification data has it) or elsewhere (`elsewhere`: typed by hand — certificate number and issuing
+ * province — and a PDF scan ≤ 2 MB uploaded as document `qualification_scan`).
+ */
+export const architectQualificationSchema = z
+  .strictObject({
+    issuedIn: z.enum(['province', 'elsewhere'], { error: '请选择资格证书签发地' }),
+    issueDate: isoDateSchema,
+    dateIsApprovalDate: z.boolean().optional(),
+    certificateNo: z.string().trim().min(4, { error: '请填写资格证书编号' }).max(40, { error: '资格证书编号过长' }).optional(),
+    issuingProvince: z.string().trim().min(2, { error: '请填写资格证书签发省市' }).max(30, { error: '签发省市过长' }).optional(),
+  })
+  .superRefine((q, c) => {
+    if (q.issuedIn !== 'elsewhere') return;
+    if (!q.certificateNo) c.addIssue({ code: 'custom', path: ['certificateNo'], message: '外省市签发的资格证书，请填写资格证书编号' });
+    if (!q.issuingProvince) c.addIssue({ code: 'custom', path: ['issuingProvince'], message: '外省市签发的资格证书，请填写签发省市' });
+  });
+const architectHours = z.strictObject({ compulsoryHours: hoursSchema, electiveHours: hoursSchema });
+
+/**
+ * The form schema of `type` for `profession` (what the miniapp builds and the BFF checks):
+ * - constructor: the seed-000 schemas above (initialRegistrationFormSchema, addSpecialtyFormSchema, …);
+ * - cost_engineer (001): specialties carry `obtainedIn` (资格取得所在地); continuing education and each
+ *   renewed specialty carry `trainingDate` and `trainingInstitution`; one specialty per application;
+ * - architect (002): no specialties anywhere — initial `{employer, qualification, continuingEducation:
+ *   {compulsoryHours, electiveHours} | null, declarationAccepted}`, renewal `{employer, continuingEducation,
+ *   declarationAccepted}`, cancellation `{employer, reason, reasonText?, declarationAccepted}` (the whole
+ *   registration).
+ */
+export function matterFormSchema(profession: Profession, type: RegistrationType): z.ZodType<unknown> {
+  const rules = PROFESSION_RULES[profession];
+  if (profession === 'constructor' || type === 'change' || type === 'paper_exchange') {
+    return ({ initial: initialRegistrationFormSchema, add_specialty: addSpecialtyFormSchema, renewal: renewalFormSchema, cancellation: cancellationFormSchema, change: changeFormSchema, paper_exchange: paperExchangeFormSchema } as Record<string, z.ZodType<unknown>>)[type] ?? z.never();
+  }
+  if (!rules.specialties) {
+    if (type === 'initial')
+      return z.strictObject({ employer: employerFull, qualification: architectQualificationSchema, continuingEducation: architectHours.nullable().default(null), declarationAccepted: declaration });
+    if (type === 'renewal') return z.strictObject({ employer: employerPhone, continuingEducation: architectHours, declarationAccepted: declaration });
+    if (type === 'cancellation')
+      return z
+        .strictObject({ employer: employerPhone, reason: cancellationFormSchema.shape.reason, reasonText: cancellationFormSchema.shape.reasonText, declarationAccepted: declaration })
+        .refine((f) => f.reason !== 'other' || (f.reasonText?.length ?? 0) >= 2, { error: '请填写注销原因', path: ['reasonText'] });
+    return z.never();
+  }
+  const ce = z.array(ceEntry(profession)).default([]);
+  if (type === 'initial') return z.strictObject({ employer: employerFull, specialties: specialtyList(profession), continuingEducation: ce, declarationAccepted: declaration });
+  if (type === 'add_specialty') return z.strictObject({ employer: employerPhone, specialties: specialtyList(profession), continuingEducation: ce, declarationAccepted: declaration });
+  if (type === 'renewal')
+    return z.strictObject({
+      employer: employerPhone,
+      specialties: z.array(ceEntry(profession), { error: '请选择延续注册的专业' }).min(1, { error: '请至少选择一个延续注册的专业' }),
+      declarationAccepted: declaration,
+    });
+  if (type === 'cancellation')
+    return z
+      .strictObject({ ...cancellationFormSchema.shape, specialties: z.array(specialtySchema(profession), { error: '请选择注销的专业' }).min(1, { error: '请至少选择一个注销的专业' }) })
+      .refine((f) => f.reason !== 'other' || (f.reasonText?.length ?? 0) >= 2, { error: '请填写注销原因', path: ['reasonText'] });
+  return z.never();
+}
+
+/** An architect's saved forms (002), for the code that reads them. */
+export interface ArchitectInitialForm {
+  employer: { name: string; uscc: string; phone: string };
+  qualification: { issuedIn: 'province' | 'elsewhere'; issueDate: string; dateIsApprovalDate?: boolean; certificateNo?: string; issuingProvince?: string };
+  continuingEducation: { compulsoryHours: number; electiveHours: number } | null;
+  declarationAccepted: true;
+}
+
+type SpecialtyEntry = { specialty: Specialty; issueDate: string; dateIsApprovalDate?: boolean; obtainedIn?: string };
+type CeEntry = { specialty: Specialty; compulsoryHours: number; electiveHours: number; trainingDate?: string; trainingInstitution?: string };
+
+/** The register codes a new-specialty form adds: its specialties, or the whole registration (architects). */
+function formSpecialtyCodes(form: { specialties?: { specialty: Specialty }[] }): Specialty[] {
+  return form.specialties ? form.specialties.map((s) => s.specialty) : [WHOLE_REGISTRATION];
+}
+
+/** Dates not after today: training dates (001). */
+function checkTrainingDates(list: CeEntry[], today: string, path: (i: number) => string, fields: FieldErrors) {
+  list.forEach((c, i) => {
+    if (c.trainingDate && c.trainingDate > today) fields[`${path(i)}.trainingDate`] = '培训日期不能晚于今天';
+  });
+}
+
+/** Late registration for a profession without specialties (002): the qualification's date decides, and the hours are one pair. */
+function checkArchitectLate(form: ArchitectInitialForm, ctx: MatterContext, profession: Profession, fields: FieldErrors) {
+  const rules = PROFESSION_RULES[profession];
+  const q = form.qualification;
+  if (q.issueDate > ctx.today) fields['qualification.issueDate'] = '签发日期不能晚于今天';
+  const late = isLateRegistration(q.issueDate, dayjs(ctx.today).hour(12).toDate(), profession);
+  if (late && !form.continuingEducation) {
+    fields['qualification.issueDate'] ??= `距签发日期已超过 ${rules.lateAfterYears} 年，属于逾期注册，请填写继续教育学时并上传继续教育证明`;
+    fields.continuingEducation = '逾期注册须填写继续教育学时';
+  } else if (!late && form.continuingEducation) fields.continuingEducation = '不属于逾期注册，无需填写继续教育';
+  else if (form.continuingEducation) checkHours(form.continuingEducation, rules, fields, 'continuingEducation');
+}
+
+const qualificationSection = (rows: SpecialtyEntry[], title: string, profession: Profession): FormSection =>
+  PROFESSION_RULES[profession].qualificationOrigin === 'place'
+    ? {
+        title,
+        columns: ['序号', '注册专业', '资格取得所在地', '日期类型', '日期'],
+        widths: [0.08, 0.26, 0.22, 0.22, 0.22],
+        rows: rows.map((s, i) => [String(i + 1), label(s.specialty), s.obtainedIn ?? '', s.dateIsApprovalDate ? '批准日期' : '资格证书签发日期', s.issueDate]),
+      }
+    : newSpecialtiesSection(title, rows);
+const ceSectionFor = (rows: CeEntry[], profession: Profession, title = '继续教育情况'): FormSection =>
+  PROFESSION_RULES[profession].trainingDetails
+    ? {
+        title,
+        columns: ['专业', '必修课学时', '选修课学时', '培训日期', '培训机构'],
+        widths: [0.2, 0.14, 0.14, 0.18, 0.34],
+        rows: rows.map((c) => [label(c.specialty), String(c.compulsoryHours), String(c.electiveHours), c.trainingDate ?? '', c.trainingInstitution ?? '']),
+        empty: '无',
+      }
+    : ceSection(rows, title);
+const architectSections = (form: ArchitectInitialForm): FormSection[] => {
+  const q = form.qualification;
+  const sections: FormSection[] = [
+    {
+      title: '资格证书信息',
+      columns: ['签发地', '资格证书编号', '日期类型', '日期'],
+      widths: [0.28, 0.3, 0.2, 0.22],
+      rows: [[q.issuedIn === 'elsewhere' ? `外省市（${q.issuingProvince ?? ''}）` : '本省市', q.certificateNo ?? '（资格库记录）', q.dateIsApprovalDate ? '批准日期' : '签发日期', q.issueDate]],
+    },
+  ];
+  if (form.continuingEducation) sections.push(hoursSection(form.continuingEducation, '继续教育情况（逾期注册）'));
+  return sections;
+};
+const hoursSection = (c: { compulsoryHours: number; electiveHours: number }, title: string): FormSection => ({
+  title,
+  columns: ['必修课学时', '选修课学时', '合计学时'],
+  widths: [0.34, 0.33, 0.33],
+  rows: [[String(c.compulsoryHours), String(c.electiveHours), String(c.compulsoryHours + c.electiveHours)]],
+});
+
 // ---- the matters ----
 
 export interface MatterContext {
@@ -249,8 +422,8 @@ export interface MatterDefinition<F = any> {
   check(input: unknown, ctx: MatterContext, profession: Profession): MatterCheck<F>;
   /** The register after the matter completes on `ctx.today`. */
   apply(state: RegisterState | null, form: F, ctx: ApplyContext): RegisterState;
-  /** The 申请事项 sections of the form. */
-  describe(form: F, register: RegisterState | null): FormSection[];
+  /** The 申请事项 sections of the form (profession default: constructor). */
+  describe(form: F, register: RegisterState | null, profession?: Profession): FormSection[];
 }
 
 /** What most matters share (000: the applicant and the employer sign; the authority's four stages; no files). */
@@ -306,10 +479,13 @@ const initial = matter<InitialRegistrationForm>({
       ? { available: false, code: 'already_registered', reason: `您已注册（${ctx.register!.registrationNo}），新增专业请办理增项注册，到期请办理延续注册` }
       : { available: true },
   check(input, ctx, profession) {
-    const r = checkInitialRegistrationForm(input, dayjs(ctx.today).hour(12).toDate());
-    if (!r.ok) return { ok: false, code: 'validation_failed', fields: r.fields };
-    const max = PROFESSION_RULES[profession].maxSpecialtiesPerApplication;
-    return done(r.value, r.value.specialties.length > max ? { specialties: `每次申请最多选择 ${max} 个专业` } : {});
+    if (profession === 'constructor') {
+      const r = checkInitialRegistrationForm(input, dayjs(ctx.today).hour(12).toDate());
+      if (!r.ok) return { ok: false, code: 'validation_failed', fields: r.fields };
+      const max = PROFESSION_RULES[profession].maxSpecialtiesPerApplication;
+      return done(r.value, r.value.specialties.length > max ? { specialties: `每次申请最多选择 ${max} 个专业` } : {});
+    }
+    return checkNewQualifications(input, ctx, profession, 'initial') as MatterCheck<InitialRegistrationForm>;
   },
   apply: (_state, form, ctx) => ({
     profession: ctx.profession,
@@ -317,12 +493,36 @@ const initial = matter<InitialRegistrationForm>({
     status: 'registered',
     holderName: ctx.holderName,
     employer: ctx.formEmployer!,
-    specialties: form.specialties.map((s) => ({ specialty: s.specialty, registeredOn: ctx.today, validUntil: addYears(ctx.today, PROFESSION_RULES[ctx.profession].validityYears), status: 'registered' })),
+    specialties: formSpecialtyCodes(form).map((specialty) => ({ specialty, registeredOn: ctx.today, validUntil: addYears(ctx.today, PROFESSION_RULES[ctx.profession].validityYears), status: 'registered' })),
     lastEmployerChangeOn: null,
     hasElectronicCertificate: true,
   }),
-  describe: (form) => [newSpecialtiesSection('申请注册专业', form.specialties), ceSection(form.continuingEducation)],
+  describe: (form, _register, profession = 'constructor') =>
+    PROFESSION_RULES[profession].specialties
+      ? [qualificationSection(form.specialties, '申请注册专业', profession), ceSectionFor(form.continuingEducation, profession)]
+      : architectSections(form as unknown as ArchitectInitialForm),
 });
+
+/**
+ * The new-qualification forms of cost engineers and architects (initial, additional specialty): the
+ * profession's schema (matterFormSchema), at most `maxSpecialtiesPerApplication` specialties (001: one),
+ * the late-registration rule, and training dates not in the future.
+ */
+function checkNewQualifications(input: unknown, ctx: MatterContext, profession: Profession, type: 'initial' | 'add_specialty'): MatterCheck<unknown> {
+  const r = parse(matterFormSchema(profession, type), input);
+  if (!r.ok) return r;
+  const fields: FieldErrors = {};
+  if (!PROFESSION_RULES[profession].specialties) {
+    checkArchitectLate(r.value as ArchitectInitialForm, ctx, profession, fields);
+    return done(r.value, fields);
+  }
+  const form = r.value as { specialties: SpecialtyEntry[]; continuingEducation: CeEntry[] };
+  const max = PROFESSION_RULES[profession].maxSpecialtiesPerApplication;
+  if (form.specialties.length > max) fields.specialties = max === 1 ? '每次申请只能选择一个专业' : `每次申请最多选择 ${max} 个专业`;
+  checkLateSpecialties(form, dayjs(ctx.today).hour(12).toDate(), profession, fields);
+  checkTrainingDates(form.continuingEducation, ctx.today, (i) => `continuingEducation.${i}`, fields);
+  return done(r.value, fields);
+}
 
 const addSpecialty = matter<AddSpecialtyForm>({
   type: 'add_specialty',
@@ -332,12 +532,13 @@ const addSpecialty = matter<AddSpecialtyForm>({
     return { available: true };
   },
   check(input, ctx, profession) {
-    const r = parse(addSpecialtyFormSchema, input);
+    const r = parse(matterFormSchema(profession, 'add_specialty') as typeof addSpecialtyFormSchema, input);
     if (!r.ok) return r;
     const form = r.value;
     const fields: FieldErrors = {};
     const max = PROFESSION_RULES[profession].maxSpecialtiesPerApplication;
-    if (form.specialties.length > max) fields.specialties = `每次申请最多选择 ${max} 个专业`;
+    if (form.specialties.length > max) fields.specialties = max === 1 ? '每次申请只能选择一个专业' : `每次申请最多选择 ${max} 个专业`;
+    checkTrainingDates(form.continuingEducation as CeEntry[], ctx.today, (i) => `continuingEducation.${i}`, fields);
     let code: ErrorCode = 'validation_failed';
     form.specialties.forEach((s, i) => {
       const reg = findSpecialty(ctx.register, s.specialty);
@@ -360,7 +561,7 @@ const addSpecialty = matter<AddSpecialtyForm>({
       ],
     };
   },
-  describe: (form) => [newSpecialtiesSection('申请增项注册专业', form.specialties), ceSection(form.continuingEducation)],
+  describe: (form, _register, profession = 'constructor') => [qualificationSection(form.specialties, '申请增项注册专业', profession), ceSectionFor(form.continuingEducation, profession)],
 });
 
 const renewal = matter<RenewalForm>({
@@ -378,10 +579,20 @@ const renewal = matter<RenewalForm>({
     return { available: true };
   },
   check(input, ctx, profession) {
-    const r = parse(renewalFormSchema, input);
+    if (!PROFESSION_RULES[profession].specialties) {
+      // registered as a whole (002): renew the whole registration with one pair of hours
+      const a = parse(matterFormSchema(profession, 'renewal'), input);
+      if (!a.ok) return a as MatterCheck<RenewalForm>;
+      const fields: FieldErrors = {};
+      if (!renewableSpecialties(ctx).length) return { ok: false, code: 'renewal_not_open', fields: { _: `有效期届满前 ${ctx.rules.renewalWindowDays} 日内方可延续注册` } };
+      checkHours((a.value as { continuingEducation: { compulsoryHours: number; electiveHours: number } }).continuingEducation, PROFESSION_RULES[profession], fields, 'continuingEducation');
+      return done(a.value as RenewalForm, fields);
+    }
+    const r = parse(matterFormSchema(profession, 'renewal') as typeof renewalFormSchema, input);
     if (!r.ok) return r;
     const form = r.value;
     const fields: FieldErrors = {};
+    checkTrainingDates(form.specialties as CeEntry[], ctx.today, (i) => `specialties.${i}`, fields);
     let code: ErrorCode = 'validation_failed';
     const renewable = renewableSpecialties(ctx).map((s) => s.specialty);
     const seen = new Set<Specialty>();
@@ -406,20 +617,28 @@ const renewal = matter<RenewalForm>({
   },
   apply(state, form, ctx) {
     const years = PROFESSION_RULES[ctx.profession].validityYears;
-    const renewed = new Set(form.specialties.map((s) => s.specialty));
+    const renewed = new Set<Specialty>(form.specialties ? form.specialties.map((s) => s.specialty) : [WHOLE_REGISTRATION]);
     // 000 §3.3 and 004: the new validity runs from the current valid-until date, not from approval
     return { ...state!, specialties: state!.specialties.map((s) => (renewed.has(s.specialty) ? { ...s, validUntil: addYears(s.validUntil, years) } : s)) };
   },
-  describe: (form) => [ceSection(form.specialties, '申请延续注册专业及继续教育情况')],
+  describe: (form, register, profession = 'constructor') =>
+    PROFESSION_RULES[profession].specialties
+      ? [ceSectionFor(form.specialties, profession, '申请延续注册专业及继续教育情况')]
+      : [
+          { title: '申请延续注册', columns: ['注册号', '现有效期至'], widths: [0.5, 0.5], rows: [[register?.registrationNo ?? '', register?.specialties[0]?.validUntil ?? '']] },
+          hoursSection((form as unknown as { continuingEducation: { compulsoryHours: number; electiveHours: number } }).continuingEducation, '继续教育情况'),
+        ],
 });
 
 const cancellation = matter<CancellationForm>({
   type: 'cancellation',
   route: [],
   availability: (ctx) => (registered(ctx)?.specialties.some((s) => s.status === 'registered') ? { available: true } : notRegistered),
-  check(input, ctx) {
-    const r = parse(cancellationFormSchema, input);
+  check(input, ctx, profession) {
+    const r = parse(matterFormSchema(profession, 'cancellation') as typeof cancellationFormSchema, input);
     if (!r.ok) return r;
+    // registered as a whole (002): the whole registration is cancelled, no specialties to choose
+    if (!PROFESSION_RULES[profession].specialties) return r;
     const form = r.value;
     const fields: FieldErrors = {};
     let code: ErrorCode = 'validation_failed';
@@ -435,18 +654,21 @@ const cancellation = matter<CancellationForm>({
     return done(form, fields, code);
   },
   apply(state, form) {
-    const cancelled = new Set(form.specialties);
+    const cancelled = new Set<Specialty>(form.specialties ?? state!.specialties.map((s) => s.specialty));
     const specialties = state!.specialties.map((s) => (cancelled.has(s.specialty) ? { ...s, status: 'cancelled' as const } : s));
     // all specialties cancelled = the whole registration ends and its certificate is void (000 §3.4.1 note)
     return { ...state!, specialties, status: specialties.some((s) => s.status === 'registered') ? 'registered' : 'cancelled' };
   },
-  describe: (form, register) => [
-    {
+  describe: (form, register, profession = 'constructor') => [
+    ...(!PROFESSION_RULES[profession].specialties
+      ? [{ title: '申请注销注册', columns: ['注册号', '有效期至'], widths: [0.5, 0.5], rows: [[register?.registrationNo ?? '', register?.specialties.find((s) => s.status === 'registered')?.validUntil ?? '']] }]
+      : []),
+    ...(PROFESSION_RULES[profession].specialties ? [{
       title: '申请注销注册专业',
       columns: ['序号', '注销专业', '有效期至'],
       widths: [0.1, 0.5, 0.4],
-      rows: form.specialties.map((s, i) => [String(i + 1), label(s), findSpecialty(register, s)?.validUntil ?? '']),
-    },
+      rows: (form.specialties ?? []).map((s, i) => [String(i + 1), label(s), findSpecialty(register, s)?.validUntil ?? '']),
+    }] : []),
     { title: '注销原因', columns: ['原因'], widths: [1], rows: [[form.reason === 'other' ? (form.reasonText ?? '') : CANCELLATION_REASONS[form.reason]]] },
   ],
 });
@@ -519,14 +741,21 @@ const paperExchange = matter<PaperExchangeForm>({
   },
   check: (input) => parse(paperExchangeFormSchema, input),
   apply: (state) => ({ ...state!, hasElectronicCertificate: true }),
-  describe: (_form, register) => [
-    {
-      title: '换领电子证书的注册信息',
-      columns: ['注册专业', '有效期至'],
-      widths: [0.5, 0.5],
-      rows: (register?.specialties ?? []).filter((s) => s.status === 'registered').map((s) => [label(s.specialty), s.validUntil]),
-      empty: '无',
-    },
+  describe: (_form, register, profession = 'constructor') => [
+    PROFESSION_RULES[profession].specialties
+      ? {
+          title: '换领电子证书的注册信息',
+          columns: ['注册专业', '有效期至'],
+          widths: [0.5, 0.5],
+          rows: (register?.specialties ?? []).filter((s) => s.status === 'registered').map((s) => [label(s.specialty), s.validUntil]),
+          empty: '无',
+        }
+      : {
+          title: '换领电子证书的注册信息',
+          columns: ['注册号', '有效期至'],
+          widths: [0.5, 0.5],
+          rows: [[register?.registrationNo ?? '', register?.specialties.find((s) => s.status === 'registered')?.validUntil ?? '']],
+        },
   ],
 });
 
@@ -553,7 +782,7 @@ export const MATTERS: Record<RegistrationType, MatterDefinition> = {
 
 /** Whether `type` may be started now for `profession`, and if not, the stable code and the reason to show. */
 export function matterAvailability(profession: Profession, type: RegistrationType, ctx: MatterContext): Availability {
-  if (!isSupportedApplication(profession, type)) return { available: false, code: 'application_type_unsupported', reason: '暂不支持在线办理，请到注册机构窗口办理' };
+  if (!isSupportedApplication(profession, type)) return { available: false, code: 'application_type_unsupported', reason: notOfferedReason(profession, type) ?? '暂不支持在线办理，请到注册机构窗口办理' };
   return MATTERS[type].availability(ctx);
 }
 

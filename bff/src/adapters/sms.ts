@@ -17,6 +17,10 @@ export const SMS_TEMPLATES = {
   applicant_returned: '您的{1}申请（受理编号{2}）被聘用企业退回，原因：{3}。请修改后重新签名。',
   applicant_review: '您的{1}申请（受理编号{2}）{3}：{4}。',
   applicant_completed: '您的{1}申请（受理编号{2}）已办结：{3}。',
+  applicant_filing_pending: '{1}已为您填报{2}申请（受理编号{3}），请登录执业通核对后签名确认。',
+  employer_filing_refused: '{1}拒绝确认{2}申请（受理编号{3}），原因：{4}。该申请已终止。',
+  applicant_refused: '您的{1}申请（受理编号{2}）被聘用企业拒绝确认，原因：{3}。该申请已终止。',
+  batch_signature_code: '您正在批量签署{1}份申请（受理编号{2}），验证码{3}，5分钟内有效，请勿泄露给他人。',
   holder_certificate_reissued: '您的{1}电子注册证书（注册编号{2}）已换发：{3}。请登录执业通领取新证书。',
   // reminders (issue 16, bff/src/domain/reminders.ts); each has its own Tencent template id setting
   reminder_validity_ending: '您的{1}注册专业“{2}”（注册编号{3}）有效期至{4}，还有{5}天届满。请及时登录执业通申请延续注册。',

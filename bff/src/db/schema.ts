@@ -113,6 +113,12 @@ export interface ApplicationsTable {
   employer_signer_id: string | null;
   /** The registration the matter acts on (null for an initial registration until it completes). */
   registration_id: string | null;
+  /** Who started it (0011): the person, or their employer's operator (seed 003 §3.2.3). */
+  filed_by: ColumnType<'applicant' | 'employer', 'applicant' | 'employer' | undefined, 'applicant' | 'employer'>;
+  /** The operator who started an employer's filing (0011). */
+  filer_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Why the other side refused it (0011, status refused). */
+  refusal_reason: ColumnType<string | null, string | null | undefined, string | null>;
   /** The authority the application went to on the employer's confirmation (0012); null = the province root. */
   authority_id: string | null;
   /** When it entered its current review stage (0012; null before: updated_at stands in). */

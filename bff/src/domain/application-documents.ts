@@ -5,7 +5,7 @@
  * voids the signatures (the signed form shows the photo).
  */
 import type { Actor, AuthUser, Deps } from '../context.js';
-import { EDITABLE_STATUSES, type ApplicationStatus } from '@zhiyetong/shared';
+import { FILING_PATHS, type ApplicationStatus } from '@zhiyetong/shared';
 import type { Role } from '@zhiyetong/shared';
 import { appError, NotFound } from '../errors.js';
 import type { SniffedType } from '../http/uploads.js';
@@ -31,7 +31,7 @@ export function isDocumentKind(kind: string): kind is ApplicationDocumentKind {
  * signed form. Errors: 404 (not the caller's application); 409 application_locked once the authority has it;
  * 413 payload_too_large; 422 upload_invalid (wrong type, checked by magic bytes; a photo that cannot be embedded in a PDF).
  */
-export async function uploadApplicationDocument(deps: Pick<Deps, 'db' | 'pii' | 'now'>, user: AuthUser, actor: Actor, id: string, kind: ApplicationDocumentKind, file: Buffer) {
+export async function uploadApplicationDocument(deps: Pick<Deps, 'db' | 'pii' | 'now'>, user: AuthUser, actor: Actor, id: string, kind: ApplicationDocumentKind, file: Buffer, role: 'applicant' | 'enterprise_operator' = 'applicant') {
   const rules = DOCUMENT_RULES[kind];
   const type = sniffType(file);
   if (!type || !rules.types.includes(type)) throw appError('upload_invalid', { [kind]: rules.hint });
@@ -39,8 +39,10 @@ export async function uploadApplicationDocument(deps: Pick<Deps, 'db' | 'pii' | 
   // the photo is embedded in the form and the certificate PDFs: a broken image is refused here, not at signing
   if (kind === 'photo' && !(await isEmbeddablePhoto(file, type))) throw appError('upload_invalid', { [kind]: rules.hint });
   return deps.db.transaction().execute(async (tx) => {
-    const app = await loadApplicationFor(tx, user, 'applicant', id, { lock: true });
-    if (!EDITABLE_STATUSES.has(app.status as ApplicationStatus)) throw appError('application_locked');
+    const app = await loadApplicationFor(tx, user, role, id, { lock: true });
+    // only the filer uploads (the person their own filing, the enterprise its own: 003 §3.2.3), while it may be changed
+    if (app.filed_by !== (role === 'applicant' ? 'applicant' : 'employer')) throw appError(role === 'applicant' ? 'application_filed_by_employer' : 'application_wrong_status');
+    if (!FILING_PATHS[app.filed_by].editable.includes(app.status as ApplicationStatus)) throw appError('application_locked');
     const now = deps.now();
     const values = { content_enc: deps.pii.encrypt(file.toString('base64')), content_type: type, uploaded_at: now };
     await tx

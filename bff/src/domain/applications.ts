@@ -10,6 +10,7 @@ import {
   PROFESSION_LABELS,
   REVIEW_STAGE_LABELS,
   EDITABLE_STATUSES,
+  FILING_PATHS,
   GENDER_LABELS,
   MATTERS,
   applicantDeclaration,
@@ -59,7 +60,7 @@ type AppDeps = Pick<Deps, 'db' | 'pii' | 'now' | 'config' | 'ca' | 'certificateT
 /** Page the WeChat subscription message opens for an operator (miniapp employer detail page). */
 export const EMPLOYER_DETAIL_PAGE = 'employer/pages/detail/index';
 
-async function addEvent(tx: Tx, appId: string, event: ApplicationEvent, actor: Actor | null, extra: { stage?: ReviewStage; note?: string } = {}) {
+export async function addEvent(tx: Tx, appId: string, event: ApplicationEvent, actor: Actor | null, extra: { stage?: ReviewStage; note?: string } = {}) {
   await tx
     .insertInto('application_events')
     .values({ application_id: appId, event, actor_id: actor?.id ?? null, actor_role: actor?.role ?? 'system', stage: extra.stage ?? null, note: extra.note ?? null })
@@ -137,7 +138,7 @@ export async function createApplication(deps: AppDeps, actor: Actor, input: { pr
   }
 }
 
-const FINAL: ApplicationStatus[] = ['approved', 'completed', 'not_accepted', 'rejected'];
+const FINAL: ApplicationStatus[] = ['approved', 'completed', 'not_accepted', 'rejected', 'refused'];
 
 /**
  * The employer that counter-signs: for a form that names one (initial, change of employer) it must exist
@@ -164,20 +165,11 @@ async function resolveEmployer(tx: Tx, type: RegistrationType, form: MatterForm,
 export async function saveApplicationForm(deps: AppDeps, user: AuthUser, actor: Actor, id: string, input: { version: number; form: unknown }): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     const app = await loadApplicationFor(tx, user, 'applicant', id, { lock: true });
+    // an employer's filing is changed by the enterprise only; the person signs or refuses it (003 §3.2.3)
+    if (app.filed_by === 'employer') throw appError('application_filed_by_employer');
     if (!EDITABLE_STATUSES.has(app.status as ApplicationStatus)) throw appError('application_locked');
     if (app.version !== input.version) throw appError('version_conflict');
-    const type = app.type as RegistrationType;
-    const { ctx, reg } = await matterContext(deps, tx, app.applicant_id, app.profession as Profession, { registrationId: app.registration_id });
-    const checked = MATTERS[type].check(input.form, ctx, app.profession as Profession);
-    if (!checked.ok) throw appError(checked.code, checked.fields);
-    let form = checked.value as MatterForm;
-    if (type === 'change' && (form as ChangeForm).kind === 'details') {
-      const details = form as ChangeForm & { kind: 'details' };
-      await checkNewIdNumber(deps, tx, app.applicant_id, details);
-      // an ID number is kept only encrypted: the stored form holds it masked and sealed (AES-256-GCM)
-      if (details.idNumber !== undefined) form = { ...details, idNumber: maskIdNumber(details.idNumber), idNumberSealed: deps.pii.encrypt(details.idNumber).toString('base64') } as MatterForm;
-    }
-    const employerId = await resolveEmployer(tx, type, form, reg);
+    const { form, employerId } = await prepareForm(deps, tx, app, input.form);
     const hadSignature = app.applicant_signed_at !== null;
     const updated = await tx
       .updateTable('applications')
@@ -203,6 +195,26 @@ export async function saveApplicationForm(deps: AppDeps, user: AuthUser, actor: 
   });
 }
 
+/**
+ * The form as stored: checked against its matter (MATTERS[type].check with the person's register: 422
+ * validation_failed or the matter's own code, with a message per field), a corrected ID number sealed, and the
+ * employer who counter-signs resolved. Used by the person's save and by the employer's (employer-filings.ts).
+ */
+export async function prepareForm(deps: AppDeps, tx: Tx, app: ApplicationRow, input: unknown): Promise<{ form: MatterForm; employerId: string | null }> {
+  const type = app.type as RegistrationType;
+  const { ctx, reg } = await matterContext(deps, tx, app.applicant_id, app.profession as Profession, { registrationId: app.registration_id });
+  const checked = MATTERS[type].check(input, ctx, app.profession as Profession);
+  if (!checked.ok) throw appError(checked.code, checked.fields);
+  let form = checked.value as MatterForm;
+  if (type === 'change' && (form as ChangeForm).kind === 'details') {
+    const details = form as ChangeForm & { kind: 'details' };
+    await checkNewIdNumber(deps, tx, app.applicant_id, details);
+    // an ID number is kept only encrypted: the stored form holds it masked and sealed (AES-256-GCM)
+    if (details.idNumber !== undefined) form = { ...details, idNumber: maskIdNumber(details.idNumber), idNumberSealed: deps.pii.encrypt(details.idNumber).toString('base64') } as MatterForm;
+  }
+  return { form, employerId: await resolveEmployer(tx, type, form, reg) };
+}
+
 /** A corrected ID number must differ from the current one and belong to no one else's real-name record. */
 async function checkNewIdNumber(deps: AppDeps, tx: Tx, applicantId: string, form: { idNumber?: string }) {
   if (form.idNumber === undefined) return;
@@ -217,8 +229,14 @@ async function checkNewIdNumber(deps: AppDeps, tx: Tx, applicantId: string, form
  * matter needs are uploaded (photo: 000 §3.1.1 step 4, §5; evidence of a change). Errors: 409
  * application_wrong_status / application_not_signable / photo_required / evidence_required.
  */
-async function assertSignable(db: DbOrTx, app: ApplicationRow): Promise<MatterForm> {
-  if (app.status !== 'draft' && app.status !== 'returned') throw appError('application_wrong_status');
+export async function assertSignable(db: DbOrTx, app: ApplicationRow): Promise<MatterForm> {
+  // the person's own draft, or an employer's filing awaiting their confirmation (shared FILING_PATHS)
+  if (!FILING_PATHS[app.filed_by].applicantSigns.includes(app.status as ApplicationStatus)) throw appError('application_wrong_status');
+  return assertComplete(db, app);
+}
+
+/** The form is saved and the files its matter needs are uploaded (also checked when the enterprise files its draft). */
+export async function assertComplete(db: DbOrTx, app: ApplicationRow): Promise<MatterForm> {
   if (!app.form) throw appError('application_not_signable');
   const def = MATTERS[app.type as RegistrationType];
   if (def.photoRequired || def.evidenceRequired) {
@@ -229,7 +247,7 @@ async function assertSignable(db: DbOrTx, app: ApplicationRow): Promise<MatterFo
   return app.form as MatterForm;
 }
 
-async function userPhone(db: DbOrTx, userId: string): Promise<string> {
+export async function userPhone(db: DbOrTx, userId: string): Promise<string> {
   return (await db.selectFrom('users').select('phone').where('id', '=', userId).executeTakeFirstOrThrow()).phone;
 }
 
@@ -324,7 +342,7 @@ export async function signApplication(deps: AppDeps, user: AuthUser, actor: Acto
   return result;
 }
 
-async function notifyOperators(deps: AppDeps, tx: Tx, app: ApplicationRow, applicantName: string, signedAt: Date) {
+export async function notifyOperators(deps: AppDeps, tx: Tx, app: ApplicationRow, applicantName: string, signedAt: Date) {
   const operators = await tx
     .selectFrom('enterprise_operators')
     .innerJoin('users', 'users.id', 'enterprise_operators.user_id')
@@ -347,12 +365,12 @@ async function notifyOperators(deps: AppDeps, tx: Tx, app: ApplicationRow, appli
   }
 }
 
-async function notifyApplicant(tx: Tx, app: ApplicationRow, template: 'applicant_employer_signed' | 'applicant_returned' | 'applicant_review' | 'applicant_completed', extra: string[] = []) {
+export async function notifyApplicant(tx: Tx, app: ApplicationRow, template: 'applicant_employer_signed' | 'applicant_returned' | 'applicant_review' | 'applicant_completed' | 'applicant_refused', extra: string[] = []) {
   const phone = await userPhone(tx, app.applicant_id);
   await enqueue(tx, { channel: 'sms', phone, message: { template, params: [matterName(app), app.acceptance_no ?? '', ...extra] } });
 }
 
-function assertAwaitingEmployer(app: ApplicationRow) {
+export function assertAwaitingEmployer(app: ApplicationRow) {
   if (app.status !== 'awaiting_employer' || !app.form_pdf) throw appError('application_wrong_status');
 }
 
@@ -378,28 +396,38 @@ export async function confirmApplication(deps: AppDeps, user: AuthUser, actor: A
   return deps.db.transaction().execute(async (tx) => {
     const app = await loadApplicationFor(tx, user, 'enterprise_operator', id, { lock: true });
     assertAwaitingEmployer(app);
-    const enterprise = await tx.selectFrom('enterprises').selectAll().where('id', '=', app.employer_id!).executeTakeFirstOrThrow();
-    const signedAt = deps.now();
-    const pdf = await signPdf(
-      app.form_pdf!,
-      { kind: 'employer', commonName: enterprise.name, organization: enterprise.name, uscc: enterprise.uscc },
-      { ca: deps.ca, slot: 'employer', reason: '聘用企业意见：同意申报', signedAt, location: deps.config.authorityName },
-    );
-    // to the first stage of the matter's route, or completed where it has none (cancellation: 000 §3.4.1 step 10)
-    const status = statusAfterSignatures(MATTERS[app.type as RegistrationType].route);
-    await tx
-      .updateTable('applications')
-      .set({ status, form_pdf: Buffer.from(pdf), employer_signed_at: signedAt, employer_signer_id: user.id, updated_at: signedAt, authority_id: await authorityForEnterprise(tx, app.employer_id), stage_entered_at: signedAt })
-      .where('id', '=', app.id)
-      .execute();
-    await addEvent(tx, app.id, 'employer_signed', actor);
-    await audit(tx, { actor, action: 'application.employer_signed', objectType: 'application', objectId: app.id, details: { enterpriseId: enterprise.id, bytes: pdf.length } });
-    if (status === 'completed') await completeMatter(deps, tx, app, actor);
-    else await notifyApplicant(tx, app, 'applicant_employer_signed');
-    // a province with its own back office gets every confirmed application (issue 11, relay.ts)
-    await queueRelay(deps, tx, app.id, 'employer_confirmed');
-    return { acceptanceNo: app.acceptance_no ?? '', signedAt: signedAt.toISOString(), fileName: app.form_pdf_name ?? '', status };
+    return employerSign(deps, tx, user, actor, app);
   });
+}
+
+/**
+ * The employer's counter-signature of `app` (locked by the caller, awaiting_employer) inside the caller's
+ * transaction `tx`: the incremental PKCS#7 signature, the next status, the history event, the audit entry and the
+ * notification or the matter's completion. The one code path of a single confirmation and of each application
+ * of a batch (employer-filings.ts confirmBatch).
+ */
+export async function employerSign(deps: AppDeps, tx: Tx, user: AuthUser, actor: Actor, app: ApplicationRow, opts: { batchId?: string } = {}) {
+  const enterprise = await tx.selectFrom('enterprises').selectAll().where('id', '=', app.employer_id!).executeTakeFirstOrThrow();
+  const signedAt = deps.now();
+  const pdf = await signPdf(
+    app.form_pdf!,
+    { kind: 'employer', commonName: enterprise.name, organization: enterprise.name, uscc: enterprise.uscc },
+    { ca: deps.ca, slot: 'employer', reason: '聘用企业意见：同意申报', signedAt, location: deps.config.authorityName },
+  );
+  // to the first stage of the matter's route, or completed where it has none (cancellation: 000 §3.4.1 step 10)
+  const status = statusAfterSignatures(MATTERS[app.type as RegistrationType].route);
+  await tx
+    .updateTable('applications')
+    .set({ status, form_pdf: Buffer.from(pdf), employer_signed_at: signedAt, employer_signer_id: user.id, updated_at: signedAt, authority_id: await authorityForEnterprise(tx, app.employer_id), stage_entered_at: signedAt })
+    .where('id', '=', app.id)
+    .execute();
+  await addEvent(tx, app.id, 'employer_signed', actor, opts.batchId ? { note: `批量确认 ${opts.batchId}` } : {});
+  await audit(tx, { actor, action: 'application.employer_signed', objectType: 'application', objectId: app.id, details: { enterpriseId: enterprise.id, bytes: pdf.length, ...(opts.batchId ? { batch: opts.batchId } : {}) } });
+  if (status === 'completed') await completeMatter(deps, tx, app, actor);
+  else await notifyApplicant(tx, app, 'applicant_employer_signed');
+  // a province with its own back office gets every confirmed application (issue 11, relay.ts)
+  await queueRelay(deps, tx, app.id, 'employer_confirmed');
+  return { acceptanceNo: app.acceptance_no ?? '', signedAt: signedAt.toISOString(), fileName: app.form_pdf_name ?? '', status };
 }
 
 /** Sends the application back to the applicant with a reason; the applicant's signature is void. */
@@ -407,6 +435,8 @@ export async function returnApplication(deps: AppDeps, user: AuthUser, actor: Ac
   await deps.db.transaction().execute(async (tx) => {
     const app = await loadApplicationFor(tx, user, 'enterprise_operator', id, { lock: true });
     assertAwaitingEmployer(app);
+    // the enterprise's own filing is not sent back: the person refuses it, or the enterprise signs it
+    if (!FILING_PATHS[app.filed_by].employerReturns) throw appError('application_wrong_status');
     await tx
       .updateTable('applications')
       .set({ status: 'returned', return_reason: reason, form_pdf: null, form_pdf_name: null, applicant_signed_at: null, updated_at: deps.now() })

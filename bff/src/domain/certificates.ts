@@ -12,6 +12,7 @@ import {
   SPECIALTY_LABELS,
   GENDER_LABELS,
   certificateSpecialties,
+  parseIdNumber,
   type CertificateStatus,
   type CertificateView,
   type Profession,
@@ -75,9 +76,23 @@ export function certificateClaims(cert: CertificateRow, copy: { validFrom: strin
   };
 }
 
+/** What a copy prints from the registration row: the photo, and the birth date and signature image where the profession's certificate shows them. */
+type CertificateRegistration = Pick<RegistrationRow, 'photo_enc' | 'photo_type'> & Partial<Pick<RegistrationRow, 'signature_enc' | 'signature_type' | 'signature_date' | 'holder_id_number_enc'>>;
+const CERTIFICATE_REGISTRATION_COLUMNS = ['photo_enc', 'photo_type', 'signature_enc', 'signature_type', 'signature_date', 'holder_id_number_enc'] as const;
+
 /** Renders and signs a copy; the photo is the registration's (registrations.photo_enc, 000 §3.1.1 step 4), when it has one. */
-async function renderSigned(deps: CertDeps & Pick<Deps, 'pii'>, cert: CertificateRow, token: string, registration: Pick<RegistrationRow, 'photo_enc' | 'photo_type'>, copy?: { validFrom: string; validUntil: string }): Promise<Uint8Array> {
+async function renderSigned(deps: CertDeps & Pick<Deps, 'pii'>, cert: CertificateRow, token: string, registration: CertificateRegistration, copy?: { validFrom: string; validUntil: string }): Promise<Uint8Array> {
   const specialties = cert.specialties as { specialty: Specialty; validUntil: string }[];
+  const rules = PROFESSION_RULES[cert.profession as Profession];
+  // what the profession's certificate adds (001 §4: 出生日期, 个人签名 and 签名日期; 002: no 注册专业 line)
+  const extra = {
+    birthDate: rules.certificate.birthDate && registration.holder_id_number_enc ? parseIdNumber(deps.pii.decrypt(registration.holder_id_number_enc)).birthDate : undefined,
+    wholeValidUntil: rules.specialties ? undefined : specialties[0]?.validUntil,
+    signature:
+      rules.certificate.signature && registration.signature_enc && registration.signature_type === 'image/png' && registration.signature_date
+        ? { image: { bytes: Buffer.from(deps.pii.decrypt(registration.signature_enc), 'base64'), type: 'image/png' as const }, date: registration.signature_date }
+        : null,
+  };
   const photo = registration.photo_enc && (registration.photo_type === 'image/jpeg' || registration.photo_type === 'image/png')
     ? { bytes: Buffer.from(deps.pii.decrypt(registration.photo_enc), 'base64'), type: registration.photo_type as 'image/jpeg' | 'image/png' }
     : null;
@@ -93,6 +108,7 @@ async function renderSigned(deps: CertDeps & Pick<Deps, 'pii'>, cert: Certificat
     verifyUrl: verifyUrl(deps.config, token),
     photo,
     copyPeriod: copy,
+    ...extra,
   });
   return signPdf(pdf, { kind: 'authority', commonName: cert.authority_name, organization: cert.authority_name }, { ca: deps.ca, slot: 'authority', reason: `电子注册证书 ${cert.registration_no}，发证日期 ${chineseDate(cert.issue_date)}`, signedAt: deps.now(), location: cert.authority_name });
 }
@@ -242,7 +258,7 @@ export async function certificatePdf(deps: CertDeps & Pick<Deps, 'pii'>, actor: 
   }
   const copy = copyPeriod(deps, cert, shanghaiDate(deps.now()), days);
   const registration = cert.registration_id
-    ? await deps.db.selectFrom('registrations').select(['photo_enc', 'photo_type']).where('id', '=', cert.registration_id).executeTakeFirst()
+    ? await deps.db.selectFrom('registrations').select([...CERTIFICATE_REGISTRATION_COLUMNS]).where('id', '=', cert.registration_id).executeTakeFirst()
     : undefined;
   const token = deps.certificateTokens.signClaims(certificateClaims(cert, copy));
   const pdf = await renderSigned(deps, cert, token, registration ?? { photo_enc: null, photo_type: null }, copy);

@@ -2,7 +2,8 @@
  * Who may see and do what with an application, decided in one place. Anything a caller may not see is
  * reported as 404 (not 403), so ids of other people's applications reveal nothing.
  *  - applicant: their own applications;
- *  - enterprise operator: applications naming their enterprise, from the applicant's signature on;
+ *  - enterprise operator: applications naming their enterprise, from the applicant's signature on (the
+ *    enterprise's own filings, seed 003 §3.2.3: from their draft on);
  *  - reviewer: applications the employer has signed (the authority has them), of their authority or one below it
  *    (authorities.ts: the province sees all).
  */
@@ -58,8 +59,11 @@ export async function canViewApplication(db: DbOrTx, user: AuthUser, role: Role,
     case 'applicant':
       return app.applicant_id === user.id;
     case 'enterprise_operator':
+      if (app.employer_id === null) return false;
+      // the person's filing reaches the employer with their signature; the employer's own filing is its own from the draft on (0011)
+      if (app.filed_by !== 'employer' && (app.status === 'draft' || app.status === 'returned')) return false;
       // an active membership (any role) of the application's employer (0010): a removed operator sees nothing at once
-      return app.employer_id !== null && app.status !== 'draft' && app.status !== 'returned' && (await enterpriseMembership(db, user.id, app.employer_id)) !== null;
+      return (await enterpriseMembership(db, user.id, app.employer_id)) !== null;
     case 'reviewer':
       // the authority has it from the employer's signature; a member of staff sees their jurisdiction's only (issue 11)
       return app.employer_signed_at !== null && (await reviewerCovers(db, user.id, app.authority_id));

@@ -70,6 +70,8 @@ export interface RegisterChange {
   holder?: { userId: string | null; idNumberEnc: Buffer; idNumberHash: Buffer; gender: 'male' | 'female' };
   source?: 'application' | 'import';
   photo?: { content: Buffer; type: string } | null;
+  /** A new signature image for the certificate (001 §4), with the date it was given (签名日期). */
+  signature?: { content: Buffer; type: string; date: string } | null;
 }
 
 /**
@@ -99,6 +101,7 @@ export async function writeRegister(
     has_electronic_certificate: after.hasElectronicCertificate,
     updated_at: now,
     ...(change.photo ? { photo_enc: deps.pii.encrypt(change.photo.content.toString('base64')), photo_type: change.photo.type } : {}),
+    ...(change.signature ? { signature_enc: deps.pii.encrypt(change.signature.content.toString('base64')), signature_type: change.signature.type, signature_date: change.signature.date } : {}),
   };
   let id: string;
   if (existing) {

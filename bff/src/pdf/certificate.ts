@@ -33,6 +33,18 @@ export interface CertificateView {
    * caption as 本件使用有效期：YYYY年M月D日至YYYY年M月D日; absent: not printed.
    */
   copyPeriod?: { validFrom: string; validUntil: string };
+  /** 出生日期 (YYYY-MM-DD), printed after 性别 (001 §4 cost engineers; architects too); absent: no line. */
+  birthDate?: string;
+  /**
+   * A registration held as a whole (architects, 002): its valid-until date, printed as 有效期至： instead of
+   * the 注册专业 lines (`specialties` is then ignored; no 专业 line at all).
+   */
+  wholeValidUntil?: string;
+  /**
+   * The holder's signature image (001 §4: 个人签名) with the date it was given (签名日期), printed in
+   * {@link CERTIFICATE_LAYOUT}.signature; absent or null: no signature block.
+   */
+  signature?: { image: PhotoInput; date: string /*YYYY-MM-DD*/ } | null;
 }
 
 /** Position of the QR code and of the authority's seal block on the page (points). */
@@ -41,6 +53,8 @@ export const CERTIFICATE_LAYOUT = {
   seal: { x: 320, y: 196, width: 200, height: 66 },
   /** One inch (一寸): 25 × 35 mm; its right edge on the details' right margin, its top just above the first line. */
   photo: { x: A4[0] - 80 - 70.87, y: A4[1] - 234 - 99.21, width: 70.87, height: 99.21 },
+  /** The holder's signature image (001 §4 个人签名), above the QR code on the left; 签名日期 under it. */
+  signature: { x: 160, y: 300, width: 140, height: 52 },
 } as const;
 
 const FRAME = rgb(0.62, 0.46, 0.16); // certificate gold
@@ -121,10 +135,19 @@ export async function renderCertificatePdf(view: CertificateView): Promise<Uint8
   };
   field('姓名：', [view.holderName]);
   field('性别：', [view.gender]);
+  if (view.birthDate) field('出生日期：', [chineseDate(view.birthDate)]);
   field('注册编号：', [view.registrationNo]);
   field('聘用企业：', [view.employerName]);
-  field('注册专业：', specialtyLines);
+  if (view.wholeValidUntil) field('有效期至：', [chineseDate(view.wholeValidUntil)]);
+  else field('注册专业：', specialtyLines);
   if (view.photo) await drawPhoto(doc, page, view.photo, box);
+  if (view.signature) {
+    const sig = CERTIFICATE_LAYOUT.signature;
+    page.drawText('个人签名：', { x: sig.x - 4 - font.widthOfTextAtSize('个人签名：', 12), y: sig.y + sig.height / 2 - 4, size: 12, font, color: BLACK });
+    await drawPhoto(doc, page, view.signature.image, sig, 3);
+    const dated = `签名日期：${chineseDate(view.signature.date)}`;
+    page.drawText(dated, { x: sig.x - 4 - font.widthOfTextAtSize('个人签名：', 12), y: sig.y - 18, size: 11, font, color: BLACK });
+  }
 
   // QR code with its caption.
   const { qr, seal } = CERTIFICATE_LAYOUT;

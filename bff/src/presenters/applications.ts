@@ -70,6 +70,8 @@ export async function presentApplication(deps: Pick<Deps, 'pii' | 'now'>, db: Db
     employer: employer ?? null,
     signatures,
     returnReason: app.return_reason,
+    filedBy: app.filed_by,
+    refusalReason: app.refusal_reason,
     lateSpecialties: ((form as { specialties?: unknown[] } | null)?.specialties ?? [])
       .filter((s): s is { specialty: Specialty; issueDate: string } => typeof s === 'object' && s !== null && 'issueDate' in s)
       .filter((s) => isLateRegistration(s.issueDate, today))
@@ -97,6 +99,8 @@ export interface ListFilters {
   type?: RegistrationType;
   signedFrom?: Date;
   signedTo?: Date;
+  /** Only applications started by the person or by their employer (0011). */
+  filedBy?: 'applicant' | 'employer';
 }
 
 /** Lists applications with the seed's filters (000 §3.1.2 figure 12: name, ID number, type, signing time); ID numbers masked. */
@@ -105,7 +109,7 @@ export async function listApplications(deps: Pick<Deps, 'pii'>, db: DbOrTx, f: L
     .selectFrom('applications as a')
     .innerJoin('identities as i', 'i.user_id', 'a.applicant_id')
     .leftJoin('enterprises as e', 'e.id', 'a.employer_id')
-    .select(['a.id', 'a.profession', 'a.type', 'a.status', 'a.acceptance_no', 'a.applicant_signed_at', 'a.updated_at', 'a.created_at', 'i.name', 'i.id_number_enc', 'e.name as employer_name'])
+    .select(['a.id', 'a.profession', 'a.type', 'a.status', 'a.acceptance_no', 'a.applicant_signed_at', 'a.updated_at', 'a.created_at', 'a.filed_by', 'i.name', 'i.id_number_enc', 'e.name as employer_name'])
     .orderBy('a.updated_at', 'desc')
     .limit(200);
   if (f.applicantId) q = q.where('a.applicant_id', '=', f.applicantId);
@@ -115,6 +119,7 @@ export async function listApplications(deps: Pick<Deps, 'pii'>, db: DbOrTx, f: L
   if (f.name) q = q.where('i.name', 'like', `%${f.name.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
   if (f.idNumberHash) q = q.where('i.id_number_hash', '=', f.idNumberHash);
   if (f.type) q = q.where('a.type', '=', f.type);
+  if (f.filedBy) q = q.where('a.filed_by', '=', f.filedBy);
   if (f.signedFrom) q = q.where('a.applicant_signed_at', '>=', f.signedFrom);
   if (f.signedTo) q = q.where('a.applicant_signed_at', '<', f.signedTo);
   const rows = await q.execute();
@@ -130,6 +135,7 @@ export async function listApplications(deps: Pick<Deps, 'pii'>, db: DbOrTx, f: L
       idNumberMasked: maskIdNumber(deps.pii.decrypt(r.id_number_enc)),
       employerName: r.employer_name,
       applicantSignedAt: r.applicant_signed_at?.toISOString() ?? null,
+      filedBy: r.filed_by,
       updatedAt: r.updated_at.toISOString(),
       createdAt: r.created_at.toISOString(),
     };

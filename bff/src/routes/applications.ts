@@ -27,6 +27,8 @@ export function attachment(ctx: AppContext, fileName: string, inline = false) {
 
 export function applicationRoutes(api: ApiRouter, deps: Deps, kick: () => void) {
   const sign = rateLimit({ points: 20, durationSeconds: 600, key: (ctx) => ctx.state.user.id });
+  // a matter may need seven files (issue 9: the evidence documents), each possibly uploaded again: their own budget
+  const uploads = rateLimit({ points: 60, durationSeconds: 600, key: (ctx) => ctx.state.user.id });
   const applicant: Role[] = ['applicant'];
 
   api.post(
@@ -109,13 +111,13 @@ export function applicationRoutes(api: ApiRouter, deps: Deps, kick: () => void) 
   };
   const documentSpec = {
     tag: 'applications',
-    summary: '上传申请材料: kind photo (本人照片, JPEG/PNG ≤ 2 MB, printed on the form and the certificate: 000 §3.1.1 step 4) or evidence (变更证明, PDF/JPEG/PNG ≤ 2 MB); multipart field `file`; stored encrypted; replaces an earlier one and voids signatures',
+    summary: '上传申请材料: kind photo (本人照片, JPEG/PNG ≤ 2 MB, printed on the form and the certificate: 000 §3.1.1 step 4), signature (签名图片, cost engineers: PNG ≤ 200 KB, transparent or white background), evidence (变更证明, PDF/JPEG/PNG ≤ 2 MB) or one of the matter documents of shared DOCUMENT_RULES (qualification_scan and ce_proof PDF only; every PDF parsed, refused when encrypted or with JavaScript); at most 12 MB per application (documents_too_large); multipart field `file`; stored encrypted; replaces an earlier one and voids signatures',
     roles: applicant,
     responses: { 200: '{kind, contentType, uploadedAt}', 404: 'not_found', 409: 'application_locked', 413: 'payload_too_large', 415: 'unsupported_media_type', 422: 'upload_invalid' },
   };
-  api.put('/api/applications/:id/documents/:kind', documentSpec, sign, upload, storeDocument);
+  api.put('/api/applications/:id/documents/:kind', documentSpec, uploads, upload, storeDocument);
   // wx.uploadFile can only POST
-  api.post('/api/applications/:id/documents/:kind', { ...documentSpec, summary: `${documentSpec.summary} (POST for WeChat's uploadFile)` }, sign, upload, storeDocument);
+  api.post('/api/applications/:id/documents/:kind', { ...documentSpec, summary: `${documentSpec.summary} (POST for WeChat's uploadFile)` }, uploads, upload, storeDocument);
 
   api.get(
     '/api/applications/:id/documents/:kind',

@@ -1,5 +1,5 @@
 /** The register as its holder sees it, and which matters the holder may start now. */
-import { PROFESSIONS, REGISTRATION_TYPES, REGISTRATION_TYPE_LABELS, employerChangeAvailability, matterAvailability, type MatterAvailabilityView, type Profession, type RegistrationView } from '@zhiyetong/shared';
+import { NOT_OFFERED_PROFESSIONS, PROFESSION_LABELS, PROFESSION_MATTERS, PROFESSION_RULES, SPECIALTIES, SPECIALTY_LABELS, PROFESSIONS, REGISTRATION_TYPES, registerView, REGISTRATION_TYPE_LABELS, employerChangeAvailability, matterAvailability, type MatterAvailabilityView, type Profession, type RegistrationView } from '@zhiyetong/shared';
 import { z } from 'zod';
 import type { Deps } from '../context.js';
 import type { ApiRouter } from '../http/api-router.js';
@@ -17,8 +17,36 @@ export function registrationRoutes(api: ApiRouter, deps: Deps) {
       if (!identity) return void (ctx.body = []);
       const rows = await deps.db.selectFrom('registrations').selectAll().where('holder_id_number_hash', '=', identity.id_number_hash).orderBy('created_at').execute();
       const body: RegistrationView[] = [];
-      for (const row of rows) body.push({ id: row.id, ...(await registerStateOf(deps.db, row)), history: await registrationHistory(deps.db, row.id) });
+      // registerView: a registration held as a whole (architects) shows its validUntil and no specialty entries
+      for (const row of rows)
+        body.push({
+          id: row.id,
+          ...registerView(await registerStateOf(deps.db, row)),
+          history: (await registrationHistory(deps.db, row.id)).map((h) => ({ ...h, before: h.before && registerView(h.before), after: registerView(h.after) })),
+        });
       ctx.body = body;
+    },
+  );
+
+  api.get(
+    '/api/professions',
+    {
+      tag: 'registrations',
+      summary:
+        '职业目录 (public): each profession the platform takes with its rules (shared PROFESSION_RULES: specialties or none, qualification origin, training details, signature image, certificate fields, the matters offered or the reason not), and the professions listed as not offered with the reason (二级注册结构工程师: no seed describes its forms)',
+      responses: { 200: '{offered: ProfessionCatalogueEntry[], notOffered: {code, label, reason}[]}' },
+    },
+    async (ctx) => {
+      ctx.body = {
+        offered: PROFESSIONS.map((p) => ({
+          profession: p,
+          label: PROFESSION_LABELS[p],
+          specialties: SPECIALTIES[p].map((s) => ({ code: s, label: SPECIALTY_LABELS[s] })),
+          rules: PROFESSION_RULES[p],
+          matters: REGISTRATION_TYPES.map((type) => ({ type, label: REGISTRATION_TYPE_LABELS[type], offered: PROFESSION_MATTERS[p][type] === true, ...(PROFESSION_MATTERS[p][type] === true ? {} : { reason: PROFESSION_MATTERS[p][type] }) })),
+        })),
+        notOffered: NOT_OFFERED_PROFESSIONS,
+      };
     },
   );
 
