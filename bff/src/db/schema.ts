@@ -183,6 +183,10 @@ export interface RegistrationsTable {
   source: ColumnType<'application' | 'import', 'application' | 'import' | undefined, 'application' | 'import'>;
   photo_enc: Buffer | null;
   photo_type: string | null;
+  /** The signature image the certificate prints (0009; 001 §4), encrypted, and the date it was given. */
+  signature_enc: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
+  signature_type: ColumnType<string | null, string | null | undefined, string | null>;
+  signature_date: ColumnType<string | null, string | null | undefined, string | null>;
   version: ColumnType<number, number | undefined, number>;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -210,10 +214,13 @@ export interface RegistrationEventsTable {
 
 export interface ApplicationDocumentsTable {
   application_id: string;
-  kind: 'photo' | 'evidence';
+  /** shared DOCUMENT_KINDS (0009: photo, signature, evidence, qualification_scan, ce_proof, …). */
+  kind: string;
   content_enc: Buffer;
   content_type: string;
   uploaded_at: Timestamp;
+  /** The file's size in bytes (0009; null for files uploaded before). */
+  byte_size: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** A back-office decision applied through the relay callback, once per decision id (0015). */

@@ -7,6 +7,9 @@
 import type { Actor, AuthUser, Deps } from '../context.js';
 import { FILING_PATHS, type ApplicationStatus } from '@zhiyetong/shared';
 import type { Role } from '@zhiyetong/shared';
+import { APPLICATION_DOCUMENTS_MAX_BYTES, DOCUMENT_RULES, isDocumentKind, type DocumentKind } from '@zhiyetong/shared';
+import { sql } from 'kysely';
+import { pdfProblem, signatureProblem } from './document-checks.js';
 import { appError, NotFound } from '../errors.js';
 import type { SniffedType } from '../http/uploads.js';
 import { sniffType } from '../http/uploads.js';
@@ -14,17 +17,13 @@ import { isEmbeddablePhoto } from '../pdf/photo.js';
 import { audit } from './audit.js';
 import { loadApplicationFor } from './policies.js';
 
-export type ApplicationDocumentKind = 'photo' | 'evidence';
-
-/** What each kind accepts: the photo JPEG or PNG up to 2 MB; evidence a PDF or photo up to 2 MB (002: PDF ≤ 2 MB). */
-export const DOCUMENT_RULES: Record<ApplicationDocumentKind, { types: SniffedType[]; maxBytes: number; hint: string }> = {
-  photo: { types: ['image/jpeg', 'image/png'], maxBytes: 2 * 1024 * 1024, hint: '请上传 JPG 或 PNG 格式的本人近期证件照，不超过 2 MB' },
-  evidence: { types: ['application/pdf', 'image/jpeg', 'image/png'], maxBytes: 2 * 1024 * 1024, hint: '请上传 PDF、JPG 或 PNG 格式的证明材料，不超过 2 MB' },
-};
-
-export function isDocumentKind(kind: string): kind is ApplicationDocumentKind {
-  return kind === 'photo' || kind === 'evidence';
-}
+/**
+ * The kinds and what each accepts are shared data (shared/src/documents.ts DOCUMENT_RULES: photo, signature,
+ * evidence, qualification_certificate, qualification_scan, diploma, work_proof, employment_contract,
+ * ce_proof, contract_ended; per-file limits, PDF-only kinds, the signature image's pixel bounds).
+ */
+export type ApplicationDocumentKind = DocumentKind;
+export { DOCUMENT_RULES, isDocumentKind };
 
 /**
  * Stores `file` as the application's `kind` document, replacing an earlier one; voids the signatures of a
@@ -34,8 +33,11 @@ export function isDocumentKind(kind: string): kind is ApplicationDocumentKind {
 export async function uploadApplicationDocument(deps: Pick<Deps, 'db' | 'pii' | 'now'>, user: AuthUser, actor: Actor, id: string, kind: ApplicationDocumentKind, file: Buffer, role: 'applicant' | 'enterprise_operator' = 'applicant') {
   const rules = DOCUMENT_RULES[kind];
   const type = sniffType(file);
-  if (!type || !rules.types.includes(type)) throw appError('upload_invalid', { [kind]: rules.hint });
-  if (file.length > rules.maxBytes) throw appError('payload_too_large', { [kind]: rules.hint });
+  if (!type || !(rules.types as readonly SniffedType[]).includes(type)) throw appError('upload_invalid', { [kind]: type === null && rules.types.includes('application/pdf') && rules.types.length === 1 ? '文件不是有效的 PDF 文件（请勿仅修改文件扩展名），请上传 PDF 格式的扫描件' : rules.hint });
+  if (file.length > rules.maxBytes) throw appError('payload_too_large', { [kind]: `文件大小为 ${(file.length / 1024 / 1024).toFixed(1)} MB，超过限制。${rules.hint}` });
+  // a PDF is parsed, not trusted by its first bytes: refused when broken, encrypted or carrying JavaScript
+  const problem = type === 'application/pdf' && kind !== 'evidence' ? await pdfProblem(file) : kind === 'signature' ? signatureProblem(file, rules) : null;
+  if (problem) throw appError('upload_invalid', { [kind]: problem }, problem);
   // the photo is embedded in the form and the certificate PDFs: a broken image is refused here, not at signing
   if (kind === 'photo' && !(await isEmbeddablePhoto(file, type))) throw appError('upload_invalid', { [kind]: rules.hint });
   return deps.db.transaction().execute(async (tx) => {
@@ -44,7 +46,16 @@ export async function uploadApplicationDocument(deps: Pick<Deps, 'db' | 'pii' | 
     if (app.filed_by !== (role === 'applicant' ? 'applicant' : 'employer')) throw appError(role === 'applicant' ? 'application_filed_by_employer' : 'application_wrong_status');
     if (!FILING_PATHS[app.filed_by].editable.includes(app.status as ApplicationStatus)) throw appError('application_locked');
     const now = deps.now();
-    const values = { content_enc: deps.pii.encrypt(file.toString('base64')), content_type: type, uploaded_at: now };
+    // all files of one application together stay within APPLICATION_DOCUMENTS_MAX_BYTES
+    const others = await tx
+      .selectFrom('application_documents')
+      .select(sql<string>`coalesce(sum(coalesce(byte_size, octet_length(content_enc) * 3 / 4)), 0)`.as('bytes'))
+      .where('application_id', '=', app.id)
+      .where('kind', '!=', kind)
+      .executeTakeFirst();
+    if (Number(others?.bytes ?? 0) + file.length > APPLICATION_DOCUMENTS_MAX_BYTES)
+      throw appError('documents_too_large', { [kind]: `本申请的材料合计不能超过 ${APPLICATION_DOCUMENTS_MAX_BYTES / 1024 / 1024} MB，请压缩后上传` });
+    const values = { content_enc: deps.pii.encrypt(file.toString('base64')), content_type: type, uploaded_at: now, byte_size: file.length };
     await tx
       .insertInto('application_documents')
       .values({ application_id: app.id, kind, ...values })

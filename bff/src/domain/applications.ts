@@ -53,6 +53,7 @@ import { loadApplicationFor, operatorEnterpriseId } from './policies.js';
 import { assertMayDecide, authorityForEnterprise, recordDecision } from './authorities.js';
 import { assertEnterpriseProfileComplete } from './enterprise-identity.js';
 import { newRegistrationNo } from './certificates.js';
+import { assertDocumentsComplete } from './application-requirements.js';
 import { findRegistration, registrationById, writeRegister, type LoadedRegistration } from './register.js';
 
 type AppDeps = Pick<Deps, 'db' | 'pii' | 'now' | 'config' | 'ca' | 'certificateTokens' | 'log'>;
@@ -238,12 +239,8 @@ export async function assertSignable(db: DbOrTx, app: ApplicationRow): Promise<M
 /** The form is saved and the files its matter needs are uploaded (also checked when the enterprise files its draft). */
 export async function assertComplete(db: DbOrTx, app: ApplicationRow): Promise<MatterForm> {
   if (!app.form) throw appError('application_not_signable');
-  const def = MATTERS[app.type as RegistrationType];
-  if (def.photoRequired || def.evidenceRequired) {
-    const kinds = (await db.selectFrom('application_documents').select('kind').where('application_id', '=', app.id).execute()).map((d) => d.kind);
-    if (def.photoRequired && !kinds.includes('photo')) throw appError('photo_required');
-    if (def.evidenceRequired && !kinds.includes('evidence')) throw appError('evidence_required');
-  }
+  // the photo, the evidence, the signature image and the matter's documents (shared documentRequirements)
+  await assertDocumentsComplete(db, app);
   return app.form as MatterForm;
 }
 
@@ -296,7 +293,7 @@ async function formView(deps: AppDeps, db: DbOrTx, app: ApplicationRow, generate
     },
     employer: employer ? { name: employer.name, uscc: employer.uscc, phone: form.employer?.phone ?? '' } : null,
     currentRegistration: reg ? describeRegister(reg.state) : null,
-    sections: MATTERS[type].describe(form, reg?.state ?? null),
+    sections: MATTERS[type].describe(form, reg?.state ?? null, app.profession as Profession),
     applicantDeclaration: applicantDeclaration({ applicantName: identity.name, employerName, profession: app.profession as Profession, type }),
     employerOpinion: withEmployer ? employerOpinion({ applicantName: identity.name, employerName, type }) : null,
     photo: photo && (photo.content_type === 'image/jpeg' || photo.content_type === 'image/png') ? { bytes: Buffer.from(deps.pii.decrypt(photo.content_enc), 'base64'), type: photo.content_type } : null,
@@ -528,7 +525,10 @@ async function completeMatter(deps: AppDeps, tx: Tx, app: ApplicationRow, actor:
   }
   const photoRow = await tx.selectFrom('application_documents').select(['content_enc', 'content_type']).where('application_id', '=', app.id).where('kind', '=', 'photo').executeTakeFirst();
   const photo = photoRow ? { content: Buffer.from(deps.pii.decrypt(photoRow.content_enc), 'base64'), type: photoRow.content_type } : null;
-  const written = await writeRegister(deps, tx, reg, after, { matter: type, applicationId: app.id, actor, holder, photo }, { issueCertificate: photo !== null && after.status === 'registered' ? true : undefined });
+  // the signature image uploaded with the matter becomes the registration's, dated today (001 §4: 签名日期)
+  const signatureRow = await tx.selectFrom('application_documents').select(['content_enc', 'content_type', 'uploaded_at']).where('application_id', '=', app.id).where('kind', '=', 'signature').executeTakeFirst();
+  const signature = signatureRow ? { content: Buffer.from(deps.pii.decrypt(signatureRow.content_enc), 'base64'), type: signatureRow.content_type, date: shanghaiDate(signatureRow.uploaded_at) } : null;
+  const written = await writeRegister(deps, tx, reg, after, { matter: type, applicationId: app.id, actor, holder, photo, signature }, { issueCertificate: (photo !== null || signature !== null) && after.status === 'registered' ? true : undefined });
   await tx.updateTable('applications').set({ registration_id: written.registrationId }).where('id', '=', app.id).execute();
   await addEvent(tx, app.id, 'completed', null);
   if (written.certificateId) await addEvent(tx, app.id, 'certificate_issued', null);

@@ -12,6 +12,7 @@ import {
   type ApplicationStatus,
   type ApplicationView,
   MATTERS,
+  registerView,
   type MatterForm,
   type Profession,
   type RegistrationType,
@@ -25,6 +26,7 @@ import type { ApplicationRow } from '../db/schema.js';
 import { maskPhone } from '../pii.js';
 import { dateAtShanghaiNoon, shanghaiDate } from '../time.js';
 import { registrationById } from '../domain/register.js';
+import { applicationDocumentRequirements } from '../domain/application-requirements.js';
 
 type Viewer = 'holder' | 'other';
 
@@ -55,11 +57,16 @@ export async function presentApplication(deps: Pick<Deps, 'pii' | 'now'>, db: Db
     acceptanceNo: app.acceptance_no,
     version: app.version,
     form,
-    sections: form ? MATTERS[type].describe(form, reg?.state ?? null) : [],
+    sections: form ? MATTERS[type].describe(form, reg?.state ?? null, app.profession as Profession) : [],
     registration: reg
-      ? { registrationNo: reg.state.registrationNo, status: reg.state.status, employerName: reg.state.employer?.name ?? '', specialties: reg.state.specialties.map((s) => ({ specialty: s.specialty, validUntil: s.validUntil, status: s.status })) }
+      ? (() => {
+          // a registration held as a whole (architects) shows its validity, no specialty entries
+          const view = registerView(reg.state);
+          return { registrationNo: view.registrationNo, status: view.status, employerName: view.employer?.name ?? '', specialties: view.specialties.map((s) => ({ specialty: s.specialty, validUntil: s.validUntil, status: s.status })), validUntil: view.validUntil };
+        })()
       : null,
     documents: documents.map((d) => ({ kind: d.kind, contentType: d.content_type, uploadedAt: d.uploaded_at.toISOString() })),
+    requiredDocuments: await applicationDocumentRequirements(db, app),
     applicant: {
       name: identity.name,
       gender: identity.gender,
