@@ -25,6 +25,7 @@ import { identityRoutes } from './routes/identity.js';
 import { registrationRoutes } from './routes/registrations.js';
 import { employerRenameRoutes } from './routes/employer-rename.js';
 import { registerImportRoutes } from './routes/register-import.js';
+import { noticeRoutes } from './routes/notices.js';
 import { employerFilingRoutes } from './routes/employer-filings.js';
 import { reminderRoutes } from './routes/reminders.js';
 import { enterpriseIdentityRoutes } from './routes/enterprise-identity.js';
@@ -74,6 +75,7 @@ export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: 
   registrationRoutes(api, deps);
   employerRenameRoutes(api, deps);
   registerImportRoutes(api, deps);
+  noticeRoutes(api, deps);
   employerFilingRoutes(api, deps, opts.kickOutbox);
   reminderRoutes(api, deps);
   enterpriseIdentityRoutes(api, deps);

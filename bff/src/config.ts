@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { PROVINCE_RULES, PROVINCES, type Province, type ProvinceRules, type ReviewStage } from '@zhiyetong/shared';
+import { loadProvinceSettings } from './domain/province.js';
 
 const base64Key = (bytes: number) =>
   z
@@ -78,9 +79,12 @@ const envSchema = z.object({
   /** Days a returned application waits for its correction before a reminder. */
   REMINDER_CORRECTION_DAYS: reminderDays('3'),
   ...reminderTemplateIdSettings,
-  AUTHORITY_NAME: z.string().default('上海市住房和城乡建设管理委员会'),
-  PROVINCE_ABBR: z.string().length(1).default('沪'),
+  /** Unset: the province settings file's authority.name and registrationNoPrefix (shared/src/provinces/<PROVINCE>.json). */
+  AUTHORITY_NAME: z.string().optional(),
+  PROVINCE_ABBR: z.string().length(1).optional(),
   PROVINCE: z.enum(PROVINCES).default('shanghai'),
+  /** A JSON province settings file replacing the bundled shared/src/provinces/<PROVINCE>.json (same schema, validated at start). */
+  PROVINCE_SETTINGS_FILE: z.string().optional(),
   RENEWAL_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
   VERIFY_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(120),
   H5_DIR: z.string().optional(),
@@ -305,6 +309,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (Boolean(e.WECHAT_APP_ID) !== Boolean(e.WECHAT_APP_SECRET)) problems.push('  WECHAT_APP_ID, WECHAT_APP_SECRET: set both or neither');
   if (e.FACE_PROVIDER === 'tencent') for (const n of ['TENCENT_SECRET_ID', 'TENCENT_SECRET_KEY'] as const) if (!e[n]) problems.push(`  ${n}: required when FACE_PROVIDER=tencent`);
   if (e.FACE_PROVIDER === 'wechat' && !e.WECHAT_APP_ID) problems.push('  WECHAT_APP_ID, WECHAT_APP_SECRET: required when FACE_PROVIDER=wechat (the mini-program of a government body)');
+  let provinceSettings = PROVINCE_RULES[e.PROVINCE];
+  try {
+    provinceSettings = loadProvinceSettings(e.PROVINCE, e.PROVINCE_SETTINGS_FILE);
+  } catch (err) {
+    problems.push(`  PROVINCE_SETTINGS_FILE: ${(err as Error).message}`);
+  }
   if (problems.length) throw new ConfigError(`Invalid settings:\n${problems.join('\n')}`);
 
   return {
@@ -327,11 +337,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       employerSignatureDays: e.REMINDER_EMPLOYER_SIGNATURE_DAYS,
       correctionDays: e.REMINDER_CORRECTION_DAYS,
     },
-    authorityName: e.AUTHORITY_NAME,
-    provinceAbbr: e.PROVINCE_ABBR,
+    authorityName: e.AUTHORITY_NAME ?? provinceSettings.authority.name,
+    provinceAbbr: e.PROVINCE_ABBR ?? provinceSettings.registrationNoPrefix,
     province: e.PROVINCE,
     verifyRateLimitPerMinute: e.VERIFY_RATE_LIMIT_PER_MIN,
-    provinceRules: { ...PROVINCE_RULES[e.PROVINCE], ...(e.RENEWAL_WINDOW_DAYS ? { renewalWindowDays: e.RENEWAL_WINDOW_DAYS } : {}) },
+    provinceRules: { ...provinceSettings, ...(e.RENEWAL_WINDOW_DAYS ? { renewalWindowDays: e.RENEWAL_WINDOW_DAYS } : {}) },
     platformCa: e.PLATFORM_CA_KEY_PEM ? { keyPem: e.PLATFORM_CA_KEY_PEM, certPem: e.PLATFORM_CA_CERT_PEM! } : null,
     certTokenJwk: e.CERT_TOKEN_PRIVATE_JWK,
     certClaimKeys: e.CERT_CLAIM_KEYS,

@@ -3,6 +3,7 @@
  * miniapp (which calls). Routes and their docs: bff/src/routes; the OpenAPI document: GET /api/openapi.json.
  */
 import { z } from 'zod';
+import { REVIEW_REASON_CODES, REVIEW_REASONS } from './review-reasons.js';
 import { MOBILE_PATTERN, type InitialRegistrationForm } from './forms.js';
 import type { FormSection, MatterForm, RegisterState, RegistrationStatus } from './matters.js';
 import { checkIdNumber } from './id-number.js';
@@ -64,8 +65,13 @@ export const reviewDecisionRequest = z
     stage: z.enum(REVIEW_STAGES),
     outcome: z.enum(['pass', 'fail']),
     reason: z.string().trim().max(500).optional(),
+    /** Why, from the list (shared REVIEW_REASONS); with fail, default 'other' (then `reason` is the whole text). */
+    reasonCode: z.enum(REVIEW_REASON_CODES).optional(),
+    /** With fail and a correctable reason: return the application for correction (退回补正) instead of ending it. */
+    correction: z.boolean().optional(),
   })
-  .refine((d) => d.outcome === 'pass' || (d.reason && d.reason.length >= 2), { error: '不通过时请填写原因', path: ['reason'] });
+  .refine((d) => d.outcome === 'pass' || (d.reason && d.reason.length >= 2) || (d.reasonCode && d.reasonCode !== 'other'), { error: '不通过时请选择或填写原因', path: ['reason'] })
+  .refine((d) => !d.correction || (d.outcome === 'fail' && REVIEW_REASONS[d.reasonCode ?? 'other'].correctable), { error: '该原因不能退回补正，请选择可补正的原因', path: ['correction'] });
 
 export const privacyConsentRequest = z.strictObject({ version: z.string().min(1).max(20) });
 

@@ -8,6 +8,8 @@ export * from './declarations.js';
 export * from './api.js';
 export * from './masking.js';
 export * from './matters.js';
+export * from './province-settings.js';
+export * from './review-reasons.js';
 export * from './documents.js';
 export * from './certificate-claims.js';
 export * from './authorities.js';

@@ -29,11 +29,10 @@ import {
 } from './forms.js';
 import { PROFESSION_RULES, SPECIALTIES, SPECIALTY_LABELS, WHOLE_REGISTRATION, isSupportedApplication, notOfferedReason, type Profession, type RegistrationType, type Specialty } from './professions.js';
 import { REVIEW_STAGES, type ReviewStage } from './workflow.js';
+import { PROVINCE_SETTINGS, type Province, type ProvinceSettings } from './province-settings.js';
 
 // ---- per-province settings ----
 
-export const PROVINCES = ['shanghai', 'sichuan', 'hunan'] as const;
-export type Province = (typeof PROVINCES)[number];
 
 /**
  * Rules where the seeds differ by province (catalogue.md: "the product makes it a setting"):
@@ -53,11 +52,8 @@ export interface ProvinceRules {
   detailsChangeWithinDays: number | null;
 }
 
-export const PROVINCE_RULES: Record<Province, ProvinceRules> = {
-  shanghai: { label: '上海', employerChange: 'cancel_then_initial', employerChangeMinIntervalDays: null, renewalWindowDays: 90, detailsChangeWithinDays: 30 },
-  sichuan: { label: '四川', employerChange: 'change_application', employerChangeMinIntervalDays: 365, renewalWindowDays: 90, detailsChangeWithinDays: 30 },
-  hunan: { label: '湖南', employerChange: 'change_application', employerChangeMinIntervalDays: null, renewalWindowDays: 90, detailsChangeWithinDays: 30 },
-};
+/** Each province's settings file (shared/src/provinces/*.json, province-settings.ts), which holds these rules and more. */
+export const PROVINCE_RULES: Record<Province, ProvinceSettings> = PROVINCE_SETTINGS;
 
 // ---- the register ----
 

@@ -12,6 +12,7 @@ export const APPLICATION_STATUSES = [
   'first_review', // 初审
   'second_review', // 复审
   'approval', // 审批
+  'public_notice', // 公示中: approved, announced on the public page for the province's working days; the certificate is issued when it ends with no open objection (issue 11, 003 §1.1.2, 004 审批、通告)
   'approved', // 审批通过: the register changes and, where the certificate's content changed, a new version is issued
   'completed', // 办结 without authority review: cancellation once the employer signs (000 §3.4.1 step 10), paper exchange once the holder confirms (000 §5)
   'not_accepted', // 不予受理
@@ -27,6 +28,7 @@ export const APPLICATION_STATUS_LABELS: Record<ApplicationStatus, string> = {
   first_review: '初审',
   second_review: '复审',
   approval: '审批',
+  public_notice: '公示中',
   approved: '审批通过',
   completed: '已办结',
   not_accepted: '不予受理',
@@ -93,6 +95,13 @@ export const APPLICATION_EVENTS = [
   'review_passed',
   'review_failed',
   'certificate_issued',
+  'returned_for_correction',
+  'acceptance_notice_issued',
+  'notice_started',
+  'objection_lodged',
+  'objection_upheld',
+  'objection_dismissed',
+  'notice_ended',
   'completed',
 ] as const;
 export type ApplicationEvent = (typeof APPLICATION_EVENTS)[number];
@@ -107,5 +116,12 @@ export const APPLICATION_EVENT_LABELS: Record<ApplicationEvent, string> = {
   review_passed: '审核通过',
   review_failed: '审核不通过',
   certificate_issued: '电子证书已发放',
+  returned_for_correction: '注册机构退回补正',
+  acceptance_notice_issued: '出具行政审批受理通知书',
+  notice_started: '审批通过，进入公示',
+  objection_lodged: '公示期间收到异议',
+  objection_upheld: '异议成立，不予注册',
+  objection_dismissed: '异议不成立，公示继续',
+  notice_ended: '公示期满无异议',
   completed: '办结，注册信息已更新',
 };

@@ -58,7 +58,7 @@ test('the review stages are, in order, 受理 初审 复审 审批, and each is 
 });
 
 test('every status has a distinct Chinese label', (t) => {
-  t.is(APPLICATION_STATUSES.length, 11);
+  t.is(APPLICATION_STATUSES.length, 12);
   t.deepEqual(Object.keys(APPLICATION_STATUS_LABELS).sort(), [...APPLICATION_STATUSES].sort());
   for (const s of APPLICATION_STATUSES) t.regex(APPLICATION_STATUS_LABELS[s], CHINESE, s);
   t.is(new Set(Object.values(APPLICATION_STATUS_LABELS)).size, APPLICATION_STATUSES.length);
@@ -95,6 +95,7 @@ test('isInProgress: true until a final status', (t) => {
     first_review: true,
     second_review: true,
     approval: true,
+    public_notice: true,
     approved: false,
     completed: false,
     not_accepted: false,

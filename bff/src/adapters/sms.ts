@@ -17,6 +17,7 @@ export const SMS_TEMPLATES = {
   applicant_returned: '您的{1}申请（受理编号{2}）被聘用企业退回，原因：{3}。请修改后重新签名。',
   applicant_review: '您的{1}申请（受理编号{2}）{3}：{4}。',
   applicant_completed: '您的{1}申请（受理编号{2}）已办结：{3}。',
+  employer_review: '贵单位{1}的{2}申请（受理编号{3}）{4}，{5}。',
   applicant_filing_pending: '{1}已为您填报{2}申请（受理编号{3}），请登录执业通核对后签名确认。',
   employer_filing_refused: '{1}拒绝确认{2}申请（受理编号{3}），原因：{4}。该申请已终止。',
   applicant_refused: '您的{1}申请（受理编号{2}）被聘用企业拒绝确认，原因：{3}。该申请已终止。',

@@ -1,6 +1,7 @@
 /** Kysely table types for the schema in migrations/. Column names are snake_case as in SQL. */
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { IdentityDocumentsTable, LivenessSessionsTable } from './schema.liveness.js';
+import type { NoticeTables } from './schema.notices.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -135,6 +136,8 @@ export interface ApplicationEventsTable {
   actor_role: string;
   stage: string | null;
   note: string | null;
+  /** The reason chosen from shared REVIEW_REASONS (0013), for failures and returns. */
+  reason_code: ColumnType<string | null, string | null | undefined, string | null>;
   at: Timestamp;
 }
 
@@ -336,7 +339,7 @@ export interface ReviewDecisionsTable {
   batch_id: string | null;
 }
 
-export interface Database {
+export interface Database extends NoticeTables {
   authorities: AuthoritiesTable;
   authority_staff: AuthorityStaffTable;
   review_decisions: ReviewDecisionsTable;

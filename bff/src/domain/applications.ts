@@ -55,6 +55,9 @@ import { assertEnterpriseProfileComplete } from './enterprise-identity.js';
 import { newRegistrationNo } from './certificates.js';
 import { assertDocumentsComplete } from './application-requirements.js';
 import { findRegistration, registrationById, writeRegister, type LoadedRegistration } from './register.js';
+import { routeOf } from './province.js';
+import { afterReviewDecision, decisionStatus } from './review-outcomes.js';
+import { checkQualifications } from './qualifications.js';
 
 type AppDeps = Pick<Deps, 'db' | 'pii' | 'now' | 'config' | 'ca' | 'certificateTokens' | 'log'>;
 
@@ -206,6 +209,7 @@ export async function prepareForm(deps: AppDeps, tx: Tx, app: ApplicationRow, in
   const { ctx, reg } = await matterContext(deps, tx, app.applicant_id, app.profession as Profession, { registrationId: app.registration_id });
   const checked = MATTERS[type].check(input, ctx, app.profession as Profession);
   if (!checked.ok) throw appError(checked.code, checked.fields);
+  await checkQualifications(deps, tx, app, checked.value);
   let form = checked.value as MatterForm;
   if (type === 'change' && (form as ChangeForm).kind === 'details') {
     const details = form as ChangeForm & { kind: 'details' };
@@ -324,7 +328,7 @@ export async function signApplication(deps: AppDeps, user: AuthUser, actor: Acto
     const pdf = await signPdf(unsigned, { kind: 'applicant', commonName: view.applicant.name }, { ca: deps.ca, slot: 'applicant', reason: '申请人员意见：本人已核对申请表内容并签名', signedAt, location: deps.config.authorityName });
     const fileName = formFileName(app, signedAt);
     // the holder alone signs a paper exchange (000 §5): it completes with this signature
-    const status: ApplicationStatus = def.signers.includes('employer') ? 'awaiting_employer' : statusAfterSignatures(def.route);
+    const status: ApplicationStatus = def.signers.includes('employer') ? 'awaiting_employer' : statusAfterSignatures(routeOf(deps.config, app.type));
     await tx
       .updateTable('applications')
       .set({ status, form_pdf: Buffer.from(pdf), form_pdf_name: fileName, applicant_signed_at: signedAt, return_reason: null, updated_at: signedAt })
@@ -412,7 +416,7 @@ export async function employerSign(deps: AppDeps, tx: Tx, user: AuthUser, actor:
     { ca: deps.ca, slot: 'employer', reason: '聘用企业意见：同意申报', signedAt, location: deps.config.authorityName },
   );
   // to the first stage of the matter's route, or completed where it has none (cancellation: 000 §3.4.1 step 10)
-  const status = statusAfterSignatures(MATTERS[app.type as RegistrationType].route);
+  const status = statusAfterSignatures(routeOf(deps.config, app.type));
   await tx
     .updateTable('applications')
     .set({ status, form_pdf: Buffer.from(pdf), employer_signed_at: signedAt, employer_signer_id: user.id, updated_at: signedAt, authority_id: await authorityForEnterprise(tx, app.employer_id), stage_entered_at: signedAt })
@@ -472,12 +476,13 @@ export async function decideReview(deps: AppDeps, user: AuthUser, actor: Actor, 
  */
 export async function applyReviewDecision(deps: AppDeps, tx: Tx, app: ApplicationRow, actor: Actor | null, input: { stage: ReviewStage; outcome: ReviewOutcome; reason?: string }) {
   if (app.status !== input.stage) throw appError('review_stage_mismatch');
-  const next = statusAfterReview(input.stage, input.outcome, MATTERS[app.type as RegistrationType].route);
+  const next = decisionStatus(deps, app, input);
   await tx.updateTable('applications').set({ status: next, updated_at: deps.now(), stage_entered_at: deps.now() }).where('id', '=', app.id).execute();
   await addEvent(tx, app.id, input.outcome === 'pass' ? 'review_passed' : 'review_failed', actor, { stage: input.stage, note: input.reason });
   await audit(tx, { actor, action: 'review.decided', objectType: 'application', objectId: app.id, details: { stage: input.stage, outcome: input.outcome } });
   const result = input.outcome === 'pass' ? '通过' : `不通过，原因：${input.reason}`;
   await notifyApplicant(tx, app, 'applicant_review', [REVIEW_STAGE_LABELS[input.stage], result]);
+  await afterReviewDecision(deps, tx, app, actor, input, next);
   const certificateId = next === 'approved' ? await completeMatter(deps, tx, app, actor) : null;
   return { status: next, statusLabel: APPLICATION_STATUS_LABELS[next], certificateId };
 }
@@ -488,7 +493,7 @@ export async function applyReviewDecision(deps: AppDeps, tx: Tx, app: Applicatio
  * version — all in the transaction `tx` of the step that completes it. A change of name or ID number also
  * corrects the real-name record. Returns the id of the certificate version issued, if any.
  */
-async function completeMatter(deps: AppDeps, tx: Tx, app: ApplicationRow, actor: Actor | null): Promise<string | null> {
+export async function completeMatter(deps: AppDeps, tx: Tx, app: ApplicationRow, actor: Actor | null): Promise<string | null> {
   const type = app.type as RegistrationType;
   const profession = app.profession as Profession;
   const def = MATTERS[type];
