@@ -252,9 +252,9 @@ test.serial('basic information (003 §3.2.2.1): kept by the legal representative
   const profile = await qian.get('/api/enterprise/profile');
   t.is(profile.body.legalRepresentativeName, QIAN.name);
   t.is(profile.body.missing.length, Object.keys(REQUIRED_PROFILE_FIELDS).length);
-  const invalid = await qian.put('/api/enterprise/profile', { officePhone: 'abc', registeredCapital: -1, registrationType: '999', password: 'x' });
+  const invalid = await qian.put('/api/enterprise/profile', { officePhone: 'abc', registeredCapital: -1, registrationType: '999', establishedOn: '2021-02-30', password: 'x' });
   t.is(invalid.status, 422);
-  t.deepEqual(Object.keys(invalid.body.error.fields).sort(), ['officePhone', 'password', 'registeredCapital', 'registrationType']);
+  t.deepEqual(Object.keys(invalid.body.error.fields).sort(), ['establishedOn', 'officePhone', 'password', 'registeredCapital', 'registrationType']);
   const partial = await qian.put('/api/enterprise/profile', { businessAddress: '长沙市岳麓区麓谷大道 668 号', contactName: '李四', contactMobile: '13907310000' });
   t.is(partial.status, 200);
   t.deepEqual(partial.body.missing.map((m: { field: string }) => m.field), ['establishedOn', 'registrationType', 'registeredCapital', 'capitalCurrency', 'officePhone']);

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { phoneSchema } from './api.js';
-import { DATE_PATTERN, usccSchema } from './forms.js';
+import { isoDateSchema, MOBILE_PATTERN, usccSchema } from './forms.js';
 
 /** POST /api/enterprise/bindings: the unified social credit code (GB 32100 check character verified, upper-cased). */
 export const enterpriseBindingRequest = z.strictObject({ uscc: usccSchema });
@@ -62,7 +62,7 @@ const landline = (label: string) =>
  */
 export const enterpriseProfileSchema = z.strictObject({
   /** *成立日期 */
-  establishedOn: z.string().regex(DATE_PATTERN, { error: '日期格式应为 YYYY-MM-DD' }).nullish(),
+  establishedOn: isoDateSchema.nullish(),
   /** 曾用名 */
   formerNames: optionalText(200, '曾用名'),
   /** 企业类型: 省内企业 / 省外企业 */
@@ -86,7 +86,7 @@ export const enterpriseProfileSchema = z.strictObject({
   /** *联系人姓名 */
   contactName: optionalText(30, '联系人姓名'),
   /** *联系人手机号码 */
-  contactMobile: z.string().trim().regex(/^1[3-9]\d{9}$/, { error: '请填写正确的 11 位手机号' }).nullish(),
+  contactMobile: z.string().trim().regex(MOBILE_PATTERN, { error: '请填写正确的 11 位手机号' }).nullish(),
   /** 企业网址 */
   website: z.string().trim().max(200).regex(/^(https?:\/\/)?[\w.-]+\.[a-z]{2,}(\/\S*)?$/i, { error: '请填写正确的网址' }).nullish(),
   /** 电子邮箱 */
