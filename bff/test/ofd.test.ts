@@ -7,7 +7,7 @@
  * - ofd.js 0.2.6 (npm, DLTech21's pure-JS OFD renderer) parses the package and draws it in Debian's
  *   headless Chromium; the text drawn (SVG <text>) must hold the certificate's fields, the two images must
  *   be drawn, and Chromium must accept the embedded font (FontFace.load runs its OTS sanitiser).
- * Screenshot: test-results/screenshots/ofd-certificate.png.
+ * Screenshots: test-results/screenshots/ofd-certificate.png (downloaded), ofd-certificate-cost-engineer.png.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -51,6 +51,21 @@ async function photo(): Promise<{ bytes: Buffer; type: string }> {
   png.data.fill(200);
   return { bytes: PNG.sync.write(png), type: 'image/png' };
 }
+
+/** A drawn signature: a black wave on white, 300 × 100 (the signature kind's PNG). */
+function signaturePng(): Buffer {
+  const sig = new PNG({ width: 300, height: 100 });
+  sig.data.fill(255);
+  for (let x = 20; x < 280; x++) for (let dy = -3; dy <= 3; dy++) sig.data.writeUInt32BE(0x000000ff, ((50 + dy + Math.round(20 * Math.sin(x / 15))) * 300 + x) * 4);
+  return PNG.sync.write(sig);
+}
+const costEngineerView = (signature: Buffer) => ({
+  ...certificateView,
+  title: '二级造价工程师注册证书',
+  specialties: [{ name: '土木建筑工程', validUntil: '2030-11-20' }],
+  birthDate: '1985-07-09',
+  signature: { image: { bytes: signature, type: 'image/png' as const }, date: '2026-11-02' },
+});
 
 let s: TestServer;
 let dir: string;
@@ -184,18 +199,9 @@ test.serial('GET certificate.ofd: the claimed certificate as OFD, every XML part
 });
 
 test('an architect (registration held as a whole) and a cost engineer with birth date and signature image: valid parts, no 注册专业 line, the signature embedded', async (t) => {
-  const sig = new PNG({ width: 300, height: 100 });
-  sig.data.fill(255);
-  for (let x = 20; x < 280; x++) for (let dy = -3; dy <= 3; dy++) sig.data.writeUInt32BE(0x000000ff, ((50 + dy + Math.round(20 * Math.sin(x / 15))) * 300 + x) * 4);
-  const signature = PNG.sync.write(sig);
+  const signature = signaturePng();
   const architect = await renderCertificateOfd({ ...certificateView, title: '二级注册建筑师注册证书', specialties: [], wholeValidUntil: '2030-11-20', birthDate: '1985-07-09', signature: null });
-  const costEngineer = await renderCertificateOfd({
-    ...certificateView,
-    title: '二级造价工程师注册证书',
-    specialties: [{ name: '土木建筑工程', validUntil: '2030-11-20' }],
-    birthDate: '1985-07-09',
-    signature: { image: { bytes: signature, type: 'image/png' }, date: '2026-11-02' },
-  });
+  const costEngineer = await renderCertificateOfd(costEngineerView(signature));
   for (const [label, ofd] of [['architect', architect], ['cost-engineer', costEngineer]] as const) {
     const { out, files } = await unpack(ofd, label);
     t.deepEqual(await validateParts(out), Object.keys(SCHEMAS), `${label}: every XML part validates`);
@@ -214,32 +220,38 @@ test('an architect (registration held as a whole) and a cost engineer with birth
   }
 });
 
-test.serial('ofd.js draws the OFD in Chromium: the fields in the drawn text, the photo and the QR drawn, the embedded font accepted', async (t) => {
+test.serial('ofd.js draws the OFD in Chromium: the fields in the drawn text, the photo, QR and signature drawn, the embedded font accepted', async (t) => {
   if (!served) return t.fail('the download test did not run');
   if (!existsSync(CHROMIUM)) return t.fail(`${CHROMIUM} is missing (apt-get install chromium)`);
   const ofdJs = path.join(root, 'node_modules/ofd.js/lib/ofd.umd.min.js');
-  const fontFile = unzipSync(served.ofd)['Doc_0/Res/NotoSansSC-Regular-subset.ttf'];
-  const page = `<!doctype html><meta charset="utf-8"><body style="margin:0;background:#ddd"><div id="pages"></div>
+  const packages: Record<string, Uint8Array> = { '/certificate.ofd': served.ofd, '/cost-engineer.ofd': await renderCertificateOfd(costEngineerView(signaturePng())) };
+  const fonts = Object.fromEntries(Object.entries(packages).map(([url, ofd]) => [`${url}.ttf`, unzipSync(ofd)['Doc_0/Res/NotoSansSC-Regular-subset.ttf']]));
+  const page = `<!doctype html><meta charset="utf-8"><body style="margin:0;background:#ddd">
 <script src="/ofd.js"></script><script>
-window.result = (async () => {
-  // the embedded font, registered under the FontName the OFD gives it (ofd.js draws with CSS font-family)
-  const face = new FontFace('Noto Sans SC', await (await fetch('/font.ttf')).arrayBuffer());
+/** Draws one package with ofd.js; its embedded font registered under the FontName the OFD gives it (ofd.js draws with CSS font-family); clear() takes both away before the next. */
+async function draw(url) {
+  const container = document.createElement('div');
+  container.dataset.ofd = url;
+  document.body.appendChild(container);
+  const face = new FontFace('Noto Sans SC', await (await fetch(url + '.ttf')).arrayBuffer());
   let fontStatus;
   try { document.fonts.add(await face.load()); fontStatus = 'loaded'; } catch (e) { fontStatus = 'error: ' + e; }
-  const buf = await (await fetch('/certificate.ofd')).arrayBuffer();
+  const buf = await (await fetch(url)).arrayBuffer();
   const docs = await new Promise((resolve, reject) => ofd.parseOfdDocument({ ofd: buf, success: resolve, fail: reject }));
-  for (const div of ofd.renderOfd(800, docs[0])) document.getElementById('pages').appendChild(div);
+  for (const div of ofd.renderOfd(800, docs[0])) container.appendChild(div);
   await document.fonts.ready;
-  const texts = [...document.querySelectorAll('#pages svg')].map((svg) => [...svg.querySelectorAll('text')].map((x) => x.textContent).join(''));
-  const images = [...document.querySelectorAll('#pages svg image')].map((img) => ({ href: (img.getAttribute('xlink:href') || '').slice(0, 22), box: img.getBoundingClientRect().width }));
-  return { fontStatus, texts, images, fontCheck: document.fonts.check('16px "Noto Sans SC"', ${JSON.stringify(served.name)}) };
-})().catch((e) => ({ error: String(e && e.stack || e) }));
+  const texts = [...container.querySelectorAll('svg')].map((svg) => [...svg.querySelectorAll('text')].map((x) => x.textContent).join(''));
+  const images = [...container.querySelectorAll('svg image')].map((img) => ({ href: (img.getAttribute('xlink:href') || '').slice(0, 22), box: img.getBoundingClientRect().width }));
+  window.clear = () => { document.fonts.delete(face); container.remove(); };
+  return { fontStatus, texts, images };
+}
 </script>`;
   const server: Server = createServer((req, res) => {
-    if (req.url === '/') return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
-    if (req.url === '/ofd.js') return readFile(ofdJs).then((b) => res.writeHead(200, { 'content-type': 'text/javascript' }).end(b));
-    if (req.url === '/certificate.ofd') return res.writeHead(200, { 'content-type': 'application/ofd' }).end(served!.ofd);
-    if (req.url === '/font.ttf') return res.writeHead(200, { 'content-type': 'font/ttf' }).end(fontFile);
+    const url = req.url ?? '';
+    if (url === '/') return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
+    if (url === '/ofd.js') return readFile(ofdJs).then((b) => res.writeHead(200, { 'content-type': 'text/javascript' }).end(b));
+    if (packages[url]) return res.writeHead(200, { 'content-type': 'application/ofd' }).end(packages[url]);
+    if (fonts[url]) return res.writeHead(200, { 'content-type': 'font/ttf' }).end(fonts[url]);
     res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -250,23 +262,25 @@ window.result = (async () => {
     const requests: string[] = [];
     tab.on('request', (r) => requests.push(r.url()));
     await tab.goto(`http://127.0.0.1:${port}/`);
-    const result = await tab.evaluate(() => (window as unknown as { result: Promise<Record<string, unknown>> }).result);
-    t.falsy(result.error, String(result.error));
-    t.is(result.fontStatus, 'loaded', 'Chromium accepts the embedded subset font');
-    t.true(result.fontCheck as boolean, 'the embedded font covers the holder name');
-    const texts = result.texts as string[];
-    for (const expected of [served.name, served.registrationNo, served.employer, '二级建造师注册证书', '注册人员最新信息请扫描二维码查询']) {
-      t.true(texts.includes(expected) || texts.some((x) => x.includes(expected)), `drawn: ${expected}`);
-    }
-    const images = result.images as { href: string; box: number }[];
-    t.is(images.length, 2, 'photo and QR drawn');
-    for (const img of images) {
-      t.true(img.href.startsWith('data:image/'), 'drawn from the embedded file');
-      t.true(img.box > 50, `drawn at a visible size (${img.box} px)`);
+    type Drawn = { fontStatus: string; texts: string[]; images: { href: string; box: number }[] };
+    const expected: Record<string, { texts: string[]; images: number }> = {
+      '/certificate.ofd': { texts: [served.name, served.registrationNo, served.employer, '二级建造师注册证书', '注册人员最新信息请扫描二维码查询'], images: 2 /* photo, QR */ },
+      '/cost-engineer.ofd': { texts: [certificateView.holderName, certificateView.registrationNo, '二级造价工程师注册证书', '1985年7月9日', '个人签名：', '签名日期：2026年11月2日', '土木建筑工程（有效期至2030年11月20日）'], images: 2 /* signature, QR */ },
+    };
+    for (const [url, want] of Object.entries(expected)) {
+      const drawn = await tab.evaluate((u) => (window as unknown as { draw(u: string): Promise<Drawn> }).draw(u), url);
+      t.is(drawn.fontStatus, 'loaded', `${url}: Chromium accepts the embedded subset font`);
+      for (const text of want.texts) t.true(drawn.texts.some((x) => x.includes(text)), `${url} drawn: ${text}`);
+      t.is(drawn.images.length, want.images, `${url}: images drawn`);
+      for (const img of drawn.images) {
+        t.true(img.href.startsWith('data:image/'), 'drawn from the embedded file');
+        t.true(img.box > 50, `drawn at a visible size (${img.box} px)`);
+      }
+      await mkdir(SHOTS, { recursive: true });
+      await tab.locator(`[data-ofd="${url}"] > div`).first().screenshot({ path: path.join(SHOTS, url === '/certificate.ofd' ? 'ofd-certificate.png' : 'ofd-certificate-cost-engineer.png') });
+      await tab.evaluate(() => (window as unknown as { clear(): void }).clear());
     }
     t.deepEqual(requests.filter((u) => !u.startsWith(`http://127.0.0.1:${port}/`) && !u.startsWith('data:')), [], 'nothing fetched from elsewhere');
-    await mkdir(SHOTS, { recursive: true });
-    await tab.locator('#pages > div').first().screenshot({ path: path.join(SHOTS, 'ofd-certificate.png') });
   } finally {
     await browser.close();
     server.close();
