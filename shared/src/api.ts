@@ -9,7 +9,7 @@ import type { FormSection, MatterForm, RegisterState, RegistrationStatus } from 
 import { checkIdNumber } from './id-number.js';
 import type { DocumentRequirement } from './documents.js';
 import { PROFESSIONS, REGISTRATION_TYPES, type Profession, type RegistrationType, type Specialty } from './professions.js';
-import { REVIEW_STAGES, type ApplicationEvent, type ApplicationStatus, type ReviewStage, type Role } from './workflow.js';
+import { REVIEW_STAGES, type ApplicationEvent, type ApplicationStatus, type FiledBy, type ReviewStage, type Role } from './workflow.js';
 
 export const phoneSchema = z.string({ error: '请填写手机号' }).trim().regex(MOBILE_PATTERN, { error: '请填写正确的 11 位手机号' });
 export const otpSchema = z.string({ error: '请填写验证码' }).trim().regex(/^\d{6}$/, { error: '验证码为 6 位数字' });
@@ -168,6 +168,10 @@ export interface ApplicationView {
   employer: EnterpriseView | null;
   signatures: SignatureView[];
   returnReason: string | null;
+  /** Who started it: the person, or their employer (企业申报, seed 003 §3.2.3; then the person confirms it). */
+  filedBy: FiledBy;
+  /** Why the other side refused it (status refused, 003 §3.2.3.7). */
+  refusalReason: string | null;
   /** Late specialties that need continuing education, computed against the application date. */
   lateSpecialties: Specialty[];
   history: HistoryEntryView[];
@@ -186,6 +190,8 @@ export interface ApplicationListItem {
   idNumberMasked: string;
   employerName: string | null;
   applicantSignedAt: string | null;
+  /** Who started it (企业申报: the person confirms it); always set by the BFF's lists. */
+  filedBy?: FiledBy;
   updatedAt: string;
   createdAt: string;
 }

@@ -8,6 +8,7 @@ export * from './declarations.js';
 export * from './api.js';
 export * from './masking.js';
 export * from './matters.js';
+export * from './filings.js';
 export * from './province-settings.js';
 export * from './review-reasons.js';
 export * from './documents.js';

@@ -6,6 +6,8 @@
 
 export const APPLICATION_STATUSES = [
   'draft', // being filled, or saved and not yet signed by the applicant (待个人签名)
+  'employer_draft', // an employer's filing, saved and not yet filed: the enterprise may change or delete it (企业待上报, 003 §3.2.3.1)
+  'awaiting_applicant', // filed by the employer, waiting for the person to check and sign it, or refuse (待个人确认, 003 §3.2.3)
   'awaiting_employer', // signed by the applicant, waiting for the employer's counter-signature (待企业确认)
   'returned', // sent back by the employer with a reason (已退回)
   'acceptance', // both signatures; waiting for the authority to accept (受理中)
@@ -17,11 +19,14 @@ export const APPLICATION_STATUSES = [
   'completed', // 办结 without authority review: cancellation once the employer signs (000 §3.4.1 step 10), paper exchange once the holder confirms (000 §5)
   'not_accepted', // 不予受理
   'rejected', // 审核不通过
+  'refused', // the other side refused to confirm, with a reason; the matter ends (已拒绝确认, 003 §3.2.3.7)
 ] as const;
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
 export const APPLICATION_STATUS_LABELS: Record<ApplicationStatus, string> = {
   draft: '待个人签名',
+  employer_draft: '企业待上报',
+  awaiting_applicant: '待个人确认',
   awaiting_employer: '待企业确认',
   returned: '已退回',
   acceptance: '受理中',
@@ -33,16 +38,17 @@ export const APPLICATION_STATUS_LABELS: Record<ApplicationStatus, string> = {
   completed: '已办结',
   not_accepted: '不予受理',
   rejected: '审核不通过',
+  refused: '已拒绝确认',
 };
 
 /** Statuses that end an application; any other status counts as "in progress" (one at a time per person). */
-export const FINAL_STATUSES: ReadonlySet<ApplicationStatus> = new Set(['approved', 'completed', 'not_accepted', 'rejected']);
+export const FINAL_STATUSES: ReadonlySet<ApplicationStatus> = new Set(['approved', 'completed', 'not_accepted', 'rejected', 'refused']);
 
 export function isInProgress(status: ApplicationStatus): boolean {
   return !FINAL_STATUSES.has(status);
 }
 
-/** The applicant may change the form only before the authority has it (seed 000 §3.1.1 step 8 note). */
+/** The applicant may change their own form only before the authority has it (seed 000 §3.1.1 step 8 note); see FILING_PATHS for an employer's filing. */
 export const EDITABLE_STATUSES: ReadonlySet<ApplicationStatus> = new Set(['draft', 'returned', 'awaiting_employer']);
 
 /** The authority's review stages, in order (003 §3.2.4.3 acceptance, first and second review; 004 approval). */
@@ -92,6 +98,8 @@ export const APPLICATION_EVENTS = [
   'signatures_voided',
   'employer_signed',
   'returned',
+  'filed',
+  'refused',
   'review_passed',
   'review_failed',
   'certificate_issued',
@@ -113,6 +121,8 @@ export const APPLICATION_EVENT_LABELS: Record<ApplicationEvent, string> = {
   signatures_voided: '修改申请表，原签名作废',
   employer_signed: '企业签名确认',
   returned: '企业退回',
+  filed: '企业上报，待个人确认',
+  refused: '拒绝确认，申请终止',
   review_passed: '审核通过',
   review_failed: '审核不通过',
   certificate_issued: '电子证书已发放',
@@ -125,3 +135,66 @@ export const APPLICATION_EVENT_LABELS: Record<ApplicationEvent, string> = {
   notice_ended: '公示期满无异议',
   completed: '办结，注册信息已更新',
 };
+
+// ---- who files (seed 003 §3.2.3: the enterprise files for its people, and each side confirms what the other files) ----
+
+export const FILED_BY = ['applicant', 'employer'] as const;
+/** Who started an application: the person (个人申报) or their employer's operator (企业申报). */
+export type FiledBy = (typeof FILED_BY)[number];
+
+export const FILED_BY_LABELS: Record<FiledBy, string> = { applicant: '个人申报', employer: '企业申报' };
+
+/**
+ * The two paths an application takes before the employer's counter-signature, as data. From the employer's
+ * signature on both are the same (the matter's route, or completed).
+ *  - applicant: draft → (applicant signs) → awaiting_employer → (employer signs) …; the employer may return
+ *    it for correction (returned) or refuse it (refused, terminal — 003 §3.2.3.7 个人注销企业确认).
+ *  - employer: employer_draft (saved, changed or deleted by the enterprise) → (filed, the person notified) →
+ *    awaiting_applicant → (the person signs with their SMS code) → awaiting_employer → (employer signs) …;
+ *    the person may refuse it with a reason (refused, terminal).
+ */
+export interface FilingPath {
+  /** The status of a new application. */
+  start: ApplicationStatus;
+  /** Statuses in which the filer (and only the filer) may save the form and upload its files. */
+  editable: readonly ApplicationStatus[];
+  /** Statuses in which the person signs (000 §3.1.1 step 8; for an employer's filing: confirms it). */
+  applicantSigns: readonly ApplicationStatus[];
+  /** The enterprise's 上报 of its draft: from → to; null on the person's path. */
+  file: { from: ApplicationStatus; to: ApplicationStatus } | null;
+  /** Statuses in which the enterprise may delete the draft. */
+  deletable: readonly ApplicationStatus[];
+  /** Who may refuse (ending the matter, with a reason) in which status. */
+  refusals: Partial<Record<ApplicationStatus, 'applicant' | 'enterprise_operator'>>;
+  /** Whether the employer may send it back to the person for correction (returned) instead. */
+  employerReturns: boolean;
+}
+
+export const FILING_PATHS: Record<FiledBy, FilingPath> = {
+  applicant: {
+    start: 'draft',
+    editable: ['draft', 'returned', 'awaiting_employer'],
+    applicantSigns: ['draft', 'returned'],
+    file: null,
+    deletable: [],
+    refusals: { awaiting_employer: 'enterprise_operator' },
+    employerReturns: true,
+  },
+  employer: {
+    start: 'employer_draft',
+    editable: ['employer_draft'],
+    applicantSigns: ['awaiting_applicant'],
+    file: { from: 'employer_draft', to: 'awaiting_applicant' },
+    deletable: ['employer_draft'],
+    refusals: { awaiting_applicant: 'applicant' },
+    employerReturns: false,
+  },
+};
+
+/** Whether `role` may refuse an application filed by `filedBy` in `status` (→ refused). */
+export function canRefuse(filedBy: FiledBy, status: ApplicationStatus, role: 'applicant' | 'enterprise_operator'): boolean {
+  return FILING_PATHS[filedBy].refusals[status] === role;
+}
+
+/** Matters an enterprise may file for one of its people (003 §3.2.3.1, .3, .5, .6; 延续 as 000 §3.3). */
+export const EMPLOYER_FILED_MATTERS = ['initial', 'add_specialty', 'renewal', 'cancellation', 'change'] as const;

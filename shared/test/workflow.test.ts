@@ -10,6 +10,8 @@ import {
   APPLICATION_STATUSES,
   EDITABLE_STATUSES,
   FINAL_STATUSES,
+  FILING_PATHS,
+  canRefuse,
   isInProgress,
   REVIEW_STAGE_LABELS,
   REVIEW_STAGES,
@@ -58,7 +60,7 @@ test('the review stages are, in order, 受理 初审 复审 审批, and each is 
 });
 
 test('every status has a distinct Chinese label', (t) => {
-  t.is(APPLICATION_STATUSES.length, 12);
+  t.is(APPLICATION_STATUSES.length, 15);
   t.deepEqual(Object.keys(APPLICATION_STATUS_LABELS).sort(), [...APPLICATION_STATUSES].sort());
   for (const s of APPLICATION_STATUSES) t.regex(APPLICATION_STATUS_LABELS[s], CHINESE, s);
   t.is(new Set(Object.values(APPLICATION_STATUS_LABELS)).size, APPLICATION_STATUSES.length);
@@ -67,6 +69,8 @@ test('every status has a distinct Chinese label', (t) => {
   t.is(APPLICATION_STATUS_LABELS.not_accepted, '不予受理');
   t.is(APPLICATION_STATUS_LABELS.rejected, '审核不通过');
   t.is(APPLICATION_STATUS_LABELS.approved, '审批通过');
+  t.is(APPLICATION_STATUS_LABELS.awaiting_applicant, '待个人确认');
+  t.is(APPLICATION_STATUS_LABELS.refused, '已拒绝确认');
 });
 
 test('every event and role has a Chinese label', (t) => {
@@ -75,8 +79,8 @@ test('every event and role has a Chinese label', (t) => {
   for (const label of Object.values(ROLE_LABELS)) t.regex(label, CHINESE);
 });
 
-test('final statuses are exactly approved, completed, not_accepted, rejected', (t) => {
-  t.deepEqual([...FINAL_STATUSES].sort(), ['approved', 'completed', 'not_accepted', 'rejected']);
+test('final statuses are exactly approved, completed, not_accepted, rejected, refused', (t) => {
+  t.deepEqual([...FINAL_STATUSES].sort(), ['approved', 'completed', 'not_accepted', 'refused', 'rejected']);
 });
 
 test('editable statuses are the ones before the authority has the application, disjoint from the final ones', (t) => {
@@ -89,6 +93,8 @@ test('editable statuses are the ones before the authority has the application, d
 test('isInProgress: true until a final status', (t) => {
   const expected: Record<ApplicationStatus, boolean> = {
     draft: true,
+    employer_draft: true,
+    awaiting_applicant: true,
     awaiting_employer: true,
     returned: true,
     acceptance: true,
@@ -100,7 +106,23 @@ test('isInProgress: true until a final status', (t) => {
     completed: false,
     not_accepted: false,
     rejected: false,
+    refused: false,
   };
   for (const s of APPLICATION_STATUSES) t.is(isInProgress(s), expected[s], s);
   for (const s of EDITABLE_STATUSES) t.true(isInProgress(s), s);
+});
+
+test('filing paths: the employer files its draft to the person, who signs or refuses; the person files to the employer, who signs, returns or refuses', (t) => {
+  const { applicant, employer } = FILING_PATHS;
+  t.is(applicant.start, 'draft');
+  t.is(employer.start, 'employer_draft');
+  t.deepEqual(employer.file, { from: 'employer_draft', to: 'awaiting_applicant' });
+  t.deepEqual([...employer.applicantSigns], ['awaiting_applicant']);
+  t.true(canRefuse('employer', 'awaiting_applicant', 'applicant'));
+  t.false(canRefuse('employer', 'awaiting_applicant', 'enterprise_operator'));
+  t.true(canRefuse('applicant', 'awaiting_employer', 'enterprise_operator'));
+  t.false(canRefuse('applicant', 'awaiting_employer', 'applicant'));
+  t.true(applicant.employerReturns);
+  t.false(employer.employerReturns);
+  for (const p of [applicant, employer]) for (const s of [...p.editable, ...p.applicantSigns, ...p.deletable]) t.false(FINAL_STATUSES.has(s), s);
 });
