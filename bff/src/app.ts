@@ -17,6 +17,7 @@ import { authRoutes } from './routes/auth.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { enterpriseLookupRoutes } from './routes/enterprises.js';
 import { relayRoutes } from './routes/relay.js';
+import { shareLinkRoutes } from './routes/share-links.js';
 import { enterpriseRoutes } from './routes/enterprise.js';
 import { meRoutes } from './routes/me.js';
 import { reviewRoutes } from './routes/review.js';
@@ -80,6 +81,7 @@ export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: 
   reminderRoutes(api, deps);
   enterpriseIdentityRoutes(api, deps);
   relayRoutes(api, deps);
+  shareLinkRoutes(api, deps);
   const openapi = api.openapi({
     title: '执业通 ZhiyeTong API',
     version: '0.1.0',

@@ -98,6 +98,8 @@ const envSchema = z.object({
   /** ES256 private JWK signing the trust list (the trust anchor verifiers pin). Unset: CERT_TOKEN_PRIVATE_JWK in production, a generated one in dev. */
   TRUST_LIST_PRIVATE_JWK: z.string().optional(),
   /** A downloaded certificate copy's longest period of use (使用有效期), days; cut at the earliest specialty expiry. */
+  /** A shared certificate link's longest validity, days (issue 12). */
+  SHARE_LINK_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   CERTIFICATE_COPY_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   /** RFC 3161 time-stamping authority (issue 12): every signature gets a timestamp token from it. Unset: no timestamps. */
   TSA_URL: z.string().url().optional(),
@@ -205,6 +207,8 @@ export interface Config {
   trustListJwk?: string;
   /** CERTIFICATE_COPY_DAYS: a copy's longest period of use, days. */
   certificateCopyDays: number;
+  /** SHARE_LINK_MAX_DAYS: a shared link's longest validity, days. */
+  shareLinkMaxDays: number;
   tsa: { url: string; timeoutMs: number; allowUntimestamped: boolean } | null;
   /** The upstream back office every employer-confirmed application is relayed to (bff/src/domain/relay.ts), or null. */
   relay: { url: string; hmacKey: Buffer; timeoutMs: number; callbackToleranceSeconds: number } | null;
@@ -347,6 +351,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     certClaimKeys: e.CERT_CLAIM_KEYS,
     trustListJwk: e.TRUST_LIST_PRIVATE_JWK,
     certificateCopyDays: e.CERTIFICATE_COPY_DAYS,
+    shareLinkMaxDays: e.SHARE_LINK_MAX_DAYS,
     relay: e.RELAY_URL ? { url: e.RELAY_URL, hmacKey: Buffer.from(e.RELAY_HMAC_KEY ?? '', 'base64'), timeoutMs: e.RELAY_TIMEOUT_MS, callbackToleranceSeconds: e.RELAY_CALLBACK_TOLERANCE_SECONDS } : null,
     tsa: e.TSA_URL ? { url: e.TSA_URL, timeoutMs: e.TSA_TIMEOUT_MS, allowUntimestamped: e.TSA_ALLOW_UNTIMESTAMPED === 'true' } : null,
     h5Dir: path.resolve(e.H5_DIR ?? path.join(import.meta.dirname, '../../miniapp/dist/h5')),

@@ -226,6 +226,23 @@ export interface ApplicationDocumentsTable {
   byte_size: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
+/** A link a holder shared to one of their certificates (0016, domain/share-links.ts). */
+export interface CertificateShareLinksTable {
+  id: Generated<string>;
+  holder_id: string;
+  certificate_id: string;
+  registration_id: string | null;
+  /** HMAC of the token (PiiCipher.lookupHash): the lookup. */
+  token_hash: Buffer;
+  /** The token, AES-256-GCM: the holder's list shows the link again. */
+  token_enc: Buffer;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: NullableTimestamp;
+  open_count: ColumnType<number, number | undefined, number>;
+  last_opened_at: NullableTimestamp;
+}
+
 /** A back-office decision applied through the relay callback, once per decision id (0015). */
 export interface RelayCallbacksTable {
   decision_id: string;
@@ -360,6 +377,7 @@ export interface Database extends NoticeTables {
   application_documents: ApplicationDocumentsTable;
   outbox: OutboxTable;
   relay_callbacks: RelayCallbacksTable;
+  certificate_share_links: CertificateShareLinksTable;
   audit_log: AuditLogTable;
   identity_documents: IdentityDocumentsTable;
   liveness_sessions: LivenessSessionsTable;

@@ -47,6 +47,8 @@ export type AuditAction =
   | 'certificate.claimed'
   | 'certificate.downloaded'
   | 'certificate.revoked'
+  | 'certificate.share_link_created'
+  | 'certificate.share_link_revoked'
   | 'registration.changed'
   | 'registration.imported'
   | 'application.document_uploaded'

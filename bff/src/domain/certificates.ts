@@ -256,14 +256,23 @@ export async function certificatePdf(deps: CertDeps & Pick<Deps, 'pii'>, actor: 
     await audit(deps.db, { actor, action: 'certificate.downloaded', objectType: 'certificate', objectId: cert.id });
     return { pdf: cert.pdf!, fileName, copy: null };
   }
+  const { pdf, copy } = await renderCertificateCopy(deps, cert, days);
+  await audit(deps.db, { actor, action: 'certificate.downloaded', objectType: 'certificate', objectId: cert.id, details: { copyValidFrom: copy.validFrom, copyValidUntil: copy.validUntil } });
+  return { pdf, fileName, copy };
+}
+
+/**
+ * Renders and signs a new copy of the active certificate `cert` with a period of use of `days` from today
+ * (see {@link copyPeriod}; errors as there): the holder's download and a shared link's (share-links.ts).
+ */
+export async function renderCertificateCopy(deps: CertDeps & Pick<Deps, 'pii'>, cert: CertificateRow, days?: number): Promise<{ pdf: Buffer; copy: { validFrom: string; validUntil: string } }> {
   const copy = copyPeriod(deps, cert, shanghaiDate(deps.now()), days);
   const registration = cert.registration_id
     ? await deps.db.selectFrom('registrations').select([...CERTIFICATE_REGISTRATION_COLUMNS]).where('id', '=', cert.registration_id).executeTakeFirst()
     : undefined;
   const token = deps.certificateTokens.signClaims(certificateClaims(cert, copy));
   const pdf = await renderSigned(deps, cert, token, registration ?? { photo_enc: null, photo_type: null }, copy);
-  await audit(deps.db, { actor, action: 'certificate.downloaded', objectType: 'certificate', objectId: cert.id, details: { copyValidFrom: copy.validFrom, copyValidUntil: copy.validUntil } });
-  return { pdf: Buffer.from(pdf), fileName, copy };
+  return { pdf: Buffer.from(pdf), copy };
 }
 
 /** Revokes a certificate (cancellation, or an authority's correction); its QR code then verifies as revoked. */
@@ -331,7 +340,7 @@ export async function verifyCertificateToken(deps: CertDeps, token: string): Pro
 }
 
 /** What a verification shows of a certificate that is not superseded or void (no ID number, photo or birth date). */
-function verifiedDetails(cert: VerifiedRow): NonNullable<VerifyResponse['certificate']> {
+export function verifiedDetails(cert: VerifiedRow): NonNullable<VerifyResponse['certificate']> {
   const specialties = cert.specialties as { specialty: Specialty; validUntil: string }[];
   return {
     registrationNo: cert.registration_no,

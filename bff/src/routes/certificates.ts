@@ -18,7 +18,7 @@ const STATUS_TEXT: Record<VerifyResponse['status'], { label: string; color: stri
   invalid: { label: '无效', color: '#dc2626', note: '未能验证该二维码：它可能被篡改，或不是本平台签发的证书。' },
 };
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Chinese text of a claims token's signature check when it failed (issue 12). */
 const SIGNATURE_NOTE: Partial<Record<NonNullable<VerifyResponse['signature']>['outcome'], string>> = {
@@ -28,9 +28,13 @@ const SIGNATURE_NOTE: Partial<Record<NonNullable<VerifyResponse['signature']>['o
   malformed: '二维码内容无法识别。',
 };
 
-/** The page a person sees after scanning the QR code with any camera app. */
-export function verifyPage(result: VerifyResponse): string {
-  const s = STATUS_TEXT[result.status];
+/**
+ * The page a person sees after scanning the QR code with any camera app. `opts.heading` replaces the status
+ * heading and note (a shared link that no longer works); `opts.extraHtml` (trusted markup, escaped by the
+ * caller) goes after the details (a shared link's expiry and download).
+ */
+export function verifyPage(result: VerifyResponse, opts: { heading?: { label: string; color: string; note: string }; extraHtml?: string } = {}): string {
+  const s = opts.heading ?? STATUS_TEXT[result.status];
   const c = result.certificate;
   const rows = c
     ? [
@@ -56,7 +60,7 @@ main{max-width:560px;margin:0 auto;padding:24px 16px}.card{background:#fff;borde
 table{width:100%;border-collapse:collapse}th{text-align:left;color:#6b7280;font-weight:400;padding:8px 12px 8px 0;white-space:nowrap;vertical-align:top}td{padding:8px 0}
 tr+tr{border-top:1px solid #eef0f3}footer{color:#9ca3af;font-size:13px;margin-top:16px;text-align:center}</style></head>
 <body><main><div class="card"><h1 class="status" data-status="${result.status}">${s.label}</h1>${notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('')}
-${rows.length ? `<table>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${k === '注册专业' ? v : escapeHtml(v)}</td></tr>`).join('')}</table>` : ''}
+${rows.length ? `<table>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${k === '注册专业' ? v : escapeHtml(v)}</td></tr>`).join('')}</table>` : ''}${opts.extraHtml ?? ''}
 </div><footer>执业通 · 二级注册人员电子注册证书验证</footer></main></body></html>`;
 }
 
