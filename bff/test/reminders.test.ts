@@ -5,14 +5,16 @@
  * switched off is not sent. One server; the tests run in order because the clock only moves forward.
  */
 import test from 'ava';
+import { ConfigError, loadConfig } from '../src/config.js';
 import { sendDueReminders } from '../src/domain/reminders.js';
 import { shanghaiDate, dayjs } from '../src/time.js';
 import { ENTERPRISE, OPERATOR_PHONE, startTestServer, type TestServer } from './helpers/server.js';
 import { applicantWithDraft, operatorClient, registeredConstructor, sign } from './helpers/flow.js';
 
 const DAY = 86_400_000;
-/** A second operator of the seeded enterprise (only reads SMS: never logs in). */
+/** A second operator of the seeded enterprise (only reads SMS: never logs in), and a removed one. */
 const OPERATOR_2_PHONE = '13800000012';
+const REMOVED_OPERATOR_PHONE = '13800000013';
 
 let s: TestServer;
 const run = () => sendDueReminders(s.server.deps);
@@ -24,6 +26,16 @@ test.before(async () => {
   const enterprise = await db.selectFrom('enterprises').select('id').where('uscc', '=', ENTERPRISE.uscc).executeTakeFirstOrThrow();
   const user = await db.insertInto('users').values({ phone: OPERATOR_2_PHONE, roles: ['enterprise_operator'] }).returning('id').executeTakeFirstOrThrow();
   await db.insertInto('enterprise_operators').values({ enterprise_id: enterprise.id, user_id: user.id }).execute();
+  const removed = await db.insertInto('users').values({ phone: REMOVED_OPERATOR_PHONE, roles: ['enterprise_operator'] }).returning('id').executeTakeFirstOrThrow();
+  await db.insertInto('enterprise_operators').values({ enterprise_id: enterprise.id, user_id: removed.id, removed_at: new Date() }).execute();
+});
+
+test('REMINDER_* settings are lists of days, kept largest first; a bad one is named', (t) => {
+  const dir = '/tmp/zyt-config-test';
+  const config = loadConfig({ DATA_DIR: dir, REMINDER_VALIDITY_DAYS: '7, 60,30,60', REMINDER_UNCLAIMED_DAYS: '14' });
+  t.deepEqual(config.reminders, { validityDays: [60, 30, 7], unclaimedDays: [14], applicantSignatureDays: [3], employerSignatureDays: [3], correctionDays: [3] });
+  const err = t.throws(() => loadConfig({ DATA_DIR: dir, REMINDER_VALIDITY_DAYS: '90,thirty', REMINDER_CORRECTION_DAYS: '0' }), { instanceOf: ConfigError });
+  for (const name of ['REMINDER_VALIDITY_DAYS', 'REMINDER_CORRECTION_DAYS']) t.true(err!.message.includes(name), name);
 });
 
 test.after.always(async () => {
@@ -55,6 +67,7 @@ test.serial('an application waiting for the employer reminds each operator; retu
   for (const phone of [OPERATOR_PHONE, OPERATOR_2_PHONE]) t.is(await count(phone, '周八', a.acceptanceNo, '已等待企业确认3天'), 1, phone);
   await run();
   for (const phone of [OPERATOR_PHONE, OPERATOR_2_PHONE]) t.is(await count(phone, a.acceptanceNo, '已等待企业确认'), 1, `${phone}: once`);
+  t.is(await count(REMOVED_OPERATOR_PHONE, a.acceptanceNo), 0, 'a removed operator gets nothing');
 
   const op = await operatorClient(s);
   t.is((await op.post(`/api/enterprise/applications/${a.id}/returns`, { reason: '请补充继续教育证明' })).status, 204);

@@ -2,7 +2,8 @@
  * Issue 16 to-do list (GET /api/todos) for every role, following one application along its path: the
  * applicant has it to sign, the employer's operator to confirm, the applicant to correct once returned, the
  * reviewer to decide at each stage, and the applicant the certificate to claim. Nobody sees anyone else's:
- * another applicant and the operator of another enterprise see none of it. One server.
+ * another applicant, the operator of another enterprise and staff outside the jurisdiction see none of it,
+ * staff see only the stages their roles decide. One server.
  */
 import test from 'ava';
 import { Client, login, startTestServer, type TestServer } from './helpers/server.js';
@@ -22,7 +23,7 @@ test.after.always(async () => {
 const todos = async (c: Client) => {
   const res = await c.get('/api/todos');
   if (res.status !== 200) throw new Error(`todos ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as { count: number; items: { kind: string; role: string; title: string; applicationId?: string; certificateId?: string; stage?: string; since: string }[] };
+  return res.body as { count: number; items: { kind: string; role: string; title: string; applicationId?: string; certificateId?: string; stage?: string; enterpriseId?: string; since: string }[] };
 };
 const mine = (list: Awaited<ReturnType<typeof todos>>, id: string) => list.items.filter((i) => i.applicationId === id).map((i) => i.kind);
 
@@ -34,6 +35,17 @@ test('each role sees what waits for it, and nothing of anyone else', async (t) =
   const user = await db.insertInto('users').values({ phone: '13800000022', roles: ['enterprise_operator'] }).returning('id').executeTakeFirstOrThrow();
   await db.insertInto('enterprise_operators').values({ enterprise_id: enterprise.id, user_id: user.id }).execute();
   const stranger = await login(s, '13800000022');
+  // staff of a city authority (not the application's: the seeded enterprise's go to the province), and a
+  // member of the province's staff who only accepts
+  const root = await db.selectFrom('authorities').select('id').where('parent_id', 'is', null).executeTakeFirstOrThrow();
+  const city = await db.insertInto('authorities').values({ parent_id: root.id, name: '测试区建设管理委员会', region_code: '310199' }).returning('id').executeTakeFirstOrThrow();
+  const staff = async (phone: string, authorityId: string, stageRoles: string[]) => {
+    const u = await db.insertInto('users').values({ phone, roles: ['reviewer'] }).returning('id').executeTakeFirstOrThrow();
+    await db.insertInto('authority_staff').values({ user_id: u.id, authority_id: authorityId, stage_roles: stageRoles }).execute();
+    return login(s, phone);
+  };
+  const cityReviewer = await staff('13800000029', city.id, ['accept', 'review', 'approve']);
+  const acceptOnly = await staff('13800000039', root.id, ['accept']);
   const op = await operatorClient(s);
   const reviewer = await reviewerClient(s);
 
@@ -50,6 +62,7 @@ test('each role sees what waits for it, and nothing of anyone else', async (t) =
   list = await todos(op);
   t.deepEqual(mine(list, a.id), ['confirm']);
   t.regex(list.items.find((i) => i.applicationId === a.id)!.title, /^企业确认：王小二的二级建造师初始注册申请/);
+  t.truthy(list.items.find((i) => i.applicationId === a.id)!.enterpriseId);
   t.is((await todos(stranger)).count, 0, 'the operator of another enterprise sees nothing');
   t.deepEqual(mine(await todos(reviewer), a.id), [], 'not the authority’s yet');
 
@@ -71,6 +84,8 @@ test('each role sees what waits for it, and nothing of anyone else', async (t) =
     t.like(item, { kind: 'review', role: 'reviewer', stage }, stage);
     t.true(item!.title.includes('王小二'), item!.title);
     t.true(list.count >= 1);
+    t.deepEqual(mine(await todos(cityReviewer), a.id), [], `${stage}: not in the city's jurisdiction`);
+    t.deepEqual(mine(await todos(acceptOnly), a.id), stage === 'acceptance' ? ['review'] : [], `${stage}: only the stages one may decide`);
     t.is((await reviewer.post(`/api/review/applications/${a.id}/decisions`, { stage, outcome: 'pass' })).status, 200);
   }
   t.deepEqual(mine(await todos(reviewer), a.id), [], 'approved: nothing left for the reviewer');

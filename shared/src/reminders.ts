@@ -59,6 +59,8 @@ export interface TodoItem {
   applicationId?: string;
   certificateId?: string;
   acceptanceNo?: string | null;
+  /** For confirm: the enterprise it waits for (send it as X-Enterprise-Id when acting for several). */
+  enterpriseId?: string;
   /** For review: the stage waiting for a decision. */
   stage?: ReviewStage;
   /** Since when it waits (ISO 8601). */

@@ -141,7 +141,7 @@ export async function sendDueReminders(deps: ReminderDeps): Promise<number> {
   return sent;
 }
 
-/** The operators (with phone and openid) of each enterprise in `ids`. */
+/** The active members (operators and the legal representative, 0010) of each enterprise in `ids`, with phone and openid. */
 async function operatorsOf(deps: ReminderDeps, ids: string[]): Promise<Map<string, Recipient[]>> {
   const map = new Map<string, Recipient[]>();
   if (!ids.length) return map;
@@ -150,6 +150,7 @@ async function operatorsOf(deps: ReminderDeps, ids: string[]): Promise<Map<strin
     .innerJoin('users as u', 'u.id', 'o.user_id')
     .select(['o.enterprise_id', 'u.id', 'u.phone', 'u.wechat_openid'])
     .where('o.enterprise_id', 'in', ids)
+    .where('o.removed_at', 'is', null)
     .execute();
   for (const r of rows) map.set(r.enterprise_id, [...(map.get(r.enterprise_id) ?? []), { id: r.id, phone: r.phone, wechat_openid: r.wechat_openid }]);
   return map;

@@ -4,9 +4,14 @@
  * (bff/src/domain/policies.ts canViewApplication; a certificate is its holder's only):
  *  - applicant: their own applications to sign (a saved draft) or to correct (returned), and their active
  *    certificate versions not yet claimed;
- *  - enterprise_operator: applications naming their enterprise waiting for the employer's confirmation
- *    (awaiting_employer: the policy shows an operator nothing before the applicant's signature);
- *  - reviewer: applications the employer has signed that wait at a review stage.
+ *  - enterprise_operator: applications naming an enterprise they are an active member of (0010: not removed;
+ *    one person may act for several, so each item names its enterpriseId, the X-Enterprise-Id to send) that
+ *    wait for the employer's confirmation (awaiting_employer: the policy shows nothing before the applicant's
+ *    signature);
+ *  - reviewer: applications the employer has signed that wait at a review stage the member of staff may
+ *    decide (their stage roles, authorities.ts stagesOf), in their jurisdiction (the province sees all: as
+ *    canViewApplication's reviewerCovers), and, with REVIEW_FOUR_EYES, not an approval of an application they
+ *    reviewed; since = when it entered the stage. A reviewer with no place at an authority has none.
  * Items are oldest first, at most {@link MAX_PER_ROLE} per role; `count` counts them all.
  */
 import {
@@ -14,7 +19,6 @@ import {
   PROFESSION_LABELS,
   REGISTRATION_TYPE_LABELS,
   REVIEW_STAGE_LABELS,
-  REVIEW_STAGES,
   type Profession,
   type RegistrationType,
   type ReviewStage,
@@ -24,6 +28,7 @@ import {
 } from '@zhiyetong/shared';
 import { sql } from 'kysely';
 import type { AuthUser, Deps } from '../context.js';
+import { jurisdictionOf, stagesOf, staffOf } from './authorities.js';
 
 export const MAX_PER_ROLE = 100;
 
@@ -37,6 +42,7 @@ interface Row {
   type: string | null;
   status: string | null;
   applicant_name: string | null;
+  enterprise_id: string | null;
   since: Date;
   total: number;
 }
@@ -63,11 +69,11 @@ async function applicantRows(deps: Pick<Deps, 'db'>, userId: string): Promise<Ro
   const { rows } = await sql<Row>`
     select t.*, count(*) over () as total from (
       select case when a.status = 'returned' then 'correct' else 'sign' end as kind, a.id as application_id, null::uuid as certificate_id,
-             a.acceptance_no, null::text as registration_no, a.profession, a.type, a.status, null::text as applicant_name, a.updated_at as since
+             a.acceptance_no, null::text as registration_no, a.profession, a.type, a.status, null::text as applicant_name, null::uuid as enterprise_id, a.updated_at as since
         from applications a
        where a.applicant_id = ${userId} and (a.status = 'returned' or (a.status = 'draft' and a.form is not null))
       union all
-      select 'claim', null, c.id, null, c.registration_no, c.profession, null, null, null, c.created_at
+      select 'claim', null, c.id, null, c.registration_no, c.profession, null, null, null, null, c.created_at
         from certificates c
        where c.holder_id = ${userId} and c.status = 'active' and c.claimed_at is null
     ) t order by t.since, t.application_id, t.certificate_id limit ${MAX_PER_ROLE}`.execute(deps.db);
@@ -77,31 +83,39 @@ async function applicantRows(deps: Pick<Deps, 'db'>, userId: string): Promise<Ro
 async function operatorRows(deps: Pick<Deps, 'db'>, userId: string): Promise<Row[]> {
   const { rows } = await sql<Row>`
     select 'confirm' as kind, a.id as application_id, null::uuid as certificate_id, a.acceptance_no, null::text as registration_no,
-           a.profession, a.type, a.status, i.name as applicant_name, a.applicant_signed_at as since, count(*) over () as total
+           a.profession, a.type, a.status, i.name as applicant_name, a.employer_id as enterprise_id, a.applicant_signed_at as since, count(*) over () as total
       from applications a
-      join enterprise_operators o on o.enterprise_id = a.employer_id and o.user_id = ${userId}
+      join enterprise_operators o on o.enterprise_id = a.employer_id and o.user_id = ${userId} and o.removed_at is null
       left join identities i on i.user_id = a.applicant_id
      where a.status = 'awaiting_employer'
      order by a.applicant_signed_at, a.id limit ${MAX_PER_ROLE}`.execute(deps.db);
   return rows;
 }
 
-async function reviewerRows(deps: Pick<Deps, 'db'>): Promise<Row[]> {
+async function reviewerRows(deps: Pick<Deps, 'db' | 'config'>, userId: string): Promise<Row[]> {
+  const staff = await staffOf(deps.db, userId);
+  const stages = staff ? stagesOf(staff.stage_roles) : [];
+  if (!staff || !stages.length) return [];
+  const j = await jurisdictionOf(deps.db, staff);
+  const inJurisdiction = j.all ? sql`true` : sql`a.authority_id in (${sql.join(j.ids)})`;
+  const fourEyes = deps.config.review.fourEyes
+    ? sql`and not (a.status = 'approval' and exists (select 1 from review_decisions d where d.application_id = a.id and d.decided_by = ${userId} and d.stage in ('first_review', 'second_review')))`
+    : sql``;
   const { rows } = await sql<Row>`
     select 'review' as kind, a.id as application_id, null::uuid as certificate_id, a.acceptance_no, null::text as registration_no,
-           a.profession, a.type, a.status, i.name as applicant_name, a.updated_at as since, count(*) over () as total
+           a.profession, a.type, a.status, i.name as applicant_name, null::uuid as enterprise_id, coalesce(a.stage_entered_at, a.updated_at) as since, count(*) over () as total
       from applications a
       left join identities i on i.user_id = a.applicant_id
-     where a.status in (${sql.join([...REVIEW_STAGES])}) and a.employer_signed_at is not null
-     order by a.updated_at, a.id limit ${MAX_PER_ROLE}`.execute(deps.db);
+     where a.status in (${sql.join(stages)}) and a.employer_signed_at is not null and ${inJurisdiction} ${fourEyes}
+     order by coalesce(a.stage_entered_at, a.updated_at), a.id limit ${MAX_PER_ROLE}`.execute(deps.db);
   return rows;
 }
 
 /** GET /api/todos: the caller's to-do items in every role they hold, oldest first, and their total count. */
-export async function listTodos(deps: Pick<Deps, 'db'>, user: Pick<AuthUser, 'id' | 'roles'>): Promise<TodoList> {
+export async function listTodos(deps: Pick<Deps, 'db' | 'config'>, user: Pick<AuthUser, 'id' | 'roles'>): Promise<TodoList> {
   const parts = await Promise.all(
     user.roles.map(async (role) => {
-      const rows = role === 'applicant' ? await applicantRows(deps, user.id) : role === 'enterprise_operator' ? await operatorRows(deps, user.id) : await reviewerRows(deps);
+      const rows = role === 'applicant' ? await applicantRows(deps, user.id) : role === 'enterprise_operator' ? await operatorRows(deps, user.id) : await reviewerRows(deps, user.id);
       return { role, rows, total: Number(rows[0]?.total ?? 0) };
     }),
   );
@@ -114,6 +128,7 @@ export async function listTodos(deps: Pick<Deps, 'db'>, user: Pick<AuthUser, 'id
         ...(r.application_id ? { applicationId: r.application_id, acceptanceNo: r.acceptance_no } : {}),
         ...(r.certificate_id ? { certificateId: r.certificate_id } : {}),
         ...(r.kind === 'review' ? { stage: r.status as ReviewStage } : {}),
+        ...(r.enterprise_id ? { enterpriseId: r.enterprise_id } : {}),
         since: new Date(r.since).toISOString(),
       })),
     )
