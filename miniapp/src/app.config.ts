@@ -11,7 +11,7 @@ export default defineAppConfig({
     { root: 'applicant', pages: ['pages/identity/index', 'pages/verify/index', 'pages/new/index', 'pages/form/index', 'pages/detail/index', 'pages/sign/index', 'pages/employer-change/index'] },
     { root: 'employer', pages: ['pages/queue/index', 'pages/detail/index', 'pages/rename/index'] },
     { root: 'reviewer', pages: ['pages/queue/index', 'pages/detail/index', 'pages/identity/index'] },
-    { root: 'certificates', pages: ['pages/detail/index', 'pages/registration/index'] },
+    { root: 'certificates', pages: ['pages/detail/index', 'pages/registration/index', 'pages/share/index'] },
     { root: 'verify', pages: ['pages/scan/index', 'pages/result/index'] },
   ],
   window: {

@@ -8,7 +8,7 @@ import { downloadPdf } from '../../../lib/pdf'
 import { qrSvgDataUri } from '../../../lib/qr'
 import { CERT_STATUS } from '../../../lib/labels'
 import { matterLabel } from '../../../lib/register'
-import { alertMessage, confirm, toast } from '../../../lib/platform'
+import { alertMessage, confirm, go, toast } from '../../../lib/platform'
 import { useLoader, useRouterParams } from '../../../lib/hooks'
 import { Check, ErrorBlock, LoadingBlock, Row, Tag } from '../../../components/ui'
 import './index.scss'
@@ -156,6 +156,11 @@ export default function CertificateDetail() {
         <Button className='big-btn' type='primary' onClick={download} data-testid='download-certificate'>
           下载电子证书 PDF
         </Button>
+        {cert.status === 'valid' && (
+          <Button className='big-btn' onClick={() => go(`/certificates/pages/share/index?id=${id}`)} data-testid='share-certificate'>
+            分享证书
+          </Button>
+        )}
       </View>
     </View>
   )
