@@ -168,6 +168,9 @@ test.serial('operators: the legal representative invites and removes; a removed 
   t.is((await sign(s, app.c, app.phone, app.id)).status, 200);
   t.deepEqual((await op.get('/api/enterprise/applications?status=awaiting')).body.map((a: { id: string }) => a.id), [app.id]);
   t.is((await op.get(`/api/enterprise/applications/${app.id}`)).status, 200);
+  t.is((await op.get(`/api/applications/${app.id}/form.pdf`)).status, 200);
+  const download = await db().selectFrom('audit_log').select(['actor_id', 'enterprise_id']).where('action', '=', 'application.form_downloaded').where('actor_id', '=', op.userId).executeTakeFirstOrThrow();
+  t.is(download.enterprise_id, idA, 'the operator’s download is filed under the enterprise too');
 
   // removed: 404 at once, with the same (unexpired) token
   t.is((await qian.delete(`/api/enterprise/operators/${op.userId}`)).status, 204);

@@ -545,7 +545,7 @@ export async function completeMatter(deps: AppDeps, tx: Tx, app: ApplicationRow,
 /** The current form PDF: the signed one once the applicant signed, else a fresh unsigned preview. */
 export async function applicationFormPdf(deps: AppDeps, user: AuthUser, role: Role, actor: Actor, id: string): Promise<{ pdf: Uint8Array; fileName: string }> {
   const app = await loadApplicationFor(deps.db, user, role, id);
-  await audit(deps.db, { actor, action: 'application.form_downloaded', objectType: 'application', objectId: app.id });
+  await audit(deps.db, { actor, action: 'application.form_downloaded', objectType: 'application', objectId: app.id, enterpriseId: role === 'enterprise_operator' ? app.employer_id : null });
   if (app.form_pdf) return { pdf: app.form_pdf, fileName: app.form_pdf_name ?? 'application.pdf' };
   if (!app.form) throw NotFound();
   const now = deps.now();
