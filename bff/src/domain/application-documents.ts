@@ -33,7 +33,12 @@ export { DOCUMENT_RULES, isDocumentKind };
 export async function uploadApplicationDocument(deps: Pick<Deps, 'db' | 'pii' | 'now'>, user: AuthUser, actor: Actor, id: string, kind: ApplicationDocumentKind, file: Buffer, role: 'applicant' | 'enterprise_operator' = 'applicant') {
   const rules = DOCUMENT_RULES[kind];
   const type = sniffType(file);
-  if (!type || !(rules.types as readonly SniffedType[]).includes(type)) throw appError('upload_invalid', { [kind]: type === null && rules.types.includes('application/pdf') && rules.types.length === 1 ? '文件不是有效的 PDF 文件（请勿仅修改文件扩展名），请上传 PDF 格式的扫描件' : rules.hint });
+  if (!type || !(rules.types as readonly SniffedType[]).includes(type)) {
+    // a PDF-only kind (002 scans) says what is wrong: the bytes are not a PDF, whatever the file is named
+    const pdfOnly = rules.types.length === 1 && rules.types[0] === 'application/pdf';
+    const message = pdfOnly ? `文件不是有效的 PDF 文件（${type === 'image/jpeg' ? '实际为 JPG 图片' : type === 'image/png' ? '实际为 PNG 图片' : '无法识别'}，请勿仅修改文件扩展名）。${rules.hint}` : rules.hint;
+    throw appError('upload_invalid', { [kind]: message }, pdfOnly ? message : undefined);
+  }
   if (file.length > rules.maxBytes) throw appError('payload_too_large', { [kind]: `文件大小为 ${(file.length / 1024 / 1024).toFixed(1)} MB，超过限制。${rules.hint}` });
   // a PDF is parsed, not trusted by its first bytes: refused when broken, encrypted or carrying JavaScript
   const problem = type === 'application/pdf' && kind !== 'evidence' ? await pdfProblem(file) : kind === 'signature' ? signatureProblem(file, rules) : null;
