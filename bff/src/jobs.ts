@@ -15,6 +15,7 @@
  */
 import PgBoss from 'pg-boss';
 import type { Deps } from './context.js';
+import { sendDueReminders } from './domain/reminders.js';
 
 export interface PeriodicJob {
   /** Queue name: lowercase, dot- or dash-separated. */
@@ -28,7 +29,10 @@ export interface PeriodicJob {
 }
 
 /** Every periodic job the BFF runs. */
-export const PERIODIC_JOBS: PeriodicJob[] = [];
+export const PERIODIC_JOBS: PeriodicJob[] = [
+  // hourly: each reminder once per event and threshold (reminders_sent), so a missed or repeated run neither loses nor repeats one
+  { name: 'reminders.send', cron: '15 * * * *', description: '提醒：注册专业有效期届满、电子证书未领取、申请待签名/待企业确认、退回待修改 (sendDueReminders, bff/src/domain/reminders.ts)', run: sendDueReminders },
+];
 
 /** Owns the pg-boss instance of one BFF process. */
 export class Scheduler {

@@ -7,6 +7,7 @@
 import test from 'ava';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { sendDueReminders } from '../src/domain/reminders.js';
+import { PERIODIC_JOBS } from '../src/jobs.js';
 import { shanghaiDate, dayjs } from '../src/time.js';
 import { ENTERPRISE, OPERATOR_PHONE, startTestServer, type TestServer } from './helpers/server.js';
 import { applicantWithDraft, operatorClient, registeredConstructor, sign } from './helpers/flow.js';
@@ -28,6 +29,10 @@ test.before(async () => {
   await db.insertInto('enterprise_operators').values({ enterprise_id: enterprise.id, user_id: user.id }).execute();
   const removed = await db.insertInto('users').values({ phone: REMOVED_OPERATOR_PHONE, roles: ['enterprise_operator'] }).returning('id').executeTakeFirstOrThrow();
   await db.insertInto('enterprise_operators').values({ enterprise_id: enterprise.id, user_id: removed.id, removed_at: new Date() }).execute();
+});
+
+test('the scan is the hourly periodic job reminders.send', (t) => {
+  t.like(PERIODIC_JOBS.find((j) => j.name === 'reminders.send'), { cron: '15 * * * *', run: sendDueReminders });
 });
 
 test('REMINDER_* settings are lists of days, kept largest first; a bad one is named', (t) => {

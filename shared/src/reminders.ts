@@ -47,7 +47,10 @@ export interface ReminderSettingView extends Pick<ReminderKindInfo, 'label' | 'd
 export const reminderSettingRequest = z.strictObject({ kind: z.enum(REMINDER_KINDS), enabled: z.boolean() });
 export type ReminderSettingRequest = z.infer<typeof reminderSettingRequest>;
 
-/** sign/correct/claim: the person; confirm: the operator's 企业确认; review: a reviewer's stage decision. */
+/**
+ * sign/correct/claim: the person; confirm: the operator's 企业确认, or the person's confirmation of a filing
+ * their employer made for them (awaiting_applicant, 待个人确认); review: a reviewer's stage decision.
+ */
 export const TODO_KINDS = ['sign', 'correct', 'claim', 'confirm', 'review'] as const;
 export type TodoKind = (typeof TODO_KINDS)[number];
 

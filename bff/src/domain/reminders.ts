@@ -6,7 +6,8 @@
  *  - validity_ending / employee_validity_ending: a registered specialty's validity ends in at most T days
  *    (default T = 90, 30, 7), to the holder (mandatory) and to each operator of the employer (optional);
  *  - certificate_unclaimed: an active certificate version not claimed T days after it was issued (7);
- *  - applicant_signature: a saved draft not signed T days after its last save (3);
+ *  - applicant_signature: a saved draft not signed T days after its last save, or a filing the employer made
+ *    for the person (awaiting_applicant, issue 10) not confirmed T days after it reached them (3);
  *  - employer_signature: an applicant-signed application waiting T days for the employer (3), to each
  *    operator of the employer;
  *  - correction: a returned application not corrected T days after the return (3).
@@ -244,6 +245,7 @@ async function applicationsDue(deps: ReminderDeps, now: Date): Promise<Due[]> {
     .where((eb) =>
       eb.or([
         eb.and([eb('a.status', '=', 'draft'), eb('a.form', 'is not', null), eb('a.updated_at', '<=', cutoff(r.applicantSignatureDays))]),
+        eb.and([eb('a.status', '=', 'awaiting_applicant'), eb('a.updated_at', '<=', cutoff(r.applicantSignatureDays))]),
         eb.and([eb('a.status', '=', 'awaiting_employer'), eb('a.applicant_signed_at', '<=', cutoff(r.employerSignatureDays))]),
         eb.and([eb('a.status', '=', 'returned'), eb('a.updated_at', '<=', cutoff(r.correctionDays))]),
       ]),

@@ -2,8 +2,9 @@
  * The to-do list (待办, issue 16): what waits for the caller in each of their roles, with a count for the home
  * tab's badge. One query per role, each filtering exactly as the policies let that role see objects
  * (bff/src/domain/policies.ts canViewApplication; a certificate is its holder's only):
- *  - applicant: their own applications to sign (a saved draft) or to correct (returned), and their active
- *    certificate versions not yet claimed;
+ *  - applicant: their own applications to sign (a saved draft), to confirm (a filing their employer made for
+ *    them, status awaiting_applicant 待个人确认, issue 10 / seed 003 §3.2.3) or to correct (returned), and their
+ *    active certificate versions not yet claimed;
  *  - enterprise_operator: applications naming an enterprise they are an active member of (0010: not removed;
  *    one person may act for several, so each item names its enterpriseId, the X-Enterprise-Id to send) that
  *    wait for the employer's confirmation (awaiting_employer: the policy shows nothing before the applicant's
@@ -59,7 +60,8 @@ function title(r: Row): string {
     case 'claim':
       return `领取${PROFESSION_LABELS[r.profession as Profession] ?? r.profession}电子注册证书（注册编号${r.registration_no}）`;
     case 'confirm':
-      return `企业确认：${r.applicant_name ?? ''}的${matter(r)}申请${no(r)}`;
+      // the person confirms a filing their employer made for them; the operator confirms for the employer
+      return r.status === 'awaiting_applicant' ? `确认聘用企业代为申报的${matter(r)}申请${no(r)}` : `企业确认：${r.applicant_name ?? ''}的${matter(r)}申请${no(r)}`;
     case 'review':
       return `${REVIEW_STAGE_LABELS[r.status as ReviewStage] ?? APPLICATION_STATUS_LABELS[r.status as keyof typeof APPLICATION_STATUS_LABELS]}：${r.applicant_name ?? ''}的${matter(r)}申请${no(r)}`;
   }
@@ -68,10 +70,10 @@ function title(r: Row): string {
 async function applicantRows(deps: Pick<Deps, 'db'>, userId: string): Promise<Row[]> {
   const { rows } = await sql<Row>`
     select t.*, count(*) over () as total from (
-      select case when a.status = 'returned' then 'correct' else 'sign' end as kind, a.id as application_id, null::uuid as certificate_id,
+      select case a.status when 'returned' then 'correct' when 'awaiting_applicant' then 'confirm' else 'sign' end as kind, a.id as application_id, null::uuid as certificate_id,
              a.acceptance_no, null::text as registration_no, a.profession, a.type, a.status, null::text as applicant_name, null::uuid as enterprise_id, a.updated_at as since
         from applications a
-       where a.applicant_id = ${userId} and (a.status = 'returned' or (a.status = 'draft' and a.form is not null))
+       where a.applicant_id = ${userId} and (a.status in ('returned', 'awaiting_applicant') or (a.status = 'draft' and a.form is not null))
       union all
       select 'claim', null, c.id, null, c.registration_no, c.profession, null, null, null, null, c.created_at
         from certificates c
