@@ -15,6 +15,7 @@
  */
 import PgBoss from 'pg-boss';
 import type { Deps } from './context.js';
+import { purgeApplicationDocuments } from './domain/document-retention.js';
 import { sendDueReminders } from './domain/reminders.js';
 
 export interface PeriodicJob {
@@ -32,6 +33,8 @@ export interface PeriodicJob {
 export const PERIODIC_JOBS: PeriodicJob[] = [
   // hourly: each reminder once per event and threshold (reminders_sent), so a missed or repeated run neither loses nor repeats one
   { name: 'reminders.send', cron: '15 * * * *', description: '提醒：注册专业有效期届满、电子证书未领取、申请待签名/待企业确认、退回待修改 (sendDueReminders, bff/src/domain/reminders.ts)', run: sendDueReminders },
+  // daily: application documents past their retention (3 years after a final status, 180 days for an unsigned draft)
+  { name: 'application-documents.purge', cron: '40 3 * * *', description: '申请材料保存期满删除 (purgeApplicationDocuments, bff/src/domain/document-retention.ts; README: Professions)', run: purgeApplicationDocuments },
 ];
 
 /** Owns the pg-boss instance of one BFF process. */

@@ -8,6 +8,7 @@
 import test from 'ava';
 import { A4 } from '../src/pdf/layout.js';
 import { CERTIFICATE_LAYOUT } from '../src/pdf/certificate.js';
+import { APPLICATION_DOCUMENTS_RETENTION_DAYS, purgeApplicationDocuments } from '../src/domain/document-retention.js';
 import { inkRatio, pdfsigReport, pdfText, renderPagePng } from './pdf/helpers.js';
 import { Client, startTestServer, type TestServer } from './helpers/server.js';
 import { completeApplication, reviewerClient, sign } from './helpers/flow.js';
@@ -147,4 +148,20 @@ test.serial('renewal of the whole registration, then cancellation: the certifica
   t.is(after.status, 'cancelled');
   const certs = (await c.get('/api/certificates')).body.filter((x: { profession: string }) => x.profession === 'architect');
   t.true(certs.every((x: { status: string }) => x.status === 'void'), JSON.stringify(certs.map((x: { status: string }) => x.status)));
+});
+
+test.serial('retention: the files are deleted three years after the matter ended (purgeApplicationDocuments), the register keeps its photo', async (t) => {
+  const { c } = person;
+  const apps = (await c.get('/api/applications')).body as { id: string; type: string }[];
+  const initial = apps.find((a) => a.type === 'initial')!;
+  t.is(await purgeApplicationDocuments(s.server.deps), 0, 'nothing due yet');
+  s.advance((APPLICATION_DOCUMENTS_RETENTION_DAYS + 2) * 86_400_000);
+  const purged = await purgeApplicationDocuments(s.server.deps);
+  t.log(`purged ${purged} files`);
+  t.true(purged >= 8, `purged ${purged}`);
+  t.is(await purgeApplicationDocuments(s.server.deps), 0, 'idempotent');
+  const view = (await c.get(`/api/applications/${initial.id}`)).body;
+  t.deepEqual(view.documents, []);
+  const reviewer = await reviewerClient(s);
+  t.is((await reviewer.get(`/api/applications/${initial.id}/documents/qualification_scan`)).status, 404);
 });

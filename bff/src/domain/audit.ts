@@ -52,6 +52,7 @@ export type AuditAction =
   | 'registration.changed'
   | 'registration.imported'
   | 'application.document_uploaded'
+  | 'application.documents_purged'
   | 'enterprise.renamed'
   | 'enterprise.bound'
   | 'enterprise.binding_refused'
