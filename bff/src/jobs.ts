@@ -15,6 +15,7 @@
  */
 import PgBoss from 'pg-boss';
 import type { Deps } from './context.js';
+import { closeDueNotices } from './domain/notices.js';
 import { purgeApplicationDocuments } from './domain/document-retention.js';
 import { sendDueReminders } from './domain/reminders.js';
 
@@ -31,6 +32,7 @@ export interface PeriodicJob {
 
 /** Every periodic job the BFF runs. */
 export const PERIODIC_JOBS: PeriodicJob[] = [
+  { name: 'notices.close', cron: '5 * * * *', description: '公示期满无异议的申请发放电子证书 (closeDueNotices, bff/src/domain/notices.ts)', run: closeDueNotices },
   // hourly: each reminder once per event and threshold (reminders_sent), so a missed or repeated run neither loses nor repeats one
   { name: 'reminders.send', cron: '15 * * * *', description: '提醒：注册专业有效期届满、电子证书未领取、申请待签名/待企业确认、退回待修改 (sendDueReminders, bff/src/domain/reminders.ts)', run: sendDueReminders },
   // daily: application documents past their retention (3 years after a final status, 180 days for an unsigned draft)

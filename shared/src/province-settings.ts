@@ -32,6 +32,8 @@ export const workingDayCalendarSchema = z.strictObject({
 export type WorkingDayCalendar = z.infer<typeof workingDayCalendarSchema>;
 
 const stage = z.enum(REVIEW_STAGES);
+const inOrder = (r: readonly ReviewStage[]) => r.every((x, i) => i === 0 || REVIEW_STAGES.indexOf(x) > REVIEW_STAGES.indexOf(r[i - 1]));
+const routeSchema = z.array(stage).refine(inOrder, { error: `阶段须按 ${REVIEW_STAGES.join(' → ')} 的顺序且不重复` });
 const matterType = z.enum(REGISTRATION_TYPES);
 
 /**
@@ -61,19 +63,14 @@ export const provinceSettingsSchema = z
     employerChangeMinIntervalDays: z.number().int().min(1).nullable(),
     renewalWindowDays: z.number().int().min(1).max(3650),
     detailsChangeWithinDays: z.number().int().min(1).nullable(),
-    route: z.array(stage).min(1),
-    routes: z.partialRecord(matterType, z.array(stage)).optional(),
+    route: routeSchema.min(1),
+    routes: z.partialRecord(matterType, routeSchema).optional(),
     stageLabels: z.partialRecord(stage, z.string().min(1)).optional(),
     publicNotice: z.strictObject({ matters: z.array(matterType), workingDays: z.number().int().min(1).max(60) }),
     stageTimeLimitsWorkingDays: z.partialRecord(stage, z.number().int().min(1).max(365)),
     fourEyes: z.boolean(),
     qualificationData: z.boolean(),
     calendar: workingDayCalendarSchema.optional(),
-  })
-  .superRefine((s, ctx) => {
-    const inOrder = (r: readonly ReviewStage[]) => r.every((x, i) => i === 0 || REVIEW_STAGES.indexOf(x) > REVIEW_STAGES.indexOf(r[i - 1]));
-    if (!inOrder(s.route)) ctx.addIssue({ code: 'custom', path: ['route'], message: `阶段须按 ${REVIEW_STAGES.join(' → ')} 的顺序且不重复` });
-    for (const [m, r] of Object.entries(s.routes ?? {})) if (r && !inOrder(r)) ctx.addIssue({ code: 'custom', path: ['routes', m], message: '阶段须按顺序且不重复' });
   });
 
 export type ProvinceSettingsFile = z.infer<typeof provinceSettingsSchema>;
