@@ -103,9 +103,9 @@ const envSchema = z.object({
   CERTIFICATE_COPY_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   /** RFC 3161 time-stamping authority (issue 12): every signature gets a timestamp token from it. Unset: no timestamps. */
   TSA_URL: z.string().url().optional(),
-  /** Four-eyes (issue 11): the person who reviewed an application may not approve it. Default: on in production. */
+  /** Four-eyes (issue 11): whoever decided 初审/复审 of an application may not take its final decision. Unset: the province file's fourEyes in production, off otherwise. */
   REVIEW_FOUR_EYES: z.enum(['true', 'false']).optional(),
-  /** Time limit per stage, hours, e.g. "acceptance=120,approval=120" (the others keep DEFAULT_STAGE_LIMIT_HOURS). */
+  /** Time limit per stage, hours, e.g. "acceptance=120,approval=120"; overrides the province file's working days for those stages. */
   REVIEW_STAGE_LIMIT_HOURS: z
     .string()
     .regex(/^\s*(acceptance|first_review|second_review|approval)\s*=\s*\d{1,5}\s*(,\s*(acceptance|first_review|second_review|approval)\s*=\s*\d{1,5}\s*)*$/, { error: '应为 stage=hours 列表，如 acceptance=120,approval=120' })
@@ -228,21 +228,26 @@ export interface Config {
   trustProxyHops: number;
   /** The enterprise registry: HTTP (url) or the development file (file; fileExplicit = ENTERPRISE_REGISTRY_FILE was set). */
   enterpriseRegistry: { url?: string; token?: string; timeoutMs: number; file: string; fileExplicit: boolean };
-  /** The authority's review settings (issue 11): four-eyes, time limit per stage (hours), batch stages. */
-  review: { fourEyes: boolean; stageLimitHours: Record<ReviewStage, number>; batchStages: ReviewStage[] };
+  /**
+   * The authority's review settings (issue 11): four-eyes (REVIEW_FOUR_EYES; unset: the province file's
+   * `fourEyes` in production, off in development and tests), the stages whose time limit REVIEW_STAGE_LIMIT_HOURS
+   * sets in hours (the others: the province file's stageTimeLimitsWorkingDays, else DEFAULT_STAGE_LIMIT_HOURS;
+   * review-queue.ts stageLimit), batch stages.
+   */
+  review: { fourEyes: boolean; stageLimitHours: Partial<Record<ReviewStage, number>>; batchStages: ReviewStage[] };
 }
 
-/** Default time limits per stage, hours: 5 days to accept (行政许可法 §32), 10 days per review, 5 to approve. */
+/** Time limits per stage, hours, for a stage neither REVIEW_STAGE_LIMIT_HOURS nor the province file limits: 5 days to accept (行政许可法 §32), 10 per review, 5 to approve. */
 export const DEFAULT_STAGE_LIMIT_HOURS: Record<ReviewStage, number> = { acceptance: 120, first_review: 240, second_review: 240, approval: 120 };
 
-function reviewSettings(e: Env): Config['review'] {
-  const stageLimitHours = { ...DEFAULT_STAGE_LIMIT_HOURS };
+function reviewSettings(e: Env, provinceFourEyes: boolean): Config['review'] {
+  const stageLimitHours: Partial<Record<ReviewStage, number>> = {};
   for (const pair of (e.REVIEW_STAGE_LIMIT_HOURS ?? '').split(',').filter((p) => p.trim())) {
     const [stage, hours] = pair.split('=').map((x) => x.trim());
     stageLimitHours[stage as ReviewStage] = Number(hours);
   }
   return {
-    fourEyes: e.REVIEW_FOUR_EYES ? e.REVIEW_FOUR_EYES === 'true' : e.NODE_ENV === 'production',
+    fourEyes: e.REVIEW_FOUR_EYES ? e.REVIEW_FOUR_EYES === 'true' : e.NODE_ENV === 'production' && provinceFourEyes,
     stageLimitHours,
     batchStages: [...new Set(e.REVIEW_BATCH_STAGES.split(',').map((x) => x.trim() as ReviewStage))],
   };
@@ -377,7 +382,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       file: path.resolve(e.ENTERPRISE_REGISTRY_FILE ?? path.join(dataDir, 'enterprise-registry.json')),
       fileExplicit: e.ENTERPRISE_REGISTRY_FILE !== undefined,
     },
-    review: reviewSettings(e),
+    review: reviewSettings(e, provinceSettings.fourEyes),
   };
 }
 

@@ -23,6 +23,7 @@ import { createApp } from './app.js';
 import { createEnterpriseRegistry } from './adapters/enterprise-registry.js';
 import { resumeEmployerRenames, stopEmployerRenames } from './domain/employer-rename.js';
 import { seedDevData } from './seed.js';
+import { bootstrapAuthorities } from './domain/authorities.js';
 
 export interface RunningServer {
   url: string;
@@ -40,6 +41,9 @@ export async function startServer(config: Config, overrides: Partial<Pick<Deps, 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log: (line) => log.debug({ pg: line }) });
   try {
     if (config.seedDevData && (await seedDevData(database.db, config.province))) log.info('development data created: operator 13800000002, reviewer 13800000009');
+    // the authority tree, and a place for reviewers who have none (issue 11)
+    const placed = await bootstrapAuthorities(database.db, config.province);
+    if (placed) log.info({ placed }, 'reviewers without a place made province administrators');
     const deps: Deps = {
       config,
       db: database.db,

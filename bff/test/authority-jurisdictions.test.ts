@@ -7,6 +7,7 @@
 import test from 'ava';
 import { login, startTestServer, ENTERPRISE, type Client, type TestServer } from './helpers/server.js';
 import { applicantWithDraft, employerSign, operatorClient, reviewerClient, sign } from './helpers/flow.js';
+import { bootstrapAuthorities } from '../src/domain/authorities.js';
 
 let s: TestServer;
 let admin: Client; // the seeded reviewer: province administrator with every stage role
@@ -74,11 +75,20 @@ test.serial('the seeded reviewer is a province administrator; the tree has the r
   t.deepEqual(me.stages, ['acceptance', 'first_review', 'second_review', 'approval']);
   t.is(me.jurisdiction.length, 3);
   t.true(me.settings.fourEyes);
-  t.is(me.settings.stageLimitHours.acceptance, 24);
+  t.deepEqual(me.settings.stageLimits.acceptance, { hours: 24, workingDays: null }, 'REVIEW_STAGE_LIMIT_HOURS');
+  t.deepEqual(me.settings.stageLimits.approval, { hours: null, workingDays: 5 }, 'the Shanghai settings file');
   const tree = await ok(admin.get('/api/review/authorities'));
   t.deepEqual(tree.map((a: { regionCode: string; level: string }) => [a.regionCode, a.level]), [['310000', 'province'], ['310104', 'city'], ['310115', 'city']]);
   t.is((await admin.post('/api/review/authorities', { name: '重复', regionCode: '310115' })).body.error.code, 'authority_exists');
   t.is((await pdAdmin.post('/api/review/authorities', { name: '闵行区', regionCode: '310112' })).body.error.code, 'staff_admin_required');
+
+  // a reviewer from before 0012 (no place) is made a province administrator at start; running it again changes nothing
+  const db = s.server.deps.db;
+  await db.insertInto('users').values({ phone: '13700000199', roles: ['reviewer'] }).execute();
+  t.is(await bootstrapAuthorities(db, 'shanghai'), 1);
+  t.is(await bootstrapAuthorities(db, 'shanghai'), 0);
+  const legacy = await ok((await login(s, '13700000199')).get('/api/review/me'));
+  t.deepEqual([legacy.authority.level, legacy.staff.isAdmin, legacy.stages.length], ['province', true, 4]);
 });
 
 test.serial('staff: a district administrator invites, changes and removes staff of their own district only', async (t) => {
@@ -103,7 +113,7 @@ test.serial('staff: a district administrator invites, changes and removes staff 
   t.deepEqual(me.stages, ['acceptance']);
 
   t.is((await ok(pdAdmin.get('/api/review/staff'))).length, 4, '浦东 only: reviewer, approver, administrator, the new one');
-  t.is((await ok(admin.get('/api/review/staff'))).length, 6, 'the province: everyone');
+  t.is((await ok(admin.get('/api/review/staff'))).length, 7, 'the province: everyone (with the adopted reviewer)');
   t.is((await pdAdmin.get(`/api/review/staff`)).body.some((x: { authority: { id: string } }) => x.authority.id === xuhui), false);
 
   const changed = await ok(pdAdmin.put(`/api/review/staff/${invited.userId}`, { stageRoles: ['accept', 'review'], isAdmin: false }));
@@ -243,7 +253,7 @@ test.serial('statistics: counts per matter and stage, median time per stage and 
   const sorted = [waitA, ...c.map((x) => x.waitingHours)].sort((a, b) => a - b);
   const median = (sorted[1] + sorted[2]) / 2;
   t.true(Math.abs(stage('acceptance').medianHours - median) < 0.2, `${stage('acceptance').medianHours} vs ${median}`);
-  t.is(stage('approval').limitHours, 120);
+  t.deepEqual([stage('approval').limitHours, stage('approval').limitWorkingDays], [null, 5]);
   t.deepEqual(pd.overdue.map((o: { id: string }) => o.id).sort(), ids(c).sort());
   t.true(pd.overdue.every((o: { stage: string; waitingHours: number; limitHours: number }) => o.stage === 'first_review' && o.waitingHours > 48 && o.limitHours === 48));
 
@@ -263,4 +273,22 @@ test.serial('statistics: counts per matter and stage, median time per stage and 
   const text = svg.bytes.toString('utf8');
   t.true(text.startsWith('<?xml') && text.includes('<svg') && text.trimEnd().endsWith('</svg>'));
   t.true(text.includes('受理') && text.includes('二级建造师初始注册') && text.includes('浦东新区建设和交通委员会'));
+});
+
+test.serial('a stage limited in working days: the deadline is the day after its last working day, then the item is overdue', async (t) => {
+  await ok(pdReviewer.post(`/api/review/applications/${c[0].id}/decisions`, { stage: 'first_review', outcome: 'pass' }));
+  const [item] = await ok(pdReviewer.get('/api/review/applications?stage=second_review'));
+  t.is(item.id, c[0].id);
+  t.deepEqual([item.limitHours, item.limitWorkingDays, item.overdue], [null, 10, false], 'Shanghai: 10 working days for 复审');
+  const deadline = new Date(item.deadline).getTime();
+  const entered = new Date(item.stageEnteredAt).getTime();
+  t.true(deadline - entered >= 12 * DAY && deadline - entered <= 17 * DAY, 'ten working days and the weekends between');
+  t.is(new Date(item.deadline).toLocaleTimeString('en-GB', { timeZone: 'Asia/Shanghai' }), '00:00:00', 'from the start of a Shanghai day');
+  s.advance(deadline - s.now().getTime() - HOUR);
+  t.false((await ok(pdReviewer.get('/api/review/applications?stage=second_review')))[0].overdue, 'an hour before');
+  t.is((await ok(pdReviewer.get('/api/review/stage-counts')))[2].overdue, 0);
+  s.advance(2 * HOUR);
+  t.true((await ok(pdReviewer.get('/api/review/applications?stage=second_review')))[0].overdue, 'an hour after');
+  t.deepEqual(ids(await ok(pdReviewer.get('/api/review/applications?stage=second_review&overdue=true'))), [c[0].id]);
+  t.is((await ok(pdReviewer.get('/api/review/stage-counts')))[2].overdue, 1);
 });

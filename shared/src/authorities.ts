@@ -56,8 +56,8 @@ export interface ReviewerMeView {
 export interface ReviewSettingsView {
   /** Whether one person may not both review (初审/复审) and approve (审批) one application. */
   fourEyes: boolean;
-  /** Time limit per stage, in hours (calendar hours from entering the stage). */
-  stageLimitHours: Record<ReviewStage, number>;
+  /** Time limit per stage from entering it: calendar hours, or working days on the province's calendar (one of the two is set). */
+  stageLimits: Record<ReviewStage, { hours: number | null; workingDays: number | null }>;
   /** Stages that accept batch decisions. */
   batchStages: ReviewStage[];
 }
@@ -108,7 +108,11 @@ export interface ReviewQueueItem extends ApplicationListItem {
   /** When it entered its current stage; waitingHours is from then to now (server clock). */
   stageEnteredAt: string;
   waitingHours: number;
-  limitHours: number;
+  /** The stage's limit: hours, or working days (the other null). */
+  limitHours: number | null;
+  limitWorkingDays: number | null;
+  /** When it is overdue from: stageEnteredAt + hours, or the start of the day after the last working day. */
+  deadline: string;
   overdue: boolean;
 }
 
@@ -118,7 +122,8 @@ export interface StageCount {
   label: string;
   count: number;
   overdue: number;
-  limitHours: number;
+  limitHours: number | null;
+  limitWorkingDays: number | null;
 }
 
 export const batchDecisionRequest = z.strictObject({
@@ -172,8 +177,9 @@ export interface ReviewStatistics {
     medianHours: number | null;
     waiting: number;
     overdue: number;
-    limitHours: number;
+    limitHours: number | null;
+    limitWorkingDays: number | null;
   }[];
   /** Applications waiting now beyond their stage's limit, longest first (at most 100). */
-  overdue: { id: string; acceptanceNo: string | null; stage: ReviewStage; waitingHours: number; limitHours: number; authorityName: string }[];
+  overdue: { id: string; acceptanceNo: string | null; stage: ReviewStage; waitingHours: number; limitHours: number | null; limitWorkingDays: number | null; authorityName: string }[];
 }

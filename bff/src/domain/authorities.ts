@@ -9,11 +9,13 @@
  */
 import { REVIEW_STAGES, STAGE_ROLE_OF, type AuthorityView, type Province, type ReviewStage, type StaffInvitationRequest, type StaffView, type StageRole } from '@zhiyetong/shared';
 import type { Actor, Deps } from '../context.js';
-import type { DbOrTx, Tx } from '../db/database.js';
+import { sql } from 'kysely';
+import type { Db, DbOrTx, Tx } from '../db/database.js';
 import type { ApplicationRow } from '../db/schema.js';
 import { appError, NotFound } from '../errors.js';
 import { maskPhone } from '../pii.js';
 import { audit } from './audit.js';
+import { routeOf } from './province.js';
 
 /**
  * Each province's authority tree as the seeds name it (the development data, and the root a deployment starts
@@ -60,6 +62,32 @@ export async function ensureAuthorities(tx: Tx, province: Province, adminPhone?:
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * At every start: the province's tree (ensureAuthorities) and a place for every reviewer who has none yet — a
+ * reviewer of a database from before 0012 (or one given the role by hand) becomes a province administrator with
+ * every stage role, as they could do everything before; administrators then narrow it. Someone removed from the
+ * staff loses the reviewer role, so is not brought back. Returns how many were given a place.
+ */
+export async function bootstrapAuthorities(db: Db, province: Province): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    const rootId = await ensureAuthorities(tx, province);
+    const placed = await tx
+      .insertInto('authority_staff')
+      .columns(['user_id', 'authority_id', 'stage_roles', 'is_admin'])
+      .expression((eb) =>
+        eb
+          .selectFrom('users')
+          .select((e) => ['users.id', e.val(rootId).as('authority_id'), sql<string[]>`array['accept', 'review', 'approve']::text[]`.as('stage_roles'), e.val(true).as('is_admin')])
+          .where(sql<boolean>`'reviewer' = any(users.roles)`)
+          .where((e) => e.not(e.exists(e.selectFrom('authority_staff').select('authority_staff.user_id').whereRef('authority_staff.user_id', '=', 'users.id')))),
+      )
+      .onConflict((oc) => oc.column('user_id').doNothing())
+      .returning('user_id')
+      .execute();
+    return placed.length;
+  });
+}
 
 async function rootAuthority(db: DbOrTx) {
   return db.selectFrom('authorities').selectAll().where('parent_id', 'is', null).executeTakeFirstOrThrow();
@@ -145,21 +173,23 @@ export function stagesOf(roles: readonly string[]): ReviewStage[] {
 
 /**
  * Checks, inside the decision's transaction, that `userId` may decide `app` at `stage`: a place at an
- * authority (403 staff_required), the stage's role (403 stage_role_required), and with four-eyes on, at
- * approval, no review decision (初审/复审) of theirs on this application (409 four_eyes_conflict).
- * Jurisdiction is checked before, by loadApplicationFor (others' applications answer 404).
+ * authority (403 staff_required), the stage's role (403 stage_role_required), and with four-eyes on, at the
+ * final stage of the application's route (审批; in Hunan, whose route ends with 复审, that one), no earlier
+ * review decision (初审/复审) of theirs on this application (409 four_eyes_conflict). Jurisdiction is checked
+ * before, by loadApplicationFor (others' applications answer 404).
  */
 export async function assertMayDecide(deps: Pick<Deps, 'config'>, tx: Tx, userId: string, app: ApplicationRow, stage: ReviewStage): Promise<void> {
   const staff = await staffOf(tx, userId);
   if (!staff) throw appError('staff_required');
   if (!staff.stage_roles.includes(STAGE_ROLE_OF[stage])) throw appError('stage_role_required');
-  if (deps.config.review.fourEyes && stage === 'approval') {
+  const route = routeOf(deps.config, app.type);
+  if (deps.config.review.fourEyes && stage === route[route.length - 1]) {
     const reviewed = await tx
       .selectFrom('review_decisions')
       .select('id')
       .where('application_id', '=', app.id)
       .where('decided_by', '=', userId)
-      .where('stage', 'in', ['first_review', 'second_review'])
+      .where('stage', 'in', (['first_review', 'second_review'] as const).filter((s) => s !== stage))
       .executeTakeFirst();
     if (reviewed) throw appError('four_eyes_conflict');
   }

@@ -3,12 +3,16 @@
  * decisions for the routine stages, and the statistics of a date range. Everything is limited to the
  * reviewer's jurisdiction (authorities.ts). Waiting time runs from when the application entered its stage
  * (applications.stage_entered_at, on the server's clock) to now; a stage's time limit is
- * config.review.stageLimitHours (REVIEW_STAGE_LIMIT_HOURS), beyond which an item is overdue.
+ * stageLimit(): hours where REVIEW_STAGE_LIMIT_HOURS sets them, else the province file's working days
+ * (stageTimeLimitsWorkingDays, counted on its working-day calendar), else DEFAULT_STAGE_LIMIT_HOURS; an item past
+ * its stage's deadline is overdue.
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type SelectQueryBuilder } from 'kysely';
 import {
   APPLICATION_STATUS_LABELS,
+  ERRORS,
+  addWorkingDays,
   MATTERS,
   PROFESSION_LABELS,
   REGISTRATION_TYPE_LABELS,
@@ -27,10 +31,13 @@ import {
   type Specialty,
   type StageCount,
 } from '@zhiyetong/shared';
+import type { Config } from '../config.js';
+import { DEFAULT_STAGE_LIMIT_HOURS } from '../config.js';
 import type { Actor, AuthUser, Deps } from '../context.js';
 import type { Database } from '../db/schema.js';
 import { AppError, appError, NotFound } from '../errors.js';
-import { dayjs, ZONE } from '../time.js';
+import { dayjs, shanghaiDate, ZONE } from '../time.js';
+import { routeOf, settingsOf } from './province.js';
 import { decideReview } from './applications.js';
 import { audit } from './audit.js';
 import { requireStaff, type Jurisdiction } from './authorities.js';
@@ -80,8 +87,43 @@ function filtered<Q extends AppQuery>(q: Q, f: ReviewQueueQuery): Q {
   return r;
 }
 
-function limitOf(deps: Pick<Deps, 'config'>, stage: ReviewStage): number {
-  return deps.config.review.stageLimitHours[stage];
+/** A stage's time limit: in hours (calendar time) or in working days (the province's calendar), one of them set. */
+export interface StageLimit {
+  hours: number | null;
+  workingDays: number | null;
+}
+
+export function stageLimit(config: Pick<Config, 'review' | 'provinceRules'>, stage: ReviewStage): StageLimit {
+  const hours = config.review.stageLimitHours[stage];
+  if (hours !== undefined) return { hours, workingDays: null };
+  const workingDays = settingsOf(config).stageTimeLimitsWorkingDays?.[stage];
+  if (workingDays) return { hours: null, workingDays };
+  return { hours: DEFAULT_STAGE_LIMIT_HOURS[stage], workingDays: null };
+}
+
+const prevDay = (d: string) => dayjs.tz(`${d} 12:00`, ZONE).subtract(1, 'day').format('YYYY-MM-DD');
+
+/** When an item that entered `stage` at `at` becomes overdue: `at` + hours, or the start of the day after its last working day. */
+function deadlineOf(config: Pick<Config, 'review' | 'provinceRules'>, stage: ReviewStage, at: Date): Date {
+  const l = stageLimit(config, stage);
+  if (l.hours !== null) return new Date(at.getTime() + l.hours * HOUR);
+  return dayAfter(addWorkingDays(shanghaiDate(at), l.workingDays!, settingsOf(config).calendar));
+}
+
+/** Items that entered `stage` before this are overdue at `now` (the inverse of deadlineOf, for SQL). */
+function overdueCutoff(config: Pick<Config, 'review' | 'provinceRules'>, stage: ReviewStage, now: Date): Date {
+  const l = stageLimit(config, stage);
+  if (l.hours !== null) return new Date(now.getTime() - l.hours * HOUR);
+  const calendar = settingsOf(config).calendar;
+  const today = shanghaiDate(now);
+  // the latest entry date whose last working day is before today (addWorkingDays never decreases with the date)
+  let d = prevDay(today);
+  while (addWorkingDays(d, l.workingDays!, calendar) >= today) d = prevDay(d);
+  return dayAfter(d);
+}
+
+function cutoffCase(config: Pick<Config, 'review' | 'provinceRules'>, now: Date) {
+  return sql`case a.status ${sql.join(REVIEW_STAGES.map((s) => sql`when ${s} then ${overdueCutoff(config, s, now)}::timestamptz`), sql` `)} end`;
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -98,7 +140,7 @@ export async function reviewQueue(deps: QueueDeps, user: AuthUser, f: ReviewQueu
   const authorities = await deps.db.selectFrom('authorities').select(['id', 'parent_id', 'name']).execute();
   const scope = scopeOf(jurisdiction, f.authorityId, authorities);
   const now = deps.now();
-  const limit = limitOf(deps, f.stage);
+  const limit = stageLimit(deps.config, f.stage);
   let q = deps.db
     .selectFrom('applications as a')
     .innerJoin('identities as i', 'i.user_id', 'a.applicant_id')
@@ -108,13 +150,14 @@ export async function reviewQueue(deps: QueueDeps, user: AuthUser, f: ReviewQueu
     .where('a.status', '=', f.stage);
   q = filtered(inScope(q, scope), f);
   if (f.minWaitingHours !== undefined) q = q.where(entered, '<=', new Date(now.getTime() - f.minWaitingHours * HOUR));
-  if (f.overdue) q = q.where(entered, f.overdue === 'true' ? '<' : '>=', new Date(now.getTime() - limit * HOUR));
+  if (f.overdue) q = q.where(entered, f.overdue === 'true' ? '<' : '>=', overdueCutoff(deps.config, f.stage, now));
   q = f.sort === 'waiting' ? q.orderBy(entered, 'asc').orderBy('a.id') : q.orderBy('a.updated_at', 'desc').orderBy('a.id');
   const rows = await q.limit(200).execute();
   const names = new Map(authorities.map((a) => [a.id, a.name]));
   const root = authorities.find((a) => a.parent_id === null);
   return rows.map((r) => {
     const waitingHours = (now.getTime() - new Date(r.entered_at).getTime()) / HOUR;
+    const deadline = deadlineOf(deps.config, f.stage, new Date(r.entered_at));
     const specialties = (((r.form as { specialties?: unknown[] } | null)?.specialties ?? []) as unknown[]).map((s) => (typeof s === 'string' ? s : (s as { specialty: string }).specialty)) as Specialty[];
     return {
       id: r.id,
@@ -134,27 +177,29 @@ export async function reviewQueue(deps: QueueDeps, user: AuthUser, f: ReviewQueu
       submittedAt: r.employer_signed_at?.toISOString() ?? null,
       stageEnteredAt: new Date(r.entered_at).toISOString(),
       waitingHours: round1(waitingHours),
-      limitHours: limit,
-      overdue: waitingHours > limit,
+      limitHours: limit.hours,
+      limitWorkingDays: limit.workingDays,
+      deadline: deadline.toISOString(),
+      overdue: now.getTime() > deadline.getTime(),
     };
   });
 }
 
 /** Per stage: how many wait and how many of those are overdue, in `scope` with the queue's filters (stage, waiting and overdue ignored). */
 async function countStages(deps: QueueDeps, scope: { all: boolean; ids: string[] }, f: ReviewQueueQuery): Promise<StageCount[]> {
-  const now = deps.now().getTime();
-  const cutoff = sql.join(REVIEW_STAGES.map((s) => sql`when ${s} then ${new Date(now - limitOf(deps, s) * HOUR)}::timestamptz`), sql` `);
+  const cutoff = cutoffCase(deps.config, deps.now());
   let q = deps.db
     .selectFrom('applications as a')
     .select(['a.status'])
-    .select((eb) => [eb.fn.countAll<number>().as('count'), sql<number>`count(*) filter (where ${entered} < case a.status ${cutoff} end)`.as('overdue')])
+    .select((eb) => [eb.fn.countAll<number>().as('count'), sql<number>`count(*) filter (where ${entered} < ${cutoff})`.as('overdue')])
     .where('a.status', 'in', [...REVIEW_STAGES])
     .groupBy('a.status');
   q = filtered(inScope(q, scope), f);
   const rows = await q.execute();
   return REVIEW_STAGES.map((stage) => {
     const r = rows.find((x) => x.status === stage);
-    return { stage, label: REVIEW_STAGE_LABELS[stage], count: Number(r?.count ?? 0), overdue: Number(r?.overdue ?? 0), limitHours: limitOf(deps, stage) };
+    const limit = stageLimit(deps.config, stage);
+    return { stage, label: REVIEW_STAGE_LABELS[stage], count: Number(r?.count ?? 0), overdue: Number(r?.overdue ?? 0), limitHours: limit.hours, limitWorkingDays: limit.workingDays };
   });
 }
 
@@ -182,7 +227,12 @@ export async function decideBatch(deps: Deps, user: AuthUser, actor: Actor, inpu
       const r = await decideReview(deps, user, actor, id, { stage: input.stage, outcome: input.outcome, reason: input.reason }, { batchId });
       results.push({ id, ok: true, status: r.status, statusLabel: r.statusLabel });
     } catch (e) {
-      if (!(e instanceof AppError)) throw e;
+      if (!(e instanceof AppError)) {
+        // this item's transaction rolled back; the ones before stay decided, so report rather than fail the request
+        deps.log.error({ err: e, applicationId: id, batchId }, 'batch decision failed');
+        results.push({ id, ok: false, error: { code: 'internal', message: ERRORS.internal.message } });
+        continue;
+      }
       // the whole batch is refused when the person lacks the stage's role: nothing was decided
       if (e.code === 'stage_role_required' && results.every((x) => !x.ok)) throw e;
       results.push({ id, ok: false, error: { code: e.code, message: e.message } });
@@ -207,7 +257,7 @@ export async function reviewStatistics(deps: QueueDeps, user: AuthUser, f: { fro
   const scope = scopeOf(jurisdiction, f.authorityId, authorities);
   const from = dayStart(f.from);
   const to = dayAfter(f.to);
-  const routed = (Object.keys(MATTERS) as RegistrationType[]).filter((t) => MATTERS[t].route.length > 0);
+  const routed = (Object.keys(MATTERS) as RegistrationType[]).filter((t) => routeOf(deps.config, t).length > 0);
 
   let mq = deps.db
     .selectFrom('applications as a')
@@ -247,7 +297,7 @@ export async function reviewStatistics(deps: QueueDeps, user: AuthUser, f: { fro
     .select(['a.id', 'a.acceptance_no', 'a.status', 'a.authority_id'])
     .select(entered.as('entered_at'))
     .where('a.status', 'in', [...REVIEW_STAGES])
-    .where(sql<boolean>`${entered} < case a.status ${sql.join(REVIEW_STAGES.map((s) => sql`when ${s} then ${new Date(now - limitOf(deps, s) * HOUR)}::timestamptz`), sql` `)} end`)
+    .where(sql<boolean>`${entered} < ${cutoffCase(deps.config, deps.now())}`)
     .orderBy(entered, 'asc')
     .limit(100);
   oq = inScope(oq, scope);
@@ -272,6 +322,7 @@ export async function reviewStatistics(deps: QueueDeps, user: AuthUser, f: { fro
         waiting: w.count,
         overdue: w.overdue,
         limitHours: w.limitHours,
+        limitWorkingDays: w.limitWorkingDays,
       };
     }),
     overdue: (await oq.execute()).map((r) => ({
@@ -279,7 +330,8 @@ export async function reviewStatistics(deps: QueueDeps, user: AuthUser, f: { fro
       acceptanceNo: r.acceptance_no,
       stage: r.status as ReviewStage,
       waitingHours: round1((now - new Date(r.entered_at).getTime()) / HOUR),
-      limitHours: limitOf(deps, r.status as ReviewStage),
+      limitHours: stageLimit(deps.config, r.status as ReviewStage).hours,
+      limitWorkingDays: stageLimit(deps.config, r.status as ReviewStage).workingDays,
       authorityName: (r.authority_id ? names.get(r.authority_id) : root?.name) ?? '',
     })),
   };

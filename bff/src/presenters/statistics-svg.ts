@@ -32,7 +32,7 @@ export function statisticsSvg(s: ReviewStatistics): string {
     parts.push(`<text x="16" y="${y + 30}" font-size="11" fill="#666">${esc(`中位用时 ${median}`)}</text>`);
     const rows: [keyof typeof COLORS, number, string][] = [
       ['decided', decided, `${decided}（通过 ${st.passed}，不通过 ${st.failed}）`],
-      ['waiting', st.waiting, `${st.waiting}（时限 ${st.limitHours} 小时）`],
+      ['waiting', st.waiting, `${st.waiting}（时限 ${st.limitHours !== null ? `${st.limitHours} 小时` : `${st.limitWorkingDays} 个工作日`}）`],
       ['overdue', st.overdue, String(st.overdue)],
     ];
     rows.forEach(([k, n, text], i) => {

@@ -4,12 +4,12 @@
  * statistics (JSON and SVG). The queue itself is GET /api/review/applications (routes/review.ts). Shapes:
  * shared/src/authorities.ts; the list with examples: /work/notes/issue11-authority-api.md.
  */
-import { batchDecisionRequest, reviewQueueQuery, staffInvitationRequest, staffUpdateRequest, statisticsQuery, type BatchDecisionRequest, type ReviewQueueQuery, type StageRole, type StaffInvitationRequest } from '@zhiyetong/shared';
+import { REVIEW_STAGES, batchDecisionRequest, reviewQueueQuery, staffInvitationRequest, staffUpdateRequest, statisticsQuery, type BatchDecisionRequest, type ReviewQueueQuery, type StageRole, type StaffInvitationRequest } from '@zhiyetong/shared';
 import { z } from 'zod';
 import type { Deps } from '../context.js';
 import type { ApiRouter } from '../http/api-router.js';
 import { createAuthority, inviteStaff, listAuthorities, listStaff, removeStaff, requireStaff, setEnterpriseAuthority, stagesOf, staffView, updateStaff } from '../domain/authorities.js';
-import { decideBatch, reviewStatistics, stageCounts } from '../domain/review-queue.js';
+import { decideBatch, reviewStatistics, stageCounts, stageLimit } from '../domain/review-queue.js';
 import { statisticsSvg } from '../presenters/statistics-svg.js';
 import { actorOf } from './auth.js';
 
@@ -24,7 +24,11 @@ export function authorityRoutes(api: ApiRouter, deps: Deps, kick: () => void) {
       authority: jurisdiction.authority,
       jurisdiction: all.filter((a) => jurisdiction.ids.includes(a.id)),
       stages: stagesOf(staff.stage_roles),
-      settings: deps.config.review,
+      settings: {
+        fourEyes: deps.config.review.fourEyes,
+        stageLimits: Object.fromEntries(REVIEW_STAGES.map((st) => [st, stageLimit(deps.config, st)])),
+        batchStages: deps.config.review.batchStages,
+      },
     };
   });
 
