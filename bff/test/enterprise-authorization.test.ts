@@ -143,8 +143,13 @@ test('every enterprise route: only the legal representative of E succeeds; no on
   t.is((await db.selectFrom('enterprise_operators').select('user_id').where('enterprise_id', '=', fId).where('removed_at', 'is', null).execute()).length, 2);
 
   // every declared enterprise route is walked; routes this table does not know get the checks that need no body
-  const openapi = (await nobody.get('/api/openapi.json')).body as { paths: Record<string, Record<string, { tags: string[]; 'x-roles'?: string[] }>> };
-  const declared = Object.entries(openapi.paths).flatMap(([p, ops]) => Object.entries(ops).filter(([, op]) => op.tags.includes('enterprise')).map(([m, op]) => ({ method: m.toUpperCase(), route: p, roles: op['x-roles'] ?? [] })));
+  const openapi = (await nobody.get('/api/openapi.json')).body as { paths: unknown };
+  type Op = { tags: string[]; 'x-roles'?: string[]; parameters?: { in: string; required: boolean }[] };
+  const declared = Object.entries(openapi.paths as Record<string, Record<string, Op>>).flatMap(([p, ops]) =>
+    Object.entries(ops)
+      .filter(([, op]) => op.tags.includes('enterprise'))
+      .map(([m, op]) => ({ method: m.toUpperCase(), route: p, roles: op['x-roles'] ?? [], bodyFree: m === 'get' && !(op.parameters ?? []).some((x) => x.required) })),
+  );
   const known = new Set(routes.map((r) => `${r.method} ${r.route}`));
   for (const r of routes) t.true(declared.some((d) => `${d.method} ${d.route}` === `${r.method} ${r.route}`), `${r.method} ${r.route} is declared`);
   const unknown = declared.filter((d) => !known.has(`${d.method} ${d.route}`));
@@ -154,5 +159,7 @@ test('every enterprise route: only the legal representative of E succeeds; no on
     const body = d.method === 'GET' || d.method === 'DELETE' ? undefined : {};
     t.is((await nobody.req(d.method, url, body)).status, 401, `no one: ${d.method} ${d.route}`);
     if (!d.roles.includes('applicant')) t.is((await applicant.req(d.method, url, body, { 'x-enterprise-id': eId })).status, 403, `an applicant: ${d.method} ${d.route}`);
+    // a GET needing no parameter reaches the acting-enterprise check: E is not theirs
+    if (d.bodyFree) for (const [who, c] of [['another enterprise’s operator', otherOp], ['a removed operator', removed]] as const) t.is((await c.req('GET', url, undefined, { 'x-enterprise-id': eId })).status, 404, `${who}: GET ${d.route}`);
   }
 });
