@@ -5,12 +5,14 @@
  * switched off is not sent. One server; the tests run in order because the clock only moves forward.
  */
 import test from 'ava';
+import { sql } from 'kysely';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { sendDueReminders } from '../src/domain/reminders.js';
 import { PERIODIC_JOBS } from '../src/jobs.js';
 import { shanghaiDate, dayjs } from '../src/time.js';
 import { ENTERPRISE, OPERATOR_PHONE, startTestServer, type TestServer } from './helpers/server.js';
 import { applicantWithDraft, operatorClient, registeredConstructor, sign } from './helpers/flow.js';
+import { startWechatServer } from './helpers/wechat-server.js';
 
 const DAY = 86_400_000;
 /** A second operator of the seeded enterprise (only reads SMS: never logs in), and a removed one. */
@@ -18,11 +20,14 @@ const OPERATOR_2_PHONE = '13800000012';
 const REMOVED_OPERATOR_PHONE = '13800000013';
 
 let s: TestServer;
+let wechat: Awaited<ReturnType<typeof startWechatServer>>;
 const run = () => sendDueReminders(s.server.deps);
 const count = async (phone: string, ...parts: string[]) => (await s.sms(phone)).filter((m) => parts.every((p) => m.includes(p))).length;
 
 test.before(async () => {
-  s = await startTestServer();
+  // WeChat configured with a reminder template: a recipient with a bound openid also gets a subscription message
+  wechat = await startWechatServer({ appId: 'wx123', appSecret: 'secret' });
+  s = await startTestServer({ WECHAT_APP_ID: 'wx123', WECHAT_APP_SECRET: 'secret', WECHAT_API_BASE: wechat.apiBase, WECHAT_REMINDER_TEMPLATE_ID: 'tmpl-reminder' });
   const db = s.server.deps.db;
   const enterprise = await db.selectFrom('enterprises').select('id').where('uscc', '=', ENTERPRISE.uscc).executeTakeFirstOrThrow();
   const user = await db.insertInto('users').values({ phone: OPERATOR_2_PHONE, roles: ['enterprise_operator'] }).returning('id').executeTakeFirstOrThrow();
@@ -45,12 +50,15 @@ test('REMINDER_* settings are lists of days, kept largest first; a bad one is na
 
 test.after.always(async () => {
   await s?.stop();
+  await wechat?.close();
 });
 
 let holder: Awaited<ReturnType<typeof registeredConstructor>>;
 
 test.serial('a certificate not claimed is reminded once, REMINDER_UNCLAIMED_DAYS (7) calendar days after its issue', async (t) => {
   holder = await registeredConstructor(s, undefined, '孙七');
+  // the holder has bound WeChat (as a login with wechatCode does)
+  await s.server.deps.db.updateTable('users').set({ wechat_openid: 'openid-holder' }).where('phone', '=', holder.phone).execute();
   const no = holder.registration.registrationNo as string;
   await run();
   t.is(await count(holder.phone, '尚未领取'), 0, 'not before 7 days');
@@ -62,6 +70,14 @@ test.serial('a certificate not claimed is reminded once, REMINDER_UNCLAIMED_DAYS
   t.is(await count(holder.phone, '尚未领取', no, '已发放7天'), 1);
   await run();
   t.is(await count(holder.phone, '尚未领取'), 1, 'a second run sends nothing again');
+  const [message, ...more] = wechat.messages.filter((m) => m.touser === 'openid-holder');
+  t.is(more.length, 0, 'one subscription message');
+  const [cert] = (await holder.c.get('/api/certificates')).body as { id: string }[];
+  t.like(message, { template_id: 'tmpl-reminder', page: `certificates/pages/detail/index?id=${cert.id}` });
+  t.is(message.data.thing1.value, '电子证书未领取提醒');
+  const started = performance.now();
+  t.is(await run(), 0);
+  t.log(`a run with nothing new due: ${(performance.now() - started).toFixed(1)} ms`);
 });
 
 test.serial('an application waiting for the employer reminds each operator; returned and not corrected, the applicant', async (t) => {
@@ -136,10 +152,39 @@ test.serial('a specialty 30 days from its end: one reminder to the holder and on
   for (const phone of [OPERATOR_PHONE, OPERATOR_2_PHONE]) t.is(await count(phone, '孙七', no, '还有30天届满'), 1, `operator ${phone}, once`);
   const rows = await s.server.deps.db.selectFrom('reminders_sent').selectAll().where('subject_id', 'like', `${holder.registration.id}/%`).execute();
   t.deepEqual(rows.map((r) => [r.kind, r.threshold]).sort(), [['employee_validity_ending', 30], ['employee_validity_ending', 30], ['validity_ending', 30]]);
+  const validity = wechat.messages.filter((m) => m.touser === 'openid-holder' && m.data.thing1.value === '注册专业有效期届满提醒');
+  t.is(validity.length, 1, 'and one subscription message');
+  t.like(validity[0], { template_id: 'tmpl-reminder', page: 'certificates/pages/registration/index' });
+  t.is(validity[0].data.time3.value, validUntil);
 
   s.advance(23 * DAY);
   const [first, second] = await Promise.all([run(), run()]);
   t.is(first + second, 3, `two concurrent runs queued ${first} + ${second}`);
   t.is(await count(holder.phone, no, '还有7天届满'), 1);
   for (const phone of [OPERATOR_PHONE, OPERATOR_2_PHONE]) t.is(await count(phone, no, '还有7天届满'), 1, phone);
+});
+
+test.serial('figures: 1,000 specialties 30 days from their end (half of one employer with two operators)', async (t) => {
+  const db = s.server.deps.db;
+  const enterprise = await db.selectFrom('enterprises').select('id').where('uscc', '=', ENTERPRISE.uscc).executeTakeFirstOrThrow();
+  const validUntil = dayjs(shanghaiDate(s.now())).add(30, 'day').format('YYYY-MM-DD');
+  await sql`
+    with u as (
+      insert into users (phone, roles) select '147' || lpad(g::text, 8, '0'), '{applicant}' from generate_series(1, 1000) g returning id, phone
+    ), r as (
+      insert into registrations (profession, registration_no, holder_id, holder_id_number_enc, holder_id_number_hash, holder_name, gender, employer_id, employer_name, status)
+      select 'constructor', 'BENCH' || u.phone, u.id, '\\x00', decode(md5(u.phone), 'hex'), '测试', 'male',
+             case when right(u.phone, 1)::int % 2 = 0 then ${enterprise.id}::uuid end, '', 'registered'
+        from u returning id
+    )
+    insert into registration_specialties (registration_id, specialty, registered_on, valid_until, status)
+    select r.id, 'building', ${validUntil}::date - 1095, ${validUntil}::date, 'registered' from r`.execute(db);
+  let started = performance.now();
+  const queued = await run();
+  const first = performance.now() - started;
+  t.is(queued, 1000 + 2 * 500);
+  started = performance.now();
+  t.is(await run(), 0);
+  const second = performance.now() - started;
+  t.log(`first run: ${queued} reminders queued in ${first.toFixed(0)} ms (${((first / queued) * 1000).toFixed(0)} µs each); second run, nothing new: ${second.toFixed(0)} ms`);
 });
