@@ -79,7 +79,7 @@ export const staffUpdateRequest = z.strictObject({
 const ymd = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: '日期格式应为 YYYY-MM-DD' })
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), { error: '日期无效' });
+  .refine((v) => Number(v.slice(0, 4)) >= 1900 && Number(v.slice(0, 4)) <= 2999 && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), { error: '日期无效' });
 
 /** GET /api/review/applications query: every filter optional; stage defaults to acceptance (受理). */
 export const reviewQueueQuery = z.object({
