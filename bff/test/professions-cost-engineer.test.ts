@@ -87,7 +87,7 @@ test.serial('initial registration: one specialty with 资格取得所在地, tra
   const form = await c.get(`/api/applications/${id}/form.pdf`);
   t.deepEqual((await pdfsigReport(form.bytes)).map((x) => x.valid), [true, true]);
   const formText = await pdfText(form.bytes);
-  for (const w of ['二级造价工程师初始注册申请表', '资格取得所在地', '上海市', '培训机构', '上海市建设工程咨询行业协会']) t.true(formText.includes(w), w);
+  for (const w of ['二级造价工程师初始注册申请表', '资格取得所在地', '上海市', '培训机构', '上海市建设工程咨询行业协会', '注册证书个人签名样式']) t.true(formText.includes(w), w);
 
   const [cert] = (await c.get('/api/certificates')).body;
   t.is((await c.post(`/api/certificates/${cert.id}/claim`)).status, 200);

@@ -282,6 +282,7 @@ async function formView(deps: AppDeps, db: DbOrTx, app: ApplicationRow, generate
     // the photo uploaded with the application is printed on the form (000 §3.1.1 step 4)
     db.selectFrom('application_documents').select(['content_enc', 'content_type']).where('application_id', '=', app.id).where('kind', '=', 'photo').executeTakeFirst(),
   ]);
+  const signatureImage = await db.selectFrom('application_documents').select(['content_enc']).where('application_id', '=', app.id).where('kind', '=', 'signature').where('content_type', '=', 'image/png').executeTakeFirst();
   const employerName = employer?.name ?? reg?.state.employer?.name ?? '';
   const withEmployer = MATTERS[type].signers.includes('employer');
   return {
@@ -301,6 +302,8 @@ async function formView(deps: AppDeps, db: DbOrTx, app: ApplicationRow, generate
     applicantDeclaration: applicantDeclaration({ applicantName: identity.name, employerName, profession: app.profession as Profession, type }),
     employerOpinion: withEmployer ? employerOpinion({ applicantName: identity.name, employerName, type }) : null,
     photo: photo && (photo.content_type === 'image/jpeg' || photo.content_type === 'image/png') ? { bytes: Buffer.from(deps.pii.decrypt(photo.content_enc), 'base64'), type: photo.content_type } : null,
+    // 001 §3.1: the form shows the signature image uploaded with it (注册证书个人签名样式)
+    signatureImage: signatureImage ? { bytes: Buffer.from(deps.pii.decrypt(signatureImage.content_enc), 'base64'), type: 'image/png' } : null,
   };
 }
 

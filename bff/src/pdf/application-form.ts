@@ -34,6 +34,11 @@ export interface ApplicationFormView {
    * 25 × 35 mm) beside the applicant's details; absent or null: the applicant section has no photo box.
    */
   photo?: PhotoInput | null;
+  /**
+   * The signature image uploaded with the application (001 §3.1: 注册证书个人签名样式, cost engineers), printed
+   * in its own section before the declaration; absent or null: no such section.
+   */
+  signatureImage?: PhotoInput | null;
 }
 
 /** The photo box beside the applicant's details: a fraction of the content width, and its height (four rows). */
@@ -209,6 +214,16 @@ export async function renderApplicationForm(view: ApplicationFormView): Promise<
     flow.row(section.columns.map((text, i) => ({ text, width: section.widths[i], label: true })));
     if (section.rows.length === 0) flow.row([{ text: section.empty ?? '无', width: 1, align: 'center' }]);
     for (const row of section.rows) flow.row(row.map((text, i) => ({ text, width: section.widths[i], align: i === 0 || row.length > 2 ? 'center' : 'left' })));
+  }
+
+  if (view.signatureImage) {
+    next('注册证书个人签名样式');
+    const height = 60;
+    flow.ensure(height);
+    const top = flow.y;
+    flow.page.drawRectangle({ x: MARGIN_X, y: top - height, width: CONTENT_WIDTH, height, borderColor: RULE, borderWidth: 0.6 });
+    await drawPhoto(doc, flow.page, view.signatureImage, { x: MARGIN_X + (CONTENT_WIDTH - 180) / 2, y: top - height + 4, width: 180, height: height - 8 }, 2);
+    flow.y = top - height;
   }
 
   next('申请人声明');
