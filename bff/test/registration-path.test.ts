@@ -100,7 +100,7 @@ test('one initial registration from first login to a verified certificate', asyn
   t.is(final.body.statusLabel, '审批通过');
   t.deepEqual(
     final.body.history.map((h: { event: string }) => h.event),
-    ['created', 'saved', 'applicant_signed', 'employer_signed', 'review_passed', 'review_passed', 'review_passed', 'review_passed', 'completed', 'certificate_issued'],
+    ['created', 'saved', 'applicant_signed', 'employer_signed', 'review_passed', 'acceptance_notice_issued', 'review_passed', 'review_passed', 'review_passed', 'completed', 'certificate_issued'],
   );
   // the applicant was told at each step
   const applicantSms = await t0.sms(phone);
