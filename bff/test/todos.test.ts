@@ -6,8 +6,10 @@
  * staff see only the stages their roles decide. One server.
  */
 import test from 'ava';
+import { sendDueReminders } from '../src/domain/reminders.js';
 import { Client, login, startTestServer, type TestServer } from './helpers/server.js';
-import { applicantWithDraft, employerSign, operatorClient, reviewerClient, sign } from './helpers/flow.js';
+import { freshPhone, makeIdNumber, validForm } from './helpers/data.js';
+import { applicantWithDraft, employerSign, operatorClient, reviewerClient, sign, verifyInPerson } from './helpers/flow.js';
 
 const DAY = 86_400_000;
 let s: TestServer;
@@ -27,7 +29,7 @@ const todos = async (c: Client) => {
 };
 const mine = (list: Awaited<ReturnType<typeof todos>>, id: string) => list.items.filter((i) => i.applicationId === id).map((i) => i.kind);
 
-test('each role sees what waits for it, and nothing of anyone else', async (t) => {
+test.serial('each role sees what waits for it, and nothing of anyone else', async (t) => {
   const a = await applicantWithDraft(s, undefined, '王小二');
   const other = await applicantWithDraft(s, undefined, '李小三');
   const db = s.server.deps.db;
@@ -97,4 +99,28 @@ test('each role sees what waits for it, and nothing of anyone else', async (t) =
   t.deepEqual((await todos(other.c)).items.map((i) => i.kind), ['sign'], 'the other applicant still sees only their own');
   t.is((await a.c.post(`/api/certificates/${cert.id}/claim`)).status, 200);
   t.is((await todos(a.c)).count, 0, 'claimed: nothing waits');
+});
+
+test.serial('a filing the employer made for the person is the person’s to confirm, not before it is filed', async (t) => {
+  const op = await operatorClient(s);
+  const personPhone = freshPhone();
+  const person = await login(s, personPhone);
+  const idNumber = makeIdNumber('19880512', '951');
+  t.is((await person.put('/api/me/identity', { name: '冯十一', idNumber })).status, 200);
+  await verifyInPerson(s, idNumber);
+  const created = await op.post('/api/enterprise/filings', { type: 'initial', name: '冯十一', idNumber });
+  t.is(created.status, 201, JSON.stringify(created.body));
+  const saved = await op.put(`/api/enterprise/filings/${created.body.id}`, { version: created.body.version, form: validForm() });
+  t.is(saved.status, 200, JSON.stringify(saved.body));
+  t.deepEqual(mine(await todos(person), created.body.id), [], 'the enterprise’s draft is not the person’s yet');
+  t.deepEqual(mine(await todos(op), created.body.id), []);
+  t.is((await op.post(`/api/enterprise/filings/${created.body.id}/submissions`)).status, 200);
+  const list = await todos(person);
+  t.deepEqual(mine(list, created.body.id), ['confirm']);
+  t.regex(list.items.find((i) => i.applicationId === created.body.id)!.title, /^确认聘用企业代为申报的二级建造师初始注册申请（受理编号W\d+）$/);
+  // and not confirmed after REMINDER_APPLICANT_SIGNATURE_DAYS (3), the person is reminded once
+  s.advance(3 * DAY + 3_600_000);
+  await sendDueReminders(s.server.deps);
+  await sendDueReminders(s.server.deps);
+  t.is((await s.sms(personPhone)).filter((m) => m.includes(created.body.acceptanceNo) && m.includes('尚未签名提交')).length, 1);
 });
