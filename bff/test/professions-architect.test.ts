@@ -10,8 +10,9 @@ import { A4 } from '../src/pdf/layout.js';
 import { CERTIFICATE_LAYOUT } from '../src/pdf/certificate.js';
 import { APPLICATION_DOCUMENTS_RETENTION_DAYS, purgeApplicationDocuments } from '../src/domain/document-retention.js';
 import { inkRatio, pdfsigReport, pdfText, renderPagePng } from './pdf/helpers.js';
-import { Client, startTestServer, type TestServer } from './helpers/server.js';
-import { completeApplication, reviewerClient, sign } from './helpers/flow.js';
+import { Client, login, startTestServer, type TestServer } from './helpers/server.js';
+import { freshPhone, makeIdNumber } from './helpers/data.js';
+import { completeApplication, reviewerClient, sign, verifyInPerson } from './helpers/flow.js';
 import { EMPLOYER, encryptedPdf, fileProfessionMatter, javascriptPdf, jpegBytes, oversizedPdf, realPdf, upload, uploadMissingDocuments, verifiedApplicant } from './helpers/professions.js';
 
 let s: TestServer;
@@ -148,6 +149,36 @@ test.serial('renewal of the whole registration, then cancellation: the certifica
   t.is(after.status, 'cancelled');
   const certs = (await c.get('/api/certificates')).body.filter((x: { profession: string }) => x.profession === 'architect');
   t.true(certs.every((x: { status: string }) => x.status === 'void'), JSON.stringify(certs.map((x: { status: string }) => x.status)));
+});
+
+test.serial('paper exchange for an architect: a registration loaded from the paper register (注册专业 empty) gets its electronic certificate', async (t) => {
+  const idNumber = makeIdNumber('19790825', '613');
+  const reviewer = await reviewerClient(s);
+  const csv = '\ufeff' + [['注册编号', '姓名', '身份证号码', '聘用企业', '统一社会信用代码', '注册专业', '注册日期', '有效期至'], ['沪221161800058', '郑纸证', idNumber, EMPLOYER.name, EMPLOYER.uscc, '', '2025-06-14', '2027-06-13']].map((r) => r.join(',')).join('\n');
+  const body = new FormData();
+  body.append('file', new Blob([csv], { type: 'text/csv' }), 'paper.csv');
+  const imported = await fetch(`${s.baseUrl}/api/review/registrations/imports?profession=architect`, { method: 'POST', body, headers: { authorization: `Bearer ${reviewer.token}` } });
+  const report = (await imported.json()) as any;
+  t.is(imported.status, 200, JSON.stringify(report));
+  t.is(report.registrationsImported, 1, JSON.stringify(report.rows));
+  const phoneNo = freshPhone();
+  const c = await login(s, phoneNo);
+  t.is((await c.put('/api/me/identity', { name: '郑纸证', idNumber })).status, 200);
+  await verifyInPerson(s, idNumber);
+  const { created, saved } = await fileProfessionMatter(c, 'architect', 'paper_exchange', { detailsConfirmed: true });
+  t.is(saved.status, 200, JSON.stringify(saved?.body ?? created.body));
+  t.deepEqual(saved.body.sections[0].columns, ['注册号', '有效期至']);
+  await uploadMissingDocuments(s, c, created.body.id);
+  const done = await completeApplication(s, c, phoneNo, created.body.id);
+  t.is(done.status, 'completed');
+  const [cert] = (await c.get('/api/certificates')).body;
+  t.is(cert.registrationNo, '沪221161800058');
+  await c.post(`/api/certificates/${cert.id}/claim`);
+  const pdf = await c.get(`/api/certificates/${cert.id}/certificate.pdf`);
+  t.deepEqual((await pdfsigReport(pdf.bytes)).map((x) => x.valid), [true]);
+  const text = await pdfText(pdf.bytes);
+  t.true(text.includes('有效期至') && text.includes('1979年8月25日'));
+  t.false(text.includes('注册专业'));
 });
 
 test.serial('retention: the files are deleted three years after the matter ended (purgeApplicationDocuments), the register keeps its photo', async (t) => {

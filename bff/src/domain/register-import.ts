@@ -43,6 +43,7 @@ import {
   PROFESSION_LABELS,
   PROFESSION_RULES,
   SPECIALTIES,
+  WHOLE_REGISTRATION,
   SPECIALTY_LABELS,
   checkIdNumber,
   checkUscc,
@@ -273,8 +274,12 @@ function checkRow(deps: ImportDeps, profession: Profession, raw: RawRow): Checke
     if (problem) reasons.push(USCC_PROBLEMS[problem]);
   }
 
-  const specialty = c['注册专业'] ? specialtyOf(profession, c['注册专业']) : null;
-  if (!c['注册专业']) reasons.push('请填写注册专业');
+  // a profession registered as a whole (architects, 002) has no specialty: the column is left empty (or 无)
+  const whole = !PROFESSION_RULES[profession].specialties;
+  const specialty = whole ? WHOLE_REGISTRATION : c['注册专业'] ? specialtyOf(profession, c['注册专业']) : null;
+  if (whole) {
+    if (c['注册专业'] && !['无', '-', '—', '/'].includes(c['注册专业'])) reasons.push(`${PROFESSION_LABELS[profession]}不分专业，注册专业一栏请留空`);
+  } else if (!c['注册专业']) reasons.push('请填写注册专业');
   else if (!specialty)
     reasons.push(`注册专业“${c['注册专业']}”不是${PROFESSION_LABELS[profession]}的专业，应为：${(SPECIALTIES[profession] as readonly Specialty[]).map((s) => SPECIALTY_LABELS[s]).join('、')}`);
 

@@ -1,5 +1,5 @@
 /** The registration authority loads existing (paper) registrations into the register (000 §5). */
-import { PROFESSIONS, SPECIALTIES, type Profession } from '@zhiyetong/shared';
+import { PROFESSIONS, type Profession } from '@zhiyetong/shared';
 import { z } from 'zod';
 import type { AppContext, Deps } from '../context.js';
 import type { ApiRouter } from '../http/api-router.js';
@@ -8,8 +8,8 @@ import { appError } from '../errors.js';
 import { IMPORT_COLUMNS, IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, importRegistrations } from '../domain/register-import.js';
 import { actorOf } from './auth.js';
 
-/** Professions registered by specialty (the file names one specialty per row); architects have none. */
-const IMPORTABLE = PROFESSIONS.filter((p) => SPECIALTIES[p].length > 0) as [Profession, ...Profession[]];
+/** Every profession: one registered as a whole (architects, 002) has one row per registration with 注册专业 left empty. */
+const IMPORTABLE = PROFESSIONS as unknown as [Profession, ...Profession[]];
 
 export function registerImportRoutes(api: ApiRouter, deps: Deps) {
   /**
