@@ -33,12 +33,12 @@ test.serial('an employer’s initial registration: only for a verified person; t
   const unverified = await op.post('/api/enterprise/filings', { type: 'initial', name: '吴十', idNumber });
   t.is(unverified.status, 409);
   t.is(unverified.body.error.code, 'person_unverified');
-  const wrongName = await op.get(`/api/enterprise/people?name=${encodeURIComponent('吴十一')}&idNumber=${idNumber}`);
+  const wrongName = await op.post('/api/enterprise/people/search', { name: '吴十一', idNumber });
   t.is(wrongName.status, 404);
   t.is(wrongName.body.error.code, 'person_not_found');
 
   await verifyInPerson(s, idNumber);
-  const found = await op.get(`/api/enterprise/people?name=${encodeURIComponent('吴十')}&idNumber=${idNumber}`);
+  const found = await op.post('/api/enterprise/people/search', { name: '吴十', idNumber });
   t.is(found.status, 200, JSON.stringify(found.body));
   t.is(found.body.idNumberMasked.includes('*'), true);
   t.deepEqual(found.body.matters.filter((m: { available: boolean }) => m.available).map((m: { type: string }) => m.type), ['initial']);

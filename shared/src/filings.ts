@@ -18,8 +18,8 @@ const idNumber = z
   .transform((v) => v.toUpperCase())
   .refine((v) => checkIdNumber(v) === null, { error: '请输入完整有效的身份证号码' });
 
-/** Finding one of the enterprise's people: name and ID number, both exact (003 §3.2.3.1 选择人员). */
-export const personLookupQuery = z.strictObject({
+/** Finding one of the enterprise's people: name and ID number, both exact (003 §3.2.3.1 选择人员); a body, so the ID number stays out of URLs and proxy logs. */
+export const personLookupRequest = z.strictObject({
   name: personName,
   idNumber,
   profession: z.enum(PROFESSIONS).default('constructor'),
@@ -57,7 +57,7 @@ export const batchSignRequest = z.strictObject({
 });
 export type BatchItem = z.infer<typeof batchItem>;
 
-/** GET /api/enterprise/people: the person found, their registration, and what the enterprise may file for them. */
+/** POST /api/enterprise/people/search: the person found, their registration, and what the enterprise may file for them. */
 export interface PersonLookupView {
   name: string;
   idNumberMasked: string;

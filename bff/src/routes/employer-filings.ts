@@ -7,7 +7,7 @@ import {
   batchCodeRequest,
   batchSignRequest,
   employerFilingRequest,
-  personLookupQuery,
+  personLookupRequest,
   refusalRequest,
   saveApplicationRequest,
   type BatchItem,
@@ -45,18 +45,18 @@ export function employerFilingRoutes(api: ApiRouter, deps: Deps, kick: () => voi
   const lookups = rateLimit({ points: 60, durationSeconds: 600, key: (ctx) => ctx.state.user.id });
   const operatorView = async (ctx: AppContext, id: string) => presentApplication(deps, deps.db, await loadApplicationFor(deps.db, ctx.state.user, 'enterprise_operator', id), 'other');
 
-  api.get(
-    '/api/enterprise/people',
+  api.post(
+    '/api/enterprise/people/search',
     {
       tag: 'enterprise',
       summary: '选择人员 (003 §3.2.3.1): a verified person by exact name and ID number, their registration, and which matters the enterprise may file for them',
       roles: operator,
-      query: personLookupQuery,
+      body: personLookupRequest,
       responses: { 200: 'PersonLookupView', 404: 'person_not_found', 409: 'person_unverified' },
     },
     lookups,
     async (ctx) => {
-      ctx.body = await lookupPerson(deps, ctx.state.user, actorOf(ctx, 'enterprise_operator'), ctx.state.query as { name: string; idNumber: string; profession: Profession }, ctx.get(ENTERPRISE_HEADER));
+      ctx.body = await lookupPerson(deps, ctx.state.user, actorOf(ctx, 'enterprise_operator'), ctx.state.body as { name: string; idNumber: string; profession: Profession }, ctx.get(ENTERPRISE_HEADER));
     },
   );
 
