@@ -75,6 +75,7 @@ test.serial('initial registration with an out-of-province qualification: the sca
   const big = await upload(s, c, id, 'qualification_scan', oversizedPdf());
   t.is(big.status, 413);
   t.is(big.body.error.code, 'payload_too_large');
+  t.regex(big.body.error.message, /仅限 PDF 格式，不超过 2 MB/);
   const fake = await upload(s, c, id, 'qualification_scan', jpegBytes(), 'scan.pdf', 'application/pdf');
   t.is(fake.status, 422);
   t.regex(fake.body.error.message + JSON.stringify(fake.body.error.fields), /不是有效的 PDF/);

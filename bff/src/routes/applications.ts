@@ -6,7 +6,7 @@ import { rateLimit } from '../http/middleware.js';
 import { applicationFormPdf, createApplication, saveApplicationForm, sendApplicantSignatureCode, signApplication } from '../domain/applications.js';
 import { loadApplicationFor, canViewApplication, isUuid } from '../domain/policies.js';
 import { listApplications, presentApplication } from '../presenters/applications.js';
-import { NotFound } from '../errors.js';
+import { AppError, NotFound } from '../errors.js';
 import { singleUpload, uploadedFile } from '../http/uploads.js';
 import { applicationDocument, DOCUMENT_RULES, isDocumentKind, uploadApplicationDocument } from '../domain/application-documents.js';
 import { appError } from '../errors.js';
@@ -101,7 +101,18 @@ export function applicationRoutes(api: ApiRouter, deps: Deps, kick: () => void) 
     },
   );
 
-  const upload = singleUpload('file', Math.max(...Object.values(DOCUMENT_RULES).map((r) => r.maxBytes)));
+  const multipart = singleUpload('file', Math.max(...Object.values(DOCUMENT_RULES).map((r) => r.maxBytes)));
+  // a file over every kind's limit is cut off while it streams: say the limit of the kind asked for
+  const upload = async (ctx: AppContext, next: () => Promise<unknown>) => {
+    try {
+      await multipart(ctx, next);
+    } catch (e) {
+      const kind = ctx.params.kind;
+      if (e instanceof AppError && e.code === 'payload_too_large' && isDocumentKind(kind))
+        throw appError('payload_too_large', { [kind]: `文件超过大小限制。${DOCUMENT_RULES[kind].hint}` }, `文件超过大小限制。${DOCUMENT_RULES[kind].hint}`);
+      throw e;
+    }
+  };
   const storeDocument = async (ctx: AppContext) => {
     const kind = ctx.params.kind;
     if (!isDocumentKind(kind)) throw NotFound();
