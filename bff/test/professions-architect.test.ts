@@ -180,6 +180,10 @@ test.serial('paper exchange for an architect: a registration loaded from the pap
   const text = await pdfText(pdf.bytes);
   t.true(text.includes('有效期至') && text.includes('1979年8月25日'));
   t.false(text.includes('注册专业'));
+  // the page anyone sees when scanning it: 有效期至, no 注册专业 row
+  const page = await (await fetch(`${s.baseUrl}/v/${encodeURIComponent(cert.verifyUrl.split('/v/')[1])}`)).text();
+  t.true(page.includes('有效期至'), page.slice(0, 300));
+  t.false(page.includes('注册专业'));
 });
 
 test.serial('retention: the files are deleted three years after the matter ended (purgeApplicationDocuments), the register keeps its photo', async (t) => {

@@ -1,5 +1,5 @@
 /** Certificates for their holder, and public verification by QR token (JSON and a page for people). */
-import { PROFESSION_LABELS, SPECIALTY_LABELS, type VerifyResponse } from '@zhiyetong/shared';
+import { PROFESSION_LABELS, PROFESSION_RULES, SPECIALTY_LABELS, type VerifyResponse } from '@zhiyetong/shared';
 import { z } from 'zod';
 import type { Deps } from '../context.js';
 import type { ApiRouter } from '../http/api-router.js';
@@ -42,7 +42,10 @@ export function verifyPage(result: VerifyResponse, opts: { heading?: { label: st
         ['注册编号', c.registrationNo],
         ['职业资格', PROFESSION_LABELS[c.profession]],
         ['聘用企业', c.employerName],
-        ['注册专业', c.specialties.map((x) => `${SPECIALTY_LABELS[x.specialty]}（有效期至 ${x.validUntil}）`).join('<br>')],
+        // a registration held as a whole (architects, 002) shows its validity, no 注册专业 row
+        PROFESSION_RULES[c.profession].specialties
+          ? ['注册专业', c.specialties.map((x) => `${SPECIALTY_LABELS[x.specialty]}（有效期至 ${x.validUntil}）`).join('<br>')]
+          : ['有效期至', c.specialties[0]?.validUntil ?? ''],
         ['发证日期', c.issueDate],
       ]
     : [];
