@@ -2,7 +2,8 @@
  * Qualification data under Hunan's settings (003 §3.2.4.4: the authority holds the qualification holders;
  * qualificationData: true): the reviewer imports them from CSV and XLSX with a per-row report (ID numbers
  * masked); an application for a specialty without a record, or with a date that differs from the record, is
- * refused with a field error naming the record expected or found; a matching one goes Hunan's route
+ * refused with a field error naming the record expected or found, when saved and again when signed; a
+ * matching one goes Hunan's route
  * (受理 → 初审 → 复审, then the public notice) to a 湘 registration.
  */
 import test from 'ava';
@@ -85,6 +86,14 @@ test.serial('import report per row (CSV and XLSX), then a specialty without a qu
   const noRecord = await b.c.put(`/api/applications/${b.id}`, { version: bView.version, form: validForm() });
   t.is(noRecord.body.error?.code, 'qualification_not_found');
   t.truthy(noRecord.body.error.fields['specialties.0.specialty']);
+
+  // the data changes after the save (a corrected import): signing checks again, before the code is sent
+  const csvFor = (date: string) => Buffer.from(`姓名,身份证号码,专业,证书编号,签发日期,取得地\n蒋九,${ID_A},建筑工程,HN2025001,${date},湖南省`);
+  t.is((await upload(csvFor('2025-03-19'), 'fix.csv')).body.updated, 1);
+  const early = await a.c.post(`/api/applications/${a.id}/signatures/sms-code`);
+  t.is(early.status, 422);
+  t.is(early.body.error.code, 'qualification_mismatch');
+  t.is((await upload(csvFor('2025-03-21'), 'fix.csv')).body.updated, 1);
 
   // the matching application follows Hunan's route: 受理 → 初审 → 复审, then the notice, then a 湘 registration
   const reviewer = await reviewerClient(s);

@@ -259,6 +259,7 @@ export async function userPhone(db: DbOrTx, userId: string): Promise<string> {
 export async function sendApplicantSignatureCode(deps: AppDeps, user: AuthUser, id: string) {
   const app = await loadApplicationFor(deps.db, user, 'applicant', id);
   await assertSignable(deps.db, app);
+  await checkQualifications(deps, deps.db, app, app.form);
   return sendSignatureCode(deps, app, user.id, 'applicant_signature');
 }
 
@@ -324,6 +325,8 @@ export async function signApplication(deps: AppDeps, user: AuthUser, actor: Acto
   const result = await deps.db.transaction().execute(async (tx) => {
     const app = await loadApplicationFor(tx, user, 'applicant', id, { lock: true });
     await assertSignable(tx, app);
+    // the qualification data may have changed since the form was saved (an import in between)
+    await checkQualifications(deps, tx, app, app.form);
     const def = MATTERS[app.type as RegistrationType];
     const signedAt = deps.now();
     const view = await formView(deps, tx, app, signedAt);

@@ -3,7 +3,7 @@
  * §3.2.3.1: the person must hold a qualification that passed the exam and the review). The authority imports
  * the holders from a CSV or XLSX file (one row per person and specialty) with a per-row report; where the
  * province's settings say it holds such data (qualificationData), an application naming a specialty
- * (initial, additional specialty, re-registration) is checked against it when saved: a specialty with no
+ * (initial, additional specialty, re-registration) is checked against it when saved and again when signed: a specialty with no
  * record is refused, and a record whose date differs is a mismatch, each a field error naming the record.
  * Elsewhere (Shanghai 000-002, Sichuan 004) the applicant's typed data stands.
  *
@@ -23,7 +23,7 @@ import {
   type Specialty,
 } from '@zhiyetong/shared';
 import type { Actor, Deps } from '../context.js';
-import type { Tx } from '../db/database.js';
+import type { DbOrTx } from '../db/database.js';
 import type { ApplicationRow } from '../db/schema.js';
 import { appError } from '../errors.js';
 import { shanghaiDate } from '../time.js';
@@ -134,7 +134,7 @@ export async function importQualifications(deps: Pick<Deps, 'db' | 'pii' | 'now'
  * a record: `specialties.N.specialty` names the record expected) or qualification_mismatch (the field that
  * differs names the record found: certificate number, date, where obtained). No-op elsewhere.
  */
-export async function checkQualifications(deps: Pick<Deps, 'config'>, tx: Tx, app: ApplicationRow, form: unknown): Promise<void> {
+export async function checkQualifications(deps: Pick<Deps, 'config'>, tx: DbOrTx, app: ApplicationRow, form: unknown): Promise<void> {
   if (!settingsOf(deps.config).qualificationData) return;
   const entries = (form as MatterForm & { specialties?: unknown[] }).specialties;
   if (!Array.isArray(entries) || !entries.every((e) => typeof e === 'object' && e !== null && 'issueDate' in e)) return;
