@@ -44,8 +44,10 @@ const deps = () => s.server.deps;
 test.serial('an initial registration waits in public notice for its working days, weekends skipped, then the certificate is issued', async (t) => {
   const a = await applicantWithDraft(s, undefined, '钱一');
   // approve on a Friday, so the period runs over a weekend
-  const dow = new Date(s.now().getTime() + 8 * 3600_000).getUTCDay();
-  s.advance((((5 - dow + 7) % 7 || 7) - 1) * DAY); // toNotice advances one more day before the employer signs
+  // to 10:00 on a Friday (Asia/Shanghai) at least two days ahead, less the day toNotice waits before the employer signs
+  let friday = new Date(`${shanghaiDate(new Date(s.now().getTime() + 2 * DAY))}T10:00:00+08:00`);
+  while (new Date(friday.getTime() + 8 * 3600_000).getUTCDay() !== 5) friday = new Date(friday.getTime() + DAY);
+  s.advance(friday.getTime() - s.now().getTime() - DAY);
   const decided = await toNotice(a);
   t.is(decided.status, 'public_notice');
   t.is(decided.certificateId, null);
@@ -124,7 +126,7 @@ test.serial('an objection blocks issuing until resolved: dismissed → issued; u
   t.true((await viaPage.text()).includes('异议已提交'));
 
   // the periods pass: neither is issued while its objection is open
-  s.advance(14 * DAY);
+  s.advance(30 * DAY); // past any period, a Spring Festival included
   t.is(await closeDueNotices(deps()), 0);
   t.is((await b.c.get(`/api/applications/${b.id}`)).body.status, 'public_notice');
   t.is((await anon.post(`/api/public/notices/${nb.id}/objections`, { text: '公示期后的异议不再受理吗？' })).status, 409, 'notice_closed after the period');

@@ -83,7 +83,7 @@ export async function completeApplication(s: TestServer, c: Client, phone: strin
   else while (REVIEW_STAGES.includes(last.body.status)) await pass(last.body.status);
   // an announced matter (province settings publicNotice): its notice period passes with no objection
   if (last.body.status === 'public_notice') {
-    s.advance(21 * 86_400_000);
+    s.advance(30 * 86_400_000); // past any notice period, a Spring Festival included
     await closeDueNotices(s.server.deps);
   }
   return last.body;
