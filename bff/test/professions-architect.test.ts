@@ -186,6 +186,22 @@ test.serial('paper exchange for an architect: a registration loaded from the pap
   t.false(page.includes('注册专业'));
 });
 
+test.serial('per-application limit: six files of 2 MB fill the 12 MB, a seventh is refused', async (t) => {
+  const a = await verifiedApplicant(s, '冯材料', '19900101');
+  const { created } = await fileProfessionMatter(a.c, 'architect', 'initial', elsewhere);
+  const full = Buffer.concat([jpegBytes().subarray(0, 6), Buffer.alloc(2 * 1024 * 1024 - 6, 0x11)]);
+  for (const kind of ['qualification_certificate', 'diploma', 'work_proof', 'employment_contract', 'contract_ended', 'evidence']) {
+    const r = await upload(s, a.c, created.body.id, kind, full, `${kind}.jpg`, 'image/jpeg');
+    t.is(r.status, 200, `${kind} ${JSON.stringify(r.body)}`);
+  }
+  const seventh = await upload(s, a.c, created.body.id, 'ce_proof', await realPdf('ce'));
+  t.is(seventh.status, 413);
+  t.is(seventh.body.error.code, 'documents_too_large');
+  // replacing a file counts the new one instead of the old
+  t.is((await upload(s, a.c, created.body.id, 'diploma', await realPdf('diploma'))).status, 200);
+  t.is((await upload(s, a.c, created.body.id, 'ce_proof', await realPdf('ce'))).status, 200);
+});
+
 test.serial('retention: the files are deleted three years after the matter ended (purgeApplicationDocuments), the register keeps its photo', async (t) => {
   const { c } = person;
   const apps = (await c.get('/api/applications')).body as { id: string; type: string }[];
