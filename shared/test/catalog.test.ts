@@ -19,10 +19,15 @@ test('form titles as printed on the PDF (seed 000 figure 9)', (t) => {
   t.is(applicationFormTitle('cost_engineer', 'renewal'), '二级造价工程师延续注册申请表');
 });
 
-test('every seed-000 matter is supported online for constructors; the Hunan-only ones and other professions are not yet', (t) => {
-  const seed000 = ['initial', 'add_specialty', 'renewal', 'cancellation', 'change', 'paper_exchange'];
+test('every seed-000 matter is supported online for constructors, those of 001 and 002 for cost engineers and architects; the Hunan-only ones are not', (t) => {
+  const online = {
+    constructor: ['initial', 'add_specialty', 'renewal', 'cancellation', 'change', 'paper_exchange'],
+    // 001/002 §3.5: a change goes to the authority or is a cancellation then an initial registration; 001 has no exchange; architects have no specialties
+    cost_engineer: ['initial', 'add_specialty', 'renewal', 'cancellation'],
+    architect: ['initial', 'renewal', 'cancellation', 'paper_exchange'],
+  } as Record<string, string[]>;
   for (const p of PROFESSIONS)
-    for (const ty of REGISTRATION_TYPES) t.is(isSupportedApplication(p, ty), p === 'constructor' && seed000.includes(ty), `${p}/${ty}`);
+    for (const ty of REGISTRATION_TYPES) t.is(isSupportedApplication(p, ty), online[p].includes(ty), `${p}/${ty}`);
 });
 
 test('every specialty has a label; architects have no specialties; constructor rules are 3 years and 60 + 60 hours', (t) => {
