@@ -13,6 +13,7 @@ export default defineAppConfig({
     { root: 'reviewer', pages: ['pages/queue/index', 'pages/detail/index', 'pages/identity/index'] },
     { root: 'certificates', pages: ['pages/detail/index', 'pages/registration/index', 'pages/share/index'] },
     { root: 'verify', pages: ['pages/scan/index', 'pages/result/index'] },
+    { root: 'settings', pages: ['pages/reminders/index'] },
   ],
   window: {
     backgroundTextStyle: weapp ? '@bgTextStyle' : 'dark',

@@ -13,7 +13,7 @@ import { startEnterpriseRegistryServer } from '../../bff/test/helpers/enterprise
 import { DEV_ENTERPRISE_RECORD } from '../../bff/src/adapters/enterprise-registry.js';
 import { acceptPrivacy, BASE_ARGS, CHROMIUM, el, failureLog, fill, h5Dir, login, newPhone, prepareBrowserTest, screenshots } from './helpers.js';
 
-const screenshot = screenshots('rename-');
+const screenshot = screenshots('rename-', { a11y: true });
 const NEW_NAME = '上海建和工程管理集团有限公司';
 let server: TestServer;
 let browser: Browser;

@@ -26,7 +26,7 @@ const ENTERPRISE_USCC = '91310115MA1K3YJH5A';
 const first17 = '31010119900307123';
 const ID_NUMBER = first17 + idNumberCheckDigit(first17);
 
-const screenshot = screenshots();
+const screenshot = screenshots('', { a11y: true });
 
 /** Taro.showModal in H5: tap its confirm button. */
 async function confirmModal(page: Page, label = '确定') {

@@ -19,7 +19,7 @@ import { validForm } from '../../bff/test/helpers/data.js';
 import { decodeQrFromPdf } from '../../bff/test/pdf/helpers.js';
 import { cameraArgs, CHROMIUM, el, FFMPEG, h5Dir, newPhone, prepareBrowserTest, screenshots, text } from './helpers.js';
 
-const screenshot = screenshots('verify-offline-');
+const screenshot = screenshots('verify-offline-', { a11y: true });
 
 test('the scanner verifies a signed QR offline with the cached trust list, and adds the live status online', async (t) => {
   t.timeout(5 * 60_000);

@@ -3,6 +3,7 @@ import { Text, View } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import { MATTERS, type ApplicationStatus, type HistoryEntryView, type RegistrationType } from '@zhiyetong/shared'
 import { fmtDateTime } from '../lib/format'
+import { a11y } from '../lib/a11y'
 
 export function LoadingBlock({ text = '加载中…' }: { text?: string }) {
   return <View className='loading-block'>{text}</View>
@@ -138,8 +139,7 @@ export function Check({ checked, onChange, children, disabled, testId }: { check
       className={`check ${checked ? 'check--on' : ''} ${disabled ? 'check--disabled' : ''}`}
       onClick={() => !disabled && onChange?.(!checked)}
       data-testid={testId}
-      aria-role='checkbox'
-      aria-checked={checked}
+      {...a11y({ role: 'checkbox', checked, disabled: !!disabled })}
     >
       <View className='check__box'>{checked ? '✓' : ''}</View>
       <View className='check__text'>{children}</View>
@@ -151,7 +151,7 @@ export function Segments<T extends string>({ items, value, onChange }: { items: 
   return (
     <View className='segments'>
       {items.map((it) => (
-        <View key={it.value} className={`segments__item ${it.value === value ? 'segments__item--on' : ''}`} onClick={() => onChange(it.value)} data-testid={`seg-${it.value}`}>
+        <View key={it.value} className={`segments__item ${it.value === value ? 'segments__item--on' : ''}`} onClick={() => onChange(it.value)} data-testid={`seg-${it.value}`} {...a11y({ role: 'button', pressed: it.value === value })}>
           {it.label}
         </View>
       ))}

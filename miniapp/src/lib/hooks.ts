@@ -68,3 +68,36 @@ export function useLoader<T>(load: () => Promise<T>, deps: unknown[] = [], opts:
 export function useRouterParams() {
   return (Taro.getCurrentInstance().router?.params || {}) as Record<string, string | undefined>
 }
+
+/**
+ * A text (or any JSON value) kept as a draft on the device while it is typed (Taro storage, `zyt:draft:<key>`),
+ * so that nothing typed is lost when the app is killed or the network drops; `clear()` after it was sent.
+ */
+export function useDraft<T>(key: string, initial: T): [T, (v: T) => void, () => void] {
+  const storageKey = `zyt:draft:${key}`
+  const [value, setValue] = useState<T>(() => {
+    try {
+      const saved = Taro.getStorageSync(storageKey)
+      return saved === '' || saved === undefined || saved === null ? initial : (saved as T)
+    } catch {
+      return initial
+    }
+  })
+  const set = useCallback(
+    (v: T) => {
+      setValue(v)
+      try {
+        Taro.setStorageSync(storageKey, v)
+      } catch {
+        // storage full: the value stays in memory
+      }
+    },
+    [storageKey],
+  )
+  const clear = useCallback(() => {
+    setValue(initial)
+    Taro.removeStorageSync(storageKey)
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [storageKey])
+  return [value, set, clear]
+}

@@ -1,10 +1,18 @@
-import { authedFetch } from '../../lib/api'
+import { toApiError } from '../../lib/api'
 import { redrawAsJpeg } from '../../lib/image.h5'
+import { uploadWithRetry } from '../../lib/upload-retry'
+import { parseJson, xhrSend } from '../../lib/xhr.h5'
 import type { DocumentKind, LivenessVerdict, PromptTime } from './liveness'
 
-/** H5 uploads: fetch + FormData (the bearer token, one refresh on 401). */
-function send(method: 'PUT' | 'POST', path: string, form: () => FormData, headers: Record<string, string> = {}): Promise<Response> {
-  return authedFetch(path, () => ({ method, body: form(), headers }))
+/**
+ * H5 uploads: XMLHttpRequest + FormData (the bearer token, one refresh on 401), sent again after a dropped
+ * connection (uploadWithRetry); a non-2xx answer throws the API's error. Returns the parsed JSON body.
+ */
+async function send(method: 'PUT' | 'POST', path: string, form: () => FormData, headers: Record<string, string> = {}): Promise<unknown> {
+  const res = await uploadWithRetry((authorization, onPercent) => xhrSend(method, path, form(), { ...headers, ...authorization }, onPercent))
+  const body = parseJson(res.body)
+  if (res.statusCode < 200 || res.statusCode >= 300) throw toApiError(res.statusCode, body)
+  return body
 }
 
 const MAX_PHOTO = 5 * 1024 * 1024
@@ -41,5 +49,5 @@ export async function uploadVideo(sessionId: string, video: string | Blob, field
     },
     { 'X-Liveness-Nonce': fields.nonce },
   )
-  return (await res.json()) as LivenessVerdict
+  return res as LivenessVerdict
 }

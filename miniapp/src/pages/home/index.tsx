@@ -2,19 +2,21 @@ import { useState } from 'react'
 import { View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
-import { PROFESSION_LABELS, REGISTRATION_TYPE_LABELS, isInProgress, type ApplicationListItem, type MeResponse } from '@zhiyetong/shared'
+import { PROFESSION_LABELS, REGISTRATION_TYPE_LABELS, isInProgress, type ApplicationListItem, type MeResponse, type TodoList } from '@zhiyetong/shared'
 import { api, errorMessage } from '../../lib/api'
 import { fmtDateTime } from '../../lib/format'
 import { ensurePrivacyConsent, loadMe } from '../../lib/me'
 import { go } from '../../lib/platform'
 import { getSession, takePendingHome } from '../../lib/session'
 import { Empty, ErrorBlock, LoadingBlock, ProgressSteps, StatusTag } from '../../components/ui'
+import { Todos, showTodoBadge } from '../../components/Todos'
 import { pageClass } from '../../lib/prefs'
 import { NetBanner } from '../../components/NetBanner'
 
 export default function Home() {
   const [me, setMe] = useState<MeResponse | null>(null)
   const [apps, setApps] = useState<ApplicationListItem[] | null>(null)
+  const [todos, setTodos] = useState<TodoList | null>(null)
   const [error, setError] = useState('')
   const [loading, setLoading] = useState(false)
   const [loggedIn, setLoggedIn] = useState(!!getSession())
@@ -22,14 +24,21 @@ export default function Home() {
   async function load() {
     const session = getSession()
     setLoggedIn(!!session)
-    if (!session) return
+    if (!session) {
+      showTodoBadge(0)
+      return
+    }
     setLoading(true)
     setError('')
     try {
       const m = await loadMe()
       setMe(m)
       if (!ensurePrivacyConsent(m)) return
-      if (m.roles.includes('applicant')) setApps(await api.get<ApplicationListItem[]>('/api/applications'))
+      // the to-do list is extra: the applications still show when it cannot be loaded
+      const [t, a] = await Promise.all([api.get<TodoList>('/api/todos').catch(() => null), m.roles.includes('applicant') ? api.get<ApplicationListItem[]>('/api/applications') : Promise.resolve(null)])
+      setTodos(t)
+      if (t) showTodoBadge(t.count)
+      if (a) setApps(a)
     } catch (e) {
       setError(errorMessage(e))
     } finally {
@@ -82,10 +91,11 @@ export default function Home() {
       <NetBanner />
       <View className='hero'>
         <View className='hero__title'>{me?.identity ? `您好，${me.identity.name}` : '您好'}</View>
-        <View className='hero__sub'>{me ? `已登录 ${me.phoneMasked}` : '正在加载…'}</View>
+        <View className='hero__sub elder-hide'>{me ? `已登录 ${me.phoneMasked}` : '正在加载…'}</View>
       </View>
       <View className='stack'>
         {error && <ErrorBlock message={error} onRetry={load} />}
+        {todos && <Todos list={todos} />}
 
         {roles.includes('enterprise_operator') && (
           <View className='card card--tap' onClick={() => go('/employer/pages/queue/index')} data-testid='entry-employer'>
@@ -126,7 +136,7 @@ export default function Home() {
                 新增注册申请
               </Button>
               {inProgress && <View className='field__help center'>您有正在办理的申请，完成后才能再申请同类事项</View>}
-              <View className='field__help center' onClick={() => go('/certificates/pages/registration/index')} data-testid='home-registration'>
+              <View className='link-row' onClick={() => go('/certificates/pages/registration/index')} data-testid='home-registration'>
                 我的注册信息与变更记录 ›
               </View>
             </View>
@@ -146,7 +156,9 @@ export default function Home() {
                   {a.employerName || '未填写聘用企业'}
                 </View>
                 <View className='card__hint'>更新于 {fmtDateTime(a.updatedAt)}</View>
-                <ProgressSteps status={a.status} type={a.type} />
+                <View className='elder-hide'>
+                  <ProgressSteps status={a.status} type={a.type} />
+                </View>
               </View>
             ))}
           </>

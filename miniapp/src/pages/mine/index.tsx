@@ -102,6 +102,9 @@ export default function Mine() {
               )}
               {me.enterprise && <Cell title='所属企业' description={`统一社会信用代码 ${me.enterprise.uscc}`} extra={me.enterprise.name} />}
               <Cell title='我的证书' extra='›' onClick={() => Taro.switchTab({ url: '/pages/certs/index' })} clickable />
+              <View data-testid='mine-reminders' onClick={() => go('/settings/pages/reminders/index')}>
+                <Cell title='提醒设置' description='有效期届满、证书领取、待签名等提醒' extra='›' clickable />
+              </View>
               <Cell
                 title='隐私保护指引'
                 description={me.privacyConsent ? `已于 ${fmtDateTime(me.privacyConsent.at)} 同意（版本 ${me.privacyConsent.version}）` : '尚未同意'}

@@ -1,5 +1,4 @@
 import { Input, Picker, View } from '@tarojs/components'
-import { Switch } from '@nutui/nutui-react-taro'
 import dayjs from 'dayjs'
 import { PROFESSION_RULES, SPECIALTY_LABELS, type ConstructorSpecialty } from '@zhiyetong/shared'
 import { Check, Field } from '../../../components/ui'
@@ -126,18 +125,18 @@ export function SpecialtyPicker({
                       </View>
                     </Picker>
                   </Field>
-                  <View className='specialty__toggle'>
-                    <View className='specialty__toggle-text'>若没有签发日期则填写批准日期</View>
-                    <Switch
-                      checked={row.dateIsApprovalDate}
-                      disabled={!editable}
-                      onChange={(v) =>
-                        set((d) => {
-                          d.specialties[s].dateIsApprovalDate = v
-                        })
-                      }
-                    />
-                  </View>
+                  <Check
+                    checked={row.dateIsApprovalDate}
+                    disabled={!editable}
+                    onChange={(v) =>
+                      set((d) => {
+                        d.specialties[s].dateIsApprovalDate = v
+                      })
+                    }
+                    testId={`approval-date-${s}`}
+                  >
+                    若没有签发日期则填写批准日期
+                  </Check>
                 </View>
               )}
             </View>

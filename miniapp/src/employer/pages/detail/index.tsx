@@ -6,7 +6,7 @@ import { MATTERS, REGISTRATION_TYPE_LABELS, applicationFormTitle, employerOpinio
 import { ApiError, api, errorMessage } from '../../../lib/api'
 import { fmtDateTime } from '../../../lib/format'
 import { confirm, toast } from '../../../lib/platform'
-import { useLoader, useRouterParams } from '../../../lib/hooks'
+import { useDraft, useLoader, useRouterParams } from '../../../lib/hooks'
 import { Check, ErrorBlock, LoadingBlock, Row } from '../../../components/ui'
 import { ApplicationDetails } from '../../../components/ApplicationDetails'
 import { PdfPreview } from '../../../components/PdfPreview'
@@ -23,7 +23,7 @@ export default function EmployerDetail() {
   const [code, setCode] = useState('')
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [actionError, setActionError] = useState('')
-  const [reason, setReason] = useState('')
+  const [reason, setReason, clearReason] = useDraft(`employer-return:${id}`, '')
   const [busy, setBusy] = useState(false)
   const [result, setResult] = useState<SigningResult | null>(null)
 
@@ -64,6 +64,7 @@ export default function EmployerDetail() {
     try {
       await api.post(`/api/enterprise/applications/${id}/returns`, { reason: reason.trim() }, { loading: '正在退回' })
       toast('已退回', 'success')
+      clearReason()
       setTimeout(() => Taro.navigateBack().catch(() => Taro.redirectTo({ url: '/employer/pages/queue/index' })), 800)
     } catch (e) {
       if (e instanceof ApiError && e.fields) setErrors(e.fields)
@@ -130,7 +131,7 @@ export default function EmployerDetail() {
             <View className='card__title'>退回申请</View>
             <View className='card__hint'>请写明退回原因，申请人将看到此原因并修改后重新提交。</View>
             {actionError && <View className='banner banner--error mt'>{actionError}</View>}
-            <Textarea className={`textarea ${errors.reason ? 'field__input--error' : ''}`} placeholder='如：聘用合同信息与申请表不一致' maxlength={500} value={reason} onInput={(e) => setReason(e.detail.value)} data-testid='return-reason' />
+            <Textarea className={`textarea ${errors.reason ? 'field__input--error' : ''}`} placeholder='如：聘用合同信息与申请表不一致' maxlength={500} value={reason} onInput={(e) => setReason(e.detail.value)} data-testid='return-reason' aria-label='退回原因' />
             {errors.reason && <View className='field__error'>{errors.reason}</View>}
           </View>
           <View className='btn-bar'>

@@ -10,7 +10,7 @@ import { Button } from '@nutui/nutui-react-taro'
 import type { EmployerRenameBatchView, MeResponse } from '@zhiyetong/shared'
 import { api, errorMessage } from '../../../lib/api'
 import { fmtDateTime } from '../../../lib/format'
-import { useLoader } from '../../../lib/hooks'
+import { useDraft, useLoader } from '../../../lib/hooks'
 import { loadMe } from '../../../lib/me'
 import { alertMessage, toast } from '../../../lib/platform'
 import { Empty, ErrorBlock, Field, LoadingBlock, Row, Tag } from '../../../components/ui'
@@ -22,7 +22,7 @@ export default function EmployerRename() {
     const [me, batches] = await Promise.all([loadMe(), api.get<EmployerRenameBatchView[]>('/api/enterprise/renames')])
     return { me, batches } as { me: MeResponse; batches: EmployerRenameBatchView[] }
   })
-  const [newName, setNewName] = useState('')
+  const [newName, setNewName, clearNewName] = useDraft('employer-rename', '')
   const [fieldError, setFieldError] = useState<string>()
   const [busy, setBusy] = useState(false)
 
@@ -45,7 +45,7 @@ export default function EmployerRename() {
     try {
       await api.post<EmployerRenameBatchView>('/api/enterprise/renames', { newName: name }, { loading: '正在比对工商登记信息' })
       toast('已受理，正在批量更新证书', 'success')
-      setNewName('')
+      clearNewName()
       reload()
     } catch (e) {
       alertMessage(errorMessage(e))

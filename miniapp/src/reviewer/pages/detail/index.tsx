@@ -5,7 +5,7 @@ import { Button } from '@nutui/nutui-react-taro'
 import { REVIEW_STAGES, REVIEW_STAGE_LABELS, applicationFormTitle, type ApplicationView, type ReviewStage } from '@zhiyetong/shared'
 import { ApiError, api, errorMessage } from '../../../lib/api'
 import { confirm, toast } from '../../../lib/platform'
-import { useLoader, useRouterParams } from '../../../lib/hooks'
+import { useDraft, useLoader, useRouterParams } from '../../../lib/hooks'
 import { ErrorBlock, LoadingBlock } from '../../../components/ui'
 import { ApplicationDetails } from '../../../components/ApplicationDetails'
 import { PdfPreview } from '../../../components/PdfPreview'
@@ -17,7 +17,7 @@ export default function ReviewDetail() {
   const { id = '' } = useRouterParams()
   const { data: app, error, loading, reload } = useLoader(() => api.get<ApplicationView>(`/api/review/applications/${id}`), [id], { onShow: false })
   const [outcome, setOutcome] = useState<'pass' | 'fail'>('pass')
-  const [reason, setReason] = useState('')
+  const [reason, setReason, clearReason] = useDraft(`review-reason:${id}`, '')
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [actionError, setActionError] = useState('')
   const [busy, setBusy] = useState(false)
@@ -42,6 +42,7 @@ export default function ReviewDetail() {
     try {
       await api.post(`/api/review/applications/${id}/decisions`, { stage, outcome, ...(reason.trim() ? { reason: reason.trim() } : {}) }, { loading: '正在提交' })
       toast('已提交', 'success')
+      clearReason()
       setTimeout(() => Taro.navigateBack().catch(() => Taro.redirectTo({ url: '/reviewer/pages/queue/index' })), 700)
     } catch (e) {
       if (e instanceof ApiError && e.fields) setErrors(e.fields)
@@ -75,6 +76,7 @@ export default function ReviewDetail() {
               value={reason}
               onInput={(e) => setReason(e.detail.value)}
               data-testid='decision-reason'
+              aria-label='审核意见'
             />
             {errors.reason && <View className='field__error'>{errors.reason}</View>}
             {actionError && <View className='banner banner--error mt'>{actionError}</View>}
