@@ -53,6 +53,7 @@ test.serial('acceptance produces a notice signed by the authority (pdfsig valid,
   t.regex(text, /予以受理/);
   t.false(text.includes(a.idNumber), 'the ID number only masked');
 
+  t.truthy((await a.c.get(`/api/applications/${a.id}`)).body.acceptanceNotice?.acceptedOn, 'the application view says it exists');
   const op = await operatorClient(s);
   const employer = await op.get(`/api/enterprise/applications/${a.id}/acceptance-notice.pdf`);
   t.is(employer.status, 200);
@@ -72,6 +73,8 @@ test.serial('a refusal to accept carries a reason from the list and its text; th
   const view = (await b.c.get(`/api/applications/${b.id}`)).body;
   const failed = view.history.find((h: { event: string }) => h.event === 'review_failed');
   t.is(failed.note, '不属于本机关受理范围：聘用企业注册地不在本市');
+  t.is(failed.reasonCode, 'not_competent');
+  t.is(view.acceptanceNotice, null, 'not accepted: no acceptance notice');
   const applicantSms = await s.sms(b.phone);
   t.true(applicantSms.some((m) => m.includes('不属于本机关受理范围') && m.includes('聘用企业注册地不在本市')));
   const opSms = (await s.sms(OPERATOR_PHONE)).slice(opBefore);

@@ -70,7 +70,9 @@ test.serial('an initial registration waits in public notice for its working days
   t.false(isWorkingDay(shanghaiDate(new Date(s.now().getTime() + DAY)), cal), 'Saturday is not counted');
 
   // nothing is issued during the period, on its last day either
-  t.is((await a.c.get(`/api/applications/${a.id}`)).body.status, 'public_notice');
+  const during = (await a.c.get(`/api/applications/${a.id}`)).body;
+  t.is(during.status, 'public_notice');
+  t.like(during.publicNotice, { startsOn: mine.startsOn, endsOn: mine.endsOn, workingDays: 5, status: 'open' });
   s.advance(3 * DAY); // Monday
   t.is(await closeDueNotices(deps()), 0);
   while (today() < mine.endsOn) s.advance(DAY);

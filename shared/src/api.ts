@@ -141,6 +141,8 @@ export interface HistoryEntryView {
   actorRole: Role | 'system';
   stage?: ReviewStage;
   note?: string;
+  /** The reason from the list (shared REVIEW_REASONS) of a refusal, failed review, return or upheld objection (issue 11). */
+  reasonCode?: import('./review-reasons.js').ReviewReasonCode;
 }
 
 export interface ApplicationView {
@@ -168,6 +170,10 @@ export interface ApplicationView {
   employer: EnterpriseView | null;
   signatures: SignatureView[];
   returnReason: string | null;
+  /** The latest acceptance notice (行政审批受理通知书, issue 11): download it at …/acceptance-notice.pdf; null before acceptance. */
+  acceptanceNotice?: { acceptedOn: string } | null;
+  /** The public notice (公示, issue 11) of an approved application the province announces: its period and state. */
+  publicNotice?: { startsOn: string; endsOn: string; workingDays: number; status: 'open' | 'issued' | 'refused' } | null;
   /** Who started it: the person, or their employer (企业申报, seed 003 §3.2.3; then the person confirms it). */
   filedBy: FiledBy;
   /** Why the other side refused it (status refused, 003 §3.2.3.7). */

@@ -22,6 +22,7 @@ import {
 } from '@zhiyetong/shared';
 import type { Deps } from '../context.js';
 import type { DbOrTx } from '../db/database.js';
+import type { ReviewReasonCode } from '@zhiyetong/shared';
 import type { ApplicationRow } from '../db/schema.js';
 import { maskPhone } from '../pii.js';
 import { dateAtShanghaiNoon, shanghaiDate } from '../time.js';
@@ -38,6 +39,11 @@ export async function presentApplication(deps: Pick<Deps, 'pii' | 'now'>, db: Db
     db.selectFrom('application_events').selectAll().where('application_id', '=', app.id).orderBy('id').execute(),
     app.registration_id ? registrationById(db, app.registration_id) : null,
     db.selectFrom('application_documents').select(['kind', 'content_type', 'uploaded_at']).where('application_id', '=', app.id).orderBy('kind').execute(),
+  ]);
+  // issue 11: the latest acceptance notice (行政审批受理通知书) and the public notice, if any
+  const [acceptance, notice] = await Promise.all([
+    db.selectFrom('acceptance_notices').select('accepted_on').where('application_id', '=', app.id).orderBy('created_at', 'desc').limit(1).executeTakeFirst(),
+    db.selectFrom('public_notices').select(['starts_on', 'ends_on', 'working_days', 'status']).where('application_id', '=', app.id).executeTakeFirst(),
   ]);
   const idNumber = deps.pii.decrypt(identity.id_number_enc);
   // the sealed copy of a corrected ID number never leaves the server
@@ -77,6 +83,8 @@ export async function presentApplication(deps: Pick<Deps, 'pii' | 'now'>, db: Db
     employer: employer ?? null,
     signatures,
     returnReason: app.return_reason,
+    acceptanceNotice: acceptance ? { acceptedOn: acceptance.accepted_on } : null,
+    publicNotice: notice ? { startsOn: notice.starts_on, endsOn: notice.ends_on, workingDays: notice.working_days, status: notice.status } : null,
     filedBy: app.filed_by,
     refusalReason: app.refusal_reason,
     lateSpecialties: ((form as { specialties?: unknown[] } | null)?.specialties ?? [])
@@ -90,6 +98,7 @@ export async function presentApplication(deps: Pick<Deps, 'pii' | 'now'>, db: Db
       actorRole: e.actor_role as Role | 'system',
       ...(e.stage ? { stage: e.stage as ReviewStage } : {}),
       ...(e.note ? { note: e.note } : {}),
+      ...(e.reason_code ? { reasonCode: e.reason_code as ReviewReasonCode } : {}),
     })),
     createdAt: app.created_at.toISOString(),
     updatedAt: app.updated_at.toISOString(),
