@@ -45,6 +45,8 @@ interface Operation {
   query: { name: string; required: boolean; schema: Schema }[];
   body?: Schema;
   roles?: string[];
+  /** A page for people (its 200 answer is text/html): its errors are HTML pages in Chinese, not the JSON envelope. */
+  html: boolean;
 }
 
 export interface FuzzActor {
@@ -184,6 +186,7 @@ export function operationsOf(doc: { paths: Record<string, Record<string, any>> }
         query: parameters.filter((p) => p.in === 'query').map((p) => ({ name: p.name, required: p.required ?? false, schema: p.schema })),
         body: op.requestBody?.content?.['application/json']?.schema,
         roles: op['x-roles'],
+        html: Object.values((op.responses ?? {}) as Record<string, { content?: Record<string, unknown> }>).some((r) => r.content?.['text/html'] !== undefined),
       });
     }
   }
@@ -296,7 +299,9 @@ export async function fuzzOpenApi(opts: FuzzOptions): Promise<FuzzReport> {
     report.perOperation[key] = (report.perOperation[key] ?? 0) + 1;
 
     if (res.status >= 500 && !(res.status === 503 && DEPENDENCY_DOWN.has(errorCode(text)))) throw new Error(`${where}: ${res.status} ${text.slice(0, 300)}`);
-    if (res.status >= 400) {
+    if (res.status >= 400 && g.op.html && (res.headers.get('content-type') ?? '').startsWith('text/html')) {
+      if (!/<html[\s>]/.test(text) || !CHINESE.test(text)) throw new Error(`${where}: ${res.status} HTML page without a Chinese explanation: ${text.slice(0, 200)}`);
+    } else if (res.status >= 400) {
       let parsed: any;
       try {
         parsed = JSON.parse(text);

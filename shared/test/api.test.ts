@@ -2,6 +2,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { idNumberCheckDigit, identityRequest, reviewDecisionRequest, REVIEW_STAGES, phoneSchema, otpSchema } from '../src/index.js';
+import { REVIEW_REASON_CODES } from '../src/review-reasons.js';
 
 // 34052419800101001X: check character X computed by hand (see id-number.test.ts).
 const ID = '34052419800101001X';
@@ -63,11 +64,15 @@ test('review: pass needs no reason, at every stage', (t) => {
   t.true(reviewDecisionRequest.safeParse({ stage: 'approval', outcome: 'pass', reason: '材料齐全' }).success);
 });
 
-test('review: fail requires a reason of at least 2 characters after trimming, reported on reason', (t) => {
+test('review: fail requires a reason from the list or a text of at least 2 characters after trimming, reported on reason', (t) => {
   for (const reason of [undefined, '', ' ', '差', '  差  ']) {
     const r = reviewDecisionRequest.safeParse({ stage: 'first_review', outcome: 'fail', reason });
-    t.deepEqual(messages(r), { reason: '不通过时请填写原因' }, JSON.stringify(reason));
+    t.deepEqual(messages(r), { reason: '不通过时请选择或填写原因' }, JSON.stringify(reason));
+    // 'other' from the list still needs the text
+    t.deepEqual(messages(reviewDecisionRequest.safeParse({ stage: 'first_review', outcome: 'fail', reason, reasonCode: 'other' })), { reason: '不通过时请选择或填写原因' });
   }
+  const listed = REVIEW_REASON_CODES.find((c) => c !== 'other')!;
+  t.true(reviewDecisionRequest.safeParse({ stage: 'acceptance', outcome: 'fail', reasonCode: listed }).success, 'a reason from the list alone is enough');
   const ok = reviewDecisionRequest.safeParse({ stage: 'acceptance', outcome: 'fail', reason: '  材料不全  ' });
   t.true(ok.success);
   t.is(ok.data?.reason, '材料不全');
