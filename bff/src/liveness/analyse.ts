@@ -37,11 +37,109 @@ export const BATCH_FRAMES = 15;
  */
 export const DETECT_EVERY = 3;
 /**
- * Frames that also get the 1024-d descriptor + antispoof + liveness models (on a grey copy, see worker.ts),
- * as fractions of the clip: about 230 ms of CPU each, a fifth of a 5 s clip's analysis with four of them.
- * Three still give the identity-continuity rule three pairs and the face match a mean of three scores.
+ * Fixed descriptor frames (the choice before issue 13, kept as `descriptors: 'fixed'` for the evaluation's
+ * before/after): fractions of the clip. The descriptor + antispoof + liveness models cost about 230 ms of
+ * CPU per frame (on a grey copy, see worker.ts); three give the identity-continuity rule three pairs and the
+ * face match a mean of three scores. On pursed lips or a blink the same person's score fell 0.75 → 0.55.
  */
 export const DESCRIPTOR_FRACTIONS = [0.2, 0.5, 0.8];
+
+/**
+ * Quality-chosen descriptor frames (the default). The clip is cut into DESCRIPTOR_SEGMENTS segments: with
+ * windows, the lead-in before the first prompt (no action is asked for there: the person looks at the
+ * camera) and the two halves of the rest; without windows, thirds. In each segment CANDIDATES_PER_SEGMENT
+ * analysed frames, evenly spread, are copied while decoding (RGB24 at the analysis size: w x h x 3 bytes,
+ * at most 320 x 320 x 3 = 307,200 B each, so at most 9 x 300 KiB = 2.7 MiB per analysis, released as soon
+ * as the segment's frame is chosen). When the main pass has observed all candidates of a segment, the one
+ * with the best descriptorQuality gets the descriptor, as its own worker job, while later frames are still
+ * being decoded and analysed: only the last segment's descriptor (~230 ms) comes after the main pass.
+ * One frame per segment keeps the three frames spread over the clip (at least one candidate gap apart),
+ * which identity continuity needs.
+ */
+export const DESCRIPTOR_SEGMENTS = 3;
+export const CANDIDATES_PER_SEGMENT = 3;
+export type DescriptorChoice = 'quality' | 'fixed';
+
+/** descriptorQuality's scales: a term reaches its full penalty (1) at these values */
+export const QUALITY_SCALE = {
+  /** |yaw| (metrics.faceGeometry, -1..1 nose position between the cheeks): 0.4 is a clearly turned head */
+  yaw: 0.4,
+  /** MAR: 0.01-0.05 at rest, 0.37-0.88 wide open (data set README); 0.25 is a clearly open mouth */
+  mar: 0.25,
+  /** eyes: EAR drop below the clip's median; 1 - BLINK_CLOSED_RATIO (0.32) is a blink */
+  earDrop: 0.32,
+  /** mouth width / inter-ocular distance, relative change from the clip's median: 0.15 is pursed lips or a broad smile */
+  mouthWidth: 0.15,
+};
+
+/**
+ * Quality of a frame for the descriptor, higher is better; `ref` holds clip medians (EAR among frames with
+ * the same `eyes` flag, mouth width from the landmark signature) and the segment's sharpest candidate.
+ *   q = - min(1, |yaw| / 0.4)                          frontal
+ *       - min(1, MAR / 0.25)                           mouth closed
+ *       - min(1, max(0, 1 - EAR / medianEAR) / 0.32)   eyes open (relative: iris-refined EAR and plain EAR differ)
+ *       - min(1, |mouthWidth / median - 1| / 0.15)     no pursed lips or broad smile
+ *       - 0.5 x (1 - sharp / sharpest candidate)       sharp
+ *       - 0.5 x luma penalty (face luma below 60 or above 210, linear to 1 at 0 or 255)   well lit
+ *       - 0.5 x (1 - detector score)
+ * A frame without a face scores -100, with a second face -10 (never preferred over a usable frame).
+ */
+export function descriptorQuality(o: FrameObs, ref: { ear: { iris?: number; plain?: number }; mouthWidth?: number; sharp?: number }): number {
+  const f = o.face;
+  if (!f) return -100;
+  let q = o.faces >= 2 ? -10 : 0;
+  const c = (x: number) => Math.min(1, Math.max(0, x));
+  q -= c(Math.abs(f.yaw) / QUALITY_SCALE.yaw);
+  q -= c(f.mar / QUALITY_SCALE.mar);
+  const earRef = o.eyes ? ref.ear.iris : ref.ear.plain;
+  if (earRef) q -= c((1 - f.ear / earRef) / QUALITY_SCALE.earDrop);
+  const mw = mouthWidth(f.sig);
+  if (ref.mouthWidth && mw) q -= c(Math.abs(mw / ref.mouthWidth - 1) / QUALITY_SCALE.mouthWidth);
+  if (ref.sharp && f.sharp !== undefined) q -= 0.5 * c(1 - f.sharp / ref.sharp);
+  q -= 0.5 * (f.luma < 60 ? c((60 - f.luma) / 60) : f.luma > 210 ? c((f.luma - 210) / 45) : 0);
+  q -= 0.5 * c(1 - f.score);
+  return q;
+}
+
+/** mouth corner distance over inter-ocular distance, from metrics.landmarkSignature (points 61 and 291 at 14 and 15) */
+function mouthWidth(sig: number[]): number {
+  return sig.length >= 32 ? Math.hypot(sig[28] - sig[30], sig[29] - sig[31]) : 0;
+}
+
+const median = (xs: number[]) => { if (!xs.length) return undefined; const v = [...xs].sort((a, b) => a - b); return v[Math.floor(v.length / 2)]; };
+
+/** clip medians for descriptorQuality over the frames observed so far */
+function qualityRef(frames: Iterable<FrameObs>) {
+  const iris: number[] = [], plain: number[] = [], mw: number[] = [];
+  for (const o of frames) {
+    if (!o.face || o.faces !== 1) continue;
+    (o.eyes ? iris : plain).push(o.face.ear);
+    const m = mouthWidth(o.face.sig);
+    if (m) mw.push(m);
+  }
+  return { ear: { iris: median(iris), plain: median(plain) }, mouthWidth: median(mw) };
+}
+
+/**
+ * The candidate frames of each descriptor segment (see DESCRIPTOR_SEGMENTS), frame indices at fps,
+ * `expected` frames in the clip, `selected` the analysed frames.
+ */
+export function descriptorCandidates(expected: number, fps: number, selected: (i: number) => boolean, windows?: ActionWindow[]): number[][] {
+  const firstPrompt = windows?.length ? Math.min(...windows.map((w) => w.startMs)) : 0;
+  const leadIn = Math.min(expected, Math.floor((firstPrompt / 1000) * fps));
+  const bounds = leadIn >= CANDIDATES_PER_SEGMENT * 2
+    ? [0, leadIn, Math.round((leadIn + expected) / 2), expected]
+    : Array.from({ length: DESCRIPTOR_SEGMENTS + 1 }, (_, k) => Math.round((k * expected) / DESCRIPTOR_SEGMENTS));
+  const out: number[][] = [];
+  for (let s = 0; s < DESCRIPTOR_SEGMENTS; s++) {
+    const frames: number[] = [];
+    for (let i = bounds[s]; i < bounds[s + 1]; i++) if (selected(i)) frames.push(i);
+    const picks = new Set<number>();
+    for (let k = 0; k < CANDIDATES_PER_SEGMENT && frames.length; k++) picks.add(frames[Math.floor(((k + 0.5) / CANDIDATES_PER_SEGMENT) * frames.length)]);
+    out.push([...picks]);
+  }
+  return out;
+}
 
 /**
  * Which decoded frames to analyse. Without windows every frame (the eval's full-rate reference); with
@@ -84,7 +182,7 @@ export interface VideoAnalysis {
  * frameSelector(windows) on the worker pool. Frame indices in the result are at `fps`.
  * Throws VideoUnreadableError when ffmpeg cannot read the file.
  */
-export async function analyseVideo(pool: WorkerPool, path: string, opts: { maxFrames?: number; windows?: ActionWindow[]; info?: VideoInfo } = {}): Promise<VideoAnalysis> {
+export async function analyseVideo(pool: WorkerPool, path: string, opts: { maxFrames?: number; windows?: ActionWindow[]; info?: VideoInfo; descriptors?: DescriptorChoice } = {}): Promise<VideoAnalysis> {
   const t0 = performance.now();
   const info = opts.info ?? (await probeVideo(path));
   if (!info) throw new VideoUnreadableError('probe failed');
@@ -92,19 +190,51 @@ export async function analyseVideo(pool: WorkerPool, path: string, opts: { maxFr
   const expected = Math.max(1, Math.floor((info.durationMs / 1000) * fps));
   const maxFrames = opts.maxFrames ?? expected + fps; // a safety cap, not a trim
   const selected = frameSelector(fps, opts.windows), forBlinks = blinkRegion(fps, opts.windows);
-  const describe = new Set(DESCRIPTOR_FRACTIONS.map((f) => {
+  const byQuality = (opts.descriptors ?? 'quality') === 'quality';
+  const describe = byQuality ? new Set<number>() : new Set(DESCRIPTOR_FRACTIONS.map((f) => {
     let i = Math.min(expected - 1, Math.floor(f * expected));
     while (i > 0 && !selected(i)) i--;
     return i;
   }));
+  // quality choice: candidate copies per segment, their observations as the batches come back
+  const segments = byQuality ? descriptorCandidates(expected, fps, selected, opts.windows) : [];
+  const segmentOf = new Map<number, number>();
+  segments.forEach((c, s) => c.forEach((i) => segmentOf.set(i, s)));
+  const copies = new Map<number, Uint8Array>(), seen = new Map<number, FrameObs>(), observed: FrameObs[] = [];
+  const fired = new Set<number>(), described: Promise<FrameObs[]>[] = [];
   let width = 0, height = 0, frameSize = 0;
+  /** segment s: every candidate observed (or `force`) → the best one's descriptor job; copies released */
+  const choose = (s: number, force = false) => {
+    if (fired.has(s)) return;
+    const cands = segments[s].filter((i) => copies.has(i));
+    if (!force && !segments[s].every((i) => seen.has(i))) return;
+    fired.add(s);
+    const obs = cands.filter((i) => seen.has(i)).map((i) => seen.get(i)!);
+    if (obs.length) {
+      const ref = { ...qualityRef(observed), sharp: Math.max(0, ...obs.map((o) => o.face?.sharp ?? 0)) || undefined };
+      const best = obs.reduce((a, b) => (descriptorQuality(b, ref) > descriptorQuality(a, ref) ? b : a));
+      const buf = copies.get(best.i)!.buffer as ArrayBuffer;
+      described.push(pool.run({ type: 'describe', width, height, i: best.i, buf }, [buf]));
+    }
+    for (const i of segments[s]) copies.delete(i);
+  };
   let batch: Uint8Array | null = null;
   let indices: number[] = [], eyes: number[] = [];
   const jobs: Promise<FrameObs[]>[] = [];
   const flush = () => {
     if (!batch || !indices.length) return;
     const buf = batch.buffer as ArrayBuffer;
-    jobs.push(pool.run({ type: 'frames', width, height, indices, buf, describe: [...describe], eyes, detectEvery: DETECT_EVERY }, [buf]));
+    let job = pool.run({ type: 'frames', width, height, indices, buf, describe: [...describe], eyes, detectEvery: DETECT_EVERY }, [buf]);
+    if (byQuality) {
+      job = job.then((obs) => {
+        observed.push(...obs);
+        const touched = new Set<number>();
+        for (const o of obs) if (segmentOf.has(o.i)) { seen.set(o.i, o); touched.add(segmentOf.get(o.i)!); }
+        for (const s of touched) choose(s);
+        return obs;
+      });
+    }
+    jobs.push(job);
     batch = null;
     indices = [];
     eyes = [];
@@ -117,6 +247,7 @@ export async function analyseVideo(pool: WorkerPool, path: string, opts: { maxFr
         if (!selected(i)) return;
         if (!batch) batch = new Uint8Array(frameSize * BATCH_FRAMES);
         batch.set(rgb, indices.length * frameSize);
+        if (segmentOf.has(i)) copies.set(i, rgb.slice(0, frameSize));
         indices.push(i);
         if (forBlinks(i)) eyes.push(i);
         if (indices.length === BATCH_FRAMES) flush();
@@ -126,9 +257,17 @@ export async function analyseVideo(pool: WorkerPool, path: string, opts: { maxFr
     decodeMs = performance.now() - t0;
   } catch (e) {
     await Promise.allSettled(jobs);
+    await Promise.allSettled(described);
     throw new VideoUnreadableError(String((e as Error).message));
   }
   const frames = (await Promise.all(jobs)).flat().sort((a, b) => a.i - b.i);
+  // a clip shorter than probed: segments whose candidates were never decoded choose among those that were
+  segments.forEach((_, s) => choose(s, true));
+  const byIndex = new Map(frames.map((o) => [o.i, o]));
+  for (const d of (await Promise.all(described)).flat()) {
+    const o = byIndex.get(d.i);
+    if (o) Object.assign(o, { embedding: d.embedding, real: d.real, live: d.live, ms: o.ms + d.ms });
+  }
   return { info, fps, width, height, frames, decodeMs, totalMs: performance.now() - t0 };
 }
 

@@ -7,7 +7,7 @@
  * Models are loaded once per worker; the pool is created lazily on first use and kept until
  * shutdownLivenessEngine(). Nothing is written to disk; no image data is logged.
  */
-import { analyseImage, analyseVideo, VideoUnreadableError } from './analyse.js';
+import { analyseImage, analyseVideo, VideoUnreadableError, type DescriptorChoice } from './analyse.js';
 import { WorkerPool } from './pool.js';
 import { probeVideo } from './decode.js';
 import { clipLengthMatches, decide, FACE_MATCH_THRESHOLD, HINTS, MAX_VIDEO_MS, MIN_VIDEO_MS } from './rules.js';
@@ -57,7 +57,7 @@ function fail(code: LivenessReason, videoMs = 0, t0 = performance.now()): Livene
  * `expectedMs`, the schedule's durationMs) not the length the session asked for (schedule_mismatch) are
  * refused without decoding a frame. Timings: analyseMs from the call to the verdict.
  */
-export async function checkLiveness(input: { videoPath: string; windows: ActionWindow[]; reference: Uint8Array | Promise<number[] | undefined>; expectedMs?: number }): Promise<LivenessVerdict> {
+export async function checkLiveness(input: { videoPath: string; windows: ActionWindow[]; reference: Uint8Array | Promise<number[] | undefined>; expectedMs?: number; /** how the descriptor frames are chosen (analyse.DescriptorChoice; default 'quality'); 'fixed' only for the evaluation's before/after */ descriptors?: DescriptorChoice }): Promise<LivenessVerdict> {
   const t0 = performance.now();
   const info = await probeVideo(input.videoPath);
   const early = !info ? 'video_unreadable' : info.durationMs < MIN_VIDEO_MS ? 'video_too_short' : info.durationMs > MAX_VIDEO_MS ? 'video_too_long'
@@ -72,7 +72,7 @@ export async function checkLiveness(input: { videoPath: string; windows: ActionW
   const refP = input.reference instanceof Uint8Array ? referenceDescriptor(input.reference) : input.reference.catch(() => undefined);
   let video;
   try {
-    video = await analyseVideo(p, input.videoPath, { maxFrames: Math.ceil((MAX_VIDEO_MS / 1000 + 1) * 30), windows: input.windows, info: info! });
+    video = await analyseVideo(p, input.videoPath, { maxFrames: Math.ceil((MAX_VIDEO_MS / 1000 + 1) * 30), windows: input.windows, info: info!, descriptors: input.descriptors });
   } catch (e) {
     await refP;
     if (e instanceof VideoUnreadableError) return fail('video_unreadable', 0, t0);

@@ -10,6 +10,8 @@ export interface FaceObs {
   sig: number[];
   /** mean luma (0..255) inside the face box */
   luma: number;
+  /** sharpness: mean absolute 4-neighbour Laplacian of the luma inside the face box (0..~100; blur lowers it), see worker.faceSharpness */
+  sharp?: number;
 }
 export interface FrameObs {
   /** global frame index */
@@ -33,7 +35,9 @@ export interface FrameObs {
 export type WorkerRequest =
   /** `indices[k]` is the clip frame index of the k-th RGB24 frame in `buf`; `eyes`: the frames that get the iris model */
   | { id: number; type: 'frames'; width: number; height: number; indices: number[]; buf: ArrayBuffer; describe: number[]; eyes: number[]; detectEvery: number }
-  | { id: number; type: 'image'; width: number; height: number; buf: ArrayBuffer };
+  | { id: number; type: 'image'; width: number; height: number; buf: ArrayBuffer }
+  /** descriptor only (full mode on a grey copy) for frame `i`, one RGB24 frame in `buf`: the quality-chosen descriptor frames (analyse.ts) */
+  | { id: number; type: 'describe'; width: number; height: number; i: number; buf: ArrayBuffer };
 export type WorkerResponse =
   | { id: number; ok: true; frames: FrameObs[] }
   | { id: number; ok: false; error: string }
