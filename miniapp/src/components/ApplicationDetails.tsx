@@ -47,7 +47,7 @@ function DocumentRow({ app, doc }: { app: ApplicationView; doc: ApplicationView[
   }
   return (
     <View className='doc-row' onClick={open} data-testid={`view-document-${doc.kind}`}>
-      <View className='doc-row__pic'>{image ? <Image className='doc-slot__img' src={image} mode='aspectFill' /> : doc.contentType === 'application/pdf' ? 'PDF' : ''}</View>
+      <View className='doc-row__pic'>{image ? <Image className='doc-slot__img' src={image} mode='aspectFill' imgProps={{ alt: DOCUMENT_LABELS[doc.kind as 'photo' | 'evidence'] ?? '材料' }} /> : doc.contentType === 'application/pdf' ? 'PDF' : ''}</View>
       <View className='doc-row__main'>
         <View>{DOCUMENT_LABELS[doc.kind]}</View>
         <View className='small muted'>上传于 {fmtDateTime(doc.uploadedAt)}</View>

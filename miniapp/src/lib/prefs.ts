@@ -49,3 +49,16 @@ export function applyRootClass() {
 export function pageClass(base = 'page'): string {
   return !isH5 && isElderMode() ? `${base} ${ELDER_CLASS}` : base
 }
+
+/**
+ * H5: a scrolling page or scroll view can be scrolled from the keyboard (WCAG 2.1.1; axe
+ * scrollable-region-focusable): Taro's page containers and <ScrollView> get tabindex=0 as they appear.
+ */
+export function focusableScrollRegions() {
+  if (!isH5 || typeof document === 'undefined' || typeof MutationObserver === 'undefined') return
+  const mark = () => {
+    for (const e of Array.from(document.querySelectorAll('.taro_page:not([tabindex]), taro-scroll-view-core:not([tabindex])'))) e.setAttribute('tabindex', '0')
+  }
+  mark()
+  new MutationObserver(mark).observe(document.body, { childList: true, subtree: true })
+}

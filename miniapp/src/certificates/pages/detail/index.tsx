@@ -147,7 +147,7 @@ export default function CertificateDetail() {
         </View>
         <View className='cert__body'>{details}</View>
         <View className='cert__qr'>
-          <Image className='cert__qr-img' src={qrSvgDataUri(cert.verifyUrl)} mode='scaleToFill' data-testid='certificate-qr' />
+          <Image className='cert__qr-img' src={qrSvgDataUri(cert.verifyUrl)} mode='scaleToFill' data-testid='certificate-qr' imgProps={{ alt: '证书二维码：扫码核验本证书' }} />
           <View className='cert__qr-hint'>扫码验证证书真伪</View>
         </View>
         <View className='small muted center'>领证时间 {fmtDateTime(cert.claimedAt)}</View>
