@@ -18,6 +18,8 @@ export const DOCUMENT_KINDS = [
   'employment_contract',
   'ce_proof',
   'contract_ended',
+  'loss_statement',
+  'damaged_certificate',
 ] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
@@ -60,6 +62,8 @@ export const DOCUMENT_RULES: Record<DocumentKind, DocumentRule> = {
   employment_contract: anyFile('劳动合同'),
   ce_proof: { label: '继续教育证明', types: PDF, maxBytes: 2 * MB, hint: '请上传继续教育证明：仅限 PDF 格式，不超过 2 MB' },
   contract_ended: anyFile('原劳动合同解除（或退休）证明'),
+  loss_statement: anyFile('证书遗失声明'),
+  damaged_certificate: anyFile('污损证书照片或扫描件'),
 };
 
 /** All files of one application together: at most this many bytes (each file also has its own limit). */
@@ -70,14 +74,14 @@ export function isDocumentKind(kind: string): kind is DocumentKind {
 }
 
 /** When a listed document is needed: always, for a late registration, for a qualification from outside the province, for a change of employer. */
-export type DocumentCondition = 'always' | 'late' | 'out_of_province' | 'employer_change';
+export type DocumentCondition = 'always' | 'late' | 'out_of_province' | 'employer_change' | 'certificate_lost' | 'certificate_damaged';
 
 /**
  * The evidence documents of each matter (catalogue "Documents each matter needs"). The application form
  * itself is generated and signed; the ID card is the real-name record's; the current certificate is the
  * register's: none of those is uploaded again.
  */
-export const MATTER_DOCUMENTS: Record<RegistrationType, readonly { kind: DocumentKind; when: DocumentCondition }[]> = {
+export const MATTER_DOCUMENTS: Record<RegistrationType, readonly { kind: DocumentKind; when: DocumentCondition; required?: true }[]> = {
   initial: [
     { kind: 'qualification_certificate', when: 'always' },
     { kind: 'diploma', when: 'always' },
@@ -100,8 +104,20 @@ export const MATTER_DOCUMENTS: Record<RegistrationType, readonly { kind: Documen
     { kind: 'employment_contract', when: 'employer_change' },
   ],
   paper_exchange: [],
-  reregistration: [],
-  replacement: [],
+  // re-registration: as initial, with continuing education (catalogue); offered only where the province has the
+  // 附件材料 tab (003, 004), so `required` whatever the profession's evidenceDocuments
+  reregistration: [
+    { kind: 'qualification_certificate', when: 'always', required: true },
+    { kind: 'diploma', when: 'always', required: true },
+    { kind: 'work_proof', when: 'always', required: true },
+    { kind: 'employment_contract', when: 'always', required: true },
+    { kind: 'ce_proof', when: 'always', required: true },
+  ],
+  // 遗失补办或污损更换 (003 §3.2.3.4, 004): the loss statement, or the damaged certificate
+  replacement: [
+    { kind: 'loss_statement', when: 'certificate_lost', required: true },
+    { kind: 'damaged_certificate', when: 'certificate_damaged', required: true },
+  ],
 };
 
 /** One document an application needs or may carry, with its state (ApplicationView.requiredDocuments). */
@@ -124,6 +140,9 @@ export interface DocumentFacts {
   outOfProvince: boolean;
   /** A change application that changes the employer. */
   employerChange: boolean;
+  /** A replacement's cause (form `cause`): the certificate was lost, or damaged. */
+  certificateLost?: boolean;
+  certificateDamaged?: boolean;
 }
 
 /** Reads DocumentFacts from a saved form (any profession's shape; null = not saved yet). `today` is the application date. */
@@ -132,12 +151,15 @@ export function documentFacts(profession: Profession, form: unknown, today: Date
     specialties?: { issueDate?: unknown }[];
     qualification?: { issueDate?: unknown; issuedIn?: unknown };
     kind?: unknown;
+    cause?: unknown;
   };
   const dates = [...(Array.isArray(f.specialties) ? f.specialties.map((s) => s?.issueDate) : []), f.qualification?.issueDate].filter((d): d is string => typeof d === 'string');
   return {
     late: dates.some((d) => isLateRegistration(d, today, profession)),
     outOfProvince: f.qualification?.issuedIn === 'elsewhere',
     employerChange: f.kind === 'employer',
+    certificateLost: f.cause === 'lost',
+    certificateDamaged: f.cause === 'damaged',
   };
 }
 
@@ -161,10 +183,11 @@ export function documentRequirements(
   if (rules.signatureImage && ['initial', 'add_specialty', 'renewal'].includes(type)) add('signature', type === 'initial');
   if (opts.evidenceRequired) add('evidence', true);
   const holds = (when: DocumentCondition) =>
-    when === 'always' || (when === 'late' && facts.late) || (when === 'out_of_province' && facts.outOfProvince) || (when === 'employer_change' && facts.employerChange);
+    when === 'always' || (when === 'late' && facts.late) || (when === 'out_of_province' && facts.outOfProvince) || (when === 'employer_change' && facts.employerChange) ||
+    (when === 'certificate_lost' && facts.certificateLost === true) || (when === 'certificate_damaged' && facts.certificateDamaged === true);
   for (const d of MATTER_DOCUMENTS[type]) {
     if (d.when !== 'always' && !holds(d.when)) continue;
-    add(d.kind, rules.evidenceDocuments === 'required');
+    add(d.kind, d.required === true || rules.evidenceDocuments === 'required');
   }
   if (rules.qualificationOrigin === 'province_or_scan' && facts.outOfProvince && (type === 'initial' || type === 'add_specialty')) add('qualification_scan', true);
   if (rules.continuingEducationProof && facts.late && (type === 'initial' || type === 'add_specialty')) add('ce_proof', true);

@@ -52,6 +52,8 @@ export const ERRORS = {
   change_reported_late: { status: 422, message: '注册内容变更须在变更后 30 日内申请，请联系注册机构' },
   paper_registration_not_found: { status: 409, message: '未找到您的纸质证书注册记录，请联系注册机构核实' },
   already_exchanged: { status: 409, message: '您的注册已有电子证书' },
+  registration_current: { status: 409, message: '您的注册仍在有效期内，无需重新注册' },
+  no_previous_registration: { status: 409, message: '未找到您以前的注册记录，请办理初始注册' },
   photo_required: { status: 409, message: '请先上传本人照片（该照片将显示在电子证书上）' },
   evidence_required: { status: 409, message: '请先上传变更证明材料' },
   documents_required: { status: 409, message: '请先上传本事项所需的全部申请材料' },

@@ -28,7 +28,7 @@ export const personLookupRequest = z.strictObject({
 /** Starting a filing for a person: the matter and the person (name and ID number). */
 export const employerFilingRequest = z.strictObject({
   profession: z.enum(PROFESSIONS, { error: '请选择职业资格' }).default('constructor'),
-  type: z.enum(EMPLOYER_FILED_MATTERS, { error: '请选择申报类型（初始、增项、延续、注销或身份证号码变更）' }),
+  type: z.enum(EMPLOYER_FILED_MATTERS, { error: '请选择申报类型（初始、重新、增项、延续、遗失补办、注销或身份证号码变更）' }),
   name: personName,
   idNumber,
 });

@@ -50,6 +50,8 @@ export interface ProvinceRules {
   employerChangeMinIntervalDays: number | null;
   renewalWindowDays: number;
   detailsChangeWithinDays: number | null;
+  /** Matters the province does not take, with the reason shown (settings file notOffered; Shanghai: re-registration, replacement). */
+  notOffered?: Partial<Record<RegistrationType, string>>;
 }
 
 /** Each province's settings file (shared/src/provinces/*.json, province-settings.ts), which holds these rules and more. */
@@ -199,6 +201,32 @@ export const paperExchangeFormSchema = z.strictObject({
   detailsConfirmed: z.literal(true, { error: '请核对并确认证书信息' }),
 });
 
+/**
+ * 重新注册 (003 §3.2.3.2, 004; catalogue: after a cancellation or expiry, like initial, with continuing
+ * education): initial's form — the employer named in full, the specialties with their qualification dates —
+ * and continuing-education hours for every specialty applied for, not only late ones.
+ */
+export const reregistrationFormSchema = initialRegistrationFormSchema;
+
+/** 补办原因 (004: 遗失补办或污损更换). */
+export const REPLACEMENT_CAUSES = { lost: '证书遗失', damaged: '证书污损' } as const;
+export type ReplacementCause = keyof typeof REPLACEMENT_CAUSES;
+
+/**
+ * 遗失补办 (003 §3.2.3.4; 004 遗失补办或污损更换): why the certificate is replaced, when it was lost or damaged,
+ * and what happened; the loss statement (or the damaged certificate) is uploaded as a document. The employer is
+ * the registration's.
+ */
+export const replacementFormSchema = z.strictObject({
+  employer: employerPhone,
+  cause: z.enum(Object.keys(REPLACEMENT_CAUSES) as [ReplacementCause, ...ReplacementCause[]], { error: '请选择补办原因（遗失或污损）' }),
+  occurredOn: isoDateSchema,
+  description: z.string({ error: '请填写遗失或污损情况说明' }).trim().min(2, { error: '请填写遗失或污损情况说明' }).max(200, { error: '情况说明不超过 200 字' }),
+  declarationAccepted: declaration,
+});
+
+export type ReregistrationForm = z.infer<typeof reregistrationFormSchema>;
+export type ReplacementForm = z.infer<typeof replacementFormSchema>;
 export type AddSpecialtyForm = z.infer<typeof addSpecialtyFormSchema>;
 export type RenewalForm = z.infer<typeof renewalFormSchema>;
 export type CancellationForm = z.infer<typeof cancellationFormSchema>;
@@ -206,7 +234,7 @@ export type EmployerChangeForm = z.infer<typeof employerChangeFormSchema>;
 export type DetailsChangeForm = z.infer<typeof detailsChangeFormSchema>;
 export type ChangeForm = z.infer<typeof changeFormSchema>;
 export type PaperExchangeForm = z.infer<typeof paperExchangeFormSchema>;
-export type MatterForm = InitialRegistrationForm | AddSpecialtyForm | RenewalForm | CancellationForm | ChangeForm | PaperExchangeForm;
+export type MatterForm = InitialRegistrationForm | AddSpecialtyForm | RenewalForm | CancellationForm | ChangeForm | PaperExchangeForm | ReplacementForm;
 
 
 // ---- the forms of cost engineers (001) and architects (002) ----
@@ -262,7 +290,7 @@ const architectHours = z.strictObject({ compulsoryHours: hoursSchema, electiveHo
 export function matterFormSchema(profession: Profession, type: RegistrationType): z.ZodType<unknown> {
   const rules = PROFESSION_RULES[profession];
   if (profession === 'constructor' || type === 'change' || type === 'paper_exchange') {
-    return ({ initial: initialRegistrationFormSchema, add_specialty: addSpecialtyFormSchema, renewal: renewalFormSchema, cancellation: cancellationFormSchema, change: changeFormSchema, paper_exchange: paperExchangeFormSchema } as Record<string, z.ZodType<unknown>>)[type] ?? z.never();
+    return ({ initial: initialRegistrationFormSchema, add_specialty: addSpecialtyFormSchema, renewal: renewalFormSchema, cancellation: cancellationFormSchema, change: changeFormSchema, paper_exchange: paperExchangeFormSchema, reregistration: reregistrationFormSchema, replacement: replacementFormSchema } as Record<string, z.ZodType<unknown>>)[type] ?? z.never();
   }
   if (!rules.specialties) {
     if (type === 'initial')
@@ -420,6 +448,10 @@ export interface MatterDefinition<F = any> {
   apply(state: RegisterState | null, form: F, ctx: ApplyContext): RegisterState;
   /** The 申请事项 sections of the form (profession default: constructor). */
   describe(form: F, register: RegisterState | null, profession?: Profession): FormSection[];
+  /** The matter gives the registration a new registration number (initial; re-registration, 004: 核定注册编号). */
+  newRegistrationNo?: boolean;
+  /** A new certificate version is issued even when the register's content is unchanged (replacement). */
+  reissuesCertificate?: boolean;
 }
 
 /** What most matters share (000: the applicant and the employer sign; the authority's four stages; no files). */
@@ -470,6 +502,7 @@ export function renewableSpecialties(ctx: MatterContext): RegisteredSpecialty[] 
 const initial = matter<InitialRegistrationForm>({
   type: 'initial',
   employerFrom: 'form',
+  newRegistrationNo: true,
   availability: (ctx) =>
     registered(ctx)
       ? { available: false, code: 'already_registered', reason: `您已注册（${ctx.register!.registrationNo}），新增专业请办理增项注册，到期请办理延续注册` }
@@ -755,15 +788,104 @@ const paperExchange = matter<PaperExchangeForm>({
   ],
 });
 
-/** Matters the platform lists but cannot take yet (Hunan, 003 §3.2.3.2 and .4). */
-const notOnline = (type: RegistrationType): MatterDefinition =>
-  matter({
-    type,
-    availability: () => ({ available: false, code: 'application_type_unsupported', reason: '暂不支持在线办理，请到注册机构窗口办理' }),
-    check: () => ({ ok: false, code: 'application_type_unsupported', fields: {} }),
-    apply: (s) => s!,
-    describe: () => [],
-  });
+/**
+ * 重新注册 (003 §3.2.3.2, 004 初始、重新注册 → 审批、通告 → 核定注册编号; catalogue: "after a cancellation or
+ * expiry: like initial, with continuing education"): open to a person whose registration was cancelled or whose
+ * every specialty has expired; the employer named on the form counter-signs; the route and notice are the
+ * province's (as initial); the registration gets a new registration number and new specialties valid from
+ * approval, and a new certificate version.
+ */
+const reregistration = matter<ReregistrationForm>({
+  type: 'reregistration',
+  employerFrom: 'form',
+  newRegistrationNo: true,
+  availability(ctx) {
+    const reg = ctx.register;
+    if (!reg) return { available: false, code: 'no_previous_registration', reason: '未找到您以前的注册记录，请办理初始注册' };
+    if (reg.status === 'registered' && reg.specialties.some((s) => isCurrentSpecialty(s, ctx.today)))
+      return { available: false, code: 'registration_current', reason: `您的注册（${reg.registrationNo}）仍在有效期内，无需重新注册；新增专业请办理增项注册，到期前请办理延续注册` };
+    return { available: true };
+  },
+  check(input, ctx, profession) {
+    const r = parse(matterFormSchema(profession, 'reregistration') as typeof reregistrationFormSchema, input);
+    if (!r.ok) return r;
+    const form = r.value;
+    const rules = PROFESSION_RULES[profession];
+    const fields: FieldErrors = {};
+    if (form.specialties.length > rules.maxSpecialtiesPerApplication) fields.specialties = `每次申请最多选择 ${rules.maxSpecialtiesPerApplication} 个专业`;
+    const seen = new Set<Specialty>();
+    form.specialties.forEach((s, i) => {
+      if (seen.has(s.specialty)) fields[`specialties.${i}.specialty`] = '同一专业只能选择一次';
+      seen.add(s.specialty);
+      if (s.issueDate > ctx.today) fields[`specialties.${i}.issueDate`] = '签发日期不能晚于今天';
+    });
+    // continuing education for every specialty applied for (重新注册 always needs it), at least the minimum hours
+    const ce = new Set<Specialty>();
+    form.continuingEducation.forEach((c, i) => {
+      if (ce.has(c.specialty)) fields[`continuingEducation.${i}.specialty`] = '同一专业只能填写一次';
+      ce.add(c.specialty);
+      if (!seen.has(c.specialty)) fields[`continuingEducation.${i}.specialty`] = `${label(c.specialty)}不是本次申请的专业`;
+      else checkHours(c, rules, fields, `continuingEducation.${i}`);
+    });
+    const missing = form.specialties.filter((s) => !ce.has(s.specialty));
+    if (missing.length) fields.continuingEducation = `重新注册须填写每个申请专业的继续教育学时：${missing.map((s) => label(s.specialty)).join('、')}`;
+    return done(form, fields);
+  },
+  apply: (state, form, ctx) => initial.apply(state, form, ctx),
+  describe: (form, register, profession = 'constructor') => [
+    {
+      title: '原注册信息',
+      columns: ['原注册号', '注册状态'],
+      widths: [0.5, 0.5],
+      rows: register ? [[register.registrationNo, register.status === 'cancelled' ? REGISTRATION_STATUS_LABELS.cancelled : '已过有效期']] : [],
+      empty: '无',
+    },
+    qualificationSection(form.specialties, '申请重新注册专业', profession),
+    ceSectionFor(form.continuingEducation, profession),
+  ],
+});
+
+/**
+ * 遗失补办 (003 §3.2.3.4; 004 遗失补办或污损更换 → 核发电子证书; catalogue: "review, then issue; none; a new
+ * certificate, the old one revoked"): open to a current registration; the registration's employer
+ * counter-signs; the province's route (Sichuan: 审查, then issue); the register's content is unchanged and a new
+ * certificate version is issued, so the one it replaces verifies as superseded (已换发).
+ */
+const replacement = matter<ReplacementForm>({
+  type: 'replacement',
+  reissuesCertificate: true,
+  availability(ctx) {
+    const reg = registered(ctx);
+    if (!reg) return notRegistered;
+    if (!reg.specialties.some((s) => isCurrentSpecialty(s, ctx.today)))
+      return { available: false, code: 'specialty_expired', reason: '您的注册专业均已超过有效期，证书已失效，请办理重新注册' };
+    return { available: true };
+  },
+  check(input, ctx) {
+    const r = parse(replacementFormSchema, input);
+    if (!r.ok) return r;
+    return done(r.value, r.value.occurredOn > ctx.today ? { occurredOn: '遗失或污损日期不能晚于今天' } : {});
+  },
+  // an electronic certificate in place of the lost one, paper or electronic (004: 核发电子证书)
+  apply: (state) => ({ ...state!, hasElectronicCertificate: true }),
+  describe: (form, register, profession = 'constructor') => [
+    {
+      title: '申请补办证书',
+      columns: ['注册号', '补办原因', '遗失（污损）日期', '情况说明'],
+      widths: [0.26, 0.16, 0.2, 0.38],
+      rows: [[register?.registrationNo ?? '', REPLACEMENT_CAUSES[form.cause], form.occurredOn, form.description]],
+    },
+    PROFESSION_RULES[profession].specialties
+      ? {
+          title: '原证书注册专业',
+          columns: ['注册专业', '有效期至'],
+          widths: [0.5, 0.5],
+          rows: (register?.specialties ?? []).filter((s) => s.status === 'registered').map((s) => [label(s.specialty), s.validUntil]),
+          empty: '无',
+        }
+      : { title: '原证书有效期', columns: ['有效期至'], widths: [1], rows: [[register?.specialties.find((s) => s.status === 'registered')?.validUntil ?? '']] },
+  ],
+});
 
 export const MATTERS: Record<RegistrationType, MatterDefinition> = {
   initial,
@@ -772,13 +894,16 @@ export const MATTERS: Record<RegistrationType, MatterDefinition> = {
   cancellation,
   change,
   paper_exchange: paperExchange,
-  reregistration: notOnline('reregistration'),
-  replacement: notOnline('replacement'),
+  reregistration,
+  replacement,
 };
 
 /** Whether `type` may be started now for `profession`, and if not, the stable code and the reason to show. */
 export function matterAvailability(profession: Profession, type: RegistrationType, ctx: MatterContext): Availability {
   if (!isSupportedApplication(profession, type)) return { available: false, code: 'application_type_unsupported', reason: notOfferedReason(profession, type) ?? '暂不支持在线办理，请到注册机构窗口办理' };
+  // a matter the province does not take (settings notOffered: Shanghai has no re-registration nor replacement)
+  const notOffered = ctx.rules.notOffered?.[type];
+  if (notOffered) return { available: false, code: 'application_type_unsupported', reason: notOffered };
   return MATTERS[type].availability(ctx);
 }
 

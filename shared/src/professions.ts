@@ -49,8 +49,8 @@ export const SPECIALTY_LABELS: Record<Specialty, string> = {
 };
 
 /**
- * Registration matters (注册事项; ../shared/catalogue.md). The first seven are seed 000's constructor matters;
- * the Hunan-only ones (003) are listed so the UI can show them disabled. `change` covers both a change of
+ * Registration matters (注册事项; ../shared/catalogue.md). The first six are seed 000's constructor matters;
+ * re-registration and lost-certificate replacement are 003's and 004's (offered per province: settings notOffered). `change` covers both a change of
  * employer and a change of personal details (name or ID number): the form says which.
  */
 export const REGISTRATION_TYPES = ['initial', 'add_specialty', 'renewal', 'cancellation', 'change', 'paper_exchange', 'reregistration', 'replacement'] as const;
@@ -76,7 +76,8 @@ const NOT_ONLINE = '暂不支持在线办理，请到注册机构窗口办理';
  * paper-to-electronic exchange; architects have no specialties, so no additional-specialty registration).
  */
 export const PROFESSION_MATTERS: Record<Profession, Record<RegistrationType, true | string>> = {
-  constructor: { initial: true, add_specialty: true, renewal: true, cancellation: true, change: true, paper_exchange: true, reregistration: NOT_ONLINE, replacement: NOT_ONLINE },
+  // re-registration and replacement (003 §3.2.3.2, .4; 004): constructors only, where the province offers them (settings notOffered)
+  constructor: { initial: true, add_specialty: true, renewal: true, cancellation: true, change: true, paper_exchange: true, reregistration: true, replacement: true },
   cost_engineer: {
     initial: true,
     add_specialty: true,

@@ -51,6 +51,8 @@ const matterType = z.enum(REGISTRATION_TYPES);
  * - qualificationData: true = the authority holds the qualification holders (003 §3.2.4.4) and an
  *   application's specialties must match them; false = the applicant's typed data stands (000-002).
  * - calendar: the province's own holidays and adjusted working days, replacing the national calendar.
+ * - notOffered: matters the province does not take (the catalogue's seeds for it do not have them), each with
+ *   the reason shown with the disabled matter; e.g. Shanghai (000) has no re-registration nor replacement.
  */
 export const provinceSettingsSchema = z
   .strictObject({
@@ -71,6 +73,7 @@ export const provinceSettingsSchema = z
     fourEyes: z.boolean(),
     qualificationData: z.boolean(),
     calendar: workingDayCalendarSchema.optional(),
+    notOffered: z.partialRecord(matterType, z.string().min(2)).optional(),
   });
 
 export type ProvinceSettingsFile = z.infer<typeof provinceSettingsSchema>;

@@ -196,5 +196,5 @@ export function canRefuse(filedBy: FiledBy, status: ApplicationStatus, role: 'ap
   return FILING_PATHS[filedBy].refusals[status] === role;
 }
 
-/** Matters an enterprise may file for one of its people (003 §3.2.3.1, .3, .5, .6; 延续 as 000 §3.3). */
-export const EMPLOYER_FILED_MATTERS = ['initial', 'add_specialty', 'renewal', 'cancellation', 'change'] as const;
+/** Matters an enterprise may file for one of its people (003 §3.2.3.1-.6: 初始, 重新, 增项, 延续, 遗失补办, 注销, 身份证号变更). */
+export const EMPLOYER_FILED_MATTERS = ['initial', 'add_specialty', 'renewal', 'cancellation', 'change', 'reregistration', 'replacement'] as const;

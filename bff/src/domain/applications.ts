@@ -507,7 +507,7 @@ export async function completeMatter(deps: AppDeps, tx: Tx, app: ApplicationRow,
   const identity = await tx.selectFrom('identities').selectAll().where('user_id', '=', app.applicant_id).forUpdate().executeTakeFirstOrThrow();
   const { ctx, reg } = await matterContext(deps, tx, app.applicant_id, profession, { lock: true, registrationId: app.registration_id });
   const apply: ApplyContext = { today: ctx.today, profession, holderName: identity.name };
-  if (type === 'initial') apply.newRegistrationNo = await newRegistrationNo(deps, tx, profession);
+  if (def.newRegistrationNo) apply.newRegistrationNo = await newRegistrationNo(deps, tx, profession);
   if (employerSource(type, form) === 'form' && app.employer_id) {
     // a share lock: an employer rename committing meanwhile is waited for, so the register gets the current name
     const e = await tx.selectFrom('enterprises').select(['id', 'name', 'uscc']).where('id', '=', app.employer_id).forShare().executeTakeFirstOrThrow();
@@ -539,7 +539,7 @@ export async function completeMatter(deps: AppDeps, tx: Tx, app: ApplicationRow,
   // the signature image uploaded with the matter becomes the registration's, dated today (001 §4: 签名日期)
   const signatureRow = await tx.selectFrom('application_documents').select(['content_enc', 'content_type', 'uploaded_at']).where('application_id', '=', app.id).where('kind', '=', 'signature').executeTakeFirst();
   const signature = signatureRow ? { content: Buffer.from(deps.pii.decrypt(signatureRow.content_enc), 'base64'), type: signatureRow.content_type, date: shanghaiDate(signatureRow.uploaded_at) } : null;
-  const written = await writeRegister(deps, tx, reg, after, { matter: type, applicationId: app.id, actor, holder, photo, signature }, { issueCertificate: (photo !== null || signature !== null) && after.status === 'registered' ? true : undefined });
+  const written = await writeRegister(deps, tx, reg, after, { matter: type, applicationId: app.id, actor, holder, photo, signature }, { issueCertificate: (def.reissuesCertificate || photo !== null || signature !== null) && after.status === 'registered' ? true : undefined });
   await tx.updateTable('applications').set({ registration_id: written.registrationId }).where('id', '=', app.id).execute();
   await addEvent(tx, app.id, 'completed', null);
   if (written.certificateId) await addEvent(tx, app.id, 'certificate_issued', null);

@@ -20,6 +20,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import {
   EMPLOYER_FILED_MATTERS,
   FILING_PATHS,
+  MATTERS,
   canRefuse,
   matterAvailability,
   maskIdNumber,
@@ -117,7 +118,7 @@ export async function lookupPerson(deps: FilingDeps, user: AuthUser, actor: Acto
     matters: EMPLOYER_FILED_MATTERS.map((type) => {
       const a = matterAvailability(input.profession, type, ctx);
       if (!a.available) return { type, available: false, code: a.code, reason: a.reason };
-      if (type !== 'initial' && !atThisEnterprise) return { type, available: false, code: 'not_employer_of_person' as const, reason: '该人员的注册聘用企业不是本企业，不能代为申报' };
+      if (MATTERS[type].employerFrom !== 'form' && !atThisEnterprise) return { type, available: false, code: 'not_employer_of_person' as const, reason: '该人员的注册聘用企业不是本企业，不能代为申报' };
       return { type, available: true };
     }),
     // another enterprise's draft or the person's own application is named only by its type and status
@@ -148,7 +149,8 @@ export async function createEmployerFiling(deps: FilingDeps, user: AuthUser, act
       const { ctx, reg } = await matterContext(deps, tx, personId, input.profession, { lock: true });
       const availability = matterAvailability(input.profession, input.type, ctx);
       if (!availability.available) throw appError(availability.code, undefined, availability.reason);
-      if (input.type !== 'initial' && reg?.state.employer?.id !== enterpriseId) throw appError('not_employer_of_person');
+      // a matter on the registration needs it to be at this enterprise; one naming its employer (initial, re-registration) does not
+      if (MATTERS[input.type].employerFrom !== 'form' && reg?.state.employer?.id !== enterpriseId) throw appError('not_employer_of_person');
       if (reg && !reg.row.holder_id) await tx.updateTable('registrations').set({ holder_id: personId }).where('id', '=', reg.row.id).execute();
       const day = shanghaiDate(deps.now()).replaceAll('-', '');
       const seq = await nextCounter(tx, `acceptance:${day}`);
