@@ -9,6 +9,7 @@
  *   superseded.
  */
 import test from 'ava';
+import { MATTERS, PROVINCE_SETTINGS, matterAvailability, provinceRoute } from '@zhiyetong/shared';
 import { Client, startTestServer, type TestServer } from './helpers/server.js';
 import { makeIdNumber, validForm } from './helpers/data.js';
 import { realPdf } from './helpers/professions.js';
@@ -147,4 +148,18 @@ test.serial('replacement filed by the employer: the loss statement is required; 
   t.is(old.status, 'superseded');
   t.is(old.certificate, null);
   t.is((await verify(certs[0])).status, 'valid');
+});
+
+test('which provinces offer them, and their routes, are settings: Shanghai neither (with its reason); Sichuan replacement 受理 → 审查, then issue', (t) => {
+  const ctx = (province: 'shanghai' | 'hunan' | 'sichuan') => ({ today: '2026-12-01', rules: PROVINCE_SETTINGS[province], register: null });
+  for (const type of ['reregistration', 'replacement'] as const) {
+    const sh = matterAvailability('constructor', type, ctx('shanghai'));
+    t.like(sh, { available: false, code: 'application_type_unsupported' });
+    t.regex((sh as { reason: string }).reason, /^上海暂不办理/);
+    t.like(matterAvailability('constructor', type, ctx('hunan')), { available: false, code: type === 'reregistration' ? 'no_previous_registration' : 'registration_required' });
+    t.like(matterAvailability('cost_engineer', type, ctx('hunan')), { available: false, code: 'application_type_unsupported' });
+  }
+  t.deepEqual(provinceRoute(PROVINCE_SETTINGS.sichuan, 'replacement', MATTERS.replacement.route), ['acceptance', 'first_review']);
+  t.deepEqual(provinceRoute(PROVINCE_SETTINGS.hunan, 'replacement', MATTERS.replacement.route), ['acceptance', 'first_review', 'second_review']);
+  t.deepEqual(provinceRoute(PROVINCE_SETTINGS.sichuan, 'reregistration', MATTERS.reregistration.route), ['acceptance', 'first_review', 'approval']);
 });
