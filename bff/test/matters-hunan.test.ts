@@ -63,6 +63,10 @@ test.serial('re-registration: refused while current; after a cancellation, with 
   await completeApplication(s, p.c, p.phone, cancel.created.body.id);
   t.is((await p.c.get('/api/registrations')).body[0].status, 'cancelled');
   t.true((await matter(p.c, 'reregistration')).available);
+  // the employer may file it too (003 §3.2.3.2): the lookup offers it, as for initial (the form names the employer)
+  const looked = await (await operatorClient(s)).post('/api/enterprise/people/search', { name: PEOPLE[0].name, idNumber: p.idNumber });
+  t.like(looked.body.matters.find((m: { type: string }) => m.type === 'reregistration'), { available: true });
+  t.like(looked.body.matters.find((m: { type: string }) => m.type === 'replacement'), { available: false, code: 'registration_required' });
 
   // continuing education for every specialty applied for, not only late ones
   const form = validForm({ employer: { ...validForm().employer, phone }, specialties: [{ specialty: 'building', issueDate: '2025-03-21' }, { specialty: 'municipal', issueDate: '2025-03-21' }] });

@@ -73,7 +73,7 @@ export function isDocumentKind(kind: string): kind is DocumentKind {
   return (DOCUMENT_KINDS as readonly string[]).includes(kind);
 }
 
-/** When a listed document is needed: always, for a late registration, for a qualification from outside the province, for a change of employer. */
+/** When a listed document is needed: always, for a late registration, for a qualification from outside the province, for a change of employer, for a lost or a damaged certificate (replacement). */
 export type DocumentCondition = 'always' | 'late' | 'out_of_province' | 'employer_change' | 'certificate_lost' | 'certificate_damaged';
 
 /**
