@@ -159,7 +159,7 @@ test('which provinces offer them, and their routes, are settings: Shanghai neith
   for (const type of ['reregistration', 'replacement'] as const) {
     const sh = matterAvailability('constructor', type, ctx('shanghai'));
     t.like(sh, { available: false, code: 'application_type_unsupported' });
-    t.regex((sh as { reason: string }).reason, /^上海暂不办理/);
+    t.regex((sh as { reason: string }).reason, /^上海暂不支持办理/);
     t.like(matterAvailability('constructor', type, ctx('hunan')), { available: false, code: type === 'reregistration' ? 'no_previous_registration' : 'registration_required' });
     t.like(matterAvailability('cost_engineer', type, ctx('hunan')), { available: false, code: 'application_type_unsupported' });
   }
