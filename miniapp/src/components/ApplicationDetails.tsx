@@ -1,4 +1,4 @@
-import { Image, View } from '@tarojs/components'
+import { View } from '@tarojs/components'
 import { GENDER_LABELS, PROFESSION_LABELS, REGISTRATION_TYPE_LABELS, type ApplicationView, type FormSection } from '@zhiyetong/shared'
 import { errorMessage } from '../lib/api'
 import { documentPath, openDocument, useDocumentImage } from '../lib/files'
@@ -6,6 +6,7 @@ import { fmtDateTime } from '../lib/format'
 import { alertMessage } from '../lib/platform'
 import { RegistrationCard } from './Registration'
 import { Row, StatusTag, Timeline } from './ui'
+import { Img } from './Img'
 
 /** One 申请事项 section (shared MATTERS[type].describe) as the form PDF prints it: a titled table. */
 export function SectionTable({ section }: { section: FormSection }) {
@@ -47,7 +48,7 @@ function DocumentRow({ app, doc }: { app: ApplicationView; doc: ApplicationView[
   }
   return (
     <View className='doc-row' onClick={open} data-testid={`view-document-${doc.kind}`}>
-      <View className='doc-row__pic'>{image ? <Image className='doc-slot__img' src={image} mode='aspectFill' imgProps={{ alt: DOCUMENT_LABELS[doc.kind as 'photo' | 'evidence'] ?? '材料' }} /> : doc.contentType === 'application/pdf' ? 'PDF' : ''}</View>
+      <View className='doc-row__pic'>{image ? <Img className='doc-slot__img' src={image} mode='aspectFill' alt={DOCUMENT_LABELS[doc.kind as 'photo' | 'evidence'] ?? '材料'} /> : doc.contentType === 'application/pdf' ? 'PDF' : ''}</View>
       <View className='doc-row__main'>
         <View>{DOCUMENT_LABELS[doc.kind]}</View>
         <View className='small muted'>上传于 {fmtDateTime(doc.uploadedAt)}</View>

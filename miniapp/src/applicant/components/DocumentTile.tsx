@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react'
-import { Image, View } from '@tarojs/components'
+import { View } from '@tarojs/components'
 import { documentPath, useDocumentImage } from '../../lib/files'
 import type { ApplicationDocumentKind } from '../lib/documents'
+import { Img } from '../../components/Img'
 
 export interface DocumentSlotProps {
   applicationId: string
@@ -22,7 +23,7 @@ export function DocumentTile({ applicationId, kind, title, desc, required, uploa
   return (
     <View className={`doc-slot ${uploaded ? 'doc-slot--done' : ''}`} onClick={onClick} data-testid={`document-${kind}`}>
       <View className={`doc-slot__pic doc-slot__pic--${kind}`}>
-        {image ? <Image className='doc-slot__img' src={image} mode='aspectFill' imgProps={{ alt: `已上传的${title}` }} /> : <View className='doc-slot__plus'>{uploaded ? (uploaded.contentType === 'application/pdf' ? 'PDF' : '✓') : '+'}</View>}
+        {image ? <Img className='doc-slot__img' src={image} mode='aspectFill' alt={`已上传的${title}`} /> : <View className='doc-slot__plus'>{uploaded ? (uploaded.contentType === 'application/pdf' ? 'PDF' : '✓') : '+'}</View>}
       </View>
       <View className='doc-slot__main'>
         <View className={`doc-slot__title ${required ? 'field__label--required' : ''}`}>{title}</View>

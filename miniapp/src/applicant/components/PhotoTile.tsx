@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react'
-import { Image, View } from '@tarojs/components'
+import { View } from '@tarojs/components'
 import type { DocumentKind } from '../lib/liveness'
+import { Img } from '../../components/Img'
 
 export interface PhotoSlotProps {
   kind: DocumentKind
@@ -17,7 +18,7 @@ export const MAX_PHOTO_BYTES = 5 * 1024 * 1024
 export function PhotoTile({ kind, title, desc, done, preview, busy, onClick, children }: Omit<PhotoSlotProps, 'onUploaded'> & { preview: string; busy: boolean; onClick?: () => void; children?: ReactNode }) {
   return (
     <View className={`photo-slot ${done ? 'photo-slot--done' : ''}`} onClick={onClick} data-testid={`photo-${kind}`}>
-      <View className='photo-slot__pic'>{preview ? <Image className='photo-slot__img' src={preview} mode='aspectFill' imgProps={{ alt: '已选择的照片' }} /> : <View className='photo-slot__plus'>{done ? '✓' : '+'}</View>}</View>
+      <View className='photo-slot__pic'>{preview ? <Img className='photo-slot__img' src={preview} mode='aspectFill' alt='已选择的照片' /> : <View className='photo-slot__plus'>{done ? '✓' : '+'}</View>}</View>
       <View className='photo-slot__main'>
         <View className='photo-slot__title'>{title}</View>
         <View className='photo-slot__desc'>{desc}</View>

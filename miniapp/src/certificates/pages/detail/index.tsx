@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { Image, View } from '@tarojs/components'
+import { View } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import { GENDER_LABELS, PROFESSION_LABELS, type CertificateView } from '@zhiyetong/shared'
 import { api, errorMessage } from '../../../lib/api'
@@ -14,6 +14,7 @@ import { Check, ErrorBlock, LoadingBlock, Row, Tag } from '../../../components/u
 import './index.scss'
 import { pageClass } from '../../../lib/prefs'
 import { NetBanner } from '../../../components/NetBanner'
+import { Img } from '../../../components/Img'
 
 export default function CertificateDetail() {
   const { id = '' } = useRouterParams()
@@ -147,7 +148,7 @@ export default function CertificateDetail() {
         </View>
         <View className='cert__body'>{details}</View>
         <View className='cert__qr'>
-          <Image className='cert__qr-img' src={qrSvgDataUri(cert.verifyUrl)} mode='scaleToFill' data-testid='certificate-qr' imgProps={{ alt: '证书二维码：扫码核验本证书' }} />
+          <Img className='cert__qr-img' src={qrSvgDataUri(cert.verifyUrl)} testId='certificate-qr' alt='证书二维码：扫码核验本证书' />
           <View className='cert__qr-hint'>扫码验证证书真伪</View>
         </View>
         <View className='small muted center'>领证时间 {fmtDateTime(cert.claimedAt)}</View>
