@@ -2,7 +2,7 @@ import Taro from '@tarojs/taro'
 import type { ApiErrorBody, SessionResponse } from '@zhiyetong/shared'
 import { clearSession, getSession, setSession } from './session'
 import { isH5 } from './platform'
-import { reportAnswer, sleep, waitOnline } from './net'
+import { isDeviceOnline, reportAnswer, sleep, waitOnline } from './net'
 
 /** H5 calls its own origin (`/api/...`); the mini program needs an absolute base set at build time. */
 export const apiBase = isH5 ? '' : API_BASE.replace(/\/$/, '')
@@ -28,8 +28,8 @@ export interface RequestOptions {
   loading?: string
   query?: Record<string, string | number | undefined | null>
   /**
-   * Tries after "no answer" (a network error). Default: GET 3 (it is idempotent), others 0 (a POST that may
-   * have reached the server is not sent twice; the user retries).
+   * Tries after "no answer" (a network error) while the phone says it is online. Default: GET 3 (it is
+   * idempotent), others 0 (a POST that may have reached the server is not sent twice; the user retries).
    */
   retries?: number
 }
@@ -137,7 +137,8 @@ export async function request<T>(method: Method, path: string, body?: unknown, o
         break
       } catch (e) {
         reportAnswer(false)
-        if (attempt >= retries) throw new ApiError(0, 'network', NETWORK_ERROR)
+        // offline: answer at once, so that the screen shows what it has (the offline verdict, the banner)
+        if (attempt >= retries || !isDeviceOnline()) throw new ApiError(0, 'network', NETWORK_ERROR)
         await backoff(attempt + 1)
       }
     }

@@ -42,6 +42,12 @@ function start() {
   })
 }
 
+/** What the phone itself says (no request failure counted): offline means a retry would only wait. */
+export function isDeviceOnline(): boolean {
+  start()
+  return online
+}
+
 export function isOnline(): boolean {
   start()
   return online && !noAnswer
