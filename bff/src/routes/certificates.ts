@@ -61,7 +61,7 @@ export function verifyPage(result: VerifyResponse, opts: { heading?: { label: st
 main{max-width:560px;margin:0 auto;padding:24px 16px}.card{background:#fff;border-radius:12px;padding:20px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
 .status{font-size:28px;font-weight:700;color:${s.color};margin:0 0 8px}.note{color:#4b5563;margin:0 0 16px}
 table{width:100%;border-collapse:collapse}th{text-align:left;color:#6b7280;font-weight:400;padding:8px 12px 8px 0;white-space:nowrap;vertical-align:top}td{padding:8px 0}
-tr+tr{border-top:1px solid #eef0f3}footer{color:#9ca3af;font-size:13px;margin-top:16px;text-align:center}</style></head>
+tr+tr{border-top:1px solid #eef0f3}footer{color:#4b5563;font-size:13px;margin-top:16px;text-align:center}</style></head>
 <body><main><div class="card"><h1 class="status" data-status="${result.status}">${s.label}</h1>${notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('')}
 ${rows.length ? `<table>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${k === '注册专业' ? v : escapeHtml(v)}</td></tr>`).join('')}</table>` : ''}${opts.extraHtml ?? ''}
 </div><footer>执业通 · 二级注册人员电子注册证书验证</footer></main></body></html>`;
