@@ -358,7 +358,9 @@ test.serial('renewal and change of name in the H5 app: only the specialty near i
     await el(a.page, 'type-constructor-renewal').tap();
     await el(a.page, 'renew-building').waitFor();
     t.is(await el(a.page, 'renew-electromechanical').getAttribute('aria-checked'), 'false');
-    await el(a.page, 'renew-electromechanical').tap(); // valid for two more years: not offered
+    t.is(await el(a.page, 'renew-electromechanical').getAttribute('aria-disabled'), 'true');
+    // valid for two more years: not offered; a tap (forced past the disabled state) changes nothing
+    await el(a.page, 'renew-electromechanical').tap({ force: true });
     t.is(await el(a.page, 'renew-electromechanical').getAttribute('aria-checked'), 'false');
     await fill(a.page, 'employer-phone', '021-55501234');
     await el(a.page, 'renew-building').tap();
