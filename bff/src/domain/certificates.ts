@@ -219,7 +219,8 @@ export async function listCertificates(deps: CertDeps, holderId: string): Promis
   return Promise.all(rows.map((r) => presentCertificate(deps, r)));
 }
 
-async function loadOwnCertificate(deps: CertDeps, holderId: string, id: string, tx?: Tx): Promise<CertificateRow> {
+/** The certificate `id` of holder `holderId` (locked within `tx`); 404 when it is not theirs. */
+export async function loadOwnCertificate(deps: CertDeps, holderId: string, id: string, tx?: Tx): Promise<CertificateRow> {
   if (!isUuid(id)) throw NotFound();
   let q = (tx ?? deps.db).selectFrom('certificates').selectAll().where('id', '=', id).where('holder_id', '=', holderId);
   if (tx) q = q.forUpdate();

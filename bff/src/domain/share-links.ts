@@ -11,13 +11,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import type { CertificateStatus, Profession, Specialty } from '@zhiyetong/shared';
+import type { CertificateStatus } from '@zhiyetong/shared';
 import type { Actor, Deps } from '../context.js';
-import type { CertificateRow } from '../db/schema.js';
 import { appError } from '../errors.js';
 import { shanghaiDate } from '../time.js';
 import { audit } from './audit.js';
-import { certificateStatus, renderCertificateCopy, verifiedDetails } from './certificates.js';
+import { certificateStatus, loadOwnCertificate, renderCertificateCopy, verifiedDetails } from './certificates.js';
 import { isUuid } from './policies.js';
 
 type ShareDeps = Pick<Deps, 'db' | 'now' | 'config' | 'pii' | 'ca' | 'certificateTokens'>;
@@ -55,13 +54,6 @@ function linkStatus(row: { expires_at: Date; revoked_at: Date | null }, now: Dat
   return row.expires_at.getTime() <= now.getTime() ? 'expired' : 'active';
 }
 
-async function ownClaimedCertificate(deps: ShareDeps, holderId: string, certificateId: string): Promise<CertificateRow> {
-  if (!isUuid(certificateId)) throw appError('not_found');
-  const cert = await deps.db.selectFrom('certificates').selectAll().where('id', '=', certificateId).where('holder_id', '=', holderId).executeTakeFirst();
-  if (!cert) throw appError('not_found');
-  return cert;
-}
-
 /**
  * Creates a link to certificate `certificateId` of the caller, valid for `days` days from now.
  * Errors: 404 (not the caller's); 409 certificate_not_claimed; 409 share_link_not_shareable (superseded,
@@ -69,7 +61,7 @@ async function ownClaimedCertificate(deps: ShareDeps, holderId: string, certific
  * 422 validation_failed for days outside 1..SHARE_LINK_MAX_DAYS (route schema).
  */
 export async function createShareLink(deps: ShareDeps, actor: Actor, certificateId: string, days: number): Promise<ShareLinkView> {
-  const cert = await ownClaimedCertificate(deps, actor.id, certificateId);
+  const cert = await loadOwnCertificate(deps, actor.id, certificateId);
   if (!cert.claimed_at) throw appError('certificate_not_claimed');
   if (certificateStatus(cert, shanghaiDate(deps.now())) !== 'valid') throw appError('share_link_not_shareable');
   const token = randomBytes(32).toString('base64url');
@@ -111,7 +103,7 @@ function present(deps: ShareDeps, row: { id: string; token_enc: Buffer; created_
 
 /** The caller's links to certificate `certificateId`, newest first. 404 when it is not theirs. */
 export async function listShareLinks(deps: ShareDeps, holderId: string, certificateId: string): Promise<ShareLinkView[]> {
-  await ownClaimedCertificate(deps, holderId, certificateId);
+  await loadOwnCertificate(deps, holderId, certificateId);
   const rows = await deps.db.selectFrom('certificate_share_links').selectAll().where('certificate_id', '=', certificateId).where('holder_id', '=', holderId).orderBy('created_at', 'desc').execute();
   return rows.map((r) => present(deps, r));
 }
@@ -119,7 +111,7 @@ export async function listShareLinks(deps: ShareDeps, holderId: string, certific
 /** Revokes link `linkId` of the caller's certificate at once; revoking it again changes nothing. 404 when either is not theirs. */
 export async function revokeShareLink(deps: ShareDeps, actor: Actor, certificateId: string, linkId: string): Promise<ShareLinkView> {
   if (!isUuid(linkId)) throw appError('not_found');
-  await ownClaimedCertificate(deps, actor.id, certificateId);
+  await loadOwnCertificate(deps, actor.id, certificateId);
   return deps.db.transaction().execute(async (tx) => {
     const row = await tx.selectFrom('certificate_share_links').selectAll().where('id', '=', linkId).where('certificate_id', '=', certificateId).where('holder_id', '=', actor.id).forUpdate().executeTakeFirst();
     if (!row) throw appError('not_found');
@@ -159,7 +151,7 @@ export async function openShareLink(deps: ShareDeps, token: string): Promise<Sha
   return {
     link: { status, expiresAt: link.expires_at.toISOString() },
     status: certStatus,
-    certificate: shows ? verifiedDetails({ ...cert, profession: cert.profession as Profession, specialties: cert.specialties as { specialty: Specialty; validUntil: string }[] }) : null,
+    certificate: shows ? verifiedDetails(cert) : null,
   };
 }
 
