@@ -314,25 +314,56 @@ function formFileName(app: ApplicationRow, at: Date): string {
 }
 
 /**
+ * What a signature computed outside the transaction was made on: the application's form version, status and
+ * the applicant's signing time (the employer's increment is added to that signed PDF). A row whose fingerprint
+ * differs when it is locked changed in between, and the signature is made again inside the transaction.
+ */
+function signingBasis(app: ApplicationRow): string {
+  return `${app.version}|${app.status}|${app.applicant_signed_at?.toISOString() ?? ''}`;
+}
+
+/** A signed PDF made before the transaction that records it, with what it was made on (signingBasis). */
+export interface PreparedSignature {
+  basis: string;
+  pdf: Uint8Array;
+  signedAt: Date;
+}
+
+/**
+ * The applicant's signature on `app`'s form: renders the form as of `signedAt` and signs it with a
+ * short-lived certificate the platform CA issues to the applicant (PKCS#7 detached, seed 000 §3.1.1 step 6).
+ * CPU-bound (about 0.1-0.3 s: font subsetting, serialisation, RSA); reads only, so it runs outside the
+ * transaction that records it and holds no pooled connection while it works (issue 14: under load, signing
+ * inside the transaction made other requests wait past the pool's 5 s connection timeout).
+ */
+async function applicantSignature(deps: AppDeps, db: DbOrTx, app: ApplicationRow): Promise<PreparedSignature & { fileName: string; applicantName: string }> {
+  const signedAt = deps.now();
+  const view = await formView(deps, db, app, signedAt);
+  const unsigned = await renderApplicationForm(view);
+  const pdf = await signPdf(unsigned, { kind: 'applicant', commonName: view.applicant.name }, { ca: deps.ca, slot: 'applicant', reason: '申请人员意见：本人已核对申请表内容并签名', signedAt, location: deps.config.authorityName });
+  return { basis: signingBasis(app), pdf, signedAt, fileName: formFileName(app, signedAt), applicantName: view.applicant.name };
+}
+
+/**
  * Signs the form: checks the code, renders the PDF, signs it with a short-lived certificate the platform
  * CA issues to the applicant (PKCS#7 detached), and hands it to the employer, whose operators are notified
- * (SMS, and WeChat when they subscribed). Errors: otp_*; 409 application_wrong_status / not_signable.
+ * (SMS, and WeChat when they subscribed). The PDF is rendered and signed before the transaction; the
+ * transaction locks the row, re-checks it and, if it changed in between (signingBasis), signs again inside.
+ * Errors: otp_*; 409 application_wrong_status / not_signable.
  */
 export async function signApplication(deps: AppDeps, user: AuthUser, actor: Actor, id: string, code: string) {
   const pre = await loadApplicationFor(deps.db, user, 'applicant', id);
   await assertSignable(deps.db, pre);
   await consumeOtp(deps, { phone: await userPhone(deps.db, user.id), purpose: 'applicant_signature', objectId: pre.id }, code);
+  await checkQualifications(deps, deps.db, pre, pre.form);
+  const prepared = await applicantSignature(deps, deps.db, pre);
   const result = await deps.db.transaction().execute(async (tx) => {
     const app = await loadApplicationFor(tx, user, 'applicant', id, { lock: true });
     await assertSignable(tx, app);
     // the qualification data may have changed since the form was saved (an import in between)
     await checkQualifications(deps, tx, app, app.form);
     const def = MATTERS[app.type as RegistrationType];
-    const signedAt = deps.now();
-    const view = await formView(deps, tx, app, signedAt);
-    const unsigned = await renderApplicationForm(view);
-    const pdf = await signPdf(unsigned, { kind: 'applicant', commonName: view.applicant.name }, { ca: deps.ca, slot: 'applicant', reason: '申请人员意见：本人已核对申请表内容并签名', signedAt, location: deps.config.authorityName });
-    const fileName = formFileName(app, signedAt);
+    const { pdf, signedAt, fileName, applicantName } = prepared.basis === signingBasis(app) ? prepared : await applicantSignature(deps, tx, app);
     // the holder alone signs a paper exchange (000 §5): it completes with this signature
     const status: ApplicationStatus = def.signers.includes('employer') ? 'awaiting_employer' : statusAfterSignatures(routeOf(deps.config, app.type));
     await tx
@@ -342,7 +373,7 @@ export async function signApplication(deps: AppDeps, user: AuthUser, actor: Acto
       .execute();
     await addEvent(tx, app.id, 'applicant_signed', actor);
     await audit(tx, { actor, action: 'application.signed', objectType: 'application', objectId: app.id, details: { fileName, bytes: pdf.length } });
-    if (status === 'awaiting_employer') await notifyOperators(deps, tx, app, view.applicant.name, signedAt);
+    if (status === 'awaiting_employer') await notifyOperators(deps, tx, app, applicantName, signedAt);
     if (status === 'completed') await completeMatter(deps, tx, app, actor);
     return { acceptanceNo: app.acceptance_no ?? '', signedAt: signedAt.toISOString(), fileName, status };
   });
@@ -393,34 +424,47 @@ export async function sendEmployerSignatureCode(deps: AppDeps, user: AuthUser, i
 /**
  * The employer's confirmation (seed 000 §3.1.2): with the opinion accepted and a correct code, adds the
  * employer's signature (certificate naming the enterprise and its USCC) to the applicant-signed PDF as an
- * incremental update, and submits the application to the authority (status acceptance).
+ * incremental update, and submits the application to the authority (status acceptance). The signature is
+ * made before the transaction (employerSignature), as the applicant's is.
  */
 export async function confirmApplication(deps: AppDeps, user: AuthUser, actor: Actor, id: string, code: string) {
   const pre = await loadApplicationFor(deps.db, user, 'enterprise_operator', id);
   assertAwaitingEmployer(pre);
   await assertEnterpriseProfileComplete(deps.db, pre.employer_id!);
   await consumeOtp(deps, { phone: await userPhone(deps.db, user.id), purpose: 'employer_signature', objectId: pre.id }, code);
+  const signature = await employerSignature(deps, deps.db, pre);
   return deps.db.transaction().execute(async (tx) => {
     const app = await loadApplicationFor(tx, user, 'enterprise_operator', id, { lock: true });
     assertAwaitingEmployer(app);
-    return employerSign(deps, tx, user, actor, app);
+    return employerSign(deps, tx, user, actor, app, { signature });
   });
 }
 
 /**
- * The employer's counter-signature of `app` (locked by the caller, awaiting_employer) inside the caller's
- * transaction `tx`: the incremental PKCS#7 signature, the next status, the history event, the audit entry and the
- * notification or the matter's completion. The one code path of a single confirmation and of each application
- * of a batch (employer-filings.ts confirmBatch).
+ * The employer's incremental PKCS#7 signature on `app.form_pdf` (awaiting_employer), by a certificate naming
+ * the enterprise and its USCC, as of now. Reads only: callers make it before their transaction and hand it to
+ * employerSign (PreparedSignature), so no pooled connection is held while it is computed.
  */
-export async function employerSign(deps: AppDeps, tx: Tx, user: AuthUser, actor: Actor, app: ApplicationRow, opts: { batchId?: string } = {}) {
-  const enterprise = await tx.selectFrom('enterprises').selectAll().where('id', '=', app.employer_id!).executeTakeFirstOrThrow();
+export async function employerSignature(deps: AppDeps, db: DbOrTx, app: ApplicationRow): Promise<PreparedSignature> {
+  const enterprise = await db.selectFrom('enterprises').select(['name', 'uscc']).where('id', '=', app.employer_id!).executeTakeFirstOrThrow();
   const signedAt = deps.now();
   const pdf = await signPdf(
     app.form_pdf!,
     { kind: 'employer', commonName: enterprise.name, organization: enterprise.name, uscc: enterprise.uscc },
     { ca: deps.ca, slot: 'employer', reason: '聘用企业意见：同意申报', signedAt, location: deps.config.authorityName },
   );
+  return { basis: signingBasis(app), pdf, signedAt };
+}
+
+/**
+ * Records the employer's counter-signature of `app` (locked by the caller, awaiting_employer) inside the
+ * caller's transaction `tx`: the signed PDF (`opts.signature` when it was made on this very row, else made
+ * here), the next status, the history event, the audit entry and the notification or the matter's completion.
+ * The one code path of a single confirmation and of each application of a batch (employer-filings.ts
+ * confirmBatch).
+ */
+export async function employerSign(deps: AppDeps, tx: Tx, user: AuthUser, actor: Actor, app: ApplicationRow, opts: { batchId?: string; signature?: PreparedSignature } = {}) {
+  const { pdf, signedAt } = opts.signature?.basis === signingBasis(app) ? opts.signature : await employerSignature(deps, tx, app);
   // to the first stage of the matter's route, or completed where it has none (cancellation: 000 §3.4.1 step 10)
   const status = statusAfterSignatures(routeOf(deps.config, app.type));
   await tx
@@ -429,7 +473,7 @@ export async function employerSign(deps: AppDeps, tx: Tx, user: AuthUser, actor:
     .where('id', '=', app.id)
     .execute();
   await addEvent(tx, app.id, 'employer_signed', actor, opts.batchId ? { note: `批量确认 ${opts.batchId}` } : {});
-  await audit(tx, { actor, action: 'application.employer_signed', objectType: 'application', objectId: app.id, details: { enterpriseId: enterprise.id, bytes: pdf.length, ...(opts.batchId ? { batch: opts.batchId } : {}) } });
+  await audit(tx, { actor, action: 'application.employer_signed', objectType: 'application', objectId: app.id, details: { enterpriseId: app.employer_id, bytes: pdf.length, ...(opts.batchId ? { batch: opts.batchId } : {}) } });
   if (status === 'completed') await completeMatter(deps, tx, app, actor);
   else await notifyApplicant(tx, app, 'applicant_employer_signed');
   // a province with its own back office gets every confirmed application (issue 11, relay.ts)

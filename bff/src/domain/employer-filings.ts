@@ -44,6 +44,7 @@ import {
   assertAwaitingEmployer,
   assertComplete,
   employerSign,
+  employerSignature,
   matterContext,
   matterName,
   notifyApplicant,
@@ -377,13 +378,17 @@ export async function confirmBatch(deps: FilingDeps, user: AuthUser, actor: Acto
   const result: BatchConfirmationResult = { batchId, signed: [], skipped: [] };
   for (const item of items) {
     try {
+      // the signature is made before the row's transaction (employerSignature); a row that changed since is
+      // re-checked, and left out or signed again, inside it
+      const pre = await loadApplicationFor(deps.db, user, 'enterprise_operator', item.id);
+      const signature = pre.employer_id === enterpriseId && !staleness(pre, item) && pre.status === 'awaiting_employer' && pre.form_pdf ? await employerSignature(deps, deps.db, pre) : undefined;
       const outcome = await deps.db.transaction().execute(async (tx) => {
         const app = await loadApplicationFor(tx, user, 'enterprise_operator', item.id, { lock: true });
         if (app.employer_id !== enterpriseId) throw NotFound();
         const stale = staleness(app, item);
         if (stale) return { skipped: { id: app.id, acceptanceNo: app.acceptance_no, reason: stale, message: SKIP_MESSAGES[stale] } };
         assertAwaitingEmployer(app);
-        const signed = await employerSign(deps, tx, user, actor, app, { batchId });
+        const signed = await employerSign(deps, tx, user, actor, app, { batchId, signature });
         return { signed: { id: app.id, acceptanceNo: signed.acceptanceNo, status: signed.status, signedAt: signed.signedAt } };
       });
       if (outcome.signed) result.signed.push(outcome.signed);
