@@ -24,6 +24,8 @@ export interface Deps {
   now: () => Date;
   /** Sends relay messages to the province's own back office (RELAY_URL; bff/src/domain/relay.ts), or null. */
   relay?: import('./domain/outbox.js').RelayDeliverer | null;
+  /** The columns a QR scan shows of recently scanned certificates, kept true by LISTEN/NOTIFY (certificate-cache.ts); absent: every scan reads PostgreSQL. */
+  certificateCache?: import('./domain/certificate-cache.js').CertificateRowCache<import('./domain/certificates.js').VerifiedRow>;
   /** The business registry's public record of enterprises (employer rename, issue 10's binding). */
   enterpriseRegistry: EnterpriseRegistry;
   /**

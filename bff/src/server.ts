@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Config } from './config.js';
 import type { Deps } from './context.js';
 import { openDatabase } from './db/database.js';
+import { CertificateRowCache } from './domain/certificate-cache.js';
 import { createLogger } from './logger.js';
 import { PiiCipher } from './pii.js';
 import { createSmsProvider } from './adapters/sms.js';
@@ -71,6 +72,9 @@ export async function startServer(config: Config, overrides: Partial<Pick<Deps, 
     // parse the 10 MB CJK font now rather than on the first signing request
     await loadCjkFontBytes();
     if (config.relay) deps.relay = relayClient(deps);
+    // scans answered from memory for certificates scanned lately, forgotten on any change in any process (issue 14)
+    deps.certificateCache = new CertificateRowCache({ url: database.url, log });
+    await deps.certificateCache.start();
     const outbox = new OutboxWorker(deps, config.outboxPollMs);
     const scheduler = new Scheduler(deps, database.url);
     if (config.scheduler) await scheduler.start();
@@ -94,6 +98,7 @@ export async function startServer(config: Config, overrides: Partial<Pick<Deps, 
         await stopEmployerRenames(deps);
         await outbox.stop();
         await scheduler.stop();
+        await deps.certificateCache?.stop();
         await database.close();
       },
     };

@@ -164,13 +164,36 @@ test.serial('a whole registration path, each step on the other process from the 
   t.is(last!.body.status, 'approved');
   const registrations = (await applicant.onB.get('/api/registrations')).body;
   t.is(registrations.length, 1);
-  const [cert] = (await applicant.onA.get('/api/certificates')).body as { verifyUrl: string }[];
+  const [cert] = (await applicant.onA.get('/api/certificates')).body as { id: string; verifyUrl: string }[];
   const token = cert.verifyUrl.split('/v/')[1];
+  const verify = (url: string) => new Client(url).get(`/api/public/certificates/verify?token=${encodeURIComponent(token)}`);
   for (const url of [a.baseUrl, b.url]) {
-    const verified = await new Client(url).get(`/api/public/certificates/verify?token=${encodeURIComponent(token)}`);
+    const verified = await verify(url);
     t.is(verified.body.status, 'valid', url);
     t.is(verified.body.certificate.employerName, ENTERPRISE.name);
   }
+  // both processes now hold the row in their scan cache (certificate-cache.ts); a revocation on B is seen on A
+  // as soon as A has PostgreSQL's notification, not after the cache's 60 s
+  t.true(a.server.deps.certificateCache!.active, 'A listens for certificate changes');
+  // proof that scans are answered from memory: a change made with the notifying trigger switched off is not seen
+  const db = a.server.deps.db;
+  await sql`alter table certificates disable trigger certificates_changed`.execute(db);
+  await sql`update certificates set employer_name = '缓存检验' where id = ${cert.id}`.execute(db);
+  await sql`alter table certificates enable trigger certificates_changed`.execute(db);
+  for (const url of [a.baseUrl, b.url]) t.is((await verify(url)).body.certificate.employerName, ENTERPRISE.name, `${url} answers from its cache`);
+  t.is((await reviewer.onB.post(`/api/review/certificates/${cert.id}/revocations`, { reason: '测试注销' })).status, 204);
+  const revokedAt = Date.now();
+  let seen = -1;
+  for (let i = 0; i < 200; i++) {
+    if ((await verify(a.baseUrl)).body.status === 'revoked') {
+      seen = Date.now() - revokedAt;
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  t.true(seen >= 0, 'A answers revoked after B revoked the certificate');
+  t.log(`revocation on B seen by a scan on A after ${seen} ms`);
+  t.is((await verify(b.url)).body.status, 'revoked');
 });
 
 test.serial('the per-IP login limit is counted once for both processes', async (t) => {

@@ -22,6 +22,7 @@ import {
   type CertificateClaims,
   isClaimsToken,
 } from '@zhiyetong/shared';
+import { certificateKey } from './certificate-cache.js';
 import { CompiledQuery } from 'kysely';
 import type { Actor, Deps } from '../context.js';
 import type { Tx } from '../db/database.js';
@@ -34,7 +35,7 @@ import { audit } from './audit.js';
 import { nextCounter } from './counters.js';
 import { isUuid } from './policies.js';
 
-type CertDeps = Pick<Deps, 'db' | 'now' | 'config' | 'ca' | 'certificateTokens'>;
+type CertDeps = Pick<Deps, 'db' | 'now' | 'config' | 'ca' | 'certificateTokens' | 'certificateCache'>;
 
 export function verifyUrl(config: Deps['config'], token: string): string {
   return `${config.publicBaseUrl}/v/${token}`;
@@ -310,7 +311,7 @@ async function checkTokenCached(tokens: Deps['certificateTokens'], token: string
 
 /** The certificate columns a scan shows, by id (the same statement Kysely built for verifyCertificateToken). */
 const VERIFY_SQL = 'select "status", "specialties", "registration_no", "holder_name", "profession", "employer_name", "issue_date" from "certificates" where "id" = $1';
-type VerifiedRow = Pick<CertificateRow, 'status' | 'specialties' | 'registration_no' | 'holder_name' | 'profession' | 'employer_name' | 'issue_date'>;
+export type VerifiedRow = Pick<CertificateRow, 'status' | 'specialties' | 'registration_no' | 'holder_name' | 'profession' | 'employer_name' | 'issue_date'>;
 
 /** shanghaiDate(now), computed once per Shanghai day (UTC+8 without daylight saving since 1991): dayjs' time zone lookup was 7 % of a scan. */
 let shanghaiDay = { day: Number.NaN, date: '' };
@@ -329,7 +330,9 @@ export async function verifyCertificateToken(deps: CertDeps, token: string): Pro
   const id = token.length < 2000 ? await checkTokenCached(deps.certificateTokens, token) : null;
   // only what the answer shows: never the signed PDF (tens of KB) for a scan; compiled once (building the
   // query through Kysely was 5 % of a scan)
-  const cert = id && isUuid(id) ? (await deps.db.executeQuery<VerifiedRow>(CompiledQuery.raw(VERIFY_SQL, [id]))).rows[0] : undefined;
+  // and from this process's memory when it was scanned lately (certificate-cache.ts: forgotten on any change)
+  const load = async () => (await deps.db.executeQuery<VerifiedRow>(CompiledQuery.raw(VERIFY_SQL, [id]))).rows[0];
+  const cert = id && isUuid(id) ? await (deps.certificateCache ? deps.certificateCache.get(id, load) : load()) : undefined;
   if (!cert) return { status: 'invalid', certificate: null };
   const status = certificateStatus(cert, shanghaiToday(deps.now()));
   // a replaced or voided version points to nothing personal: only its status (已换发新证书 / 已作废)
@@ -366,12 +369,15 @@ async function verifyClaimsTokenOnline(deps: CertDeps, token: string): Promise<V
   const signature = { kid: checked.kid, outcome: checked.outcome };
   const claims = checked.claims;
   if (!claims) return { status: 'invalid', certificate: null, copy: null, signature };
-  const cert = await deps.db
-    .selectFrom('certificates')
-    .select(['status', 'specialties', 'registration_no', 'holder_name', 'profession', 'employer_name', 'issue_date', 'version'])
-    .where('registration_no', '=', claims.registrationNo)
-    .where('version', '=', claims.version)
-    .executeTakeFirst();
+  const load = () =>
+    deps.db
+      .selectFrom('certificates')
+      .select(['status', 'specialties', 'registration_no', 'holder_name', 'profession', 'employer_name', 'issue_date'])
+      .where('registration_no', '=', claims.registrationNo)
+      .where('version', '=', claims.version)
+      .executeTakeFirst();
+  const key = certificateKey(claims.registrationNo, claims.version);
+  const cert = await (deps.certificateCache ? deps.certificateCache.get(key, load) : load());
   if (!cert) return { status: 'invalid', certificate: null, copy: null, signature };
   const status = certificateStatus(cert, shanghaiDate(now));
   const copy = { ...claims.copy, inUse: checked.outcome !== 'copy_expired', version: claims.version };
