@@ -22,6 +22,8 @@ export type AuditAction =
   | 'application.saved'
   | 'application.signed'
   | 'application.employer_signed'
+  | 'application.release_confirmed'
+  | 'application.release_code_sent'
   | 'application.returned'
   | 'application.filed'
   | 'application.refused'
