@@ -81,7 +81,7 @@ export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: 
   employerFilingRoutes(api, deps, opts.kickOutbox);
   temporaryConstructorRoutes(api, deps, opts.kickOutbox);
   reminderRoutes(api, deps);
-  enterpriseIdentityRoutes(api, deps);
+  enterpriseIdentityRoutes(api, deps, opts.kickOutbox);
   relayRoutes(api, deps);
   shareLinkRoutes(api, deps);
   const openapi = api.openapi({

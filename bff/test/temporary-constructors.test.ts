@@ -173,14 +173,21 @@ test.serial('a transfer: filed and signed by the new employer, released by the o
   t.is(seen.status, 200);
   t.like(seen.body, { status: 'awaiting_release', statusLabel: '待原单位确认' });
   t.regex(seen.body.applicant.idNumber, /\*/);
+  const toRelease = await fetch(`${s.baseUrl}/api/enterprise/releases/${id}/form.pdf`, { headers: { authorization: `Bearer ${oldOp.token}` } });
+  t.is(toRelease.status, 200);
+  t.deepEqual((await pdfsigReport(new Uint8Array(await toRelease.arrayBuffer()))).map((x) => [x.signerCommonName, x.valid]), [[NEW_EMPLOYER.name, true]]);
+  t.like(found.body.registration, { temporary: true, atThisEnterprise: false });
   t.is((await oldOp.get(`/api/enterprise/applications/${id}`)).status, 404, 'not as an application of its own');
+  t.is((await fetch(`${s.baseUrl}/api/applications/${id}/form.pdf`, { headers: { authorization: `Bearer ${oldOp.token}` } })).status, 404);
   t.is((await oldOp.post(`/api/enterprise/applications/${id}/signatures/sms-code`)).status, 404);
   for (const stranger of [otherOp, newOp]) {
     t.is((await stranger.get(`/api/enterprise/releases/${id}`)).status, 404);
     t.is((await stranger.post(`/api/enterprise/releases/${id}/signatures/sms-code`)).status, 404);
+    t.is((await fetch(`${s.baseUrl}/api/enterprise/releases/${id}/form.pdf`, { headers: { authorization: `Bearer ${stranger.token}` } })).status, 404);
     t.is((await stranger.post(`/api/enterprise/releases/${id}/refusals`, { reason: '不是我们的人' })).status, 404);
   }
   t.deepEqual((await otherOp.get('/api/enterprise/releases?status=all')).body, []);
+  t.deepEqual((await newOp.get('/api/enterprise/filings?status=awaiting_release')).body.map((a: { id: string }) => a.id), [id]);
   t.is((await otherOp.get(`/api/enterprise/applications/${id}`)).status, 404);
   t.is((await person.c.get(`/api/enterprise/releases/${id}`)).status, 403);
   t.is((await reviewer.get(`/api/review/applications/${id}`)).status, 404, 'the authority has it only after the release');

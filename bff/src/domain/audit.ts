@@ -23,7 +23,6 @@ export type AuditAction =
   | 'application.signed'
   | 'application.employer_signed'
   | 'application.release_confirmed'
-  | 'application.release_code_sent'
   | 'application.returned'
   | 'application.filed'
   | 'application.refused'

@@ -118,6 +118,7 @@ export async function lookupPerson(deps: FilingDeps, user: AuthUser, actor: Acto
           employerName: reg.state.employer?.name ?? '',
           atThisEnterprise,
           specialties: reg.state.specialties.map((s) => ({ specialty: s.specialty, validUntil: s.validUntil, status: s.status })),
+          temporary: reg.state.temporary === true,
         }
       : null,
     matters: await Promise.all(

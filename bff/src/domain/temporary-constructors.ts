@@ -12,7 +12,7 @@
  * refusals). The old employer's operators see only these transfers (policies.ts loadReleaseFor), never the new
  * employer's drafts, nor anything else through the enterprise application routes.
  */
-import { statusAfterSignatures, type ApplicationListItem, type ApplicationStatus } from '@zhiyetong/shared';
+import { applicationFormTitle, statusAfterSignatures, type ApplicationListItem, type ApplicationStatus, type Profession, type RegistrationType } from '@zhiyetong/shared';
 import type { Actor, AuthUser, Deps } from '../context.js';
 import type { ApplicationRow } from '../db/schema.js';
 import type { Tx } from '../db/database.js';
@@ -67,7 +67,7 @@ export async function sendReleaseCode(deps: ReleaseDeps, user: AuthUser, id: str
   const phone = await userPhone(deps.db, user.id);
   const sent = await issueOtp(deps, { phone, purpose: 'employer_signature', objectId: releaseObject(app) }, (code) => ({
     template: 'signature_code',
-    params: [`${app.form_pdf_name?.replace(/_\d+\.pdf$/, '') ?? '临时建造师变更申请表'}（同意转出）`, app.acceptance_no ?? '', code],
+    params: [`${applicationFormTitle(app.profession as Profession, app.type as RegistrationType)}（同意转出）`, app.acceptance_no ?? '', code],
   }));
   return { phoneMasked: maskPhone(phone), ...sent };
 }
@@ -111,6 +111,17 @@ async function releaseSign(deps: ReleaseDeps, tx: Tx, user: AuthUser, actor: Act
   else await notifyApplicant(tx, app, 'applicant_employer_signed');
   await queueRelay(deps, tx, app.id, 'employer_confirmed');
   return { acceptanceNo: app.acceptance_no ?? '', signedAt: signedAt.toISOString(), fileName: app.form_pdf_name ?? '', status };
+}
+
+/**
+ * The signed form as the old employer reads it before agreeing (the new employer's signature, and its own once
+ * given); the download is audited under the old employer. Errors: 404.
+ */
+export async function releaseFormPdf(deps: ReleaseDeps, user: AuthUser, actor: Actor, id: string): Promise<{ pdf: Uint8Array; fileName: string }> {
+  const app = await loadReleaseFor(deps.db, user, id);
+  if (!app.form_pdf) throw appError('not_found');
+  await audit(deps.db, { actor, action: 'application.form_downloaded', objectType: 'application', objectId: app.id, enterpriseId: app.releasing_employer_id });
+  return { pdf: app.form_pdf, fileName: app.form_pdf_name ?? 'application.pdf' };
 }
 
 /**

@@ -36,7 +36,7 @@ import { appError, NotFound } from '../errors.js';
 import { actorOf } from './auth.js';
 
 const filingFilters = z.object({
-  status: z.enum(['employer_draft', 'awaiting_applicant', 'awaiting_employer', 'refused', 'all']).default('all'),
+  status: z.enum(['employer_draft', 'awaiting_applicant', 'awaiting_employer', 'awaiting_release', 'refused', 'all']).default('all'),
 });
 
 export function employerFilingRoutes(api: ApiRouter, deps: Deps, kick: () => void) {

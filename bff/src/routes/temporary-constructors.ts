@@ -10,7 +10,8 @@ import { z } from 'zod';
 import type { Deps } from '../context.js';
 import type { ApiRouter } from '../http/api-router.js';
 import { rateLimit } from '../http/middleware.js';
-import { confirmRelease, listReleases, loadRelease, refuseRelease, sendReleaseCode } from '../domain/temporary-constructors.js';
+import { confirmRelease, listReleases, loadRelease, refuseRelease, releaseFormPdf, sendReleaseCode } from '../domain/temporary-constructors.js';
+import { attachment } from './applications.js';
 import { ENTERPRISE_HEADER } from '../domain/policies.js';
 import { presentApplication } from '../presenters/applications.js';
 import { actorOf } from './auth.js';
@@ -41,6 +42,17 @@ export function temporaryConstructorRoutes(api: ApiRouter, deps: Deps, kick: () 
     { tag: 'enterprise', summary: '一份临时建造师变更 as its old employer sees it (releasingEmployer = this enterprise; ID masked); 404 for anything else', roles: operator, responses: { 200: 'ApplicationView', 404: 'not_found' } },
     async (ctx) => {
       ctx.body = await view(ctx.state.user, ctx.params.id);
+    },
+  );
+
+  api.get(
+    '/api/enterprise/releases/:id/form.pdf',
+    { tag: 'enterprise', summary: '申请表 PDF of the transfer, signed by the new employer (and by this enterprise once it agreed); 404 for anything else', roles: operator, responses: { 200: 'application/pdf', 404: 'not_found' }, produces: 'application/pdf' },
+    async (ctx) => {
+      const { pdf, fileName } = await releaseFormPdf(deps, ctx.state.user, actorOf(ctx, 'enterprise_operator'), ctx.params.id);
+      ctx.type = 'application/pdf';
+      attachment(ctx, fileName, true);
+      ctx.body = Buffer.from(pdf);
     },
   );
 
