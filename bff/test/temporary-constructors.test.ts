@@ -14,6 +14,7 @@
 import test from 'ava';
 import { usccCheckCharacter } from '@zhiyetong/shared';
 import { DEV_ENTERPRISE_PROFILE } from '../src/seed.js';
+import { closeDueNotices } from '../src/domain/notices.js';
 import { pdfsigReport } from './pdf/helpers.js';
 import { Client, ENTERPRISE, login, OPERATOR_PHONE, startTestServer, type TestServer } from './helpers/server.js';
 import { employerSign, operatorClient, reviewerClient, verifyInPerson } from './helpers/flow.js';
@@ -81,7 +82,7 @@ test.after.always(async () => {
   await s?.stop();
 });
 
-/** Passes every stage of the province's route (Hunan: 受理 → 初审 → 复审). */
+/** Passes every stage of the province's route (Hunan: 受理 → 初审 → 复审); an announced matter's notice then ends with no objection (003 §1.1.2). */
 async function review(id: string) {
   const reviewer = await reviewerClient(s);
   let status = (await reviewer.get(`/api/review/applications/${id}`)).body.status as string;
@@ -90,7 +91,13 @@ async function review(id: string) {
     if (res.status !== 200) throw new Error(`${status} ${res.status} ${JSON.stringify(res.body)}`);
     status = res.body.status;
   }
-  return status;
+  const announced = status === 'public_notice';
+  if (announced) {
+    s.advance(15 * DAY); // past 5 working days, a holiday included
+    await closeDueNotices(s.server.deps);
+    status = (await reviewer.get(`/api/review/applications/${id}`)).body.status;
+  }
+  return { status, announced };
 }
 
 /** The new employer's transfer of `who`, saved and filed (上报): awaiting its own signature. */
@@ -203,7 +210,7 @@ test.serial('a transfer: filed and signed by the new employer, released by the o
   t.is(pdf.status, 200);
   const sigs = await pdfsigReport(new Uint8Array(await pdf.arrayBuffer()));
   t.deepEqual(sigs.map((x) => [x.signerCommonName, x.valid]), [[NEW_EMPLOYER.name, true], [ENTERPRISE.name, true]]);
-  t.is(await review(id), 'approved');
+  t.deepEqual(await review(id), { status: 'approved', announced: true }, 'announced like the other matters that change the certificate (003 §1.1.2)');
 
   const after = (await person.c.get('/api/registrations')).body[0];
   t.like(after, { registrationNo: p.no, temporary: true, status: 'registered' });
@@ -259,7 +266,7 @@ test.serial('an extension (延期) and a cancellation (注销) filed and signed 
   const signed = await employerSign(s, op, created.body.id);
   t.is(signed.status, 200, JSON.stringify(signed.body));
   t.is(signed.body.status, 'acceptance');
-  t.is(await review(created.body.id), 'approved');
+  t.deepEqual(await review(created.body.id), { status: 'approved', announced: true });
   const extended = (await person.c.get('/api/registrations')).body[0];
   // the seed's 延续注册申报: renewal's rule, three years from the current valid-until date
   t.is(extended.specialties[0].validUntil, `${Number(before.specialties[0].validUntil.slice(0, 4)) + 3}${before.specialties[0].validUntil.slice(4)}`);
@@ -272,7 +279,7 @@ test.serial('an extension (延期) and a cancellation (注销) filed and signed 
   t.is((await op.post(`/api/enterprise/filings/${cancel.body.id}/submissions`)).status, 200);
   const cancelSigned = await employerSign(s, op, cancel.body.id);
   t.is(cancelSigned.body.status, 'acceptance', 'unlike 注销注册, the authority reviews it (003 §3.2.3.11)');
-  t.is(await review(cancel.body.id), 'approved');
+  t.deepEqual(await review(cancel.body.id), { status: 'approved', announced: false });
   const ended = (await person.c.get('/api/registrations')).body[0];
   t.like(ended, { status: 'cancelled', temporary: true });
   t.deepEqual(ended.history.map((h: { matter: string }) => h.matter), ['import', 'temporary_extension', 'temporary_cancellation']);

@@ -972,8 +972,9 @@ const TEMPORARY = { temporary: true, filers: ['employer'] } as const;
  * 二级临时建造师变更申报 / 变更确认 (003 §3.2.3.8-9; catalogue "temporary constructor transfer"): the new employer
  * (转入企业) files it for a temporary constructor registered at another enterprise and signs it; the old employer
  * (转出单位, the registration's employer) agrees to release the person ("原单位登录系统在该模块找到相应数据点同意转出")
- * or refuses with a reason; then the authority reviews ("最后在由省厅进行审核"). Effect: the registration moves to
- * the new employer, its validity unchanged (catalogue: "the temporary registration moves").
+ * or refuses with a reason; then the authority reviews ("最后在由省厅进行审核"; Hunan announces it, settings
+ * publicNotice, §1.1.2). Effect: the registration moves to the new employer, its validity unchanged (catalogue:
+ * "the temporary registration moves").
  */
 const temporaryTransfer = matter<TemporaryTransferForm>({
   ...TEMPORARY,

@@ -162,8 +162,11 @@ async function employerMayFile(db: DbOrTx, type: RegistrationType, reg: LoadedRe
  * 添加申报 (003 §3.2.3): a draft of matter `type` for the person found by name and ID number, filed by the
  * acting enterprise (filed_by employer, status employer_draft), with its acceptance number. A matter on the
  * person's registration (additional specialty, renewal, cancellation, change) needs that registration to be at
- * this enterprise. Errors: 404 person_not_found; 409 person_unverified, not_employer_of_person,
- * application_in_progress, the matter's own refusal (registration_required, renewal_not_open …); 403 forbidden.
+ * this enterprise; a temporary constructor's transfer (003 §3.2.3.8) needs it to be at another enterprise, which
+ * becomes the application's releasing employer. Errors: 404 person_not_found; 409 person_unverified,
+ * not_employer_of_person, temporary_transfer_same_employer, releasing_employer_unknown, application_in_progress,
+ * the matter's own refusal (registration_required, renewal_not_open, not_temporary_constructor,
+ * temporary_constructor_matter …); 403 forbidden.
  */
 export async function createEmployerFiling(deps: FilingDeps, user: AuthUser, actor: Actor, input: { profession: Profession; type: RegistrationType; name: string; idNumber: string }, requested?: string): Promise<string> {
   if (!(EMPLOYER_FILED_MATTERS as readonly string[]).includes(input.type)) throw appError('application_type_unsupported');
@@ -266,7 +269,9 @@ export async function deleteEmployerFiling(deps: FilingDeps, user: AuthUser, act
 
 /**
  * 上报 (003 §3.2.3): files the enterprise's saved draft to the person (awaiting_applicant) and notifies them by
- * SMS; from now on the enterprise can only read it, the person signs or refuses it. Errors: 409
+ * SMS; from now on the enterprise can only read it, the person signs or refuses it. A matter the person does not
+ * sign (temporary constructors, FILING_PATHS.employer_alone) goes to awaiting_employer: the enterprise's own
+ * signature is next, with no SMS to the person. Errors: 409
  * application_wrong_status (not a draft), application_not_signable (no valid form saved), photo_required,
  * evidence_required (e.g. the new ID card of an ID-number change).
  */
