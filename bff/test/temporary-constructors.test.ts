@@ -8,7 +8,8 @@
  *   unchanged; who sees what along the way (the old employer only the release, from the new employer's signature on;
  *   the reviewer only after the release; others 404);
  * - a transfer refused by the old employer with a reason: the matter ends, the new employer and the person are told;
- * - an extension (延期) and a cancellation (注销) filed and signed by the employer, reviewed, reflected in the register;
+ * - an extension (延期) and a cancellation (注销) filed and signed by the employer, reviewed (the extension first returned
+ *   for correction to the enterprise's draft), reflected in the register;
  *   the person cannot start these matters, and a temporary registration takes no regular matter.
  */
 import test from 'ava';
@@ -266,6 +267,20 @@ test.serial('an extension (延期) and a cancellation (注销) filed and signed 
   const signed = await employerSign(s, op, created.body.id);
   t.is(signed.status, 200, JSON.stringify(signed.body));
   t.is(signed.body.status, 'acceptance');
+  // returned for correction (issue 11): back to the enterprise's draft, not to the person, who does not sign it
+  const reviewer = await reviewerClient(s);
+  const returned = await reviewer.post(`/api/review/applications/${created.body.id}/decisions`, { stage: 'acceptance', outcome: 'fail', reasonCode: 'form_error', reason: '聘用开始时间有误', correction: true });
+  t.is(returned.status, 200, JSON.stringify(returned.body));
+  t.is(returned.body.status, 'employer_draft');
+  const back = (await op.get(`/api/enterprise/applications/${created.body.id}`)).body;
+  t.like(back, { status: 'employer_draft', returnReason: '申请表填写有误：聘用开始时间有误' });
+  t.deepEqual(back.signatures, []);
+  t.is((await op.delete(`/api/enterprise/filings/${created.body.id}`)).status, 409, 'filed once: it cannot be deleted');
+  const corrected = await op.put(`/api/enterprise/filings/${created.body.id}`, { version: back.version, form: { employer: { phone }, specialties: ['building'], ...common(), employment: { startOn: shift(today(), -30), endOn: null } } });
+  t.is(corrected.status, 200, JSON.stringify(corrected.body));
+  t.is((await op.post(`/api/enterprise/filings/${created.body.id}/submissions`)).body.status, 'awaiting_employer');
+  s.advance(DAY);
+  t.is((await employerSign(s, op, created.body.id)).body.status, 'acceptance');
   t.deepEqual(await review(created.body.id), { status: 'approved', announced: true });
   const extended = (await person.c.get('/api/registrations')).body[0];
   // the seed's 延续注册申报: renewal's rule, three years from the current valid-until date

@@ -183,6 +183,11 @@ export interface FilingPath {
   refusals: Partial<Record<ApplicationStatus, RefusingSide>>;
   /** Whether the employer may send it back to the person for correction (returned) instead. */
   employerReturns: boolean;
+  /**
+   * Where the authority's return for correction (退回补正, issue 11) sends it: to the person (returned), or, on a
+   * path the person does not sign, back to the enterprise's draft (employer_draft), which it corrects and files again.
+   */
+  correctionTo: ApplicationStatus;
 }
 
 export type FilingPathName = FiledBy | 'employer_alone';
@@ -196,6 +201,7 @@ export const FILING_PATHS: Record<FilingPathName, FilingPath> = {
     deletable: [],
     refusals: { awaiting_employer: 'enterprise_operator' },
     employerReturns: true,
+    correctionTo: 'returned',
   },
   employer: {
     start: 'employer_draft',
@@ -205,6 +211,7 @@ export const FILING_PATHS: Record<FilingPathName, FilingPath> = {
     deletable: ['employer_draft'],
     refusals: { awaiting_applicant: 'applicant' },
     employerReturns: false,
+    correctionTo: 'returned',
   },
   employer_alone: {
     start: 'employer_draft',
@@ -214,6 +221,7 @@ export const FILING_PATHS: Record<FilingPathName, FilingPath> = {
     deletable: ['employer_draft'],
     refusals: { awaiting_release: 'releasing_employer' },
     employerReturns: false,
+    correctionTo: 'employer_draft',
   },
 };
 

@@ -255,11 +255,14 @@ export async function saveEmployerFiling(deps: FilingDeps, user: AuthUser, actor
 
 /**
  * 删除 (003 §3.2.3): deletes the enterprise's draft with its files and history (nobody else has seen it; the
- * audit log keeps the deletion with the acceptance number). Errors: 409 application_wrong_status once filed.
+ * audit log keeps the deletion with the acceptance number). Errors: 409 application_wrong_status once filed (also
+ * when the authority returned it to the draft for correction).
  */
 export async function deleteEmployerFiling(deps: FilingDeps, user: AuthUser, actor: Actor, id: string): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     const app = await ownFiling(tx, user, id, FILING_PATHS.employer.deletable);
+    // a draft the authority returned for correction (FILING_PATHS correctionTo) has been filed: it stays
+    if (app.return_reason !== null) throw appError('application_wrong_status');
     await tx.deleteFrom('application_documents').where('application_id', '=', app.id).execute();
     await tx.deleteFrom('application_events').where('application_id', '=', app.id).execute();
     await tx.deleteFrom('applications').where('id', '=', app.id).execute();
