@@ -8,6 +8,7 @@
  *   unchanged; who sees what along the way (the old employer only the release, from the new employer's signature on;
  *   the reviewer only after the release; others 404);
  * - a transfer refused by the old employer with a reason: the matter ends, the new employer and the person are told;
+ *   none is filed from an old employer that has no operator on the platform to release the person;
  * - an extension (延期) and a cancellation (注销) filed and signed by the employer, reviewed (the extension first returned
  *   for correction to the enterprise's draft), reflected in the register;
  *   the person cannot start these matters, and a temporary registration takes no regular matter.
@@ -31,7 +32,10 @@ const PEOPLE = {
   moved: { name: '刘临一', idNumber: makeIdNumber('19750101', '701', '430102'), no: '湘231431800701' },
   kept: { name: '陈临二', idNumber: makeIdNumber('19760202', '702', '430102'), no: '湘231431800702' },
   extended: { name: '杨临三', idNumber: makeIdNumber('19770303', '703', '430102'), no: '湘231431800703' },
+  // at an enterprise the platform knows only from the import (no operator to confirm a release)
+  orphan: { name: '赵临四', idNumber: makeIdNumber('19780404', '704', '430102'), no: '湘231431800704' },
 };
+const UNKNOWN_EMPLOYER = { name: '湖南未登记建设有限公司', uscc: '91430100MA4L3333X' + usccCheckCharacter('91430100MA4L3333X') };
 const phone = '0731-85556789';
 const today = () => new Date(s.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 const shift = (date: string, days: number) => new Date(Date.parse(`${date}T12:00:00Z`) + days * DAY).toISOString().slice(0, 10);
@@ -62,13 +66,16 @@ test.before(async () => {
   const validUntil = shift(today(), 60);
   const rows = [
     ['注册编号', '姓名', '身份证号码', '聘用企业', '统一社会信用代码', '注册专业', '注册日期', '有效期至', '注册类型'],
-    ...Object.values(PEOPLE).map((p) => [p.no, p.name, p.idNumber, ENTERPRISE.name, ENTERPRISE.uscc, '建筑工程', registeredOn, validUntil, '二级注册临时建造师']),
+    ...Object.values(PEOPLE).map((p) => {
+      const e = p === PEOPLE.orphan ? UNKNOWN_EMPLOYER : ENTERPRISE;
+      return [p.no, p.name, p.idNumber, e.name, e.uscc, '建筑工程', registeredOn, validUntil, '二级注册临时建造师'];
+    }),
   ];
   const form = new FormData();
   form.append('file', new Blob(['\ufeff' + rows.map((r) => r.join(',')).join('\r\n')]), 'temporary.csv');
   const res = await fetch(`${s.baseUrl}/api/review/registrations/imports?profession=constructor`, { method: 'POST', headers: { authorization: `Bearer ${(await reviewerClient(s)).token}` }, body: form });
   const report = await res.json();
-  if (res.status !== 200 || report.registrationsImported !== 3) throw new Error(`import ${res.status} ${JSON.stringify(report)}`);
+  if (res.status !== 200 || report.registrationsImported !== 4) throw new Error(`import ${res.status} ${JSON.stringify(report)}`);
   for (const [key, p] of Object.entries(PEOPLE) as [keyof typeof PEOPLE, (typeof PEOPLE)['moved']][]) {
     const personPhone = freshPhone();
     const c = await login(s, personPhone);
@@ -226,7 +233,7 @@ test.serial('a transfer: filed and signed by the new employer, released by the o
   t.like(lookup.body.matters.find((m: { type: string }) => m.type === 'temporary_extension'), { available: true });
 });
 
-test.serial('a transfer refused by the old employer with a reason: the matter ends, the new employer and the person are told', async (t) => {
+test.serial('a transfer refused by the old employer with a reason: the matter ends, the new employer and the person are told; no transfer from an old employer without operators', async (t) => {
   const oldOp = await operatorClient(s);
   const filed = await fileTransfer('kept');
   s.advance(DAY);
@@ -244,6 +251,10 @@ test.serial('a transfer refused by the old employer with a reason: the matter en
   t.is((await oldOp.post(`/api/enterprise/releases/${filed.id}/refusals`, { reason: '再次拒绝转出' })).status, 409);
   t.is((await (await reviewerClient(s)).get(`/api/review/applications/${filed.id}`)).status, 404);
   t.is((await persons.kept.c.get('/api/registrations')).body[0].employer.name, ENTERPRISE.name);
+  // an old employer with no operator on the platform could never release: refused before anything is filed
+  const orphan = await newOp.post('/api/enterprise/people/search', { name: PEOPLE.orphan.name, idNumber: PEOPLE.orphan.idNumber });
+  t.like(orphan.body.matters.find((m: { type: string }) => m.type === 'temporary_transfer'), { available: false, code: 'releasing_employer_unknown' });
+  t.is((await newOp.post('/api/enterprise/filings', { type: 'temporary_transfer', name: PEOPLE.orphan.name, idNumber: PEOPLE.orphan.idNumber })).body.error.code, 'releasing_employer_unknown');
   const again = await newOp.post('/api/enterprise/filings', { type: 'temporary_transfer', name: PEOPLE.kept.name, idNumber: PEOPLE.kept.idNumber });
   t.is(again.status, 201, JSON.stringify(again.body));
   t.is((await newOp.delete(`/api/enterprise/filings/${again.body.id}`)).status, 204);
