@@ -28,6 +28,7 @@ import { employerRenameRoutes } from './routes/employer-rename.js';
 import { registerImportRoutes } from './routes/register-import.js';
 import { noticeRoutes } from './routes/notices.js';
 import { employerFilingRoutes } from './routes/employer-filings.js';
+import { temporaryConstructorRoutes } from './routes/temporary-constructors.js';
 import { reminderRoutes } from './routes/reminders.js';
 import { enterpriseIdentityRoutes } from './routes/enterprise-identity.js';
 
@@ -78,8 +79,9 @@ export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: 
   registerImportRoutes(api, deps);
   noticeRoutes(api, deps);
   employerFilingRoutes(api, deps, opts.kickOutbox);
+  temporaryConstructorRoutes(api, deps, opts.kickOutbox);
   reminderRoutes(api, deps);
-  enterpriseIdentityRoutes(api, deps);
+  enterpriseIdentityRoutes(api, deps, opts.kickOutbox);
   relayRoutes(api, deps);
   shareLinkRoutes(api, deps);
   const openapi = api.openapi({

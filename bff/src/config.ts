@@ -34,7 +34,9 @@ const reminderDays = (fallback: string) =>
 
 /** The SMS templates of the reminders, each with its own Tencent template id setting TENCENT_SMS_TEMPLATE_ID_<NAME>. */
 export const REMINDER_SMS_TEMPLATES = ['reminder_validity_ending', 'reminder_employee_validity_ending', 'reminder_certificate_unclaimed', 'reminder_applicant_signature', 'reminder_employer_signature', 'reminder_correction'] as const;
-const reminderTemplateIdSettings = Object.fromEntries(REMINDER_SMS_TEMPLATES.map((t) => [`TENCENT_SMS_TEMPLATE_ID_${t.toUpperCase()}`, z.string().optional()])) as Record<`TENCENT_SMS_TEMPLATE_ID_${Uppercase<(typeof REMINDER_SMS_TEMPLATES)[number]>}`, z.ZodOptional<z.ZodString>>;
+/** SMS templates with their own Tencent template id setting TENCENT_SMS_TEMPLATE_ID_<NAME>: the reminders and the operator's invitation (issue 10). */
+export const OWN_TEMPLATE_ID_SMS_TEMPLATES = [...REMINDER_SMS_TEMPLATES, 'operator_invited'] as const;
+const reminderTemplateIdSettings = Object.fromEntries(OWN_TEMPLATE_ID_SMS_TEMPLATES.map((t) => [`TENCENT_SMS_TEMPLATE_ID_${t.toUpperCase()}`, z.string().optional()])) as Record<`TENCENT_SMS_TEMPLATE_ID_${Uppercase<(typeof OWN_TEMPLATE_ID_SMS_TEMPLATES)[number]>}`, z.ZodOptional<z.ZodString>>;
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -301,7 +303,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       sdkAppId: e.TENCENT_SMS_SDK_APP_ID ?? '',
       signName: e.TENCENT_SMS_SIGN_NAME ?? '',
       templateId: e.TENCENT_SMS_TEMPLATE_ID ?? '',
-      templateIds: Object.fromEntries(REMINDER_SMS_TEMPLATES.flatMap((t) => (e[`TENCENT_SMS_TEMPLATE_ID_${t.toUpperCase()}` as keyof typeof e] ? [[t, String(e[`TENCENT_SMS_TEMPLATE_ID_${t.toUpperCase()}` as keyof typeof e])]] : []))),
+      templateIds: Object.fromEntries(OWN_TEMPLATE_ID_SMS_TEMPLATES.flatMap((t) => (e[`TENCENT_SMS_TEMPLATE_ID_${t.toUpperCase()}` as keyof typeof e] ? [[t, String(e[`TENCENT_SMS_TEMPLATE_ID_${t.toUpperCase()}` as keyof typeof e])]] : []))),
     };
   }
   if (Boolean(e.PLATFORM_CA_KEY_PEM) !== Boolean(e.PLATFORM_CA_CERT_PEM)) problems.push('  PLATFORM_CA_KEY_PEM, PLATFORM_CA_CERT_PEM: set both or neither');

@@ -129,7 +129,8 @@ export interface EnterpriseView {
 }
 
 export interface SignatureView {
-  signer: 'applicant' | 'employer';
+  /** releasing_employer: the old employer's release of a temporary constructor (003 §3.2.3.9). */
+  signer: 'applicant' | 'employer' | 'releasing_employer';
   signerName: string;
   signedAt: string;
 }
@@ -178,6 +179,8 @@ export interface ApplicationView {
   filedBy: FiledBy;
   /** Why the other side refused it (status refused, 003 §3.2.3.7). */
   refusalReason: string | null;
+  /** A temporary constructor's transfer: the old employer (转出企业) that releases the person (003 §3.2.3.9); null otherwise. */
+  releasingEmployer?: EnterpriseView | null;
   /** Late specialties that need continuing education, computed against the application date. */
   lateSpecialties: Specialty[];
   history: HistoryEntryView[];

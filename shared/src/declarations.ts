@@ -20,3 +20,8 @@ export function applicantDeclaration(p: { applicantName: string; employerName: s
 export function employerOpinion(p: { applicantName: string; employerName: string; type: RegistrationType }): string {
   return `${p.employerName}已按照相关法律规定与${p.applicantName}签订真实有效劳动聘用合同，并确认其申报材料真实，同意该同志申报${REGISTRATION_TYPE_LABELS[p.type]}。`;
 }
+
+/** 原聘用企业意见 of a temporary constructor's transfer (003 §3.2.3.9: 原单位…点同意转出). */
+export function releaseOpinion(p: { applicantName: string; releasingEmployerName: string; employerName: string }): string {
+  return `${p.releasingEmployerName}同意${p.applicantName}（临时建造师）转出，转入${p.employerName}。`;
+}

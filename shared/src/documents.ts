@@ -118,6 +118,11 @@ export const MATTER_DOCUMENTS: Record<RegistrationType, readonly { kind: Documen
     { kind: 'loss_statement', when: 'certificate_lost', required: true },
     { kind: 'damaged_certificate', when: 'certificate_damaged', required: true },
   ],
+  // temporary constructors (003 §3.2.3.8-11): the forms have a 附件材料 tab, but the seed names no document in it
+  // (the ID card it mentions is the real-name record's), so none is asked for
+  temporary_transfer: [],
+  temporary_extension: [],
+  temporary_cancellation: [],
 };
 
 /** One document an application needs or may carry, with its state (ApplicationView.requiredDocuments). */

@@ -28,7 +28,7 @@ export const personLookupRequest = z.strictObject({
 /** Starting a filing for a person: the matter and the person (name and ID number). */
 export const employerFilingRequest = z.strictObject({
   profession: z.enum(PROFESSIONS, { error: '请选择职业资格' }).default('constructor'),
-  type: z.enum(EMPLOYER_FILED_MATTERS, { error: '请选择申报类型（初始、重新、增项、延续、遗失补办、注销或身份证号码变更）' }),
+  type: z.enum(EMPLOYER_FILED_MATTERS, { error: '请选择申报类型（初始、重新、增项、延续、遗失补办、注销、身份证号码变更，或临时建造师变更、延期、注销）' }),
   name: personName,
   idNumber,
 });
@@ -69,6 +69,8 @@ export interface PersonLookupView {
     /** Whether the registration's employer is the acting enterprise (only then may it file matters on it). */
     atThisEnterprise: boolean;
     specialties: { specialty: Specialty; validUntil: string; status: 'registered' | 'cancelled' }[];
+    /** 注册类型 二级注册临时建造师 (003 §3.2.3.8-11): only the temporary constructor's matters are open. */
+    temporary: boolean;
   } | null;
   /** Each matter the enterprise may file, open or not with the reason. */
   matters: { type: RegistrationType; available: boolean; code?: ErrorCode; reason?: string }[];

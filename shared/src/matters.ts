@@ -27,8 +27,8 @@ import {
   type FieldErrors,
   type InitialRegistrationForm,
 } from './forms.js';
-import { PROFESSION_RULES, SPECIALTIES, SPECIALTY_LABELS, WHOLE_REGISTRATION, isSupportedApplication, notOfferedReason, type Profession, type RegistrationType, type Specialty } from './professions.js';
-import { REVIEW_STAGES, type ReviewStage } from './workflow.js';
+import { PROFESSION_RULES, SPECIALTIES, SPECIALTY_LABELS, TEMPORARY_REGISTRATION_LABEL, WHOLE_REGISTRATION, isSupportedApplication, notOfferedReason, type Profession, type RegistrationType, type Specialty } from './professions.js';
+import { REVIEW_STAGES, type FiledBy, type ReviewStage, type Signer } from './workflow.js';
 import { PROVINCE_SETTINGS, type Province, type ProvinceSettings } from './province-settings.js';
 
 // ---- per-province settings ----
@@ -82,6 +82,11 @@ export interface RegisterState {
   lastEmployerChangeOn: string | null;
   /** False for a registration loaded from the paper register until the holder exchanges it (000 §5). */
   hasElectronicCertificate: boolean;
+  /**
+   * A temporary constructor's registration (注册类型 二级注册临时建造师, 003 §3.2.3.10-11, §3.2.4.2; migration 0017):
+   * it takes only the temporary constructor's matters (TEMPORARY_MATTERS). Absent = a regular registration.
+   */
+  temporary?: boolean;
 }
 
 /** A specialty that is registered and not past its valid-until date on `today`. */
@@ -117,7 +122,7 @@ export function describeRegister(state: RegisterState): string {
     return `注册号：${state.registrationNo} 有效期至：${whole?.validUntil ?? '无'}`;
   }
   const specialties = state.specialties.filter((s) => s.status === 'registered').map((s) => `${SPECIALTY_LABELS[s.specialty]}(有效期至${s.validUntil})`);
-  return `注册号：${state.registrationNo} 已注册专业：${specialties.join('、') || '无'}`;
+  return `${state.temporary ? `注册类型：${TEMPORARY_REGISTRATION_LABEL} ` : ''}注册号：${state.registrationNo} 已注册专业：${specialties.join('、') || '无'}`;
 }
 
 // ---- forms ----
@@ -225,6 +230,57 @@ export const replacementFormSchema = z.strictObject({
   declarationAccepted: declaration,
 });
 
+// ---- temporary constructors (临时建造师, 003 §3.2.3.8-11) ----
+
+/**
+ * 聘用开始时间, 聘用结束时间 and 是否长期 (the starred fields of every temporary constructor's form, 003 §3.2.3.8,
+ * .10, .11): `endOn` null = 长期 (no end date).
+ */
+export const employmentPeriodSchema = z
+  .strictObject({
+    startOn: isoDateSchema,
+    endOn: isoDateSchema.nullable(),
+  })
+  .refine((e) => e.endOn === null || e.endOn > e.startOn, { error: '聘用结束时间须晚于聘用开始时间（长期聘用请勾选“是否长期”）', path: ['endOn'] });
+
+const shortText = (what: string, max: number) => z.string({ error: `请填写${what}` }).trim().min(1, { error: `请填写${what}` }).max(max, { error: `${what}不超过 ${max} 字` });
+
+/** 毕业院校, 所学专业, 毕业时间, 学历, 学位: starred on the temporary constructor's forms (003 §3.2.3.8, .10, .11); the seed gives no list of values, so they are text. */
+export const educationSchema = z.strictObject({
+  school: shortText('毕业院校', 50),
+  major: shortText('所学专业', 50),
+  graduatedOn: isoDateSchema,
+  level: shortText('学历', 20),
+  degree: shortText('学位', 20),
+});
+
+const temporaryCommon = {
+  employment: employmentPeriodSchema,
+  education: educationSchema,
+  /** 处罚或不良情形 (not starred in the seed). */
+  penalties: z.string().trim().max(500, { error: '处罚或不良情形不超过 500 字' }).optional(),
+};
+
+/**
+ * 二级临时建造师变更申报 (003 §3.2.3.8): filed by the new employer (转入企业), named in full as the form's 现聘用企业信息;
+ * the old employer (转出企业, the registration's) confirms the release (§3.2.3.9), then the authority (省厅) reviews.
+ */
+export const temporaryTransferFormSchema = z.strictObject({ employer: initialRegistrationFormSchema.shape.employer, ...temporaryCommon });
+
+/** 二级临时建造师延期申报 (003 §3.2.3.10, the form titled 延续注册申报, with 延续专业): the specialties to extend. */
+export const temporaryExtensionFormSchema = z.strictObject({
+  employer: employerPhone,
+  specialties: z.array(specialtySchema('constructor'), { error: '请选择延期的专业' }).min(1, { error: '请至少选择一个延期的专业' }),
+  ...temporaryCommon,
+});
+
+/** 二级临时建造师注销申报 (003 §3.2.3.11): the whole temporary registration; the seed's form has no reason nor specialty to choose. */
+export const temporaryCancellationFormSchema = z.strictObject({ employer: employerPhone, ...temporaryCommon });
+
+export type TemporaryTransferForm = z.infer<typeof temporaryTransferFormSchema>;
+export type TemporaryExtensionForm = z.infer<typeof temporaryExtensionFormSchema>;
+export type TemporaryCancellationForm = z.infer<typeof temporaryCancellationFormSchema>;
+
 export type ReregistrationForm = z.infer<typeof reregistrationFormSchema>;
 export type ReplacementForm = z.infer<typeof replacementFormSchema>;
 export type AddSpecialtyForm = z.infer<typeof addSpecialtyFormSchema>;
@@ -234,7 +290,7 @@ export type EmployerChangeForm = z.infer<typeof employerChangeFormSchema>;
 export type DetailsChangeForm = z.infer<typeof detailsChangeFormSchema>;
 export type ChangeForm = z.infer<typeof changeFormSchema>;
 export type PaperExchangeForm = z.infer<typeof paperExchangeFormSchema>;
-export type MatterForm = InitialRegistrationForm | AddSpecialtyForm | RenewalForm | CancellationForm | ChangeForm | PaperExchangeForm | ReplacementForm;
+export type MatterForm = InitialRegistrationForm | AddSpecialtyForm | RenewalForm | CancellationForm | ChangeForm | PaperExchangeForm | ReplacementForm | TemporaryTransferForm | TemporaryExtensionForm | TemporaryCancellationForm;
 
 
 // ---- the forms of cost engineers (001) and architects (002) ----
@@ -290,7 +346,7 @@ const architectHours = z.strictObject({ compulsoryHours: hoursSchema, electiveHo
 export function matterFormSchema(profession: Profession, type: RegistrationType): z.ZodType<unknown> {
   const rules = PROFESSION_RULES[profession];
   if (profession === 'constructor' || type === 'change' || type === 'paper_exchange') {
-    return ({ initial: initialRegistrationFormSchema, add_specialty: addSpecialtyFormSchema, renewal: renewalFormSchema, cancellation: cancellationFormSchema, change: changeFormSchema, paper_exchange: paperExchangeFormSchema, reregistration: reregistrationFormSchema, replacement: replacementFormSchema } as Record<string, z.ZodType<unknown>>)[type] ?? z.never();
+    return ({ initial: initialRegistrationFormSchema, add_specialty: addSpecialtyFormSchema, renewal: renewalFormSchema, cancellation: cancellationFormSchema, change: changeFormSchema, paper_exchange: paperExchangeFormSchema, reregistration: reregistrationFormSchema, replacement: replacementFormSchema, temporary_transfer: temporaryTransferFormSchema, temporary_extension: temporaryExtensionFormSchema, temporary_cancellation: temporaryCancellationFormSchema } as Record<string, z.ZodType<unknown>>)[type] ?? z.never();
   }
   if (!rules.specialties) {
     if (type === 'initial')
@@ -430,8 +486,16 @@ export interface ApplyContext {
 
 export interface MatterDefinition<F = any> {
   type: RegistrationType;
-  /** Who signs the form, in order (000: applicant, then employer; 000 §5: the holder alone). */
-  signers: readonly ('applicant' | 'employer')[];
+  /**
+   * Who signs the form, in order (000: applicant, then employer; 000 §5: the holder alone; 003 §3.2.3.8-9: the
+   * new employer, then the old employer releasing the person — `releasing_employer` is the registration's employer
+   * when the matter is filed, and must not be the filer).
+   */
+  signers: readonly Signer[];
+  /** Who may start it (default both): the temporary constructor's matters are the enterprise's (003 §3.2.3.8-11: 企业用户…添加申报). */
+  filers?: readonly FiledBy[];
+  /** A temporary constructor's matter (003 §3.2.3.8-11): offered only for a temporary registration, which takes no other register-based matter. */
+  temporary?: boolean;
   /** The authority's stages; empty = the matter completes with the last signature (000 §3.4.1 step 10). */
   route: readonly ReviewStage[];
   /** Whose employer counter-signs: the one named on the form, or the registration's. */
@@ -887,6 +951,149 @@ const replacement = matter<ReplacementForm>({
   ],
 });
 
+// ---- temporary constructors (临时建造师, 003 §3.2.3.8-11) ----
+
+const notTemporary: Availability = { available: false, code: 'not_temporary_constructor', reason: '该人员不是临时建造师（注册类型不是二级注册临时建造师），不能办理临时建造师事项' };
+/** The registration a temporary constructor's matter acts on: a temporary one, not cancelled. */
+const temporaryRegistration = (ctx: MatterContext): Availability => {
+  if (!ctx.register?.temporary) return notTemporary;
+  if (ctx.register.status !== 'registered') return { available: false, code: 'registration_required', reason: '该临时建造师注册已注销' };
+  return { available: true };
+};
+const employmentRow = (e: { startOn: string; endOn: string | null }) => [e.startOn, e.endOn ?? '长期'];
+const temporarySections = (form: TemporaryTransferForm | TemporaryExtensionForm | TemporaryCancellationForm): FormSection[] => [
+  { title: '学历信息', columns: ['毕业院校', '所学专业', '毕业时间', '学历', '学位'], widths: [0.28, 0.24, 0.18, 0.15, 0.15], rows: [[form.education.school, form.education.major, form.education.graduatedOn, form.education.level, form.education.degree]] },
+  { title: '聘用情况', columns: ['聘用开始时间', '聘用结束时间'], widths: [0.5, 0.5], rows: [employmentRow(form.employment)] },
+  { title: '处罚或不良情形', columns: ['情形'], widths: [1], rows: form.penalties ? [[form.penalties]] : [], empty: '无' },
+];
+const TEMPORARY = { temporary: true, filers: ['employer'] } as const;
+
+/**
+ * 二级临时建造师变更申报 / 变更确认 (003 §3.2.3.8-9; catalogue "temporary constructor transfer"): the new employer
+ * (转入企业) files it for a temporary constructor registered at another enterprise and signs it; the old employer
+ * (转出单位, the registration's employer) agrees to release the person ("原单位登录系统在该模块找到相应数据点同意转出")
+ * or refuses with a reason; then the authority reviews ("最后在由省厅进行审核"; Hunan announces it, settings
+ * publicNotice, §1.1.2). Effect: the registration moves to the new employer, its validity unchanged (catalogue:
+ * "the temporary registration moves").
+ */
+const temporaryTransfer = matter<TemporaryTransferForm>({
+  ...TEMPORARY,
+  type: 'temporary_transfer',
+  signers: ['employer', 'releasing_employer'],
+  employerFrom: 'form',
+  availability: temporaryRegistration,
+  check(input, ctx) {
+    const r = parse(temporaryTransferFormSchema, input);
+    if (!r.ok) return r;
+    const fields: FieldErrors = {};
+    if (r.value.education.graduatedOn > ctx.today) fields['education.graduatedOn'] = '毕业时间不能晚于今天';
+    const reg = ctx.register;
+    if (reg?.employer && (reg.employer.uscc === r.value.employer.uscc || reg.employer.name === r.value.employer.name)) fields['employer.name'] = '转入企业与现聘用企业相同';
+    return done(r.value, fields);
+  },
+  apply: (state, _form, ctx) => ({ ...state!, employer: ctx.formEmployer!, lastEmployerChangeOn: ctx.today }),
+  describe: (form, register) => [
+    {
+      title: '临时建造师变更',
+      columns: ['变更项目', '转出企业（原聘用企业）', '转入企业（现聘用企业）'],
+      widths: [0.24, 0.38, 0.38],
+      rows: [['企业名称', register?.employer?.name ?? '', form.employer.name], ['统一社会信用代码', register?.employer?.uscc ?? '', form.employer.uscc]],
+    },
+    {
+      title: '注册专业',
+      columns: ['注册专业', '有效期至'],
+      widths: [0.5, 0.5],
+      rows: (register?.specialties ?? []).filter((s) => s.status === 'registered').map((s) => [label(s.specialty), s.validUntil]),
+      empty: '无',
+    },
+    ...temporarySections(form),
+  ],
+});
+
+/**
+ * 二级临时建造师延期申报 (003 §3.2.3.10; catalogue "extension"): filed and signed by the registration's employer, then
+ * reviewed. The seed gives no period of its own: its form is titled 延续注册申报 (申报类型 延续申报) and names 延续专业,
+ * so the extension follows renewal's rules (renewal above: only specialties still valid, from the province's
+ * renewal window before expiry; PROFESSION_RULES validityYears from the current valid-until date).
+ */
+const temporaryExtension = matter<TemporaryExtensionForm>({
+  ...TEMPORARY,
+  type: 'temporary_extension',
+  signers: ['employer'],
+  availability(ctx) {
+    const a = temporaryRegistration(ctx);
+    if (!a.available) return a;
+    return renewal.availability(ctx);
+  },
+  check(input, ctx) {
+    const r = parse(temporaryExtensionFormSchema, input);
+    if (!r.ok) return r;
+    const fields: FieldErrors = {};
+    let code: ErrorCode = 'validation_failed';
+    const renewable = renewableSpecialties(ctx).map((s) => s.specialty);
+    const seen = new Set<Specialty>();
+    r.value.specialties.forEach((sp, i) => {
+      if (seen.has(sp)) fields[`specialties.${i}`] = '同一专业只能选择一次';
+      seen.add(sp);
+      const reg = findSpecialty(ctx.register, sp);
+      if (!reg || reg.status !== 'registered') {
+        fields[`specialties.${i}`] = `${label(sp)}未注册，不能延期`;
+        code = 'specialty_not_registered';
+      } else if (!isCurrentSpecialty(reg, ctx.today)) {
+        fields[`specialties.${i}`] = `${label(sp)}已超过有效期（有效期至${reg.validUntil}），不能延期`;
+        code = 'specialty_expired';
+      } else if (!renewable.includes(sp)) {
+        fields[`specialties.${i}`] = `${label(sp)}有效期至${reg.validUntil}，届满前 ${ctx.rules.renewalWindowDays} 日内方可延期`;
+        code = 'renewal_not_open';
+      }
+    });
+    if (r.value.education.graduatedOn > ctx.today) fields['education.graduatedOn'] = '毕业时间不能晚于今天';
+    return done(r.value, fields, code);
+  },
+  apply(state, form, ctx) {
+    const years = PROFESSION_RULES[ctx.profession].validityYears;
+    const extended = new Set<Specialty>(form.specialties);
+    return { ...state!, specialties: state!.specialties.map((s) => (extended.has(s.specialty) ? { ...s, validUntil: addYears(s.validUntil, years) } : s)) };
+  },
+  describe: (form, register) => [
+    {
+      title: '申请延期专业',
+      columns: ['序号', '延期专业', '现有效期至'],
+      widths: [0.1, 0.5, 0.4],
+      rows: form.specialties.map((sp, i) => [String(i + 1), label(sp), findSpecialty(register, sp)?.validUntil ?? '']),
+    },
+    ...temporarySections(form),
+  ],
+});
+
+/**
+ * 二级临时建造师注销申报 (003 §3.2.3.11; catalogue "cancellation … ends"): filed and signed by the registration's
+ * employer, then reviewed ("数据上报后，企业可以…查看审核进度": unlike 注销注册, the authority has it). The whole
+ * temporary registration ends (the seed's form chooses no specialty) and its certificates are void.
+ */
+const temporaryCancellation = matter<TemporaryCancellationForm>({
+  ...TEMPORARY,
+  type: 'temporary_cancellation',
+  signers: ['employer'],
+  availability: temporaryRegistration,
+  check(input, ctx) {
+    const r = parse(temporaryCancellationFormSchema, input);
+    if (!r.ok) return r;
+    return done(r.value, r.value.education.graduatedOn > ctx.today ? { 'education.graduatedOn': '毕业时间不能晚于今天' } : {});
+  },
+  apply: (state) => ({ ...state!, status: 'cancelled', specialties: state!.specialties.map((s) => ({ ...s, status: 'cancelled' as const })) }),
+  describe: (form, register) => [
+    {
+      title: '申请注销临时建造师注册',
+      columns: ['注册号', '注册专业', '有效期至'],
+      widths: [0.34, 0.33, 0.33],
+      rows: (register?.specialties ?? []).filter((s) => s.status === 'registered').map((s) => [register?.registrationNo ?? '', label(s.specialty), s.validUntil]),
+      empty: '无',
+    },
+    ...temporarySections(form),
+  ],
+});
+
 export const MATTERS: Record<RegistrationType, MatterDefinition> = {
   initial,
   add_specialty: addSpecialty,
@@ -896,15 +1103,29 @@ export const MATTERS: Record<RegistrationType, MatterDefinition> = {
   paper_exchange: paperExchange,
   reregistration,
   replacement,
+  temporary_transfer: temporaryTransfer,
+  temporary_extension: temporaryExtension,
+  temporary_cancellation: temporaryCancellation,
 };
 
-/** Whether `type` may be started now for `profession`, and if not, the stable code and the reason to show. */
-export function matterAvailability(profession: Profession, type: RegistrationType, ctx: MatterContext): Availability {
+/**
+ * Whether `type` may be started now for `profession` by `filer` (the person, default, or their employer), and if
+ * not, the stable code and the reason to show.
+ */
+export function matterAvailability(profession: Profession, type: RegistrationType, ctx: MatterContext, filer: FiledBy = 'applicant'): Availability {
   if (!isSupportedApplication(profession, type)) return { available: false, code: 'application_type_unsupported', reason: notOfferedReason(profession, type) ?? '暂不支持在线办理，请到注册机构窗口办理' };
   // a matter the province does not take (settings notOffered: Shanghai has no re-registration nor replacement)
   const notOffered = ctx.rules.notOffered?.[type];
   if (notOffered) return { available: false, code: 'application_type_unsupported', reason: notOffered };
-  return MATTERS[type].availability(ctx);
+  const filers = MATTERS[type].filers;
+  if (filers && !filers.includes(filer)) return { available: false, code: 'employer_filing_only', reason: '临时建造师事项由聘用企业申报（企业在“临时建造师变更、延期、注销”中添加申报）' };
+  // a temporary registration takes only the temporary constructor's matters (003 §3.2.3.8-11 are its own menu);
+  // initial and re-registration say already_registered / registration_current themselves; the paper exchange
+  // changes only the certificate's form (000 §5), not the registration
+  const def = MATTERS[type];
+  if (ctx.register?.temporary && !def.temporary && def.employerFrom !== 'form' && type !== 'reregistration' && type !== 'paper_exchange' && ctx.register.status === 'registered')
+    return { available: false, code: 'temporary_constructor_matter', reason: '临时建造师请由聘用企业办理临时建造师变更、延期或注销' };
+  return def.availability(ctx);
 }
 
 /** The employer that counter-signs a matter's form: the one named on it (initial, change of employer) or the registration's. */

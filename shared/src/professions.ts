@@ -53,7 +53,20 @@ export const SPECIALTY_LABELS: Record<Specialty, string> = {
  * re-registration and lost-certificate replacement are 003's and 004's (offered per province: settings notOffered). `change` covers both a change of
  * employer and a change of personal details (name or ID number): the form says which.
  */
-export const REGISTRATION_TYPES = ['initial', 'add_specialty', 'renewal', 'cancellation', 'change', 'paper_exchange', 'reregistration', 'replacement'] as const;
+export const REGISTRATION_TYPES = [
+  'initial',
+  'add_specialty',
+  'renewal',
+  'cancellation',
+  'change',
+  'paper_exchange',
+  'reregistration',
+  'replacement',
+  // temporary constructors (临时建造师, 003 §3.2.3.8-11): filed by an employer, Hunan only (settings notOffered elsewhere)
+  'temporary_transfer',
+  'temporary_extension',
+  'temporary_cancellation',
+] as const;
 export type RegistrationType = (typeof REGISTRATION_TYPES)[number];
 
 export const REGISTRATION_TYPE_LABELS: Record<RegistrationType, string> = {
@@ -65,9 +78,21 @@ export const REGISTRATION_TYPE_LABELS: Record<RegistrationType, string> = {
   paper_exchange: '纸质证书换领电子证书',
   reregistration: '重新注册',
   replacement: '遗失补办',
+  // 003 §3.2.3.8 二级临时建造师变更申报 (转入企业申报, 转出单位确认), §3.2.3.10 延期申报, §3.2.3.11 注销申报
+  temporary_transfer: '临时建造师变更',
+  temporary_extension: '临时建造师延期',
+  temporary_cancellation: '临时建造师注销',
 };
 
+/** The matters of a temporary constructor (临时建造师, 003 §3.2.3.8-11), the only ones a temporary registration takes. */
+export const TEMPORARY_MATTERS = ['temporary_transfer', 'temporary_extension', 'temporary_cancellation'] as const satisfies readonly RegistrationType[];
+
+/** The register's 注册类型 (003 §3.2.3.10-11 forms, §3.2.4.2 建造师历史数据): 二级注册建造师 or 二级注册临时建造师. */
+export const TEMPORARY_REGISTRATION_LABEL = '二级注册临时建造师';
+
 const NOT_ONLINE = '暂不支持在线办理，请到注册机构窗口办理';
+/** 临时建造师 is a constructors' registration type only (003 §3.2.3.8-11; glossary: Hunan only). */
+const NOT_TEMPORARY = { temporary_transfer: '临时建造师事项仅适用于二级建造师', temporary_extension: '临时建造师事项仅适用于二级建造师', temporary_cancellation: '临时建造师事项仅适用于二级建造师' } as const;
 
 /**
  * Which matters each profession's seed describes online, and for the others the reason shown with the
@@ -77,7 +102,19 @@ const NOT_ONLINE = '暂不支持在线办理，请到注册机构窗口办理';
  */
 export const PROFESSION_MATTERS: Record<Profession, Record<RegistrationType, true | string>> = {
   // re-registration and replacement (003 §3.2.3.2, .4; 004): constructors only, where the province offers them (settings notOffered)
-  constructor: { initial: true, add_specialty: true, renewal: true, cancellation: true, change: true, paper_exchange: true, reregistration: true, replacement: true },
+  constructor: {
+    initial: true,
+    add_specialty: true,
+    renewal: true,
+    cancellation: true,
+    change: true,
+    paper_exchange: true,
+    reregistration: true,
+    replacement: true,
+    temporary_transfer: true,
+    temporary_extension: true,
+    temporary_cancellation: true,
+  },
   cost_engineer: {
     initial: true,
     add_specialty: true,
@@ -87,6 +124,7 @@ export const PROFESSION_MATTERS: Record<Profession, Record<RegistrationType, tru
     paper_exchange: '二级造价工程师暂无纸质证书换领电子证书事项',
     reregistration: NOT_ONLINE,
     replacement: NOT_ONLINE,
+    ...NOT_TEMPORARY,
   },
   architect: {
     initial: true,
@@ -97,6 +135,7 @@ export const PROFESSION_MATTERS: Record<Profession, Record<RegistrationType, tru
     paper_exchange: true,
     reregistration: NOT_ONLINE,
     replacement: NOT_ONLINE,
+    ...NOT_TEMPORARY,
   },
 };
 
@@ -129,7 +168,13 @@ export const NOT_OFFERED_PROFESSIONS = [
 /** The form's title as printed on the PDF, e.g. 二级建造师初始注册申请表 (seed 000 figure 9). */
 export function applicationFormTitle(profession: Profession, type: RegistrationType): string {
   if (type === 'paper_exchange') return `${PROFESSION_LABELS[profession]}纸质证书换领电子证书确认表`;
-  return `${PROFESSION_LABELS[profession]}${REGISTRATION_TYPE_LABELS[type]}申请表`;
+  return `${matterLabel(profession, type)}申请表`;
+}
+
+/** The matter's name as people say it: 二级建造师初始注册; a temporary constructor's as the seed's menu names it, 二级临时建造师变更 (003 §3.2.3.8). */
+export function matterLabel(profession: Profession, type: RegistrationType): string {
+  if ((TEMPORARY_MATTERS as readonly RegistrationType[]).includes(type)) return `二级${REGISTRATION_TYPE_LABELS[type]}`;
+  return `${PROFESSION_LABELS[profession]}${REGISTRATION_TYPE_LABELS[type]}`;
 }
 
 /**

@@ -9,6 +9,7 @@ export const APPLICATION_STATUSES = [
   'employer_draft', // an employer's filing, saved and not yet filed: the enterprise may change or delete it (企业待上报, 003 §3.2.3.1)
   'awaiting_applicant', // filed by the employer, waiting for the person to check and sign it, or refuse (待个人确认, 003 §3.2.3)
   'awaiting_employer', // signed by the applicant, waiting for the employer's counter-signature (待企业确认)
+  'awaiting_release', // a temporary constructor's transfer signed by the new employer, waiting for the old employer to agree to release the person (待原单位确认, 003 §3.2.3.9 变更确认: 原单位…同意转出)
   'returned', // sent back by the employer with a reason (已退回)
   'acceptance', // both signatures; waiting for the authority to accept (受理中)
   'first_review', // 初审
@@ -28,6 +29,7 @@ export const APPLICATION_STATUS_LABELS: Record<ApplicationStatus, string> = {
   employer_draft: '企业待上报',
   awaiting_applicant: '待个人确认',
   awaiting_employer: '待企业确认',
+  awaiting_release: '待原单位确认',
   returned: '已退回',
   acceptance: '受理中',
   first_review: '初审',
@@ -97,6 +99,7 @@ export const APPLICATION_EVENTS = [
   'applicant_signed',
   'signatures_voided',
   'employer_signed',
+  'release_confirmed',
   'returned',
   'filed',
   'refused',
@@ -120,6 +123,7 @@ export const APPLICATION_EVENT_LABELS: Record<ApplicationEvent, string> = {
   applicant_signed: '个人签名完成',
   signatures_voided: '修改申请表，原签名作废',
   employer_signed: '企业签名确认',
+  release_confirmed: '原聘用企业同意转出',
   returned: '企业退回',
   filed: '企业上报，待个人确认',
   refused: '拒绝确认，申请终止',
@@ -144,14 +148,25 @@ export type FiledBy = (typeof FILED_BY)[number];
 
 export const FILED_BY_LABELS: Record<FiledBy, string> = { applicant: '个人申报', employer: '企业申报' };
 
+/** Who may refuse an application (ending it, with a reason): the person, the employer, or the old employer of a transfer. */
+export type RefusingSide = 'applicant' | 'enterprise_operator' | 'releasing_employer';
+
+/** Who signs a matter's form (MATTERS[type].signers): the person, the employer (the filer, or the one confirming), the old employer releasing a temporary constructor. */
+export type Signer = 'applicant' | 'employer' | 'releasing_employer';
+
 /**
- * The two paths an application takes before the employer's counter-signature, as data. From the employer's
- * signature on both are the same (the matter's route, or completed).
+ * The paths an application takes before the authority, as data. From the employer's signature on they are the
+ * same (the matter's route, or completed), except that a matter its old employer must release waits for that
+ * first (awaiting_release).
  *  - applicant: draft → (applicant signs) → awaiting_employer → (employer signs) …; the employer may return
  *    it for correction (returned) or refuse it (refused, terminal — 003 §3.2.3.7 个人注销企业确认).
  *  - employer: employer_draft (saved, changed or deleted by the enterprise) → (filed, the person notified) →
  *    awaiting_applicant → (the person signs with their SMS code) → awaiting_employer → (employer signs) …;
  *    the person may refuse it with a reason (refused, terminal).
+ *  - employer_alone: a matter the person does not sign (temporary constructors, 003 §3.2.3.8-11: the enterprise
+ *    申报, the seed has no personal confirmation): employer_draft → (filed) → awaiting_employer → (the filing
+ *    employer signs with its SMS code) → [awaiting_release → (the old employer agrees to release, signing with
+ *    its code, 003 §3.2.3.9: 原单位…点同意转出) →] the route; the old employer may refuse instead (refused, terminal).
  */
 export interface FilingPath {
   /** The status of a new application. */
@@ -165,12 +180,19 @@ export interface FilingPath {
   /** Statuses in which the enterprise may delete the draft. */
   deletable: readonly ApplicationStatus[];
   /** Who may refuse (ending the matter, with a reason) in which status. */
-  refusals: Partial<Record<ApplicationStatus, 'applicant' | 'enterprise_operator'>>;
+  refusals: Partial<Record<ApplicationStatus, RefusingSide>>;
   /** Whether the employer may send it back to the person for correction (returned) instead. */
   employerReturns: boolean;
+  /**
+   * Where the authority's return for correction (退回补正, issue 11) sends it: to the person (returned), or, on a
+   * path the person does not sign, back to the enterprise's draft (employer_draft), which it corrects and files again.
+   */
+  correctionTo: ApplicationStatus;
 }
 
-export const FILING_PATHS: Record<FiledBy, FilingPath> = {
+export type FilingPathName = FiledBy | 'employer_alone';
+
+export const FILING_PATHS: Record<FilingPathName, FilingPath> = {
   applicant: {
     start: 'draft',
     editable: ['draft', 'returned', 'awaiting_employer'],
@@ -179,6 +201,7 @@ export const FILING_PATHS: Record<FiledBy, FilingPath> = {
     deletable: [],
     refusals: { awaiting_employer: 'enterprise_operator' },
     employerReturns: true,
+    correctionTo: 'returned',
   },
   employer: {
     start: 'employer_draft',
@@ -188,13 +211,56 @@ export const FILING_PATHS: Record<FiledBy, FilingPath> = {
     deletable: ['employer_draft'],
     refusals: { awaiting_applicant: 'applicant' },
     employerReturns: false,
+    correctionTo: 'returned',
+  },
+  employer_alone: {
+    start: 'employer_draft',
+    editable: ['employer_draft'],
+    applicantSigns: [],
+    file: { from: 'employer_draft', to: 'awaiting_employer' },
+    deletable: ['employer_draft'],
+    refusals: { awaiting_release: 'releasing_employer' },
+    employerReturns: false,
+    correctionTo: 'employer_draft',
   },
 };
 
-/** Whether `role` may refuse an application filed by `filedBy` in `status` (→ refused). */
-export function canRefuse(filedBy: FiledBy, status: ApplicationStatus, role: 'applicant' | 'enterprise_operator'): boolean {
-  return FILING_PATHS[filedBy].refusals[status] === role;
+/** The path of an application filed by `filedBy` of a matter signed by `signers` (MATTERS[type].signers). */
+export function filingPathName(filedBy: FiledBy, signers: readonly Signer[]): FilingPathName {
+  return filedBy === 'employer' && !signers.includes('applicant') ? 'employer_alone' : filedBy;
 }
 
-/** Matters an enterprise may file for one of its people (003 §3.2.3.1-.6: 初始, 重新, 增项, 延续, 遗失补办, 注销, 身份证号变更). */
-export const EMPLOYER_FILED_MATTERS = ['initial', 'add_specialty', 'renewal', 'cancellation', 'change', 'reregistration', 'replacement'] as const;
+export function filingPath(filedBy: FiledBy, signers: readonly Signer[]): FilingPath {
+  return FILING_PATHS[filingPathName(filedBy, signers)];
+}
+
+/** Whether `side` may refuse an application on path `path` in `status` (→ refused). */
+export function canRefuse(path: FilingPathName | FilingPath, status: ApplicationStatus, side: RefusingSide): boolean {
+  return (typeof path === 'string' ? FILING_PATHS[path] : path).refusals[status] === side;
+}
+
+/**
+ * Where the employer's signature moves an application: to awaiting_release when its old employer must still
+ * release the person (a temporary constructor's transfer, 003 §3.2.3.9), else to the route's first stage (or
+ * completed without one).
+ */
+export function statusAfterEmployerSignature(signers: readonly Signer[], route: readonly ReviewStage[]): ApplicationStatus {
+  return signers.includes('releasing_employer') ? 'awaiting_release' : statusAfterSignatures(route);
+}
+
+/**
+ * Matters an enterprise may file for one of its people (003 §3.2.3.1-.6: 初始, 重新, 增项, 延续, 遗失补办, 注销,
+ * 身份证号变更; §3.2.3.8-11: 临时建造师变更, 延期, 注销).
+ */
+export const EMPLOYER_FILED_MATTERS = [
+  'initial',
+  'add_specialty',
+  'renewal',
+  'cancellation',
+  'change',
+  'reregistration',
+  'replacement',
+  'temporary_transfer',
+  'temporary_extension',
+  'temporary_cancellation',
+] as const;

@@ -19,9 +19,9 @@ test('form titles as printed on the PDF (seed 000 figure 9)', (t) => {
   t.is(applicationFormTitle('cost_engineer', 'renewal'), '二级造价工程师延续注册申请表');
 });
 
-test('every seed-000 matter is supported online for constructors, with 003/004 re-registration and replacement (where the province offers them); those of 001 and 002 for cost engineers and architects', (t) => {
+test('every seed-000 matter is supported online for constructors, with 003/004 re-registration and replacement and 003 temporary constructors (where the province offers them); those of 001 and 002 for cost engineers and architects', (t) => {
   const online = {
-    constructor: ['initial', 'add_specialty', 'renewal', 'cancellation', 'change', 'paper_exchange', 'reregistration', 'replacement'],
+    constructor: ['initial', 'add_specialty', 'renewal', 'cancellation', 'change', 'paper_exchange', 'reregistration', 'replacement', 'temporary_transfer', 'temporary_extension', 'temporary_cancellation'],
     // 001/002 §3.5: a change goes to the authority or is a cancellation then an initial registration; 001 has no exchange; architects have no specialties
     cost_engineer: ['initial', 'add_specialty', 'renewal', 'cancellation'],
     architect: ['initial', 'renewal', 'cancellation', 'paper_exchange'],

@@ -60,7 +60,7 @@ test('the review stages are, in order, 受理 初审 复审 审批, and each is 
 });
 
 test('every status has a distinct Chinese label', (t) => {
-  t.is(APPLICATION_STATUSES.length, 15);
+  t.is(APPLICATION_STATUSES.length, 16);
   t.deepEqual(Object.keys(APPLICATION_STATUS_LABELS).sort(), [...APPLICATION_STATUSES].sort());
   for (const s of APPLICATION_STATUSES) t.regex(APPLICATION_STATUS_LABELS[s], CHINESE, s);
   t.is(new Set(Object.values(APPLICATION_STATUS_LABELS)).size, APPLICATION_STATUSES.length);
@@ -96,6 +96,7 @@ test('isInProgress: true until a final status', (t) => {
     employer_draft: true,
     awaiting_applicant: true,
     awaiting_employer: true,
+    awaiting_release: true,
     returned: true,
     acceptance: true,
     first_review: true,

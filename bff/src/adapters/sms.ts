@@ -21,6 +21,11 @@ export const SMS_TEMPLATES = {
   applicant_filing_pending: '{1}已为您填报{2}申请（受理编号{3}），请登录执业通核对后签名确认。',
   employer_filing_refused: '{1}拒绝确认{2}申请（受理编号{3}），原因：{4}。该申请已终止。',
   applicant_refused: '您的{1}申请（受理编号{2}）被聘用企业拒绝确认，原因：{3}。该申请已终止。',
+  // temporary constructors (003 §3.2.3.9): the old employer is asked to release the person, and the new one told of a refusal
+  release_pending: '{1}申请将贵单位临时建造师{2}转入（{3}，受理编号{4}），请登录执业通确认是否同意转出。',
+  release_refused: '{1}不同意{2}转出（{3}，受理编号{4}），原因：{5}。该申请已终止。',
+  // issue 10: the person a legal representative invited as an operator (经办人) of the enterprise
+  operator_invited: '{1}已邀请您为企业经办人，请用本手机号登录执业通，为该企业办理注册申报和确认。',
   batch_signature_code: '您正在批量签署{1}份申请（受理编号{2}），验证码{3}，5分钟内有效，请勿泄露给他人。',
   holder_certificate_reissued: '您的{1}电子注册证书（注册编号{2}）已换发：{3}。请登录执业通领取新证书。',
   // reminders (issue 16, bff/src/domain/reminders.ts); each has its own Tencent template id setting

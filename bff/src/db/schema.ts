@@ -124,6 +124,10 @@ export interface ApplicationsTable {
   authority_id: string | null;
   /** When it entered its current review stage (0012; null before: updated_at stands in). */
   stage_entered_at: NullableTimestamp;
+  /** A temporary constructor's transfer (0017, 003 §3.2.3.9): the old employer that releases the person, when and who signed its release. */
+  releasing_employer_id: ColumnType<string | null, string | null | undefined, string | null>;
+  release_signed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  release_signer_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -183,6 +187,8 @@ export interface RegistrationsTable {
   status: 'registered' | 'cancelled';
   last_employer_change_on: ColumnType<string | null, string | null | undefined, string | null>;
   has_electronic_certificate: ColumnType<boolean, boolean | undefined, boolean>;
+  /** 注册类型 二级注册临时建造师 (0017, 003 §3.2.3.10-11). */
+  temporary: ColumnType<boolean, boolean | undefined, boolean>;
   source: ColumnType<'application' | 'import', 'application' | 'import' | undefined, 'application' | 'import'>;
   photo_enc: Buffer | null;
   photo_type: string | null;

@@ -10,7 +10,9 @@ import {
   PROFESSION_LABELS,
   REVIEW_STAGE_LABELS,
   EDITABLE_STATUSES,
-  FILING_PATHS,
+  filingPath,
+  releaseOpinion,
+  statusAfterEmployerSignature,
   GENDER_LABELS,
   MATTERS,
   applicantDeclaration,
@@ -21,6 +23,7 @@ import {
   parseIdNumber,
   isLateRegistration,
   matterAvailability,
+  matterLabel,
   maskIdNumber,
   statusAfterReview,
   statusAfterSignatures,
@@ -77,7 +80,7 @@ function today(deps: Pick<Deps, 'now'>): Date {
 
 /** The matter's name as people say it, e.g. 二级建造师初始注册. */
 export function matterName(app: Pick<ApplicationRow, 'profession' | 'type'>): string {
-  return `${PROFESSION_LABELS[app.profession as Profession]}${REGISTRATION_TYPE_LABELS[app.type as RegistrationType]}`;
+  return matterLabel(app.profession as Profession, app.type as RegistrationType);
 }
 
 /**
@@ -236,8 +239,13 @@ async function checkNewIdNumber(deps: AppDeps, tx: Tx, applicantId: string, form
  */
 export async function assertSignable(db: DbOrTx, app: ApplicationRow): Promise<MatterForm> {
   // the person's own draft, or an employer's filing awaiting their confirmation (shared FILING_PATHS)
-  if (!FILING_PATHS[app.filed_by].applicantSigns.includes(app.status as ApplicationStatus)) throw appError('application_wrong_status');
+  if (!pathOf(app).applicantSigns.includes(app.status as ApplicationStatus)) throw appError('application_wrong_status');
   return assertComplete(db, app);
+}
+
+/** The application's filing path (shared FILING_PATHS): who filed it and whether its matter has the person sign. */
+export function pathOf(app: Pick<ApplicationRow, 'filed_by' | 'type'>) {
+  return filingPath(app.filed_by, MATTERS[app.type as RegistrationType].signers);
 }
 
 /** The form is saved and the files its matter needs are uploaded (also checked when the enterprise files its draft). */
@@ -285,7 +293,11 @@ async function formView(deps: AppDeps, db: DbOrTx, app: ApplicationRow, generate
   ]);
   const signatureImage = await db.selectFrom('application_documents').select(['content_enc']).where('application_id', '=', app.id).where('kind', '=', 'signature').where('content_type', '=', 'image/png').executeTakeFirst();
   const employerName = employer?.name ?? reg?.state.employer?.name ?? '';
-  const withEmployer = MATTERS[type].signers.includes('employer');
+  const signers = MATTERS[type].signers;
+  const withEmployer = signers.includes('employer');
+  const releasing = signers.includes('releasing_employer') && app.releasing_employer_id
+    ? await db.selectFrom('enterprises').select('name').where('id', '=', app.releasing_employer_id).executeTakeFirst()
+    : undefined;
   return {
     acceptanceNo: app.acceptance_no ?? '',
     title: applicationFormTitle(app.profession as Profession, type),
@@ -300,8 +312,10 @@ async function formView(deps: AppDeps, db: DbOrTx, app: ApplicationRow, generate
     employer: employer ? { name: employer.name, uscc: employer.uscc, phone: form.employer?.phone ?? '' } : null,
     currentRegistration: reg ? describeRegister(reg.state) : null,
     sections: MATTERS[type].describe(form, reg?.state ?? null, app.profession as Profession),
-    applicantDeclaration: applicantDeclaration({ applicantName: identity.name, employerName, profession: app.profession as Profession, type }),
+    // a matter the person does not sign (temporary constructors) prints no declaration of theirs
+    applicantDeclaration: signers.includes('applicant') ? applicantDeclaration({ applicantName: identity.name, employerName, profession: app.profession as Profession, type }) : [],
     employerOpinion: withEmployer ? employerOpinion({ applicantName: identity.name, employerName, type }) : null,
+    releaseOpinion: releasing ? releaseOpinion({ applicantName: identity.name, releasingEmployerName: releasing.name, employerName }) : null,
     photo: photo && (photo.content_type === 'image/jpeg' || photo.content_type === 'image/png') ? { bytes: Buffer.from(deps.pii.decrypt(photo.content_enc), 'base64'), type: photo.content_type } : null,
     // 001 §3.1: the form shows the signature image uploaded with it (注册证书个人签名样式)
     signatureImage: signatureImage ? { bytes: Buffer.from(deps.pii.decrypt(signatureImage.content_enc), 'base64'), type: 'image/png' } : null,
@@ -408,8 +422,9 @@ export async function notifyApplicant(tx: Tx, app: ApplicationRow, template: 'ap
   await enqueue(tx, { channel: 'sms', phone, message: { template, params: [matterName(app), app.acceptance_no ?? '', ...extra] } });
 }
 
+/** The employer may sign: awaiting it, and signed by the person first where the matter has them sign (a temporary constructor's matter: the employer signs first, 003 §3.2.3.8-11). */
 export function assertAwaitingEmployer(app: ApplicationRow) {
-  if (app.status !== 'awaiting_employer' || !app.form_pdf) throw appError('application_wrong_status');
+  if (app.status !== 'awaiting_employer' || (!app.form_pdf && pathOf(app).applicantSigns.length > 0)) throw appError('application_wrong_status');
 }
 
 /** Sends the employer's signing code to the operator's own phone. */
@@ -445,40 +460,86 @@ export async function confirmApplication(deps: AppDeps, user: AuthUser, actor: A
  * the enterprise and its USCC, as of now. Reads only: callers make it before their transaction and hand it to
  * employerSign (PreparedSignature), so no pooled connection is held while it is computed.
  */
-export async function employerSignature(deps: AppDeps, db: DbOrTx, app: ApplicationRow): Promise<PreparedSignature> {
+export async function employerSignature(deps: AppDeps, db: DbOrTx, app: ApplicationRow): Promise<EmployerSignature> {
   const enterprise = await db.selectFrom('enterprises').select(['name', 'uscc']).where('id', '=', app.employer_id!).executeTakeFirstOrThrow();
   const signedAt = deps.now();
+  // a matter the person does not sign (temporary constructors, 003 §3.2.3.8-11): the employer's is the first signature
+  let fileName = app.form_pdf_name;
+  let unsigned = app.form_pdf;
+  if (!unsigned) {
+    unsigned = Buffer.from(await renderApplicationForm(await formView(deps, db, app, signedAt)));
+    fileName = formFileName(app, signedAt);
+  }
   const pdf = await signPdf(
-    app.form_pdf!,
+    unsigned,
     { kind: 'employer', commonName: enterprise.name, organization: enterprise.name, uscc: enterprise.uscc },
     { ca: deps.ca, slot: 'employer', reason: '聘用企业意见：同意申报', signedAt, location: deps.config.authorityName },
   );
-  return { basis: signingBasis(app), pdf, signedAt };
+  return { basis: signingBasis(app), pdf, signedAt, fileName, enterpriseName: enterprise.name };
+}
+
+/** The employer's signature made before the transaction, with the form's file name and the enterprise's name. */
+export interface EmployerSignature extends PreparedSignature {
+  fileName: string | null;
+  enterpriseName: string;
 }
 
 /**
  * Records the employer's counter-signature of `app` (locked by the caller, awaiting_employer) inside the
  * caller's transaction `tx`: the signed PDF (`opts.signature` when it was made on this very row, else made
- * here), the next status, the history event, the audit entry and the notification or the matter's completion.
- * The one code path of a single confirmation and of each application of a batch (employer-filings.ts
- * confirmBatch).
+ * here), the next status, the history event, the audit entry and the notification or the matter's completion;
+ * a temporary constructor's transfer then waits for its old employer's release (003 §3.2.3.9). The one code
+ * path of a single confirmation and of each application of a batch (employer-filings.ts confirmBatch).
  */
-export async function employerSign(deps: AppDeps, tx: Tx, user: AuthUser, actor: Actor, app: ApplicationRow, opts: { batchId?: string; signature?: PreparedSignature } = {}) {
-  const { pdf, signedAt } = opts.signature?.basis === signingBasis(app) ? opts.signature : await employerSignature(deps, tx, app);
-  // to the first stage of the matter's route, or completed where it has none (cancellation: 000 §3.4.1 step 10)
-  const status = statusAfterSignatures(routeOf(deps.config, app.type));
+export async function employerSign(deps: AppDeps, tx: Tx, user: AuthUser, actor: Actor, app: ApplicationRow, opts: { batchId?: string; signature?: EmployerSignature } = {}) {
+  const { pdf, signedAt, fileName, enterpriseName } = opts.signature?.basis === signingBasis(app) ? opts.signature : await employerSignature(deps, tx, app);
+  // to the first stage of the matter's route, or completed where it has none (cancellation: 000 §3.4.1 step 10);
+  // a temporary constructor's transfer first waits for its old employer's release (003 §3.2.3.9)
+  const status = statusAfterEmployerSignature(MATTERS[app.type as RegistrationType].signers, routeOf(deps.config, app.type));
+  const toAuthority = status !== 'awaiting_release';
   await tx
     .updateTable('applications')
-    .set({ status, form_pdf: Buffer.from(pdf), employer_signed_at: signedAt, employer_signer_id: user.id, updated_at: signedAt, authority_id: await authorityForEnterprise(tx, app.employer_id), stage_entered_at: signedAt })
+    .set({
+      status,
+      form_pdf: Buffer.from(pdf),
+      form_pdf_name: fileName,
+      employer_signed_at: signedAt,
+      employer_signer_id: user.id,
+      updated_at: signedAt,
+      ...(toAuthority ? { authority_id: await authorityForEnterprise(tx, app.employer_id), stage_entered_at: signedAt } : {}),
+    })
     .where('id', '=', app.id)
     .execute();
   await addEvent(tx, app.id, 'employer_signed', actor, opts.batchId ? { note: `批量确认 ${opts.batchId}` } : {});
   await audit(tx, { actor, action: 'application.employer_signed', objectType: 'application', objectId: app.id, details: { enterpriseId: app.employer_id, bytes: pdf.length, ...(opts.batchId ? { batch: opts.batchId } : {}) } });
+  if (!toAuthority) {
+    await notifyReleasingEmployer(tx, app, enterpriseName);
+    return { acceptanceNo: app.acceptance_no ?? '', signedAt: signedAt.toISOString(), fileName: fileName ?? '', status };
+  }
   if (status === 'completed') await completeMatter(deps, tx, app, actor);
   else await notifyApplicant(tx, app, 'applicant_employer_signed');
   // a province with its own back office gets every confirmed application (issue 11, relay.ts)
   await queueRelay(deps, tx, app.id, 'employer_confirmed');
-  return { acceptanceNo: app.acceptance_no ?? '', signedAt: signedAt.toISOString(), fileName: app.form_pdf_name ?? '', status };
+  return { acceptanceNo: app.acceptance_no ?? '', signedAt: signedAt.toISOString(), fileName: fileName ?? '', status };
+}
+
+/** The active operators of `enterpriseId` (their phones), for its notifications. */
+export async function operatorPhones(tx: DbOrTx, enterpriseId: string): Promise<string[]> {
+  const rows = await tx
+    .selectFrom('enterprise_operators')
+    .innerJoin('users', 'users.id', 'enterprise_operators.user_id')
+    .select('users.phone')
+    .where('enterprise_operators.enterprise_id', '=', enterpriseId)
+    .where('enterprise_operators.removed_at', 'is', null)
+    .execute();
+  return rows.map((r) => r.phone);
+}
+
+/** Tells the old employer's operators that a transfer of their temporary constructor awaits their release (003 §3.2.3.9). */
+async function notifyReleasingEmployer(tx: Tx, app: ApplicationRow, newEmployerName: string) {
+  const person = await tx.selectFrom('identities').select('name').where('user_id', '=', app.applicant_id).executeTakeFirstOrThrow();
+  for (const phone of await operatorPhones(tx, app.releasing_employer_id!))
+    await enqueue(tx, { channel: 'sms', phone, message: { template: 'release_pending', params: [newEmployerName, person.name, matterName(app), app.acceptance_no ?? ''] } });
 }
 
 /** Sends the application back to the applicant with a reason; the applicant's signature is void. */
@@ -487,7 +548,7 @@ export async function returnApplication(deps: AppDeps, user: AuthUser, actor: Ac
     const app = await loadApplicationFor(tx, user, 'enterprise_operator', id, { lock: true });
     assertAwaitingEmployer(app);
     // the enterprise's own filing is not sent back: the person refuses it, or the enterprise signs it
-    if (!FILING_PATHS[app.filed_by].employerReturns) throw appError('application_wrong_status');
+    if (!pathOf(app).employerReturns) throw appError('application_wrong_status');
     await tx
       .updateTable('applications')
       .set({ status: 'returned', return_reason: reason, form_pdf: null, form_pdf_name: null, applicant_signed_at: null, updated_at: deps.now() })
@@ -602,4 +663,4 @@ export async function applicationFormPdf(deps: AppDeps, user: AuthUser, role: Ro
   return { pdf: await renderApplicationForm(await formView(deps, deps.db, app, now)), fileName: formFileName(app, now) };
 }
 
-export { operatorEnterpriseId, isLateRegistration, matterContext };
+export { operatorEnterpriseId, isLateRegistration, matterContext, formView };

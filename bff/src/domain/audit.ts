@@ -22,6 +22,7 @@ export type AuditAction =
   | 'application.saved'
   | 'application.signed'
   | 'application.employer_signed'
+  | 'application.release_confirmed'
   | 'application.returned'
   | 'application.filed'
   | 'application.refused'

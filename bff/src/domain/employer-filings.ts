@@ -32,6 +32,8 @@ import {
   type PersonLookupView,
   type Profession,
   type RegistrationType,
+  type RefusingSide,
+  ERRORS,
 } from '@zhiyetong/shared';
 import type { Actor, AuthUser, Deps } from '../context.js';
 import type { DbOrTx, Tx } from '../db/database.js';
@@ -48,9 +50,12 @@ import {
   matterContext,
   matterName,
   notifyApplicant,
+  operatorPhones,
+  pathOf,
   prepareForm,
   userPhone,
 } from './applications.js';
+import type { LoadedRegistration } from './register.js';
 import { audit } from './audit.js';
 import { assertEnterpriseProfileComplete } from './enterprise-identity.js';
 import { nextCounter } from './counters.js';
@@ -114,14 +119,18 @@ export async function lookupPerson(deps: FilingDeps, user: AuthUser, actor: Acto
           employerName: reg.state.employer?.name ?? '',
           atThisEnterprise,
           specialties: reg.state.specialties.map((s) => ({ specialty: s.specialty, validUntil: s.validUntil, status: s.status })),
+          temporary: reg.state.temporary === true,
         }
       : null,
-    matters: EMPLOYER_FILED_MATTERS.map((type) => {
-      const a = matterAvailability(input.profession, type, ctx);
-      if (!a.available) return { type, available: false, code: a.code, reason: a.reason };
-      if (MATTERS[type].employerFrom !== 'form' && !atThisEnterprise) return { type, available: false, code: 'not_employer_of_person' as const, reason: '该人员的注册聘用企业不是本企业，不能代为申报' };
-      return { type, available: true };
-    }),
+    matters: await Promise.all(
+      EMPLOYER_FILED_MATTERS.map(async (type) => {
+        const a = matterAvailability(input.profession, type, ctx, 'employer');
+        if (!a.available) return { type, available: false, code: a.code, reason: a.reason };
+        const refusal = await employerMayFile(deps.db, type, reg, enterpriseId);
+        if (refusal) return { type, available: false, code: refusal, reason: ERRORS[refusal].message };
+        return { type, available: true };
+      }),
+    ),
     // another enterprise's draft or the person's own application is named only by its type and status
     inProgress: open ? { id: open.employer_id === enterpriseId ? open.id : null, type: open.type as RegistrationType, status: open.status as ApplicationStatus } : null,
   };
@@ -130,11 +139,35 @@ export async function lookupPerson(deps: FilingDeps, user: AuthUser, actor: Acto
 const FINAL: ApplicationStatus[] = ['approved', 'completed', 'not_accepted', 'rejected', 'refused'];
 
 /**
+ * Whether the acting enterprise may file `type` on the person's registration `reg`, as the matter's data says
+ * (null = it may, else the error code):
+ *  - a matter its old employer must release (a temporary constructor's transfer, 003 §3.2.3.8-9: the new employer
+ *    转入企业 files it): the registration must be at another enterprise, which has operators on the platform to
+ *    confirm the release (temporary_transfer_same_employer, releasing_employer_unknown);
+ *  - a matter naming its employer on the form (initial, re-registration): any enterprise;
+ *  - any other: the registration must be at this enterprise (not_employer_of_person).
+ */
+async function employerMayFile(db: DbOrTx, type: RegistrationType, reg: LoadedRegistration | null, enterpriseId: string): Promise<'not_employer_of_person' | 'temporary_transfer_same_employer' | 'releasing_employer_unknown' | null> {
+  const def = MATTERS[type];
+  if (def.signers.includes('releasing_employer')) {
+    const from = reg?.state.employer?.id;
+    if (from === enterpriseId) return 'temporary_transfer_same_employer';
+    if (!from || (await operatorPhones(db, from)).length === 0) return 'releasing_employer_unknown';
+    return null;
+  }
+  if (def.employerFrom !== 'form' && reg?.state.employer?.id !== enterpriseId) return 'not_employer_of_person';
+  return null;
+}
+
+/**
  * 添加申报 (003 §3.2.3): a draft of matter `type` for the person found by name and ID number, filed by the
  * acting enterprise (filed_by employer, status employer_draft), with its acceptance number. A matter on the
  * person's registration (additional specialty, renewal, cancellation, change) needs that registration to be at
- * this enterprise. Errors: 404 person_not_found; 409 person_unverified, not_employer_of_person,
- * application_in_progress, the matter's own refusal (registration_required, renewal_not_open …); 403 forbidden.
+ * this enterprise; a temporary constructor's transfer (003 §3.2.3.8) needs it to be at another enterprise, which
+ * becomes the application's releasing employer. Errors: 404 person_not_found; 409 person_unverified,
+ * not_employer_of_person, temporary_transfer_same_employer, releasing_employer_unknown, application_in_progress,
+ * the matter's own refusal (registration_required, renewal_not_open, not_temporary_constructor,
+ * temporary_constructor_matter …); 403 forbidden.
  */
 export async function createEmployerFiling(deps: FilingDeps, user: AuthUser, actor: Actor, input: { profession: Profession; type: RegistrationType; name: string; idNumber: string }, requested?: string): Promise<string> {
   if (!(EMPLOYER_FILED_MATTERS as readonly string[]).includes(input.type)) throw appError('application_type_unsupported');
@@ -148,10 +181,13 @@ export async function createEmployerFiling(deps: FilingDeps, user: AuthUser, act
       const open = await tx.selectFrom('applications').select('id').where('applicant_id', '=', personId).where('profession', '=', input.profession).where('status', 'not in', FINAL).executeTakeFirst();
       if (open) throw appError('application_in_progress', undefined, '该人员有正在办理的注册申请，请待其办结后再申报');
       const { ctx, reg } = await matterContext(deps, tx, personId, input.profession, { lock: true });
-      const availability = matterAvailability(input.profession, input.type, ctx);
+      const availability = matterAvailability(input.profession, input.type, ctx, 'employer');
       if (!availability.available) throw appError(availability.code, undefined, availability.reason);
-      // a matter on the registration needs it to be at this enterprise; one naming its employer (initial, re-registration) does not
-      if (MATTERS[input.type].employerFrom !== 'form' && reg?.state.employer?.id !== enterpriseId) throw appError('not_employer_of_person');
+      // a matter on the registration needs it to be at this enterprise; one naming its employer (initial, re-registration)
+      // does not; a temporary constructor's transfer needs it to be at another one, which releases the person
+      const refusal = await employerMayFile(tx, input.type, reg, enterpriseId);
+      if (refusal) throw appError(refusal);
+      const releasingEmployerId = MATTERS[input.type].signers.includes('releasing_employer') ? reg!.state.employer!.id : null;
       if (reg && !reg.row.holder_id) await tx.updateTable('registrations').set({ holder_id: personId }).where('id', '=', reg.row.id).execute();
       const day = shanghaiDate(deps.now()).replaceAll('-', '');
       const seq = await nextCounter(tx, `acceptance:${day}`);
@@ -168,13 +204,14 @@ export async function createEmployerFiling(deps: FilingDeps, user: AuthUser, act
           employer_id: enterpriseId,
           filed_by: 'employer',
           filer_id: user.id,
+          releasing_employer_id: releasingEmployerId,
           created_at: now,
           updated_at: now,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
       await addEvent(tx, app.id, 'created', actor);
-      await audit(tx, { actor, action: 'application.created', objectType: 'application', objectId: app.id, details: { type: input.type, profession: input.profession, filedBy: 'employer', enterpriseId, personId } });
+      await audit(tx, { actor, action: 'application.created', objectType: 'application', objectId: app.id, details: { type: input.type, profession: input.profession, filedBy: 'employer', enterpriseId, personId, ...(releasingEmployerId ? { releasingEmployerId } : {}) } });
       return app.id;
     });
   } catch (e) {
@@ -219,11 +256,14 @@ export async function saveEmployerFiling(deps: FilingDeps, user: AuthUser, actor
 
 /**
  * 删除 (003 §3.2.3): deletes the enterprise's draft with its files and history (nobody else has seen it; the
- * audit log keeps the deletion with the acceptance number). Errors: 409 application_wrong_status once filed.
+ * audit log keeps the deletion with the acceptance number). Errors: 409 application_wrong_status once filed (also
+ * when the authority returned it to the draft for correction).
  */
 export async function deleteEmployerFiling(deps: FilingDeps, user: AuthUser, actor: Actor, id: string): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     const app = await ownFiling(tx, user, id, FILING_PATHS.employer.deletable);
+    // a draft the authority returned for correction (FILING_PATHS correctionTo) has been filed: it stays
+    if (app.return_reason !== null) throw appError('application_wrong_status');
     await tx.deleteFrom('application_documents').where('application_id', '=', app.id).execute();
     await tx.deleteFrom('application_events').where('application_id', '=', app.id).execute();
     await tx.deleteFrom('applications').where('id', '=', app.id).execute();
@@ -233,19 +273,24 @@ export async function deleteEmployerFiling(deps: FilingDeps, user: AuthUser, act
 
 /**
  * 上报 (003 §3.2.3): files the enterprise's saved draft to the person (awaiting_applicant) and notifies them by
- * SMS; from now on the enterprise can only read it, the person signs or refuses it. Errors: 409
+ * SMS; from now on the enterprise can only read it, the person signs or refuses it. A matter the person does not
+ * sign (temporary constructors, FILING_PATHS.employer_alone) goes to awaiting_employer: the enterprise's own
+ * signature is next, with no SMS to the person. Errors: 409
  * application_wrong_status (not a draft), application_not_signable (no valid form saved), photo_required,
  * evidence_required (e.g. the new ID card of an ID-number change).
  */
 export async function fileEmployerFiling(deps: FilingDeps, user: AuthUser, actor: Actor, id: string): Promise<void> {
-  const step = FILING_PATHS.employer.file!;
   await deps.db.transaction().execute(async (tx) => {
-    const app = await ownFiling(tx, user, id, [step.from]);
+    const app = await ownFiling(tx, user, id, [FILING_PATHS.employer.file!.from]);
+    // the person's confirmation next, or (a matter they do not sign: temporary constructors) the enterprise's own signature
+    const path = pathOf(app);
+    const step = path.file!;
     await assertEnterpriseProfileComplete(tx, app.employer_id!);
     await assertComplete(tx, app);
     await tx.updateTable('applications').set({ status: step.to, updated_at: deps.now() }).where('id', '=', app.id).execute();
     await addEvent(tx, app.id, 'filed', actor);
     await audit(tx, { actor, action: 'application.filed', objectType: 'application', objectId: app.id, details: { enterpriseId: app.employer_id } });
+    if (path.applicantSigns.length === 0) return;
     const enterprise = await tx.selectFrom('enterprises').select('name').where('id', '=', app.employer_id!).executeTakeFirstOrThrow();
     await enqueue(tx, { channel: 'sms', phone: await userPhone(tx, app.applicant_id), message: { template: 'applicant_filing_pending', params: [enterprise.name, matterName(app), app.acceptance_no ?? ''] } });
   });
@@ -260,21 +305,33 @@ export async function fileEmployerFiling(deps: FilingDeps, user: AuthUser, actor
 export async function refuseApplication(deps: FilingDeps, user: AuthUser, actor: Actor, role: 'applicant' | 'enterprise_operator', id: string, reason: string): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     const app = await loadApplicationFor(tx, user, role, id, { lock: true });
-    if (!canRefuse(app.filed_by, app.status as ApplicationStatus, role)) throw appError('application_wrong_status');
-    await tx.updateTable('applications').set({ status: 'refused', refusal_reason: reason, updated_at: deps.now() }).where('id', '=', app.id).execute();
-    await addEvent(tx, app.id, 'refused', actor, { note: reason });
-    await audit(tx, { actor, action: 'application.refused', objectType: 'application', objectId: app.id, details: { by: role, enterpriseId: app.employer_id } });
-    if (role === 'enterprise_operator') return notifyApplicant(tx, app, 'applicant_refused', [reason]);
-    const person = await tx.selectFrom('identities').select('name').where('user_id', '=', app.applicant_id).executeTakeFirstOrThrow();
-    const operators = await tx
-      .selectFrom('enterprise_operators')
-      .innerJoin('users', 'users.id', 'enterprise_operators.user_id')
-      .select('users.phone')
-      .where('enterprise_operators.enterprise_id', '=', app.employer_id!)
-      .where('enterprise_operators.removed_at', 'is', null)
-      .execute();
-    for (const op of operators) await enqueue(tx, { channel: 'sms', phone: op.phone, message: { template: 'employer_filing_refused', params: [person.name, matterName(app), app.acceptance_no ?? '', reason] } });
+    await recordRefusal(deps, tx, app, actor, role, reason);
   });
+}
+
+/**
+ * The refusal itself, in the caller's transaction on the locked `app` the caller may see as `side`: checks that
+ * `side` may refuse it now (shared FILING_PATHS refusals), ends it (refused, the reason on it and in its history),
+ * audits it and tells the other side by SMS — for the old employer's refusal to release a temporary constructor
+ * (003 §3.2.3.9), the new employer's operators and the person. Errors: 409 application_wrong_status.
+ */
+export async function recordRefusal(deps: FilingDeps, tx: Tx, app: ApplicationRow, actor: Actor, side: RefusingSide, reason: string): Promise<void> {
+  if (!canRefuse(pathOf(app), app.status as ApplicationStatus, side)) throw appError('application_wrong_status');
+  await tx.updateTable('applications').set({ status: 'refused', refusal_reason: reason, updated_at: deps.now() }).where('id', '=', app.id).execute();
+  await addEvent(tx, app.id, 'refused', actor, { note: reason });
+  const enterpriseId = side === 'releasing_employer' ? app.releasing_employer_id : app.employer_id;
+  await audit(tx, { actor, action: 'application.refused', objectType: 'application', objectId: app.id, enterpriseId, details: { by: side, enterpriseId } });
+  if (side === 'enterprise_operator') return notifyApplicant(tx, app, 'applicant_refused', [reason]);
+  const person = await tx.selectFrom('identities').select('name').where('user_id', '=', app.applicant_id).executeTakeFirstOrThrow();
+  if (side === 'releasing_employer') {
+    const releasing = await tx.selectFrom('enterprises').select('name').where('id', '=', app.releasing_employer_id!).executeTakeFirstOrThrow();
+    const params = [releasing.name, person.name, matterName(app), app.acceptance_no ?? '', reason];
+    for (const phone of [...(await operatorPhones(tx, app.employer_id!)), await userPhone(tx, app.applicant_id)])
+      await enqueue(tx, { channel: 'sms', phone, message: { template: 'release_refused', params } });
+    return;
+  }
+  for (const phone of await operatorPhones(tx, app.employer_id!))
+    await enqueue(tx, { channel: 'sms', phone, message: { template: 'employer_filing_refused', params: [person.name, matterName(app), app.acceptance_no ?? '', reason] } });
 }
 
 // ---- batch confirmation ----
@@ -290,7 +347,7 @@ export function batchObjectId(items: readonly BatchItem[]): string {
 
 /** Why an application of a batch cannot be signed as shown, or null when it can. */
 function staleness(app: ApplicationRow, item: BatchItem): 'changed' | 'not_awaiting' | null {
-  if (app.status !== 'awaiting_employer' || !app.form_pdf) return 'not_awaiting';
+  if (app.status !== 'awaiting_employer' || (!app.form_pdf && pathOf(app).applicantSigns.length > 0)) return 'not_awaiting';
   if (app.updated_at.getTime() !== Date.parse(item.updatedAt)) return 'changed';
   return null;
 }
@@ -381,7 +438,7 @@ export async function confirmBatch(deps: FilingDeps, user: AuthUser, actor: Acto
       // the signature is made before the row's transaction (employerSignature); a row that changed since is
       // re-checked, and left out or signed again, inside it
       const pre = await loadApplicationFor(deps.db, user, 'enterprise_operator', item.id);
-      const signature = pre.employer_id === enterpriseId && !staleness(pre, item) && pre.status === 'awaiting_employer' && pre.form_pdf ? await employerSignature(deps, deps.db, pre) : undefined;
+      const signature = pre.employer_id === enterpriseId && !staleness(pre, item) && pre.status === 'awaiting_employer' ? await employerSignature(deps, deps.db, pre) : undefined;
       const outcome = await deps.db.transaction().execute(async (tx) => {
         const app = await loadApplicationFor(tx, user, 'enterprise_operator', item.id, { lock: true });
         if (app.employer_id !== enterpriseId) throw NotFound();

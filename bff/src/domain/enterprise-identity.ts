@@ -23,6 +23,7 @@ import type { Actor, Deps } from '../context.js';
 import type { DbOrTx, Tx } from '../db/database.js';
 import { appError, AppError, NotFound } from '../errors.js';
 import { audit } from './audit.js';
+import { enqueue } from './outbox.js';
 import { findIdentity } from './identity.js';
 import { enterpriseMembership, isUuid } from './policies.js';
 
@@ -238,7 +239,9 @@ export async function listMembers(db: DbOrTx, enterpriseId: string): Promise<Ent
 /**
  * The legal representative invites an operator by mobile number: the person (a new account when the number
  * has none) becomes an active operator of the enterprise at once and gains the enterprise_operator role (it
- * shows after their next login or refresh). A removed operator invited again is re-activated.
+ * shows after their next login or refresh). A removed operator invited again is re-activated. Either way they get
+ * an SMS naming the enterprise (template operator_invited: a Tencent template of its own,
+ * TENCENT_SMS_TEMPLATE_ID_OPERATOR_INVITED), queued in the outbox in the same transaction.
  * Errors: 409 operator_already_member.
  */
 export async function inviteOperator(deps: Pick<Deps, 'db' | 'now'>, actor: Actor, enterpriseId: string, phone: string): Promise<EnterpriseMemberView> {
@@ -254,6 +257,9 @@ export async function inviteOperator(deps: Pick<Deps, 'db' | 'now'>, actor: Acto
       await tx.insertInto('enterprise_operators').values({ enterprise_id: enterpriseId, user_id: user.id, role: 'operator', invited_at: now, invited_by: actor.id }).execute();
     }
     await addOperatorRole(tx, user.id);
+    // the invited person is told by SMS (template operator_invited, its own Tencent template id), in the same transaction
+    const enterprise = await tx.selectFrom('enterprises').select('name').where('id', '=', enterpriseId).executeTakeFirstOrThrow();
+    await enqueue(tx, { channel: 'sms', phone, message: { template: 'operator_invited', params: [enterprise.name] } });
     await audit(tx, { actor, action: 'enterprise.operator_invited', objectType: 'user', objectId: user.id, enterpriseId, details: { phoneMasked: maskPhone(phone), reinvited: Boolean(existing) } });
     return (await listMembers(tx, enterpriseId)).find((m) => m.userId === user.id)!;
   });

@@ -4,6 +4,8 @@
  *  - applicant: their own applications;
  *  - enterprise operator: applications naming their enterprise, from the applicant's signature on (the
  *    enterprise's own filings, seed 003 §3.2.3: from their draft on);
+ *  - the old employer of a temporary constructor's transfer (003 §3.2.3.9): that transfer only, from the new
+ *    employer's signature on, through its own routes (loadReleaseFor); never as `enterprise_operator`;
  *  - reviewer: applications the employer has signed (the authority has them), of their authority or one below it
  *    (authorities.ts: the province sees all).
  */
@@ -65,8 +67,10 @@ export async function canViewApplication(db: DbOrTx, user: AuthUser, role: Role,
       // an active membership (any role) of the application's employer (0010): a removed operator sees nothing at once
       return (await enterpriseMembership(db, user.id, app.employer_id)) !== null;
     case 'reviewer':
-      // the authority has it from the employer's signature; a member of staff sees their jurisdiction's only (issue 11)
-      return app.employer_signed_at !== null && (await reviewerCovers(db, user.id, app.authority_id));
+      // the authority has it from the employer's signature (a temporary constructor's transfer: from its old employer's
+      // release, 003 §3.2.3.9); a member of staff sees their jurisdiction's only (issue 11)
+      if (app.employer_signed_at === null || (app.releasing_employer_id !== null && app.release_signed_at === null)) return false;
+      return reviewerCovers(db, user.id, app.authority_id);
   }
 }
 
@@ -84,4 +88,19 @@ export async function loadApplicationFor(db: DbOrTx, user: AuthUser, role: Role,
 
 export function isUuid(id: string): boolean {
   return UUID.test(id);
+}
+
+/**
+ * A temporary constructor's transfer that `user` sees as an operator of its old employer (转出单位, 003 §3.2.3.9:
+ * "原单位登录系统在该模块找到相应数据点同意转出"): an active membership of `releasing_employer_id`, and the new employer
+ * has signed it (not its draft). 404 for anything else, so the old employer sees only the release it must confirm.
+ */
+export async function loadReleaseFor(db: DbOrTx, user: AuthUser, id: string, opts: { lock?: boolean } = {}): Promise<ApplicationRow> {
+  if (!UUID.test(id) || !user.roles.includes('enterprise_operator')) throw NotFound();
+  let q = db.selectFrom('applications').selectAll().where('id', '=', id);
+  if (opts.lock) q = q.forUpdate();
+  const app = await q.executeTakeFirst();
+  if (!app?.releasing_employer_id || app.employer_signed_at === null) throw NotFound();
+  if ((await enterpriseMembership(db, user.id, app.releasing_employer_id)) === null) throw NotFound();
+  return app;
 }

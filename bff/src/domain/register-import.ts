@@ -19,6 +19,7 @@
  * | 注册专业 | one specialty of the profession, by its Chinese name (建筑工程) or its code (building) |
  * | 注册日期 | the date the specialty was registered |
  * | 有效期至 | its valid-until date |
+ * | 注册类型 (optional) | 二级注册建造师 (or empty) or 二级注册临时建造师: a temporary constructor (003 §3.2.4.2 建造师历史数据; constructors only; migration 0017) |
  *
  * Dates: 2019-06-14, 2019/6/14, 2019.06.14, 20190614 or 2019年6月14日 (in XLSX also a date cell). Text is
  * trimmed and NFKC-normalised (full-width digits and letters become ASCII). CSV: UTF-8 with or without a
@@ -41,6 +42,7 @@ import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
   PROFESSION_LABELS,
+  TEMPORARY_REGISTRATION_LABEL,
   PROFESSION_RULES,
   SPECIALTIES,
   WHOLE_REGISTRATION,
@@ -65,7 +67,9 @@ type ImportDeps = Pick<Deps, 'db' | 'now' | 'config' | 'ca' | 'certificateTokens
 
 /** The columns of the import file, in the order the template lists them. */
 export const IMPORT_COLUMNS = ['注册编号', '姓名', '身份证号码', '聘用企业', '统一社会信用代码', '注册专业', '注册日期', '有效期至'] as const;
-type Column = (typeof IMPORT_COLUMNS)[number];
+/** Columns the file may have (003 §3.2.4.2: 注册类型). */
+export const IMPORT_OPTIONAL_COLUMNS = ['注册类型'] as const;
+type Column = (typeof IMPORT_COLUMNS)[number] | (typeof IMPORT_OPTIONAL_COLUMNS)[number];
 
 /** At most this many data rows per file (a province's register of one profession is uploaded in parts). */
 export const IMPORT_MAX_ROWS = 5000;
@@ -110,6 +114,8 @@ interface CheckedRow {
   specialty: Specialty | null;
   registeredOn: string | null;
   validUntil: string | null;
+  /** 注册类型 二级注册临时建造师. */
+  temporary: boolean;
 }
 
 const clean = (s: string) => s.normalize('NFKC').replace(/[\u200b\ufeff]/g, '').trim();
@@ -129,6 +135,7 @@ function locateColumns(rows: { row: number; values: string[] }[]): { header: num
     else index[c] = i;
   }
   if (missing.length) throw appError('import_columns_missing', { file: `缺少列：${missing.join('、')}（表头须包含：${IMPORT_COLUMNS.join('、')}）` });
+  for (const c of IMPORT_OPTIONAL_COLUMNS) if (names.includes(c)) index[c] = names.indexOf(c);
   return { header: candidate.row, index };
 }
 
@@ -140,7 +147,7 @@ function toRawRows(rows: { row: number; values: string[]; numberColumns?: Set<nu
   if (data.length > IMPORT_MAX_ROWS) throw appError('import_too_many_rows', { file: `文件有 ${data.length} 行数据，每次最多导入 ${IMPORT_MAX_ROWS} 行，请分批上传` });
   return data.map((r) => ({
     row: r.row,
-    cells: Object.fromEntries(IMPORT_COLUMNS.map((c) => [c, clean(r.values[index[c]] ?? '')])) as Record<Column, string>,
+    cells: Object.fromEntries([...IMPORT_COLUMNS, ...IMPORT_OPTIONAL_COLUMNS].map((c) => [c, index[c] === undefined ? '' : clean(r.values[index[c]] ?? '')])) as Record<Column, string>,
     idNumberWasNumber: r.numberColumns?.has(index['身份证号码']) ?? false,
   }));
 }
@@ -295,7 +302,14 @@ function checkRow(deps: ImportDeps, profession: Profession, raw: RawRow): Checke
   else if (registeredOn && validUntil <= registeredOn) reasons.push('有效期至应晚于注册日期');
   else if (validUntil > latest) reasons.push(`有效期至不能晚于 ${latest}（注册有效期为 ${PROFESSION_RULES[profession].validityYears} 年）`);
 
-  return { raw, reasons, registrationNo, name: name.success ? name.data : c['姓名'], idNumber, employerName, uscc, specialty, registeredOn, validUntil };
+  // 注册类型 (003 §3.2.4.2): a temporary constructor's registration (二级注册临时建造师), constructors only
+  const kind = c['注册类型'];
+  const temporary = kind === TEMPORARY_REGISTRATION_LABEL || kind === '临时建造师';
+  if (kind && !temporary && kind !== `${PROFESSION_LABELS[profession]}` && kind !== `二级注册${PROFESSION_LABELS[profession].replace(/^二级/, '')}`)
+    reasons.push(`注册类型“${kind}”无效，应为空、二级注册${PROFESSION_LABELS[profession].replace(/^二级/, '')}${profession === 'constructor' ? `或${TEMPORARY_REGISTRATION_LABEL}` : ''}`);
+  else if (temporary && profession !== 'constructor') reasons.push(`${TEMPORARY_REGISTRATION_LABEL}仅适用于二级建造师`);
+
+  return { raw, reasons, registrationNo, name: name.success ? name.data : c['姓名'], idNumber, employerName, uscc, specialty, registeredOn, validUntil, temporary };
 }
 
 interface Group {
@@ -322,6 +336,7 @@ function groupRows(rows: CheckedRow[]): Group[] {
         first.name !== r.name && '姓名',
         first.idNumber !== r.idNumber && '身份证号码',
         (first.employerName !== r.employerName || first.uscc !== r.uscc) && '聘用企业',
+        first.temporary !== r.temporary && '注册类型',
       ].filter(Boolean);
       if (differs.length) r.reasons.push(`注册编号重复：与第 ${first.raw.row} 行注册编号相同，但${differs.join('、')}不同`);
       const same = g.rows.find((x) => x.specialty && x.specialty === r.specialty);
@@ -386,6 +401,7 @@ async function importRegistration(deps: ImportDeps, actor: Actor, profession: Pr
       specialties: g.rows.map((r) => ({ specialty: r.specialty!, registeredOn: r.registeredOn!, validUntil: r.validUntil!, status: 'registered' as const })),
       lastEmployerChangeOn: null,
       hasElectronicCertificate: false,
+      ...(first.temporary ? { temporary: true } : {}),
     };
     await writeRegister(deps, tx, null, after, {
       matter: 'import',

@@ -32,6 +32,7 @@ export async function registerStateOf(db: DbOrTx, row: RegistrationRow): Promise
     specialties: specialties.map((s) => ({ specialty: s.specialty as Specialty, registeredOn: s.registered_on, validUntil: s.valid_until, status: s.status })),
     lastEmployerChangeOn: row.last_employer_change_on,
     hasElectronicCertificate: row.has_electronic_certificate,
+    ...(row.temporary ? { temporary: true } : {}),
   };
 }
 
@@ -99,6 +100,7 @@ export async function writeRegister(
     status: after.status,
     last_employer_change_on: after.lastEmployerChangeOn,
     has_electronic_certificate: after.hasElectronicCertificate,
+    temporary: after.temporary === true,
     updated_at: now,
     ...(change.photo ? { photo_enc: deps.pii.encrypt(change.photo.content.toString('base64')), photo_type: change.photo.type } : {}),
     ...(change.signature ? { signature_enc: deps.pii.encrypt(change.signature.content.toString('base64')), signature_type: change.signature.type, signature_date: change.signature.date } : {}),

@@ -10,8 +10,9 @@
  *   the history event, and the employer's operators are notified with it (the applicant is, by the caller).
  */
 import {
-  PROFESSION_LABELS,
-  REGISTRATION_TYPE_LABELS,
+  MATTERS,
+  filingPath,
+  matterLabel as sharedMatterLabel,
   REVIEW_REASONS,
   reviewReasonText,
   hasPublicNotice,
@@ -63,10 +64,16 @@ function correctionAllowed(deps: Pick<Deps, 'config'>, app: ApplicationRow): boo
 export function decisionStatus(deps: Pick<Deps, 'config'>, app: ApplicationRow, input: DecisionInput): ApplicationStatus {
   // the reason as notified and kept on the history: the list's label with the reviewer's text (shared reviewReasonText)
   if (input.outcome === 'fail') input.reason = reviewReasonText(input.reasonCode ?? 'other', input.reason);
-  if (input.outcome === 'fail' && input.correction && REVIEW_REASONS[input.reasonCode ?? 'other'].correctable && correctionAllowed(deps, app)) return 'returned';
+  // to the person (returned), or back to the enterprise's draft for a matter the person does not sign (FILING_PATHS correctionTo)
+  if (input.outcome === 'fail' && input.correction && REVIEW_REASONS[input.reasonCode ?? 'other'].correctable && correctionAllowed(deps, app)) return correctionStatus(app);
   const next = statusAfterReview(input.stage, input.outcome, routeOf(deps.config, app.type));
   if (next === 'approved' && hasPublicNotice(settingsOf(deps.config), app.type as RegistrationType)) return 'public_notice';
   return next;
+}
+
+/** Where a return for correction sends `app` (shared FILING_PATHS correctionTo). */
+function correctionStatus(app: ApplicationRow): ApplicationStatus {
+  return filingPath(app.filed_by, MATTERS[app.type as RegistrationType].signers).correctionTo;
 }
 
 /**
@@ -85,15 +92,16 @@ export async function afterReviewDecision(deps: OutcomeDeps, tx: Tx, app: Applic
       .where('event', '=', 'review_failed')
       .where('reason_code', 'is', null)
       .execute();
-    if (next === 'returned') {
+    const returned = input.correction === true && next === correctionStatus(app);
+    if (returned) {
       await tx
         .updateTable('applications')
-        .set({ return_reason: input.reason ?? REVIEW_REASONS[code].label, form_pdf: null, form_pdf_name: null, applicant_signed_at: null, employer_signed_at: null, employer_signer_id: null })
+        .set({ return_reason: input.reason ?? REVIEW_REASONS[code].label, form_pdf: null, form_pdf_name: null, applicant_signed_at: null, employer_signed_at: null, employer_signer_id: null, release_signed_at: null, release_signer_id: null })
         .where('id', '=', app.id)
         .execute();
       await tx.insertInto('application_events').values({ application_id: app.id, event: 'returned_for_correction', actor_id: actor?.id ?? null, actor_role: actor?.role ?? 'system', stage: input.stage, note: input.reason ?? null, reason_code: code }).execute();
     }
-    const verdict = next === 'returned' ? '退回补正' : input.stage === 'acceptance' ? '不予受理' : '审核不通过';
+    const verdict = returned ? '退回补正' : input.stage === 'acceptance' ? '不予受理' : '审核不通过';
     await notifyEmployer(tx, app, `${stageLabel(settingsOf(deps.config), input.stage)}${verdict}`, `原因：${input.reason ?? REVIEW_REASONS[code].label}`);
   }
   if (input.stage === 'acceptance' && input.outcome === 'pass') await issueAcceptanceNotice(deps, tx, app);
@@ -114,7 +122,7 @@ export async function notifyEmployer(tx: Tx, app: ApplicationRow, what: string, 
 
 /** 二级建造师初始注册 (as applications.ts matterName). */
 export function matterLabel(app: Pick<ApplicationRow, 'profession' | 'type'>): string {
-  return `${PROFESSION_LABELS[app.profession as Profession]}${REGISTRATION_TYPE_LABELS[app.type as RegistrationType]}`;
+  return sharedMatterLabel(app.profession as Profession, app.type as RegistrationType);
 }
 
 /**

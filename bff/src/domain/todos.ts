@@ -8,7 +8,8 @@
  *  - enterprise_operator: applications naming an enterprise they are an active member of (0010: not removed;
  *    one person may act for several, so each item names its enterpriseId, the X-Enterprise-Id to send) that
  *    wait for the employer's confirmation (awaiting_employer: the policy shows nothing before the applicant's
- *    signature);
+ *    signature; a matter the person does not sign — temporary constructors, 003 §3.2.3.8-11 — waits from its 上报,
+ *    updated_at);
  *  - reviewer: applications the employer has signed that wait at a review stage the member of staff may
  *    decide (their stage roles, authorities.ts stagesOf), in their jurisdiction (the province sees all: as
  *    canViewApplication's reviewerCovers), and, with REVIEW_FOUR_EYES, not an approval of an application they
@@ -20,6 +21,7 @@ import {
   PROFESSION_LABELS,
   REGISTRATION_TYPE_LABELS,
   REVIEW_STAGE_LABELS,
+  matterLabel,
   type Profession,
   type RegistrationType,
   type ReviewStage,
@@ -48,7 +50,7 @@ interface Row {
   total: number;
 }
 
-const matter = (r: Row) => `${PROFESSION_LABELS[r.profession as Profession] ?? r.profession}${r.type ? (REGISTRATION_TYPE_LABELS[r.type as RegistrationType] ?? '') : ''}`;
+const matter = (r: Row) => (r.type && REGISTRATION_TYPE_LABELS[r.type as RegistrationType] && PROFESSION_LABELS[r.profession as Profession] ? matterLabel(r.profession as Profession, r.type as RegistrationType) : `${PROFESSION_LABELS[r.profession as Profession] ?? r.profession}`);
 const no = (r: Row) => (r.acceptance_no ? `（受理编号${r.acceptance_no}）` : '');
 
 function title(r: Row): string {
@@ -85,12 +87,12 @@ async function applicantRows(deps: Pick<Deps, 'db'>, userId: string): Promise<Ro
 async function operatorRows(deps: Pick<Deps, 'db'>, userId: string): Promise<Row[]> {
   const { rows } = await sql<Row>`
     select 'confirm' as kind, a.id as application_id, null::uuid as certificate_id, a.acceptance_no, null::text as registration_no,
-           a.profession, a.type, a.status, i.name as applicant_name, a.employer_id as enterprise_id, a.applicant_signed_at as since, count(*) over () as total
+           a.profession, a.type, a.status, i.name as applicant_name, a.employer_id as enterprise_id, coalesce(a.applicant_signed_at, a.updated_at) as since, count(*) over () as total
       from applications a
       join enterprise_operators o on o.enterprise_id = a.employer_id and o.user_id = ${userId} and o.removed_at is null
       left join identities i on i.user_id = a.applicant_id
      where a.status = 'awaiting_employer'
-     order by a.applicant_signed_at, a.id limit ${MAX_PER_ROLE}`.execute(deps.db);
+     order by coalesce(a.applicant_signed_at, a.updated_at), a.id limit ${MAX_PER_ROLE}`.execute(deps.db);
   return rows;
 }
 

@@ -29,6 +29,8 @@ export interface ApplicationFormView {
   sections: FormSection[];
   applicantDeclaration: string[];  // the seed's declaration sentences, already filled with names
   employerOpinion: string | null;  // the employer opinion sentence, already filled; null without an employer
+  /** The old employer's release (原聘用企业意见, 003 §3.2.3.9: 同意转出), already filled; absent unless the matter needs it. */
+  releaseOpinion?: string | null;
   /**
    * The photo uploaded with the application (000 §3.1.1 step 4), printed in a passport-photo box (一寸,
    * 25 × 35 mm) beside the applicant's details; absent or null: the applicant section has no photo box.
@@ -226,16 +228,26 @@ export async function renderApplicationForm(view: ApplicationFormView): Promise<
     flow.y = top - height;
   }
 
-  next('申请人声明');
-  flow.paragraphs(view.applicantDeclaration);
-  const applicantBlock = flow.signatureLine('签字：');
-  addSignatureField(doc, applicantBlock.page, 'applicant', applicantBlock.box);
+  // a matter the person does not sign (temporary constructors, 003 §3.2.3.8-11) has no 申请人声明 block
+  if (view.applicantDeclaration.length) {
+    next('申请人声明');
+    flow.paragraphs(view.applicantDeclaration);
+    const applicantBlock = flow.signatureLine('签字：');
+    addSignatureField(doc, applicantBlock.page, 'applicant', applicantBlock.box);
+  }
 
   if (view.employerOpinion !== null) {
     next('聘用企业意见');
     flow.paragraphs([view.employerOpinion]);
     const employerBlock = flow.signatureLine('盖章：');
     addSignatureField(doc, employerBlock.page, 'employer', employerBlock.box);
+  }
+
+  if (view.releaseOpinion) {
+    next('原聘用企业意见');
+    flow.paragraphs([view.releaseOpinion]);
+    const releaseBlock = flow.signatureLine('盖章：');
+    addSignatureField(doc, releaseBlock.page, 'releasing_employer', releaseBlock.box);
   }
 
   return doc.save({ useObjectStreams: false, updateFieldAppearances: false });

@@ -138,6 +138,7 @@ export function appearanceLines(signer: SignerSubject, slot: SignatureSlot, sign
     case 'applicant':
       return [{ text: signer.commonName, size: 15 }, { text: '（电子签名）', size: 7.5 }, time];
     case 'employer':
+    case 'releasing_employer':
       return [
         { text: signer.commonName, size: 10.5 },
         { text: `统一社会信用代码：${signer.uscc ?? '—'}`, size: 7.5 },
@@ -152,6 +153,7 @@ export function appearanceLines(signer: SignerSubject, slot: SignatureSlot, sign
 const INK: Record<SignatureSlot, Color> = {
   applicant: rgb(0.05, 0.15, 0.45), // blue-black ink
   employer: rgb(0.8, 0.05, 0.05), // seal red
+  releasing_employer: rgb(0.8, 0.05, 0.05),
   authority: rgb(0.8, 0.05, 0.05),
 };
 

@@ -7,12 +7,14 @@
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFPage, PDFRef, PDFString } from 'pdf-lib';
 
 /** Which visible signature block a signature fills. */
-export type SignatureSlot = 'applicant' | 'employer' | 'authority';
+/** 'releasing_employer': the old employer agreeing to release a temporary constructor (003 §3.2.3.9 变更确认). */
+export type SignatureSlot = 'applicant' | 'employer' | 'releasing_employer' | 'authority';
 
 /** Partial field name (`/T`) of each slot's field. */
 export const SIGNATURE_FIELD_NAMES: Readonly<Record<SignatureSlot, string>> = {
   applicant: 'ApplicantSignature',
   employer: 'EmployerSeal',
+  releasing_employer: 'ReleasingEmployerSeal',
   authority: 'AuthoritySeal',
 };
 

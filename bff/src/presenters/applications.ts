@@ -54,6 +54,8 @@ export async function presentApplication(deps: Pick<Deps, 'pii' | 'now'>, db: Db
   const signatures: ApplicationView['signatures'] = [];
   if (app.applicant_signed_at) signatures.push({ signer: 'applicant', signerName: identity.name, signedAt: app.applicant_signed_at.toISOString() });
   if (app.employer_signed_at && employer) signatures.push({ signer: 'employer', signerName: employer.name, signedAt: app.employer_signed_at.toISOString() });
+  const releasing = app.releasing_employer_id ? await db.selectFrom('enterprises').select(['id', 'name', 'uscc']).where('id', '=', app.releasing_employer_id).executeTakeFirst() : undefined;
+  if (app.release_signed_at && releasing) signatures.push({ signer: 'releasing_employer', signerName: releasing.name, signedAt: app.release_signed_at.toISOString() });
   return {
     id: app.id,
     profession: app.profession as Profession,
@@ -87,6 +89,7 @@ export async function presentApplication(deps: Pick<Deps, 'pii' | 'now'>, db: Db
     publicNotice: notice ? { startsOn: notice.starts_on, endsOn: notice.ends_on, workingDays: notice.working_days, status: notice.status } : null,
     filedBy: app.filed_by,
     refusalReason: app.refusal_reason,
+    releasingEmployer: releasing ?? null,
     lateSpecialties: ((form as { specialties?: unknown[] } | null)?.specialties ?? [])
       .filter((s): s is { specialty: Specialty; issueDate: string } => typeof s === 'object' && s !== null && 'issueDate' in s)
       .filter((s) => isLateRegistration(s.issueDate, today))
@@ -117,6 +120,8 @@ export interface ListFilters {
   signedTo?: Date;
   /** Only applications started by the person or by their employer (0011). */
   filedBy?: 'applicant' | 'employer';
+  /** Only the temporary constructors' transfers this enterprise is asked to release (0017, 003 §3.2.3.9). */
+  releasingEmployerId?: string;
 }
 
 /** Lists applications with the seed's filters (000 §3.1.2 figure 12: name, ID number, type, signing time); ID numbers masked. */
@@ -136,6 +141,7 @@ export async function listApplications(deps: Pick<Deps, 'pii'>, db: DbOrTx, f: L
   if (f.idNumberHash) q = q.where('i.id_number_hash', '=', f.idNumberHash);
   if (f.type) q = q.where('a.type', '=', f.type);
   if (f.filedBy) q = q.where('a.filed_by', '=', f.filedBy);
+  if (f.releasingEmployerId) q = q.where('a.releasing_employer_id', '=', f.releasingEmployerId);
   if (f.signedFrom) q = q.where('a.applicant_signed_at', '>=', f.signedFrom);
   if (f.signedTo) q = q.where('a.applicant_signed_at', '<', f.signedTo);
   const rows = await q.execute();

@@ -36,7 +36,7 @@ import { appError, NotFound } from '../errors.js';
 import { actorOf } from './auth.js';
 
 const filingFilters = z.object({
-  status: z.enum(['employer_draft', 'awaiting_applicant', 'awaiting_employer', 'refused', 'all']).default('all'),
+  status: z.enum(['employer_draft', 'awaiting_applicant', 'awaiting_employer', 'awaiting_release', 'refused', 'all']).default('all'),
 });
 
 export function employerFilingRoutes(api: ApiRouter, deps: Deps, kick: () => void) {
@@ -64,10 +64,10 @@ export function employerFilingRoutes(api: ApiRouter, deps: Deps, kick: () => voi
     '/api/enterprise/filings',
     {
       tag: 'enterprise',
-      summary: '添加申报 (003 §3.2.3): a draft (employer_draft) of initial | add_specialty | renewal | cancellation | change for the verified person with this name and ID number',
+      summary: '添加申报 (003 §3.2.3): a draft (employer_draft) of initial | add_specialty | renewal | cancellation | change | reregistration | replacement | temporary_transfer | temporary_extension | temporary_cancellation (临时建造师, §3.2.3.8-11) for the verified person with this name and ID number',
       roles: operator,
       body: employerFilingRequest,
-      responses: { 201: 'ApplicationView', 404: 'person_not_found', 409: 'person_unverified | not_employer_of_person | application_in_progress | the matter’s refusal' },
+      responses: { 201: 'ApplicationView', 404: 'person_not_found', 409: 'person_unverified | not_employer_of_person | temporary_transfer_same_employer | releasing_employer_unknown | application_in_progress | the matter’s refusal (not_temporary_constructor, temporary_constructor_matter …)' },
     },
     lookups,
     async (ctx) => {
@@ -133,7 +133,7 @@ export function employerFilingRoutes(api: ApiRouter, deps: Deps, kick: () => voi
     '/api/enterprise/filings/:id/submissions',
     {
       tag: 'enterprise',
-      summary: '上报: files the draft to the person (awaiting_applicant) and notifies them by SMS; then they sign it or refuse it',
+      summary: '上报: files the draft to the person (awaiting_applicant) and notifies them by SMS; then they sign it or refuse it. A matter the person does not sign (临时建造师) goes to awaiting_employer: the enterprise signs it next',
       roles: operator,
       responses: { 200: 'ApplicationView', 404: 'not_found', 409: 'application_wrong_status | application_not_signable | photo_required | evidence_required' },
     },

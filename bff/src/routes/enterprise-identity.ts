@@ -29,7 +29,7 @@ function actor(ctx: AppContext) {
   return actorOf(ctx, ctx.state.user.roles.includes('enterprise_operator') ? 'enterprise_operator' : 'applicant');
 }
 
-export function enterpriseIdentityRoutes(api: ApiRouter, deps: Deps) {
+export function enterpriseIdentityRoutes(api: ApiRouter, deps: Deps, kick: () => void = () => {}) {
   // each binding asks the business registry (a paid, rate-limited service in production)
   const perPerson = rateLimit({ points: 20, durationSeconds: 600, key: (ctx) => ctx.state.user.id });
 
@@ -106,7 +106,7 @@ export function enterpriseIdentityRoutes(api: ApiRouter, deps: Deps) {
     '/api/enterprise/operators',
     {
       tag: 'enterprise',
-      summary: `邀请经办人 by mobile number: the person (a new account if the number has none) acts for the enterprise at once; they log in with that number. Legal representative only. ${ACTING}`,
+      summary: `邀请经办人 by mobile number: the person (a new account if the number has none) acts for the enterprise at once and is told by SMS (template operator_invited); they log in with that number. Legal representative only. ${ACTING}`,
       roles: people,
       body: operatorInviteRequest,
       responses: { 201: 'EnterpriseMemberView', 400: 'enterprise_choice_required', 403: 'forbidden (an operator)', 404: 'not_found (not a member)', 409: 'operator_already_member', 422: 'validation_failed' },
@@ -116,6 +116,7 @@ export function enterpriseIdentityRoutes(api: ApiRouter, deps: Deps) {
       await requireLegalRepresentative(deps.db, ctx.state.user.id, enterpriseId);
       ctx.status = 201;
       ctx.body = await inviteOperator(deps, actor(ctx), enterpriseId, (ctx.state.body as { phone: string }).phone);
+      kick();
     },
   );
 
