@@ -29,8 +29,12 @@ test.serial('five applications with one code: one changed meanwhile is left out 
     if (signed.status !== 200) throw new Error(JSON.stringify(signed.body));
     people.push(p);
   }
-  // a new Shanghai day: the operator has used no code today
-  s.advance(DAY);
+  // a new Shanghai day, at 09:00 there: the operator has used no code today, and the ten codes below (about
+  // 10 minutes of the test's clock) never cross midnight, which would start a new day's count
+  const HOUR = 3_600_000;
+  const nowMs = s.now().getTime();
+  const nextShanghaiMidnight = (Math.floor((nowMs + 8 * HOUR) / DAY) + 1) * DAY - 8 * HOUR;
+  s.advance(nextShanghaiMidnight + 9 * HOUR - nowMs);
   const listed = (await op.get('/api/enterprise/applications?status=awaiting')).body as { id: string; updatedAt: string; acceptanceNo: string }[];
   const shown = people.map((p) => listed.find((x) => x.id === p.id)!);
   t.is(shown.filter(Boolean).length, 5);
