@@ -59,7 +59,7 @@ import { newRegistrationNo } from './certificates.js';
 import { assertDocumentsComplete } from './application-requirements.js';
 import { findRegistration, registrationById, writeRegister, type LoadedRegistration } from './register.js';
 import { routeOf } from './province.js';
-import { afterReviewDecision, decisionStatus } from './review-outcomes.js';
+import { afterReviewDecision, decisionStatus, prepareAcceptanceNotice, type PreparedAcceptanceNotice } from './review-outcomes.js';
 import { checkQualifications } from './qualifications.js';
 
 type AppDeps = Pick<Deps, 'db' | 'pii' | 'now' | 'config' | 'ca' | 'certificateTokens' | 'log'>;
@@ -569,12 +569,18 @@ export async function returnApplication(deps: AppDeps, user: AuthUser, actor: Ac
  * Errors: 409 review_stage_mismatch when the application is not at `stage`.
  */
 export async function decideReview(deps: AppDeps, user: AuthUser, actor: Actor, id: string, input: { stage: ReviewStage; outcome: ReviewOutcome; reason?: string }, opts: { batchId?: string } = {}) {
+  // an acceptance's notice is rendered and signed before the transaction (re-made inside if the row changed)
+  let acceptanceNotice: PreparedAcceptanceNotice | undefined;
+  if (input.stage === 'acceptance' && input.outcome === 'pass') {
+    const pre = await loadApplicationFor(deps.db, user, 'reviewer', id);
+    if (pre.status === 'acceptance') acceptanceNotice = await prepareAcceptanceNotice(deps, deps.db, pre);
+  }
   return deps.db.transaction().execute(async (tx) => {
     const app = await loadApplicationFor(tx, user, 'reviewer', id, { lock: true });
     // issue 11: the stage's role and four-eyes (authorities.ts); the decision is recorded with its stage's start (rolled back with a refusal below)
     await assertMayDecide(deps, tx, user.id, app, input.stage);
     await recordDecision(tx, app, input.stage, input.outcome, user.id, deps.now(), opts.batchId);
-    return applyReviewDecision(deps, tx, app, actor, input);
+    return applyReviewDecision(deps, tx, app, actor, { ...input, acceptanceNotice });
   });
 }
 
@@ -585,7 +591,7 @@ export async function decideReview(deps: AppDeps, user: AuthUser, actor: Actor, 
  * applicant's notification, and at approval the completion. Authorisation is the caller's.
  * Errors: 409 review_stage_mismatch when `app` is not at `stage`.
  */
-export async function applyReviewDecision(deps: AppDeps, tx: Tx, app: ApplicationRow, actor: Actor | null, input: { stage: ReviewStage; outcome: ReviewOutcome; reason?: string }) {
+export async function applyReviewDecision(deps: AppDeps, tx: Tx, app: ApplicationRow, actor: Actor | null, input: { stage: ReviewStage; outcome: ReviewOutcome; reason?: string; acceptanceNotice?: PreparedAcceptanceNotice }) {
   if (app.status !== input.stage) throw appError('review_stage_mismatch');
   const next = decisionStatus(deps, app, input);
   await tx.updateTable('applications').set({ status: next, updated_at: deps.now(), stage_entered_at: deps.now() }).where('id', '=', app.id).execute();
