@@ -17,7 +17,7 @@
  *     the batch is linear); `--rename 1000` runs the 1,000 (about 5 min on this machine when loaded).
  * Printed as Markdown tables with the date, the machine and the load average at the start and end.
  *
- * Usage: npm run bench [-- --seconds 4 --rounds 2 --pdf 20 --applicants 10,50 --rename 50]
+ * Usage: npm run bench [-- --seconds 4 --rounds 2 --pdf 20 --applicants 10,50 --rename 50] [-- --verify-only] (part 1 alone)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { open, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -42,6 +42,7 @@ const { values: args } = parseArgs({
     pdf: { type: 'string', default: '20' },
     applicants: { type: 'string', default: '10,50' },
     rename: { type: 'string', default: '50' },
+    'verify-only': { type: 'boolean', default: false },
   },
 });
 const seconds = Number(args.seconds);
@@ -138,6 +139,10 @@ try {
   bff.kill('SIGTERM');
   bare.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 1500));
+}
+if (args['verify-only']) {
+  await rm(h5, { recursive: true, force: true });
+  process.exit(0);
 }
 
 // ---- 3. PDF ----

@@ -75,16 +75,31 @@ function checkP256(jwk: JWK, name: string): JWK {
 }
 
 const publicKeys = new Map<string, KeyObject>();
-/** ES256 verify by OpenSSL (node:crypto), the public keys cached: the server's verifier for claims tokens. */
+/** Results of ES256 checks already made, by key, message and signature (a pure function: caching it cannot change an answer); bounded. */
+const verified = new Map<string, boolean>();
+const VERIFIED_ENTRIES = 10_000;
+/**
+ * ES256 verify by OpenSSL (node:crypto), the public keys and the results cached: the server's verifier for
+ * claims tokens. A QR scanned again (a tender season scans the same certificates over and over) costs a map
+ * lookup instead of a signature check; whether the key is retired and whether the copy's period has ended
+ * are still decided per scan by verifyClaimsOffline.
+ */
 const nativeVerify = (signature: Uint8Array, message: Uint8Array, jwk: { x: string; y: string }): boolean => {
   const id = `${jwk.x}.${jwk.y}`;
+  const memo = `${id}|${Buffer.from(message).toString('base64')}|${Buffer.from(signature).toString('base64')}`;
+  const known = verified.get(memo);
+  if (known !== undefined) return known;
   let key = publicKeys.get(id);
   if (!key) publicKeys.set(id, (key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }, format: 'jwk' })));
+  let ok: boolean;
   try {
-    return cryptoVerify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, signature);
+    ok = cryptoVerify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, signature);
   } catch {
-    return false;
+    ok = false;
   }
+  if (verified.size >= VERIFIED_ENTRIES) verified.delete(verified.keys().next().value!);
+  verified.set(memo, ok);
+  return ok;
 };
 
 export async function certificateTokensFromJwk(

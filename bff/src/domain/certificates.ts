@@ -379,7 +379,7 @@ async function verifyClaimsTokenOnline(deps: CertDeps, token: string): Promise<V
   const key = certificateKey(claims.registrationNo, claims.version);
   const cert = await (deps.certificateCache ? deps.certificateCache.get(key, load) : load());
   if (!cert) return { status: 'invalid', certificate: null, copy: null, signature };
-  const status = certificateStatus(cert, shanghaiDate(now));
+  const status = certificateStatus(cert, shanghaiToday(now));
   const copy = { ...claims.copy, inUse: checked.outcome !== 'copy_expired', version: claims.version };
   if (status === 'superseded' || status === 'void') return { status, certificate: null, copy, signature };
   return {
