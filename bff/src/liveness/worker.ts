@@ -99,7 +99,8 @@ const EYE_QUANTILES = [0.1, 0.2, 0.5, 0.8, 0.9];
 /**
  * The eye crop, independent of where the mesh puts the lids (glasses' reflections flatten them, issue 13): in
  * eye-aligned coordinates (u along the corner-to-corner axis of width w, v across it) the box u in +-0.4 w,
- * v in -0.3 w .. +0.2 w around the corners' midpoint, sampled every half pixel (about 250 samples at 320 px).
+ * v in -0.3 w .. +0.2 w around the corners' midpoint, sampled every half pixel (about 1,000 samples per eye for a
+ * 25 px wide eye at 320 px; 1.8 ms per frame for both eyes, timed at load 15 on this machine, against 60-120 ms of models).
  * Returns its luma quantiles (EYE_QUANTILES) for each eye: an open eye shows the dark iris, pupil and lashes
  * beside the bright sclera and skin, a shut lid is skin with a line of lashes.
  */
