@@ -12,6 +12,13 @@ export interface FaceObs {
   luma: number;
   /** sharpness: mean absolute 4-neighbour Laplacian of the luma inside the face box (0..~100; blur lowers it), see worker.faceSharpness */
   sharp?: number;
+  /**
+   * eye corners normalised to 0..1, [outer x, outer y, inner x, inner y] of the subject's right eye (points 33/133)
+   * then the left (263/362); only on iris-refined frames (`eyes`), for the drawn-glasses test clips and the eye crop
+   */
+  eyeCorners?: number[];
+  /** the eye crop's luma quantiles (10, 20, 50, 80, 90 %) of the right eye then the left, only on iris-refined frames: see worker.eyeCrop */
+  eyeLuma?: number[];
 }
 export interface FrameObs {
   /** global frame index */
