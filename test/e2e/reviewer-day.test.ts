@@ -9,6 +9,7 @@
  * the HTTP API. axe-core on every screen photographed (normal and elder mode): 0 serious/critical.
  * Screenshots: test-results/screenshots/day-NN-*.png.
  */
+import { loadavg } from 'node:os';
 import test from 'ava';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { REVIEWER_PHONE, startTestServer, type TestServer } from '../../bff/test/helpers/server.js';
@@ -53,6 +54,12 @@ test('a reviewer’s day: filtered queue, batch acceptance of three, a refusal w
   t.timeout(4 * 60_000);
   await prepareBrowserTest();
   const started = Date.now();
+  const phases: string[] = [];
+  let mark = started;
+  const phase = (name: string) => {
+    phases.push(`${name} ${((Date.now() - mark) / 1000).toFixed(1)} s`);
+    mark = Date.now();
+  };
   // Sichuan: 受理 → 审查 → 审批, initial registrations go to public notice; acceptance overdue after 48 hours here
   const server = await startTestServer({ H5_DIR: h5Dir, PROVINCE: 'sichuan', REVIEW_STAGE_LIMIT_HOURS: 'acceptance=48' });
   let browser: Browser | undefined;
@@ -68,7 +75,7 @@ test('a reviewer’s day: filtered queue, batch acceptance of three, a refusal w
     const refused = await waiting(server, '周拒');
     const a3 = await waiting(server, '李三');
     const municipal = await waiting(server, '吴市政', 'municipal');
-    const setupSeconds = (Date.now() - started) / 1000;
+    phase('server and setup through HTTP');
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: BASE_ARGS });
     const r = await newPhone(browser);
@@ -85,6 +92,7 @@ test('a reviewer’s day: filtered queue, batch acceptance of three, a refusal w
     await el(r.page, 'entry-reviewer').waitFor();
     await r.page.goto(`${server.baseUrl}/reviewer/pages/queue/index?stage=acceptance`);
 
+    phase('browser and login');
     // ---- the queue: count per stage, filters, sort by waiting time, overdue marked
     await el(r.page, 'review-app').waitFor();
     t.regex((await el(r.page, 'seg-acceptance').textContent()) ?? '', /受理 5/);
@@ -101,8 +109,10 @@ test('a reviewer’s day: filtered queue, batch acceptance of three, a refusal w
     t.regex((await oldest.textContent()) ?? '', /⚠ 已超期/);
     t.regex((await oldest.textContent()) ?? '', /已超过时限/);
     t.is(await r.page.locator(`[data-testid="review-app"][data-acceptance-no="${a3.acceptanceNo}"]`).getAttribute('data-overdue'), 'false');
+    await el(r.page, 'toggle-filters').tap(); // fold the filters: the list on the screen, 筛选（2） says they hold
     await screenshot(r.page, 'queue-filtered');
 
+    phase('queue');
     // ---- batch acceptance of three
     await el(r.page, 'batch-toggle').tap();
     for (const a of [a1, a2, a3]) await r.page.locator(`[data-testid="review-app"][data-acceptance-no="${a.acceptanceNo}"]`).tap();
@@ -117,6 +127,7 @@ test('a reviewer’s day: filtered queue, batch acceptance of three, a refusal w
     for (const a of [a1, a2, a3]) t.is((await reviewer.get(`/api/review/applications/${a.id}`)).body.status, 'first_review');
     await screenshot(r.page, 'batch-result');
 
+    phase('batch');
     // ---- a refusal to accept with a reason from the list and text
     await r.page.locator(`[data-testid="review-app"][data-acceptance-no="${refused.acceptanceNo}"]`).tap();
     await el(r.page, 'decision-fail').tap();
@@ -132,6 +143,7 @@ test('a reviewer’s day: filtered queue, batch acceptance of three, a refusal w
     t.is(last.reasonCode, 'materials_incomplete');
     t.regex(last.note ?? '', /申报材料不齐全：缺少劳动合同复印件/);
 
+    phase('refusal');
     // ---- the acceptance notice from an accepted application's detail
     await r.page.goto(`${server.baseUrl}/reviewer/pages/detail/index?id=${a1.id}`);
     await el(r.page, 'acceptance-notice').waitFor();
@@ -140,6 +152,7 @@ test('a reviewer’s day: filtered queue, batch acceptance of three, a refusal w
     t.regex(download.suggestedFilename(), /^行政审批受理通知书_.*\.pdf$/);
     await screenshot(r.page, 'acceptance-notice');
 
+    phase('acceptance notice');
     // ---- the public notice as anyone sees it (no login), and an objection
     const p = await newPhone(browser);
     await p.page.goto(`${server.baseUrl}/verify/pages/notices/index`);
@@ -157,6 +170,7 @@ test('a reviewer’s day: filtered queue, batch acceptance of three, a refusal w
     await screenshot(p.page, 'objection-lodged');
     await p.context.close();
 
+    phase('public notice and objection');
     // ---- the reviewer resolves it in the application's detail
     await r.page.goto(`${server.baseUrl}/reviewer/pages/notices/index`);
     await el(r.page, 'objection-row').waitFor();
@@ -173,6 +187,7 @@ test('a reviewer’s day: filtered queue, batch acceptance of three, a refusal w
     await screenshot(r.page, 'objection-resolved', 1800); // after the toast
     t.is((await reviewer.get('/api/review/objections?status=dismissed')).body.length, 1);
 
+    phase('objection resolved');
     // ---- statistics: the table and the server's SVG chart
     // the range in the server's clock (moved ahead by the setup), Shanghai dates
     const shanghai = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
@@ -186,6 +201,7 @@ test('a reviewer’s day: filtered queue, batch acceptance of three, a refusal w
     t.regex((await el(r.page, 'stats-matters').textContent()) ?? '', /初始注册/);
     await screenshot(r.page, 'statistics');
 
+    phase('statistics');
     // ---- staff: the administrator invites an acceptance clerk
     await r.page.goto(`${server.baseUrl}/reviewer/pages/staff/index`);
     await el(r.page, 'staff-row').waitFor();
@@ -193,11 +209,12 @@ test('a reviewer’s day: filtered queue, batch acceptance of three, a refusal w
     await el(r.page, 'staff-role-accept').tap();
     await el(r.page, 'staff-invite').tap();
     await visibleCount(r.page, 'staff-row', 2);
-    await screenshot(r.page, 'staff');
+    await screenshot(r.page, 'staff', 1800); // after the toast
 
+    phase('staff');
     const seconds = (Date.now() - started) / 1000;
     const screens = [...a11yCounts.entries()];
-    t.log(`setup through HTTP ${setupSeconds.toFixed(1)} s; whole test ${seconds.toFixed(1)} s; axe: ${screens.length} checks, ${screens.reduce((n, [, [all]]) => n + all, 0)} violations, ${screens.reduce((n, [, [, bad]]) => n + bad, 0)} serious/critical`);
+    t.log(`${phases.join('; ')}; whole test ${seconds.toFixed(1)} s (load ${loadavg()[0].toFixed(1)}); axe: ${screens.length} checks, ${screens.reduce((n, [, [all]]) => n + all, 0)} violations, ${screens.reduce((n, [, [, bad]]) => n + bad, 0)} serious/critical`);
   } catch (e) {
     await failureLog(t, 'day-failure');
     throw e;

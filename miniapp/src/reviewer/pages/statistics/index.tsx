@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import { Picker, Text, View } from '@tarojs/components'
 import dayjs from 'dayjs'
-import type { ReviewStatistics } from '@zhiyetong/shared'
+import { REVIEW_STAGES, type ReviewStage, type ReviewStatistics } from '@zhiyetong/shared'
 import { api, errorMessage } from '../../../lib/api'
 import { useLoader, useRouterParams } from '../../../lib/hooks'
 import { go } from '../../../lib/platform'
@@ -10,15 +10,11 @@ import { Chips, DataTable, ErrorBlock, LoadingBlock } from '../../../components/
 import { Img } from '../../../components/Img'
 import { pageClass } from '../../../lib/prefs'
 import { NetBanner } from '../../../components/NetBanner'
-import { hoursText, limitText, reviewerMe } from '../../lib/reviewer'
+import { hoursText, limitText, provinceSettings, provinceStages, reviewerMe, stageName } from '../../lib/reviewer'
 import { authedImage } from '../../lib/chart'
 import '../queue/index.scss'
 
 const STATUS_SHORT: Record<string, string> = {
-  acceptance: '待受理',
-  first_review: '初审/审查',
-  second_review: '复审',
-  approval: '审批',
   public_notice: '公示中',
   approved: '已发证',
   completed: '已办结',
@@ -42,6 +38,9 @@ export default function ReviewStatisticsPage() {
   const { data: me } = useLoader(() => reviewerMe(), [], { onShow: false })
   const query = { from, to, authorityId }
   const { data, error, loading, reload } = useLoader(() => api.get<ReviewStatistics>('/api/review/statistics', { query }), [from, to, authorityId])
+  const { data: province } = useLoader(() => provinceSettings(), [], { onShow: false })
+  // the stages of the province's routes (Sichuan has no 复审), with its labels (审查)
+  const stages = data ? data.stages.filter((s) => provinceStages(province).includes(s.stage)) : []
   const [chart, setChart] = useState('')
   const [chartError, setChartError] = useState('')
 
@@ -92,6 +91,11 @@ export default function ReviewStatisticsPage() {
           </View>
         )}
       </View>
+      <View className='card'>
+        <View className='card__title'>统计图</View>
+        {chartError && <View className='banner banner--error'>{chartError}</View>}
+        {chart ? <Img src={chart} alt={`办件统计图 ${from} 至 ${to}`} className='stats-chart' mode='widthFix' testId='stats-chart' /> : !chartError && <LoadingBlock text='正在生成统计图…' />}
+      </View>
       {error && <ErrorBlock message={error} onRetry={reload} />}
       {loading && !data && <LoadingBlock />}
       {data && (
@@ -102,8 +106,9 @@ export default function ReviewStatisticsPage() {
               caption='各环节办理情况'
               testId='stats-stages'
               head={['环节', '通过', '不通过', '中位用时', '待办', '超期']}
-              rows={data.stages.map((s) => [`${s.label}（时限 ${limitText(s)}）`, s.passed, s.failed, s.medianHours === null ? '—' : hoursText(s.medianHours), s.waiting, s.overdue ? `⚠ ${s.overdue}` : 0])}
+              rows={stages.map((s) => [stageName(province, s.stage), s.passed, s.failed, s.medianHours === null ? '—' : hoursText(s.medianHours), s.waiting, s.overdue ? `⚠ ${s.overdue}` : 0])}
             />
+            <View className='card__hint mt'>时限：{stages.map((s) => `${stageName(province, s.stage)} ${limitText(s)}`).join('，')}（自进入该环节起计）</View>
           </View>
           <View className='card'>
             <View className='card__title'>各事项收件</View>
@@ -112,7 +117,7 @@ export default function ReviewStatisticsPage() {
                 caption='各事项收件及办理状态'
                 testId='stats-matters'
                 head={['事项', '收件', '目前状态']}
-                rows={data.matters.map((m) => [m.label, m.submitted, Object.entries(m.byStatus).map(([st, n]) => `${STATUS_SHORT[st] ?? st} ${n}`).join('，')])}
+                rows={data.matters.map((m) => [m.label, m.submitted, Object.entries(m.byStatus).map(([st, n]) => `${(REVIEW_STAGES as readonly string[]).includes(st) ? stageName(province, st as ReviewStage) : (STATUS_SHORT[st] ?? st)} ${n}`).join('，')])}
               />
             ) : (
               <View className='card__hint'>期间内没有收件</View>
@@ -124,7 +129,7 @@ export default function ReviewStatisticsPage() {
             {data.overdue.map((o) => (
               <View key={o.id} className='objection' onClick={() => go(`/reviewer/pages/detail/index?id=${o.id}`)} data-testid='stats-overdue' {...a11y({ role: 'link' })}>
                 <View className='overdue-text'>
-                  ⚠ {o.acceptanceNo ?? '—'} · {data.stages.find((s) => s.stage === o.stage)?.label ?? o.stage}
+                  ⚠ {o.acceptanceNo ?? '—'} · {stageName(province, o.stage)}
                 </View>
                 <View className='card__hint'>
                   已等待 {hoursText(o.waitingHours)}（时限 {limitText(o)}）· {o.authorityName}
@@ -134,11 +139,6 @@ export default function ReviewStatisticsPage() {
           </View>
         </>
       )}
-      <View className='card'>
-        <View className='card__title'>统计图</View>
-        {chartError && <View className='banner banner--error'>{chartError}</View>}
-        {chart ? <Img src={chart} alt={`办件统计图 ${from} 至 ${to}`} className='stats-chart' mode='widthFix' testId='stats-chart' /> : !chartError && <LoadingBlock text='正在生成统计图…' />}
-      </View>
     </View>
   )
 }
