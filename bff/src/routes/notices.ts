@@ -134,7 +134,7 @@ export function noticeRoutes(api: ApiRouter, deps: Deps) {
     },
   );
 
-  const acceptanceNotice = (role: 'applicant' | 'enterprise_operator') => async (ctx: AppContext) => {
+  const acceptanceNotice = (role: 'applicant' | 'enterprise_operator' | 'reviewer') => async (ctx: AppContext) => {
     const { pdf, fileName } = await acceptanceNoticePdf(deps, ctx.state.user, role, actorOf(ctx, role), ctx.params.id);
     ctx.type = 'application/pdf';
     attachment(ctx, fileName);
@@ -143,6 +143,12 @@ export function noticeRoutes(api: ApiRouter, deps: Deps) {
   const noticeSpec = (tag: string) => ({ tag, summary: '行政审批受理通知书 (PDF signed by the authority; after acceptance, else 404)', responses: { 200: 'application/pdf', 404: 'not_found' }, produces: 'application/pdf' });
   api.get('/api/applications/:id/acceptance-notice.pdf', { ...noticeSpec('applications'), roles: ['applicant'] }, acceptanceNotice('applicant'));
   api.get('/api/enterprise/applications/:id/acceptance-notice.pdf', { ...noticeSpec('enterprise'), roles: ['enterprise_operator'] }, acceptanceNotice('enterprise_operator'));
+  /**
+   * GET /api/review/applications/:id/acceptance-notice.pdf — role reviewer: the same signed notice for a member of
+   * staff whose jurisdiction covers the application (the reviewer's detail page); outside it, or before
+   * acceptance, 404. Audited ('acceptance_notice.downloaded') like the applicant's and the employer's download.
+   */
+  api.get('/api/review/applications/:id/acceptance-notice.pdf', { ...noticeSpec('review'), roles: ['reviewer'] }, acceptanceNotice('reviewer'));
 
   /**
    * POST /api/review/qualifications/imports?profession=constructor — role reviewer; multipart field `file`:

@@ -158,3 +158,53 @@ export function Segments<T extends string>({ items, value, onChange }: { items: 
     </View>
   )
 }
+
+/**
+ * A labelled group of choices shown as pills that wrap (filters: matter, profession, specialty, city, waiting
+ * time). Each pill is a toggle button (aria-pressed) with `data-testid="<testId>-<value>"`; the empty value is 全部.
+ */
+export function Chips<T extends string>({ label, items, value, onChange, testId }: { label: string; items: { value: T; label: string }[]; value: T; onChange: (v: T) => void; testId: string }) {
+  return (
+    <View className='chips' {...a11y({ role: 'group', label })}>
+      <View className='chips__label'>{label}</View>
+      <View className='chips__items'>
+        {items.map((it) => (
+          <View
+            key={it.value}
+            className={`chips__item ${it.value === value ? 'chips__item--on' : ''}`}
+            onClick={() => onChange(it.value)}
+            data-testid={`${testId}-${it.value || 'all'}`}
+            {...a11y({ role: 'button', pressed: it.value === value })}
+          >
+            {it.value === value ? '✓ ' : ''}
+            {it.label}
+          </View>
+        ))}
+      </View>
+    </View>
+  )
+}
+
+/** A simple table (statistics): a header row and rows of cells; the first column left-aligned. */
+export function DataTable({ head, rows, testId, caption }: { head: string[]; rows: (string | number)[][]; testId?: string; caption: string }) {
+  return (
+    <View className='data-table' data-testid={testId} {...a11y({ role: 'table', label: caption })}>
+      <View className='data-table__row data-table__row--head' {...a11y({ role: 'row' })}>
+        {head.map((h, i) => (
+          <View key={i} className='data-table__cell' {...a11y({ role: 'columnheader' })}>
+            {h}
+          </View>
+        ))}
+      </View>
+      {rows.map((r, j) => (
+        <View key={j} className='data-table__row' {...a11y({ role: 'row' })}>
+          {r.map((c, i) => (
+            <View key={i} className='data-table__cell' {...a11y({ role: 'cell' })}>
+              {String(c)}
+            </View>
+          ))}
+        </View>
+      ))}
+    </View>
+  )
+}

@@ -64,6 +64,13 @@ export default function Certs() {
             </Button>
           </View>
         </View>
+        <View className='card card--tap' onClick={() => go('/verify/pages/notices/index')} data-testid='go-notices'>
+          <View className='card__title'>
+            <View>注册公示</View>
+            <View className='muted'>›</View>
+          </View>
+          <View className='card__hint'>审批通过、正在公示的注册人员，可提出异议</View>
+        </View>
         {!loggedIn && (
           <View className='card'>
             <View className='card__title'>我的证书</View>

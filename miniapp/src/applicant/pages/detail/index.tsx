@@ -8,6 +8,7 @@ import { alertMessage, go } from '../../../lib/platform'
 import { useLoader, useRouterParams } from '../../../lib/hooks'
 import { ErrorBlock, LoadingBlock, ProgressSteps } from '../../../components/ui'
 import { ApplicationDetails } from '../../../components/ApplicationDetails'
+import { AcceptanceNotice } from '../../../components/AcceptanceNotice'
 import { pageClass } from '../../../lib/prefs'
 import { NetBanner } from '../../../components/NetBanner'
 
@@ -47,6 +48,7 @@ export default function ApplicationDetail() {
         </View>
       )}
       <ApplicationDetails app={app} />
+      <AcceptanceNotice app={app} path={`/api/applications/${app.id}/acceptance-notice.pdf`} />
       <View className='btn-bar'>
         {app.form && (
           <Button className='big-btn' fill='outline' type='primary' onClick={preview}>

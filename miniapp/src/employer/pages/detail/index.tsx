@@ -10,6 +10,7 @@ import { useDraft, useLoader, useRouterParams } from '../../../lib/hooks'
 import { Check, ErrorBlock, LoadingBlock, Row } from '../../../components/ui'
 import { ApplicationDetails } from '../../../components/ApplicationDetails'
 import { PdfPreview } from '../../../components/PdfPreview'
+import { AcceptanceNotice } from '../../../components/AcceptanceNotice'
 import { Signers } from '../../../components/Signers'
 import { SmsCode } from '../../../components/SmsCode'
 import { pageClass } from '../../../lib/prefs'
@@ -101,6 +102,7 @@ export default function EmployerDetail() {
     <View className={pageClass('page page--padded')} style={{ paddingBottom: awaiting ? '200px' : undefined }}>
       <NetBanner />
       <ApplicationDetails app={app} />
+      <AcceptanceNotice app={app} path={`/api/enterprise/applications/${app.id}/acceptance-notice.pdf`} />
       {app.form && <PdfPreview path={`/api/applications/${id}/form.pdf`} fileName={`${applicationFormTitle(app.profession, app.type)}.pdf`} />}
       {awaiting && mode === 'view' && (
         <>
