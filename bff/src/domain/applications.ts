@@ -47,6 +47,7 @@ import { maskPhone } from '../pii.js';
 import { dateAtShanghaiNoon, dayjs, shanghaiDate, ZONE } from '../time.js';
 import { renderApplicationForm, type ApplicationFormView } from '../pdf/application-form.js';
 import { signPdf } from '../pdf/sign.js';
+import { signingSlots } from '../pdf/signing-slots.js';
 import { audit } from './audit.js';
 import { queueRelay } from './relay.js';
 import { nextCounter } from './counters.js';
@@ -351,11 +352,13 @@ export interface PreparedSignature {
  * inside the transaction made other requests wait past the pool's 5 s connection timeout).
  */
 async function applicantSignature(deps: AppDeps, db: DbOrTx, app: ApplicationRow): Promise<PreparedSignature & { fileName: string; applicantName: string }> {
-  const signedAt = deps.now();
-  const view = await formView(deps, db, app, signedAt);
-  const unsigned = await renderApplicationForm(view);
-  const pdf = await signPdf(unsigned, { kind: 'applicant', commonName: view.applicant.name }, { ca: deps.ca, slot: 'applicant', reason: '申请人员意见：本人已核对申请表内容并签名', signedAt, location: deps.config.authorityName });
-  return { basis: signingBasis(app), pdf, signedAt, fileName: formFileName(app, signedAt), applicantName: view.applicant.name };
+  return signingSlots(async () => {
+    const signedAt = deps.now();
+    const view = await formView(deps, db, app, signedAt);
+    const unsigned = await renderApplicationForm(view);
+    const pdf = await signPdf(unsigned, { kind: 'applicant', commonName: view.applicant.name }, { ca: deps.ca, slot: 'applicant', reason: '申请人员意见：本人已核对申请表内容并签名', signedAt, location: deps.config.authorityName });
+    return { basis: signingBasis(app), pdf, signedAt, fileName: formFileName(app, signedAt), applicantName: view.applicant.name };
+  });
 }
 
 /**
@@ -461,6 +464,10 @@ export async function confirmApplication(deps: AppDeps, user: AuthUser, actor: A
  * employerSign (PreparedSignature), so no pooled connection is held while it is computed.
  */
 export async function employerSignature(deps: AppDeps, db: DbOrTx, app: ApplicationRow): Promise<EmployerSignature> {
+  return signingSlots(() => makeEmployerSignature(deps, db, app));
+}
+
+async function makeEmployerSignature(deps: AppDeps, db: DbOrTx, app: ApplicationRow): Promise<EmployerSignature> {
   const enterprise = await db.selectFrom('enterprises').select(['name', 'uscc']).where('id', '=', app.employer_id!).executeTakeFirstOrThrow();
   const signedAt = deps.now();
   // a matter the person does not sign (temporary constructors, 003 §3.2.3.8-11): the employer's is the first signature

@@ -9,6 +9,7 @@
  * - a refusal, a failed review or a return carries its reason (shared REVIEW_REASONS code + text), stored on
  *   the history event, and the employer's operators are notified with it (the applicant is, by the caller).
  */
+import { signingSlots } from '../pdf/signing-slots.js';
 import {
   MATTERS,
   filingPath,
@@ -143,6 +144,10 @@ const noticeBasis = (app: ApplicationRow) => `${app.id}|${app.version}|${app.sta
  * signing inside the transaction made other requests wait past the pool's connection timeout, issue 14).
  */
 export async function prepareAcceptanceNotice(deps: OutcomeDeps, db: DbOrTx, app: ApplicationRow): Promise<PreparedAcceptanceNotice> {
+  return signingSlots(() => makeAcceptanceNotice(deps, db, app));
+}
+
+async function makeAcceptanceNotice(deps: OutcomeDeps, db: DbOrTx, app: ApplicationRow): Promise<PreparedAcceptanceNotice> {
   const settings = settingsOf(deps.config);
   const [identity, employer] = await Promise.all([
     db.selectFrom('identities').select(['name', 'id_number_enc']).where('user_id', '=', app.applicant_id).executeTakeFirstOrThrow(),
