@@ -292,6 +292,7 @@ export const shareLinkViewSchema = z
     lastOpenedAt: instant.nullable(),
   })
   .meta({ id: 'ShareLinkView' });
+export type ShareLinkView = z.infer<typeof shareLinkViewSchema>;
 
 /** What whoever opens a link sees. `certificate` is null for an unknown, expired or revoked link, and for a void registration. */
 export const sharedCertificateViewSchema = z
@@ -301,6 +302,7 @@ export const sharedCertificateViewSchema = z
     certificate: verifiedCertificateSchema.nullable(),
   })
   .meta({ id: 'SharedCertificateView' });
+export type SharedCertificateView = z.infer<typeof sharedCertificateViewSchema>;
 
 // ---- the register ----
 
@@ -413,6 +415,7 @@ export const enterpriseBindingResultSchema = z
     sessionRefreshRequired: z.boolean(),
   })
   .meta({ id: 'EnterpriseBindingResult' });
+export type EnterpriseBindingResult = z.infer<typeof enterpriseBindingResultSchema>;
 
 /** GET /api/enterprise/operators */
 export const enterpriseMemberViewSchema = z
@@ -666,8 +669,12 @@ export const livenessSessionViewSchema = z
     actions: z.array(z.strictObject({ action: livenessAction, prompt: z.string(), atMs: z.number() })),
     durationMs: z.number(),
     expiresAt: instant,
+    /** FACE_PROVIDER=wechat: WeChat 人脸核身 runs the check (wx.requestFacialVerify with verifyId); no prompts, no video. */
+    provider: z.literal('wechat').optional(),
+    verifyId: z.string().optional(),
   })
   .meta({ id: 'LivenessSessionView' });
+export type LivenessSessionView = z.infer<typeof livenessSessionViewSchema>;
 
 /** The verdict of a liveness check (bff/src/liveness/types.ts LivenessVerdict, without its timings). */
 export const livenessVerdictViewSchema = z
@@ -686,6 +693,7 @@ export const livenessVerdictViewSchema = z
     }),
   })
   .meta({ id: 'LivenessVerdictView' });
+export type LivenessVerdictView = z.infer<typeof livenessVerdictViewSchema>;
 
 export const acknowledgedSchema = z.strictObject({ ok: z.literal(true) }).meta({ id: 'Acknowledged' });
 export const personNameSchema = z.strictObject({ name: z.string() }).meta({ id: 'PersonName' });
@@ -709,6 +717,7 @@ export const publicNoticeViewSchema = z
     workingDays: z.number().int(),
   })
   .meta({ id: 'PublicNoticeView' });
+export type PublicNoticeView = z.infer<typeof publicNoticeViewSchema>;
 
 export const createdIdSchema = z.strictObject({ id: uuid }).meta({ id: 'CreatedId' });
 
@@ -750,6 +759,7 @@ export const registerImportReportSchema = z
     ),
   })
   .meta({ id: 'RegisterImportReport' });
+export type RegisterImportReport = z.infer<typeof registerImportReportSchema>;
 
 export const qualificationImportReportSchema = z
   .strictObject({
@@ -759,6 +769,7 @@ export const qualificationImportReportSchema = z
     rows: z.array(z.strictObject({ row: z.number().int(), idNumberMasked: z.string(), certificateNo: z.string(), status: z.enum(['imported', 'updated', 'refused']), reasons: z.array(z.string()) })),
   })
   .meta({ id: 'QualificationImportReport' });
+export type QualificationImportReport = z.infer<typeof qualificationImportReportSchema>;
 
 export const relayCallbackResultSchema = z.strictObject({ duplicate: z.boolean(), status: applicationStatusSchema }).meta({ id: 'RelayCallbackResult' });
 
