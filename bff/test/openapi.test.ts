@@ -175,6 +175,7 @@ test('the contract check: a JSON 2xx body that breaks its schema answers 500 res
   api.get('/wrong-type', spec, (ctx) => void (ctx.body = { a: '1' }));
   api.get('/undeclared-status', spec, (ctx) => void ((ctx.status = 201), (ctx.body = { a: 1 })));
   api.get('/json-for-pdf', { ...spec, responses: { 200: 'application/pdf' } }, (ctx) => void (ctx.body = { a: 1 }));
+  api.get('/described', { ...spec, responses: { 200: 'ThingView' } }, (ctx) => void (ctx.body = { a: 1 }));
   api.get('/pdf', { ...spec, responses: { 200: 'application/pdf' } }, (ctx) => void ((ctx.type = 'application/pdf'), (ctx.body = Buffer.from('%PDF-'))));
   const app = new Koa();
   app.use(api.router.routes());
@@ -189,7 +190,7 @@ test('the contract check: a JSON 2xx body that breaks its schema answers 500 res
     };
     t.is((await get('/ok')).status, 200);
     t.is((await get('/pdf')).status, 200);
-    for (const p of ['/extra-field', '/wrong-type', '/undeclared-status', '/json-for-pdf']) {
+    for (const p of ['/extra-field', '/wrong-type', '/undeclared-status', '/json-for-pdf', '/described']) {
       const r = await get(p);
       t.is(r.status, 500, p);
       t.is(JSON.parse(r.text).error.code, 'response_contract_violation', p);
@@ -197,9 +198,10 @@ test('the contract check: a JSON 2xx body that breaks its schema answers 500 res
     t.false((await get('/extra-field')).text.includes('110105197909235170'), 'the refused body is not sent');
     t.deepEqual(
       api.contractViolations.map((v) => v.path),
-      ['/extra-field', '/wrong-type', '/undeclared-status', '/json-for-pdf', '/extra-field'],
+      ['/extra-field', '/wrong-type', '/undeclared-status', '/json-for-pdf', '/described', '/extra-field'],
     );
     t.regex(api.contractViolations[0].issues[0], /idNumber/);
+    t.regex(api.contractViolations[4].issues[0], /'ThingView', a description: give it the body's zod schema/);
   } finally {
     server.close();
   }

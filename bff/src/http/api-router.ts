@@ -103,7 +103,8 @@ export class ApiRouter {
           const parsed = declared.safeParse(JSON.parse(JSON.stringify(body)));
           if (!parsed.success) issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
         }
-      } else if (json) issues = [`declared ${declared}, answered JSON`];
+      } else if (json)
+        issues = [MEDIA_TYPE.test(declared) ? `declared ${declared}, answered JSON` : `responses[${status}] is '${declared}', a description: give it the body's zod schema (shared/src/views.ts)`];
       if (!issues.length) return;
       const violation = { method: method.toUpperCase(), path, status, issues };
       this.contractViolations.push(violation);
