@@ -31,6 +31,7 @@ import { employerFilingRoutes } from './routes/employer-filings.js';
 import { temporaryConstructorRoutes } from './routes/temporary-constructors.js';
 import { reminderRoutes } from './routes/reminders.js';
 import { enterpriseIdentityRoutes } from './routes/enterprise-identity.js';
+import * as views from '@zhiyetong/shared';
 
 export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: Koa<AppState>; api: ApiRouter } {
   // ctx.ip: with TRUST_PROXY_HOPS = N > 0, the N-th X-Forwarded-For address from the right (what our own
@@ -47,7 +48,7 @@ export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: 
    * uptimeSeconds}}` when the database answers (ms: its round trip; outbox: messages due and not yet
    * delivered, and how long the oldest has waited: a growing backlog means delivery is stuck), else 503.
    */
-  api.get('/healthz', { tag: 'ops', summary: '200 with database and outbox queue state when the database answers, else 503', responses: { 200: '{status: ok, database, outbox, process}', 503: 'unavailable' } }, async (ctx) => {
+  api.get('/healthz', { tag: 'ops', summary: '200 with database and outbox queue state when the database answers, else 503', responses: { 200: views.healthSchema, 503: 'unavailable' } }, async (ctx) => {
     try {
       const started = performance.now();
       const { rows } = await sql<{ due: string; oldest: Date | null }>`select count(*) as due, min(next_attempt_at) as oldest from outbox where sent_at is null and failed_at is null and next_attempt_at <= now()`.execute(deps.db);
@@ -89,7 +90,7 @@ export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: 
     version: '0.1.0',
     description: 'Mobile registration for Grade II licensed construction professionals. Errors: {error: {code, message, fields?}}.',
   });
-  api.get('/api/openapi.json', { tag: 'ops', summary: 'This OpenAPI 3.1 document', responses: { 200: 'OpenAPI 3.1' } }, async (ctx) => {
+  api.get('/api/openapi.json', { tag: 'ops', summary: 'This OpenAPI 3.1 document', responses: { 200: views.openApiDocumentSchema } }, async (ctx) => {
     ctx.body = openapi;
   });
 

@@ -157,6 +157,12 @@ const envSchema = z.object({
    * `proxy` + `maxIpsCount`), so addresses a client writes into the header itself are never used.
    */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /**
+   * Contract check (the test servers turn it on): every JSON 2xx body is validated against its route's
+   * response schema (RouteSpec.responses); a mismatch answers 500 `response_contract_violation` naming the
+   * fields and is recorded. Off in production (it costs a parse per response).
+   */
+  RESPONSE_VALIDATION: z.enum(['on', 'off']).default('off'),
   /** The business registry (bff/src/adapters/enterprise-registry.ts): HTTP base URL; unset = the development file. */
   ENTERPRISE_REGISTRY_URL: z.string().url().optional(),
   ENTERPRISE_REGISTRY_TOKEN: z.string().optional(),
@@ -228,6 +234,8 @@ export interface Config {
   };
   /** Reverse proxies trusted to append to X-Forwarded-For (TRUST_PROXY_HOPS); 0 = none. */
   trustProxyHops: number;
+  /** RESPONSE_VALIDATION=on: validate every JSON 2xx body against its route's response schema (tests). */
+  responseValidation: boolean;
   /** The enterprise registry: HTTP (url) or the development file (file; fileExplicit = ENTERPRISE_REGISTRY_FILE was set). */
   enterpriseRegistry: { url?: string; token?: string; timeoutMs: number; file: string; fileExplicit: boolean };
   /**
@@ -377,6 +385,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
           : null,
     },
     trustProxyHops: e.TRUST_PROXY_HOPS,
+    responseValidation: e.RESPONSE_VALIDATION === 'on',
     enterpriseRegistry: {
       url: e.ENTERPRISE_REGISTRY_URL,
       token: e.ENTERPRISE_REGISTRY_TOKEN,

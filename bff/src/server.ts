@@ -34,6 +34,8 @@ export interface RunningServer {
   scheduler: Scheduler;
   /** The PostgreSQL connection string in use (the embedded server's when DATABASE_URL is unset). */
   databaseUrl: string;
+  /** Bodies that broke their route's response schema (RESPONSE_VALIDATION=on; the test servers fail on any). */
+  contractViolations: import('./http/api-router.js').ContractViolation[];
   close(): Promise<void>;
 }
 
@@ -78,7 +80,7 @@ export async function startServer(config: Config, overrides: Partial<Pick<Deps, 
     const outbox = new OutboxWorker(deps, config.outboxPollMs);
     const scheduler = new Scheduler(deps, database.url);
     if (config.scheduler) await scheduler.start();
-    const { app } = createApp(deps, { kickOutbox: () => outbox.kick() });
+    const { app, api } = createApp(deps, { kickOutbox: () => outbox.kick() });
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(config.port, config.host, () => resolve(s));
     });
@@ -92,6 +94,7 @@ export async function startServer(config: Config, overrides: Partial<Pick<Deps, 
       outbox,
       scheduler,
       databaseUrl: database.url,
+      contractViolations: api.contractViolations,
       async close() {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections?.();

@@ -4,9 +4,8 @@
  * examples are in /work/notes/issue11-authority-api.md).
  */
 import { z } from 'zod';
-import type { ApplicationListItem } from './api.js';
-import { REVIEW_STAGES, type ApplicationStatus, type ReviewStage } from './workflow.js';
-import type { Profession, RegistrationType, Specialty } from './professions.js';
+import type * as V from './views.js';
+import { REVIEW_STAGES, type ReviewStage } from './workflow.js';
 
 /** What a member of staff may decide: accept (受理), review (初审 and 复审), approve (审批). */
 export const STAGE_ROLES = ['accept', 'review', 'approve'] as const;
@@ -23,44 +22,15 @@ export const STAGE_ROLE_OF: Record<ReviewStage, StageRole> = {
 };
 
 /** An authority of the tree: the province's department at the root (parentId null), its cities below. */
-export interface AuthorityView {
-  id: string;
-  parentId: string | null;
-  name: string;
-  regionCode: string;
-  /** 'province' for the root, 'city' below it. */
-  level: 'province' | 'city';
-}
+export type AuthorityView = z.infer<typeof V.authorityViewSchema>;
 
 /** A member of an authority's staff. Phone masked except to themselves. */
-export interface StaffView {
-  userId: string;
-  phoneMasked: string;
-  authority: { id: string; name: string };
-  stageRoles: StageRole[];
-  isAdmin: boolean;
-  invitedAt: string;
-}
+export type StaffView = z.infer<typeof V.staffViewSchema>;
 
 /** GET /api/review/me: who the signed-in reviewer is at the authority. */
-export interface ReviewerMeView {
-  staff: StaffView;
-  authority: AuthorityView;
-  /** The authorities whose work this reviewer sees: theirs and those below it. */
-  jurisdiction: AuthorityView[];
-  /** The stages this reviewer may decide. */
-  stages: ReviewStage[];
-  settings: ReviewSettingsView;
-}
+export type ReviewerMeView = z.infer<typeof V.reviewerMeViewSchema>;
 
-export interface ReviewSettingsView {
-  /** Whether one person may not both review (初审/复审) and approve (审批) one application. */
-  fourEyes: boolean;
-  /** Time limit per stage from entering it: calendar hours, or working days on the province's calendar (one of the two is set). */
-  stageLimits: Record<ReviewStage, { hours: number | null; workingDays: number | null }>;
-  /** Stages that accept batch decisions. */
-  batchStages: ReviewStage[];
-}
+export type ReviewSettingsView = z.infer<typeof V.reviewSettingsViewSchema>;
 
 export const staffInvitationRequest = z.strictObject({
   phone: z.string({ error: '请输入手机号码' }).trim().regex(/^1[3-9]\d{9}$/, { error: '请输入 11 位手机号码' }),
@@ -101,30 +71,10 @@ export const reviewQueueQuery = z.object({
 export type ReviewQueueQuery = z.infer<typeof reviewQueueQuery>;
 
 /** One application in the reviewer's queue: the list item plus where and how long it waits. */
-export interface ReviewQueueItem extends ApplicationListItem {
-  specialties: Specialty[];
-  authority: { id: string | null; name: string };
-  submittedAt: string | null;
-  /** When it entered its current stage; waitingHours is from then to now (server clock). */
-  stageEnteredAt: string;
-  waitingHours: number;
-  /** The stage's limit: hours, or working days (the other null). */
-  limitHours: number | null;
-  limitWorkingDays: number | null;
-  /** When it is overdue from: stageEnteredAt + hours, or the start of the day after the last working day. */
-  deadline: string;
-  overdue: boolean;
-}
+export type ReviewQueueItem = z.infer<typeof V.reviewQueueItemSchema>;
 
 /** GET /api/review/stage-counts: per stage, how many wait (with the queue's filters except stage) and how many are overdue. */
-export interface StageCount {
-  stage: ReviewStage;
-  label: string;
-  count: number;
-  overdue: number;
-  limitHours: number | null;
-  limitWorkingDays: number | null;
-}
+export type StageCount = z.infer<typeof V.stageCountSchema>;
 
 export const batchDecisionRequest = z.strictObject({
   stage: z.enum(REVIEW_STAGES),
@@ -134,20 +84,9 @@ export const batchDecisionRequest = z.strictObject({
 }).refine((b) => b.outcome === 'pass' || b.reason, { error: '请填写不通过的原因', path: ['reason'] });
 export type BatchDecisionRequest = z.infer<typeof batchDecisionRequest>;
 
-export interface BatchDecisionItem {
-  id: string;
-  ok: boolean;
-  status?: ApplicationStatus;
-  statusLabel?: string;
-  error?: { code: string; message: string };
-}
+export type BatchDecisionItem = z.infer<typeof V.batchDecisionItemSchema>;
 
-export interface BatchDecisionResult {
-  batchId: string;
-  decided: number;
-  refused: number;
-  results: BatchDecisionItem[];
-}
+export type BatchDecisionResult = z.infer<typeof V.batchDecisionResultSchema>;
 
 export const statisticsQuery = z.object({
   from: ymd,
@@ -156,30 +95,4 @@ export const statisticsQuery = z.object({
 });
 
 /** GET /api/review/statistics: the jurisdiction's work for Shanghai dates from..to (both included). */
-export interface ReviewStatistics {
-  from: string;
-  to: string;
-  authority: { id: string | null; name: string };
-  /** Per matter: submitted to the authority in the range, and where those applications stand now. */
-  matters: {
-    profession: Profession;
-    type: RegistrationType;
-    label: string;
-    submitted: number;
-    byStatus: Partial<Record<ApplicationStatus, number>>;
-  }[];
-  /** Per stage: decisions taken in the range (passed, failed), the median hours from entering the stage to its decision, and what waits now. */
-  stages: {
-    stage: ReviewStage;
-    label: string;
-    passed: number;
-    failed: number;
-    medianHours: number | null;
-    waiting: number;
-    overdue: number;
-    limitHours: number | null;
-    limitWorkingDays: number | null;
-  }[];
-  /** Applications waiting now beyond their stage's limit, longest first (at most 100). */
-  overdue: { id: string; acceptanceNo: string | null; stage: ReviewStage; waitingHours: number; limitHours: number | null; limitWorkingDays: number | null; authorityName: string }[];
-}
+export type ReviewStatistics = z.infer<typeof V.reviewStatisticsSchema>;

@@ -5,6 +5,7 @@
  * 企业需要先完善基本信息后才能去申报其他业务").
  */
 import { z } from 'zod';
+import type * as V from './views.js';
 import { phoneSchema } from './api.js';
 import { isoDateSchema, MOBILE_PATTERN, usccSchema } from './forms.js';
 
@@ -133,35 +134,10 @@ export function sameName(a: string, b: string): boolean {
 }
 
 /** GET /api/enterprise/memberships: one enterprise the caller acts for. */
-export interface EnterpriseMembershipView {
-  enterpriseId: string;
-  name: string;
-  uscc: string;
-  role: EnterpriseMemberRole;
-  /** When the person became a member (ISO 8601). */
-  since: string;
-  /** Basic information complete: the enterprise may file and counter-sign. */
-  profileComplete: boolean;
-}
+export type EnterpriseMembershipView = z.infer<typeof V.enterpriseMembershipViewSchema>;
 
 /** GET /api/enterprise/operators */
-export interface EnterpriseMemberView {
-  userId: string;
-  role: EnterpriseMemberRole;
-  phoneMasked: string;
-  /** Real name when the person has a real-name record; null otherwise. */
-  name: string | null;
-  invitedAt: string;
-}
+export type EnterpriseMemberView = z.infer<typeof V.enterpriseMemberViewSchema>;
 
 /** GET/PUT /api/enterprise/profile */
-export interface EnterpriseProfileView {
-  enterpriseId: string;
-  name: string;
-  uscc: string;
-  legalRepresentativeName: string | null;
-  profile: EnterpriseProfile;
-  /** Required fields still empty ({field, message}); empty = the enterprise may file. */
-  missing: { field: RequiredProfileField; message: string }[];
-  updatedAt: string | null;
-}
+export type EnterpriseProfileView = z.infer<typeof V.enterpriseProfileViewSchema>;

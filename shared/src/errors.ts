@@ -115,6 +115,8 @@ export const ERRORS = {
   batch_items_changed: { status: 409, message: '清单中有申请已变化或不再待企业确认，请刷新列表后重新选择' },
   batch_set_mismatch: { status: 400, message: '验证码与本次确认的申请清单不一致，请重新获取验证码' },
   internal: { status: 500, message: '系统繁忙，请稍后再试' },
+  /** Only with RESPONSE_VALIDATION=on (tests): a 2xx body that does not match its route's documented response schema. */
+  response_contract_violation: { status: 500, message: '服务器的响应与接口文档不符' },
   unavailable: { status: 503, message: '服务暂不可用，请稍后再试' },
   service_unavailable: { status: 503, message: '系统正在维护或暂时无法连接数据库，请稍后再试' },
   method_not_allowed: { status: 405, message: '不支持该请求方法' },

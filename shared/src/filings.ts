@@ -4,12 +4,11 @@
  * move them are in workflow.ts (FILING_PATHS).
  */
 import { z } from 'zod';
+import type * as V from './views.js';
 import { otpSchema, returnRequest } from './api.js';
 import { checkIdNumber } from './id-number.js';
-import { PROFESSIONS, type Profession, type RegistrationType, type Specialty } from './professions.js';
-import type { ApplicationStatus } from './workflow.js';
+import { PROFESSIONS } from './professions.js';
 import { EMPLOYER_FILED_MATTERS } from './workflow.js';
-import type { ErrorCode } from './errors.js';
 
 const personName = z.string({ error: '请填写人员姓名' }).trim().min(2, { error: '请填写人员姓名' }).max(20, { error: '姓名过长' });
 const idNumber = z
@@ -58,41 +57,12 @@ export const batchSignRequest = z.strictObject({
 export type BatchItem = z.infer<typeof batchItem>;
 
 /** POST /api/enterprise/people/search: the person found, their registration, and what the enterprise may file for them. */
-export interface PersonLookupView {
-  name: string;
-  idNumberMasked: string;
-  verified: true;
-  registration: {
-    registrationNo: string;
-    status: 'registered' | 'cancelled';
-    employerName: string;
-    /** Whether the registration's employer is the acting enterprise (only then may it file matters on it). */
-    atThisEnterprise: boolean;
-    specialties: { specialty: Specialty; validUntil: string; status: 'registered' | 'cancelled' }[];
-    /** 注册类型 二级注册临时建造师 (003 §3.2.3.8-11): only the temporary constructor's matters are open. */
-    temporary: boolean;
-  } | null;
-  /** Each matter the enterprise may file, open or not with the reason. */
-  matters: { type: RegistrationType; available: boolean; code?: ErrorCode; reason?: string }[];
-  /** An application of theirs in this profession not finished yet (blocks a new one). */
-  inProgress: { id: string | null; type: RegistrationType; status: ApplicationStatus } | null;
-  profession: Profession;
-}
+export type PersonLookupView = z.infer<typeof V.personLookupViewSchema>;
 
 /** POST /api/enterprise/batch-signatures/sms-code. */
-export interface BatchCodeSentResponse {
-  phoneMasked: string;
-  expiresIn: number;
-  resendIn: number;
-  count: number;
-  acceptanceNos: string[];
-}
+export type BatchCodeSentResponse = z.infer<typeof V.batchCodeSentResponseSchema>;
 
 export type BatchSkipReason = 'changed' | 'not_awaiting' | 'not_found' | 'failed';
 
 /** POST /api/enterprise/batch-signatures: each application signed on its own, and those left out with why. */
-export interface BatchConfirmationResult {
-  batchId: string;
-  signed: { id: string; acceptanceNo: string; status: ApplicationStatus; signedAt: string }[];
-  skipped: { id: string; acceptanceNo: string | null; reason: BatchSkipReason; message: string }[];
-}
+export type BatchConfirmationResult = z.infer<typeof V.batchConfirmationResultSchema>;

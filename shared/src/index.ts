@@ -16,3 +16,4 @@ export * from './certificate-claims.js';
 export * from './authorities.js';
 export * from './enterprise.js';
 export * from './reminders.js';
+export * from './views.js';

@@ -62,32 +62,11 @@ export const PROVINCE_RULES: Record<Province, ProvinceSettings> = PROVINCE_SETTI
 export type RegistrationStatus = 'registered' | 'cancelled';
 export const REGISTRATION_STATUS_LABELS: Record<RegistrationStatus, string> = { registered: '已注册', cancelled: '已注销' };
 
-export interface RegisteredSpecialty {
-  specialty: Specialty;
-  /** The date the specialty was (last) registered. */
-  registeredOn: string;
-  validUntil: string;
-  status: 'registered' | 'cancelled';
-}
+/** A specialty in the register (schema: views.ts registeredSpecialtySchema). */
+export type RegisteredSpecialty = z.infer<typeof import('./views.js').registeredSpecialtySchema>;
 
-/** One person's registration in one profession, as the register holds it. */
-export interface RegisterState {
-  profession: Profession;
-  registrationNo: string;
-  status: RegistrationStatus;
-  holderName: string;
-  employer: { id: string; name: string; uscc: string } | null;
-  specialties: RegisteredSpecialty[];
-  /** The last completed change of employer (004's one-year rule). */
-  lastEmployerChangeOn: string | null;
-  /** False for a registration loaded from the paper register until the holder exchanges it (000 §5). */
-  hasElectronicCertificate: boolean;
-  /**
-   * A temporary constructor's registration (注册类型 二级注册临时建造师, 003 §3.2.3.10-11, §3.2.4.2; migration 0017):
-   * it takes only the temporary constructor's matters (TEMPORARY_MATTERS). Absent = a regular registration.
-   */
-  temporary?: boolean;
-}
+/** One person's registration in one profession, as the register holds it (schema: views.ts registerStateSchema). */
+export type RegisterState = z.infer<typeof import('./views.js').registerStateSchema>;
 
 /** A specialty that is registered and not past its valid-until date on `today`. */
 export function isCurrentSpecialty(s: RegisteredSpecialty, today: string): boolean {

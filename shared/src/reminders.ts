@@ -5,7 +5,8 @@
  * setting (REMINDER_* in bff/src/config.ts); the scan is bff/src/domain/reminders.ts.
  */
 import { z } from 'zod';
-import type { ReviewStage, Role } from './workflow.js';
+import type * as V from './views.js';
+import type { Role } from './workflow.js';
 
 export const REMINDER_KINDS = ['validity_ending', 'certificate_unclaimed', 'applicant_signature', 'correction', 'employee_validity_ending', 'employer_signature'] as const;
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
@@ -36,13 +37,7 @@ export const REMINDER_KIND_INFO: Record<ReminderKind, ReminderKindInfo> = {
   employer_signature: { role: 'enterprise_operator', label: '申请待企业确认提醒', description: '本企业人员的申请等待企业签名确认时提醒您', optional: true, unit: 'days_after' },
 };
 
-export interface ReminderSettingView extends Pick<ReminderKindInfo, 'label' | 'description' | 'optional' | 'unit'> {
-  kind: ReminderKind;
-  /** Always true for a mandatory kind. */
-  enabled: boolean;
-  /** Days before (validity) or after (waiting) at which one reminder is sent, largest first. */
-  thresholds: number[];
-}
+export type ReminderSettingView = z.infer<typeof V.reminderSettingViewSchema>;
 
 export const reminderSettingRequest = z.strictObject({ kind: z.enum(REMINDER_KINDS), enabled: z.boolean() });
 export type ReminderSettingRequest = z.infer<typeof reminderSettingRequest>;
@@ -54,25 +49,6 @@ export type ReminderSettingRequest = z.infer<typeof reminderSettingRequest>;
 export const TODO_KINDS = ['sign', 'correct', 'claim', 'confirm', 'review'] as const;
 export type TodoKind = (typeof TODO_KINDS)[number];
 
-export interface TodoItem {
-  kind: TodoKind;
-  role: Role;
-  /** What to do, in Chinese, e.g. 签名提交：二级建造师初始注册（受理编号W…）. */
-  title: string;
-  applicationId?: string;
-  certificateId?: string;
-  acceptanceNo?: string | null;
-  /** For confirm: the enterprise it waits for (send it as X-Enterprise-Id when acting for several). */
-  enterpriseId?: string;
-  /** For review: the stage waiting for a decision. */
-  stage?: ReviewStage;
-  /** Since when it waits (ISO 8601). */
-  since: string;
-}
+export type TodoItem = z.infer<typeof V.todoItemSchema>;
 
-export interface TodoList {
-  /** Every waiting item (the tab's badge); may exceed items.length, which is capped per role. */
-  count: number;
-  /** Oldest first. */
-  items: TodoItem[];
-}
+export type TodoList = z.infer<typeof V.todoListSchema>;

@@ -6,6 +6,7 @@
  * Every action is audited under the person (actor_id) and the enterprise (audit_log.enterprise_id).
  * Which enterprise a request acts for: policies.ts operatorEnterpriseId (header X-Enterprise-Id).
  */
+import type { EnterpriseBindingResult } from '@zhiyetong/shared';
 import {
   maskPhone,
   missingProfileFields,
@@ -29,13 +30,7 @@ import { enterpriseMembership, isUuid } from './policies.js';
 
 type BindDeps = Pick<Deps, 'db' | 'pii' | 'now' | 'log' | 'enterpriseRegistry'>;
 
-export interface BindingResult {
-  membership: EnterpriseMembershipView;
-  /** 'created': a new enterprise row; 'claimed': an existing row (seed, import, a former legal representative) is now theirs; 'already': it was theirs. */
-  outcome: 'created' | 'claimed' | 'already';
-  /** Roles in the caller's token are stale (enterprise_operator was added): refresh the session. */
-  sessionRefreshRequired: boolean;
-}
+export type BindingResult = EnterpriseBindingResult;
 
 /**
  * Binds the enterprise with unified social credit code `uscc` (already checked: GB 32100 check character,

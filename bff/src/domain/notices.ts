@@ -8,6 +8,7 @@
  * the notice continues. `closeDueNotices` issues the certificate (completeMatter) for every notice whose
  * period has passed with no open objection.
  */
+import type { PublicNoticeView } from '@zhiyetong/shared';
 import {
   PROFESSION_LABELS,
   REGISTRATION_TYPE_LABELS,
@@ -35,20 +36,7 @@ import { matterLabel, notifyEmployer } from './review-outcomes.js';
 type NoticeDeps = Pick<Deps, 'db' | 'pii' | 'now' | 'config' | 'ca' | 'certificateTokens' | 'log'>;
 
 /** One notice as the public page and GET /api/public/notices show it. */
-export interface PublicNoticeView {
-  id: string;
-  holderName: string;
-  employerName: string;
-  profession: string;
-  professionLabel: string;
-  matter: string;
-  matterLabel: string;
-  specialties: string[];
-  /** First and last day of the period (YYYY-MM-DD, both included) and its length in working days. */
-  startsOn: string;
-  endsOn: string;
-  workingDays: number;
-}
+export type { PublicNoticeView };
 
 /** The specialties an application concerns, for the public page: the form's, or the register's for a change. */
 async function noticeSpecialties(tx: Tx, app: ApplicationRow): Promise<string[]> {

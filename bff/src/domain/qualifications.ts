@@ -11,6 +11,7 @@
  * (资格证书管理号), 签发日期 (issue or approval date), 取得地 (where the qualification was obtained, e.g. 湖南省).
  * ID numbers are stored encrypted (AES-256-GCM) with a keyed hash for lookup, shown only masked.
  */
+import type { QualificationImportReport } from '@zhiyetong/shared';
 import {
   PROFESSION_LABELS,
   SPECIALTIES,
@@ -37,21 +38,9 @@ type Column = (typeof QUALIFICATION_COLUMNS)[number];
 export const QUALIFICATION_MAX_ROWS = 5000;
 export const QUALIFICATION_MAX_BYTES = 5 * 1024 * 1024;
 
-export interface QualificationRowReport {
-  row: number;
-  idNumberMasked: string;
-  certificateNo: string;
-  /** imported: a new record; updated: the record of that person and specialty replaced; refused: see reasons. */
-  status: 'imported' | 'updated' | 'refused';
-  reasons: string[];
-}
+export type QualificationRowReport = QualificationImportReport['rows'][number];
 
-export interface QualificationImportReport {
-  imported: number;
-  updated: number;
-  refused: number;
-  rows: QualificationRowReport[];
-}
+export type { QualificationImportReport };
 
 function specialtyOf(profession: Profession, text: string): Specialty | null {
   const list = SPECIALTIES[profession] as readonly Specialty[];

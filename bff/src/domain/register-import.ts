@@ -38,6 +38,7 @@
  *
  * ID numbers never appear in the report, the audit log or the logs: the report shows them masked.
  */
+import type { RegisterImportReport } from '@zhiyetong/shared';
 import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
@@ -76,25 +77,9 @@ export const IMPORT_MAX_ROWS = 5000;
 /** At most this many bytes per file. */
 export const IMPORT_MAX_BYTES = 5 * 1024 * 1024;
 
-export interface ImportRowReport {
-  /** The row in the file: the XLSX row number, or the CSV line the record starts on (the header is row 1 when it is the first). */
-  row: number;
-  registrationNo: string;
-  /** The holder's ID number masked (310***********123X), for finding the row; never the number itself. */
-  idNumberMasked: string;
-  status: 'imported' | 'refused';
-  /** Why the row (or its registration) was refused, in Chinese; empty when imported. */
-  reasons: string[];
-}
+export type ImportRowReport = RegisterImportReport['rows'][number];
 
-export interface ImportReport {
-  /** Rows imported and refused (a registration's rows are imported or refused together). */
-  imported: number;
-  refused: number;
-  registrationsImported: number;
-  registrationsRefused: number;
-  rows: ImportRowReport[];
-}
+export type ImportReport = RegisterImportReport;
 
 /** One data row as read from the file: its row number and each column's text (a tag for an ID number typed as a number). */
 interface RawRow {

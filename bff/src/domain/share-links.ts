@@ -9,9 +9,9 @@
  * version; after a cancellation it shows 已作废 and offers no copy. The token (32 random bytes, base64url) is
  * kept only as a keyed hash for the lookup and sealed for the holder's list (PiiCipher), never in logs.
  */
+import type { ShareLinkView, SharedCertificateView } from '@zhiyetong/shared';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import type { CertificateStatus } from '@zhiyetong/shared';
 import type { Actor, Deps } from '../context.js';
 import { appError } from '../errors.js';
 import { shanghaiDate } from '../time.js';
@@ -27,23 +27,10 @@ export const MAX_ACTIVE_LINKS = 20;
 export type ShareLinkStatus = 'active' | 'expired' | 'revoked';
 
 /** A link as its holder sees it. */
-export interface ShareLinkView {
-  id: string;
-  url: string;
-  status: ShareLinkStatus;
-  createdAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  opens: number;
-  lastOpenedAt: string | null;
-}
+export type { ShareLinkView };
 
 /** What whoever opens a link sees. `certificate` is null for an unknown, expired or revoked link, and for a void registration. */
-export interface SharedCertificateView {
-  link: { status: ShareLinkStatus | 'unknown'; expiresAt: string | null };
-  status: CertificateStatus | null;
-  certificate: ReturnType<typeof verifiedDetails> | null;
-}
+export type { SharedCertificateView };
 
 export function shareUrl(config: Deps['config'], token: string): string {
   return `${config.publicBaseUrl}/s/${token}`;

@@ -3,13 +3,28 @@
  * @koa/router and records `spec` for the OpenAPI 3.1 document (GET /api/openapi.json). When the spec names
  * `roles`, authentication and the role check are added; with `body`/`query`, validation is added: the chain
  * a route runs is always auth → role → validation → the route's own middleware → handler.
+ *
+ * The document is generated from the zod schemas with zod 4's own JSON Schema generator (z.toJSONSchema over
+ * a registry, so named schemas — `.meta({id})`, e.g. ApplicationView in shared/src — become
+ * components/schemas and are referenced with $ref). Every operation gets: its request body (JSON, or
+ * multipart/form-data with the file as binary for `upload` routes), query and path parameters, a schema or
+ * content type per success status, the error envelope for its error statuses, and 401/403 when it needs a
+ * role. With RESPONSE_VALIDATION=on (the test servers) every JSON 2xx body is checked against its schema.
  */
 import Router from '@koa/router';
 import type Koa from 'koa';
 import { z } from 'zod';
 import type { Role } from '@zhiyetong/shared';
 import type { AppState, Deps } from '../context.js';
+import { appError } from '../errors.js';
 import { authenticate, body as validateBody, query as validateQuery, role } from './middleware.js';
+
+/**
+ * What a status answers. A success (2xx but 204): the zod schema of its JSON body, or the media type of a
+ * body that is not JSON ('application/pdf', 'text/html', 'image/jpeg | image/png' for one of several). A 204:
+ * a description. An error status: a description (its codes); the document gives it the error envelope.
+ */
+export type ResponseSpec = z.ZodType | string;
 
 export interface RouteSpec {
   summary: string;
@@ -19,27 +34,86 @@ export interface RouteSpec {
   roles?: Role[];
   body?: z.ZodType;
   query?: z.ZodType;
-  /** Response description per status, e.g. {200: 'ApplicationView'}. */
-  responses: Record<number, string>;
-  produces?: string;
+  /** Path parameter schemas by name; a name not given is a string (ids: a UUID). */
+  params?: Record<string, z.ZodType>;
+  /** A multipart/form-data body: the file's field name (if any) and text fields (name → description). */
+  upload?: { file?: string; fields?: Record<string, string>; description?: string };
+  /** Per status, e.g. {200: ApplicationView, 404: 'not_found'}; see ResponseSpec. */
+  responses: Record<number, ResponseSpec>;
 }
 
 type Method = 'get' | 'post' | 'put' | 'delete';
 type Handler = Koa.Middleware<AppState & Record<string, any>>;
 
+/** A media type, or several separated by ` | `. */
+const MEDIA_TYPE = /^[a-z]+\/[\w.+-]+( \| [a-z]+\/[\w.+-]+)*$/;
+
+/** Path parameters whose values are database ids. */
+const ID_PARAMS = new Set(['id', 'userId', 'linkId']);
+
+export function isSchema(r: ResponseSpec | undefined): r is z.ZodType {
+  return typeof r === 'object' && r !== null && '_zod' in r;
+}
+
+/** A body that breaks its route's response schema (RESPONSE_VALIDATION=on). */
+export interface ContractViolation {
+  method: string;
+  path: string;
+  status: number;
+  issues: string[];
+}
+
 export class ApiRouter {
   readonly router = new Router<AppState>();
   readonly specs: { method: Method; path: string; spec: RouteSpec }[] = [];
+  /** Every contract violation seen (RESPONSE_VALIDATION=on); the test servers fail when it is not empty. */
+  readonly contractViolations: ContractViolation[] = [];
 
-  constructor(private readonly deps: Pick<Deps, 'config'>) {}
+  constructor(private readonly deps: Pick<Deps, 'config'> & Partial<Pick<Deps, 'log'>>) {}
 
   private add(method: Method, path: string, spec: RouteSpec, handlers: Handler[]) {
     this.specs.push({ method, path, spec });
     const chain: Handler[] = [];
+    if (this.deps.config.responseValidation) chain.push(this.contract(method, path, spec));
     if (spec.roles) chain.push(authenticate(this.deps), role(...spec.roles));
     if (spec.query) chain.push(validateQuery(spec.query) as Handler);
     if (spec.body) chain.push(validateBody(spec.body) as Handler);
     (this.router[method] as (p: string, ...m: Handler[]) => unknown)(path, ...chain, ...handlers);
+  }
+
+  /**
+   * The contract check: after the route, a JSON 2xx body (as it goes on the wire) must parse with the
+   * schema its spec gives that status; a 2xx status the spec does not declare, or a JSON body where the
+   * spec declares another media type, is a violation too. A violation is logged, recorded and answered 500
+   * `response_contract_violation` with the failing paths in `fields`, so the test that caused it fails.
+   */
+  private contract(method: Method, path: string, spec: RouteSpec): Handler {
+    return async (ctx, next) => {
+      await next();
+      const status = ctx.status;
+      if (status < 200 || status >= 300 || status === 204) return;
+      const declared = spec.responses[status];
+      const body = ctx.body;
+      const json = body !== undefined && body !== null && !Buffer.isBuffer(body) && typeof body !== 'string' && typeof (body as { pipe?: unknown }).pipe !== 'function';
+      let issues: string[] = [];
+      if (declared === undefined) issues = [`status ${status} is not declared in the route's responses`];
+      else if (isSchema(declared)) {
+        if (!json) issues = [`declared a JSON schema, answered ${ctx.response.type || typeof body}`];
+        else {
+          const parsed = declared.safeParse(JSON.parse(JSON.stringify(body)));
+          if (!parsed.success) issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
+        }
+      } else if (json)
+        issues = [MEDIA_TYPE.test(declared) ? `declared ${declared}, answered JSON` : `responses[${status}] is '${declared}', a description: give it the body's zod schema (shared/src/views.ts)`];
+      if (!issues.length) return;
+      const violation = { method: method.toUpperCase(), path, status, issues };
+      this.contractViolations.push(violation);
+      this.deps.log?.error(violation, 'response contract violation');
+      const err = appError('response_contract_violation', Object.fromEntries(issues.slice(0, 20).map((m, i) => [String(i), m])));
+      ctx.status = err.status;
+      ctx.type = 'application/json';
+      ctx.body = { error: { code: err.code, message: `${err.message}：${method.toUpperCase()} ${path} ${status}`, fields: err.fields } };
+    };
   }
 
   get(path: string, spec: RouteSpec, ...h: Handler[]) {
@@ -57,32 +131,94 @@ export class ApiRouter {
 
   /** The OpenAPI 3.1 document for every registered route. */
   openapi(info: { title: string; version: string; description: string }): Record<string, unknown> {
+    // every response schema goes into one registry: named ones (.meta({id})) under their id, an operation's
+    // own under a temporary id that is inlined below; one conversion then gives components with $refs
+    const registry = z.registry<{ id: string }>();
+    const named = new Map<z.ZodType, string>();
+    const inline = new Map<z.ZodType, string>();
+    const nameOf = (s: z.ZodType) => (z.globalRegistry.get(s) as { id?: string } | undefined)?.id;
+    // every schema named in zod's global registry (shared/src's views) is a component
+    for (const [id, schema] of (z.globalRegistry as unknown as { _idmap: Map<string, z.ZodType> })._idmap) {
+      named.set(schema, id);
+      registry.add(schema, { id });
+    }
+    for (const { spec } of this.specs)
+      for (const r of Object.values(spec.responses))
+        if (isSchema(r)) {
+          if (!named.has(r) && !inline.has(r)) {
+            const id = `__op${inline.size}`;
+            inline.set(r, id);
+            registry.add(r, { id });
+          }
+        }
+    const ref = (id: string) => `#/components/schemas/${id}`;
+    const { schemas: generated } = z.toJSONSchema(registry, { uri: ref, unrepresentable: 'any', io: 'output' }) as { schemas: Record<string, Record<string, unknown>> };
+    if (generated.__shared) throw new Error('a response schema refers to a named schema outside the registry');
+    const strip = (s: Record<string, unknown>) => {
+      const { $schema: _, $id: __, id: ___, ...rest } = s;
+      return rest;
+    };
+    const responseSchema = (s: z.ZodType) => (named.has(s) ? { $ref: ref(named.get(s)!) } : strip(generated[inline.get(s)!]));
+    const requestSchema = (s: z.ZodType) => strip(z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>);
+    const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: ref('Error') } } } });
+
     const paths: Record<string, Record<string, unknown>> = {};
     for (const { method, path, spec } of this.specs) {
       const oaPath = path.replace(/:(\w+)/g, '{$1}');
-      const params = [...path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+      const params: Record<string, unknown>[] = [...path.matchAll(/:(\w+)/g)].map((m) => {
+        const given = spec.params?.[m[1]];
+        const schema = given ? requestSchema(given) : ID_PARAMS.has(m[1]) ? { type: 'string', format: 'uuid' } : { type: 'string', minLength: 1 };
+        return { name: m[1], in: 'path', required: true, schema };
+      });
       if (spec.query) {
-        const schema = z.toJSONSchema(spec.query, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown>; required?: string[] };
-        for (const [name, s] of Object.entries(schema.properties ?? {})) params.push({ name, in: 'query', required: schema.required?.includes(name) ?? false, schema: s as never });
+        const schema = requestSchema(spec.query) as { properties?: Record<string, unknown>; required?: string[] };
+        for (const [name, s] of Object.entries(schema.properties ?? {})) params.push({ name, in: 'query', required: schema.required?.includes(name) ?? false, schema: s });
+      }
+      let requestBody: Record<string, unknown> | undefined;
+      if (spec.upload)
+        requestBody = {
+          required: true,
+          ...(spec.upload.description ? { description: spec.upload.description } : {}),
+          content: {
+            'multipart/form-data': {
+              schema: {
+                type: 'object',
+                ...(spec.upload.file ? { required: [spec.upload.file] } : {}),
+                properties: {
+                  ...(spec.upload.file ? { [spec.upload.file]: { type: 'string', format: 'binary', contentMediaType: 'application/octet-stream' } } : {}),
+                  ...Object.fromEntries(Object.entries(spec.upload.fields ?? {}).map(([k, d]) => [k, { type: 'string', description: d }])),
+                },
+              },
+            },
+          },
+        };
+      else if (spec.body) requestBody = { required: true, content: { 'application/json': { schema: requestSchema(spec.body) } } };
+      const responses: Record<string, unknown> = {};
+      for (const [status, r] of Object.entries(spec.responses)) {
+        const code = Number(status);
+        if (code >= 400) responses[status] = typeof r === 'string' && MEDIA_TYPE.test(r) ? { description: r, content: { [r]: { schema: { type: 'string' } } } } : errorResponse(typeof r === 'string' ? r : 'error');
+        else if (isSchema(r)) responses[status] = { description: nameOf(r) ?? 'OK', content: { 'application/json': { schema: responseSchema(r) } } };
+        else if (code !== 204 && MEDIA_TYPE.test(r)) responses[status] = { description: r, content: Object.fromEntries(r.split(' | ').map((t) => [t, { schema: { type: 'string', format: 'binary' } }])) };
+        // a success with neither schema nor media type: documented without content (the completeness test names it)
+        else responses[status] = { description: r, ...(code === 204 ? {} : { 'x-missing-response-schema': true }) };
+      }
+      if (spec.roles) {
+        responses['401'] ??= errorResponse('unauthenticated | token_expired: no valid access token');
+        responses['403'] ??= errorResponse(`forbidden: the caller does not hold the role (${spec.roles.join(', ')})`);
       }
       paths[oaPath] ??= {};
       paths[oaPath][method] = {
+        operationId: `${method}${oaPath.replace(/\{(\w+)\}/g, 'By_$1').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
         summary: spec.summary,
         ...(spec.description ? { description: spec.description } : {}),
         tags: [spec.tag],
         ...(spec.roles ? { security: [{ bearer: [] }], 'x-roles': spec.roles } : {}),
         ...(params.length ? { parameters: params } : {}),
-        ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(spec.body, { io: 'input', unrepresentable: 'any' }) } } } } : {}),
-        responses: Object.fromEntries(
-          Object.entries(spec.responses).map(([status, description]) => [
-            status,
-            Number(status) >= 400
-              ? { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
-              : { description, ...(spec.produces ? { content: { [spec.produces]: {} } } : {}) },
-          ]),
-        ),
+        ...(requestBody ? { requestBody } : {}),
+        responses,
       };
     }
+    const components: Record<string, unknown> = Object.fromEntries([...named.values()].sort().map((id) => [id, strip(generated[id])]));
     return {
       openapi: '3.1.0',
       info,
@@ -90,6 +226,7 @@ export class ApiRouter {
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
         schemas: {
+          ...components,
           Error: {
             type: 'object',
             required: ['error'],

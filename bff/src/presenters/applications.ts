@@ -22,7 +22,7 @@ import {
 } from '@zhiyetong/shared';
 import type { Deps } from '../context.js';
 import type { DbOrTx } from '../db/database.js';
-import type { ReviewReasonCode } from '@zhiyetong/shared';
+import type { DocumentKind, ReviewReasonCode } from '@zhiyetong/shared';
 import type { ApplicationRow } from '../db/schema.js';
 import { maskPhone } from '../pii.js';
 import { dateAtShanghaiNoon, shanghaiDate } from '../time.js';
@@ -73,7 +73,7 @@ export async function presentApplication(deps: Pick<Deps, 'pii' | 'now'>, db: Db
           return { registrationNo: view.registrationNo, status: view.status, employerName: view.employer?.name ?? '', specialties: view.specialties.map((s) => ({ specialty: s.specialty, validUntil: s.validUntil, status: s.status })), validUntil: view.validUntil };
         })()
       : null,
-    documents: documents.map((d) => ({ kind: d.kind, contentType: d.content_type, uploadedAt: d.uploaded_at.toISOString() })),
+    documents: documents.map((d) => ({ kind: d.kind as DocumentKind, contentType: d.content_type, uploadedAt: d.uploaded_at.toISOString() })),
     requiredDocuments: await applicationDocumentRequirements(db, app),
     applicant: {
       name: identity.name,

@@ -12,6 +12,8 @@ import { applicationDocument, DOCUMENT_RULES, isDocumentKind, uploadApplicationD
 import { appError } from '../errors.js';
 import type { AuthUser } from '../context.js';
 import { actorOf } from './auth.js';
+import * as views from '@zhiyetong/shared';
+import { z } from 'zod';
 
 /** The first of the caller's roles under which they may see application `id` (a person may hold several); 404 if none. */
 async function viewerRole(deps: Deps, user: AuthUser, id: string): Promise<Role> {
@@ -33,7 +35,7 @@ export function applicationRoutes(api: ApiRouter, deps: Deps, kick: () => void) 
 
   api.post(
     '/api/applications',
-    { tag: 'applications', summary: '新增注册申请: a draft with its acceptance number', roles: applicant, body: createApplicationRequest, responses: { 201: 'ApplicationView', 409: 'application_in_progress | identity_required', 422: 'application_type_unsupported' } },
+    { tag: 'applications', summary: '新增注册申请: a draft with its acceptance number', roles: applicant, body: createApplicationRequest, responses: { 201: views.applicationViewSchema, 409: 'application_in_progress | identity_required', 422: 'application_type_unsupported' } },
     async (ctx) => {
       const id = await createApplication(deps, actorOf(ctx, 'applicant'), ctx.state.body as { profession: Profession; type: RegistrationType });
       const app = await loadApplicationFor(deps.db, ctx.state.user, 'applicant', id);
@@ -42,11 +44,11 @@ export function applicationRoutes(api: ApiRouter, deps: Deps, kick: () => void) 
     },
   );
 
-  api.get('/api/applications', { tag: 'applications', summary: '我的注册申请, newest first', roles: applicant, responses: { 200: 'ApplicationListItem[]' } }, async (ctx) => {
+  api.get('/api/applications', { tag: 'applications', summary: '我的注册申请, newest first', roles: applicant, responses: { 200: z.array(views.applicationListItemSchema) } }, async (ctx) => {
     ctx.body = await listApplications(deps, deps.db, { applicantId: ctx.state.user.id });
   });
 
-  api.get('/api/applications/:id', { tag: 'applications', summary: '申请详情 with status and history', roles: applicant, responses: { 200: 'ApplicationView', 404: 'not_found' } }, async (ctx) => {
+  api.get('/api/applications/:id', { tag: 'applications', summary: '申请详情 with status and history', roles: applicant, responses: { 200: views.applicationViewSchema, 404: 'not_found' } }, async (ctx) => {
     const app = await loadApplicationFor(deps.db, ctx.state.user, 'applicant', ctx.params.id);
     ctx.body = await presentApplication(deps, deps.db, app, 'holder');
   });
@@ -58,7 +60,7 @@ export function applicationRoutes(api: ApiRouter, deps: Deps, kick: () => void) 
       summary: '保存申请表: the whole form with the version last read; voids existing signatures',
       roles: applicant,
       body: saveApplicationRequest,
-      responses: { 200: 'ApplicationView', 409: 'application_locked | version_conflict', 422: 'validation_failed with fields' },
+      responses: { 200: views.applicationViewSchema, 409: 'application_locked | version_conflict', 422: 'validation_failed with fields' },
     },
     async (ctx) => {
       await saveApplicationForm(deps, ctx.state.user, actorOf(ctx, 'applicant'), ctx.params.id, ctx.state.body as { version: number; form: unknown });
@@ -69,7 +71,7 @@ export function applicationRoutes(api: ApiRouter, deps: Deps, kick: () => void) 
 
   api.post(
     '/api/applications/:id/signatures/sms-code',
-    { tag: 'applications', summary: '获取签名验证码: sent to the applicant’s phone; the SMS names the document and acceptance number', roles: applicant, responses: { 200: 'OtpSentResponse', 409: 'application_not_signable', 429: 'otp limits' } },
+    { tag: 'applications', summary: '获取签名验证码: sent to the applicant’s phone; the SMS names the document and acceptance number', roles: applicant, responses: { 200: views.otpSentResponseSchema, 409: 'application_not_signable', 429: 'otp limits' } },
     sign,
     async (ctx) => {
       ctx.body = await sendApplicantSignatureCode(deps, ctx.state.user, ctx.params.id);
@@ -79,7 +81,7 @@ export function applicationRoutes(api: ApiRouter, deps: Deps, kick: () => void) 
 
   api.post(
     '/api/applications/:id/signatures',
-    { tag: 'applications', summary: '个人数字签名: signs the form PDF (PKCS#7 detached, platform CA) and sends it to the employer', roles: applicant, body: signRequest, responses: { 200: 'SigningResult', 400: 'otp_invalid | otp_expired', 409: 'application_wrong_status' } },
+    { tag: 'applications', summary: '个人数字签名: signs the form PDF (PKCS#7 detached, platform CA) and sends it to the employer', roles: applicant, body: signRequest, responses: { 200: views.signingResultSchema, 400: 'otp_invalid | otp_expired', 409: 'application_wrong_status' } },
     sign,
     async (ctx) => {
       ctx.body = await signApplication(deps, ctx.state.user, actorOf(ctx, 'applicant'), ctx.params.id, (ctx.state.body as { code: string }).code);
@@ -89,7 +91,7 @@ export function applicationRoutes(api: ApiRouter, deps: Deps, kick: () => void) 
 
   api.get(
     '/api/applications/:id/form.pdf',
-    { tag: 'applications', summary: '申请表 PDF with every signature so far (unsigned preview before the applicant signs)', roles: ['applicant', 'enterprise_operator', 'reviewer'], responses: { 200: 'application/pdf', 404: 'not_found' }, produces: 'application/pdf' },
+    { tag: 'applications', summary: '申请表 PDF with every signature so far (unsigned preview before the applicant signs)', roles: ['applicant', 'enterprise_operator', 'reviewer'], responses: { 200: 'application/pdf', 404: 'not_found' } },
     async (ctx) => {
       const user = ctx.state.user;
       const id = ctx.params.id;
@@ -124,7 +126,9 @@ export function applicationRoutes(api: ApiRouter, deps: Deps, kick: () => void) 
     tag: 'applications',
     summary: '上传申请材料: kind photo (本人照片, JPEG/PNG ≤ 2 MB, printed on the form and the certificate: 000 §3.1.1 step 4), signature (签名图片, cost engineers: PNG ≤ 200 KB, transparent or white background), evidence (变更证明, PDF/JPEG/PNG ≤ 2 MB) or one of the matter documents of shared DOCUMENT_RULES (qualification_scan and ce_proof PDF only; every PDF parsed, refused when encrypted or with JavaScript); at most 12 MB per application (documents_too_large); multipart field `file`; stored encrypted; replaces an earlier one and voids signatures',
     roles: applicant,
-    responses: { 200: '{kind, contentType, uploadedAt}', 404: 'not_found', 409: 'application_locked', 413: 'payload_too_large', 415: 'unsupported_media_type', 422: 'upload_invalid' },
+    params: { kind: views.documentKindSchema },
+    upload: { file: 'file' },
+    responses: { 200: views.uploadedDocumentViewSchema, 404: 'not_found', 409: 'application_locked', 413: 'payload_too_large', 415: 'unsupported_media_type', 422: 'upload_invalid' },
   };
   api.put('/api/applications/:id/documents/:kind', documentSpec, uploads, upload, storeDocument);
   // wx.uploadFile can only POST

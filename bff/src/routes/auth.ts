@@ -5,6 +5,7 @@ import type { Actor, AppContext, Deps } from '../context.js';
 import type { ApiRouter } from '../http/api-router.js';
 import { rateLimit } from '../http/middleware.js';
 import { loginWithCode, loginWithWechat, logout, refreshSession, sendLoginCode } from '../domain/sessions.js';
+import * as views from '@zhiyetong/shared';
 
 export function actorOf(ctx: AppContext, role: Actor['role']): Actor {
   return { id: ctx.state.user.id, role, ip: ctx.ip };
@@ -15,7 +16,7 @@ export function authRoutes(api: ApiRouter, deps: Deps, kick: () => void) {
 
   api.post(
     '/api/auth/sms-codes',
-    { tag: 'auth', summary: '发送登录验证码 (6 digits, valid 300 s, resend after 60 s, 10 per phone per day)', body: smsCodeRequest, responses: { 200: 'OtpSentResponse', 422: 'bad phone', 429: 'otp_resend_too_soon | otp_daily_limit | rate_limited' } },
+    { tag: 'auth', summary: '发送登录验证码 (6 digits, valid 300 s, resend after 60 s, 10 per phone per day)', body: smsCodeRequest, responses: { 200: views.otpSentResponseSchema, 422: 'bad phone', 429: 'otp_resend_too_soon | otp_daily_limit | rate_limited' } },
     perIp,
     async (ctx) => {
       ctx.body = await sendLoginCode(deps, (ctx.state.body as { phone: string }).phone);
@@ -29,7 +30,7 @@ export function authRoutes(api: ApiRouter, deps: Deps, kick: () => void) {
       tag: 'auth',
       summary: '验证码登录: a new user becomes an applicant; with wechatCode also binds the WeChat openid',
       body: sessionRequest.extend({ wechatCode: z.string().min(1).max(200).optional() }),
-      responses: { 200: 'SessionResponse', 400: 'otp_invalid | otp_expired', 429: 'otp_too_many_attempts' },
+      responses: { 200: views.sessionResponseSchema, 400: 'otp_invalid | otp_expired', 429: 'otp_too_many_attempts' },
     },
     perIp,
     async (ctx) => {
@@ -40,14 +41,14 @@ export function authRoutes(api: ApiRouter, deps: Deps, kick: () => void) {
 
   api.post(
     '/api/auth/wechat',
-    { tag: 'auth', summary: '微信登录: wx.login code → jscode2session; 409 wechat_not_bound until an SMS login binds the openid', body: wechatLoginRequest, responses: { 200: 'SessionResponse', 409: 'wechat_not_bound', 503: 'wechat_unavailable' } },
+    { tag: 'auth', summary: '微信登录: wx.login code → jscode2session; 409 wechat_not_bound until an SMS login binds the openid', body: wechatLoginRequest, responses: { 200: views.sessionResponseSchema, 409: 'wechat_not_bound', 503: 'wechat_unavailable' } },
     perIp,
     async (ctx) => {
       ctx.body = await loginWithWechat(deps, { code: (ctx.state.body as { code: string }).code, ip: ctx.ip });
     },
   );
 
-  api.post('/api/auth/refresh', { tag: 'auth', summary: '刷新登录: rotates the refresh token; reuse revokes the session', body: refreshRequest, responses: { 200: 'SessionResponse', 401: 'refresh_invalid' } }, perIp, async (ctx) => {
+  api.post('/api/auth/refresh', { tag: 'auth', summary: '刷新登录: rotates the refresh token; reuse revokes the session', body: refreshRequest, responses: { 200: views.sessionResponseSchema, 401: 'refresh_invalid' } }, perIp, async (ctx) => {
     ctx.body = await refreshSession(deps, (ctx.state.body as { refreshToken: string }).refreshToken, ctx.ip);
   });
 

@@ -8,6 +8,7 @@ import { certificatePdf, claimCertificate, listCertificates, verifyCertificateTo
 import { certificateOfd } from '../domain/certificate-ofd.js';
 import { attachment } from './applications.js';
 import { actorOf } from './auth.js';
+import * as views from '@zhiyetong/shared';
 
 const STATUS_TEXT: Record<VerifyResponse['status'], { label: string; color: string; note: string }> = {
   valid: { label: '有效', color: '#07a35a', note: '该电子注册证书真实有效。' },
@@ -71,11 +72,11 @@ export function certificateRoutes(api: ApiRouter, deps: Deps) {
   const holder = ['applicant' as const];
   const verifyLimit = rateLimit({ points: deps.config.verifyRateLimitPerMinute, durationSeconds: 60 });
 
-  api.get('/api/certificates', { tag: 'certificates', summary: '我的电子注册证书 (claimedAt null = 未领证)', roles: holder, responses: { 200: 'CertificateView[]' } }, async (ctx) => {
+  api.get('/api/certificates', { tag: 'certificates', summary: '我的电子注册证书 (claimedAt null = 未领证)', roles: holder, responses: { 200: z.array(views.certificateViewSchema) } }, async (ctx) => {
     ctx.body = await listCertificates(deps, ctx.state.user.id);
   });
 
-  api.post('/api/certificates/:id/claim', { tag: 'certificates', summary: '领证: confirm the details', roles: holder, responses: { 200: 'CertificateView', 404: 'not_found', 409: 'certificate_already_claimed' } }, async (ctx) => {
+  api.post('/api/certificates/:id/claim', { tag: 'certificates', summary: '领证: confirm the details', roles: holder, responses: { 200: views.certificateViewSchema, 404: 'not_found', 409: 'certificate_already_claimed' } }, async (ctx) => {
     ctx.body = await claimCertificate(deps, actorOf(ctx, 'applicant'), ctx.params.id);
   });
 
@@ -88,7 +89,6 @@ export function certificateRoutes(api: ApiRouter, deps: Deps) {
       roles: holder,
       query: downloadQuery,
       responses: { 200: 'application/pdf', 404: 'not_found', 409: 'certificate_not_claimed', 422: 'copy_period_invalid' },
-      produces: 'application/pdf',
     },
     async (ctx) => {
       const { days } = ctx.state.query as { days?: number };
@@ -108,7 +108,6 @@ export function certificateRoutes(api: ApiRouter, deps: Deps) {
       roles: holder,
       query: downloadQuery,
       responses: { 200: 'application/ofd', 404: 'not_found', 409: 'certificate_not_claimed', 422: 'copy_period_invalid' },
-      produces: 'application/ofd',
     },
     async (ctx) => {
       const { days } = ctx.state.query as { days?: number };
@@ -123,7 +122,7 @@ export function certificateRoutes(api: ApiRouter, deps: Deps) {
   const tokenQuery = z.object({ token: z.string({ error: '缺少验证码' }).min(1).max(2000) });
   api.get(
     '/api/public/certificates/verify',
-    { tag: 'public', summary: '扫码验证: {status: valid|expired|revoked|invalid, certificate}', query: tokenQuery, responses: { 200: 'VerifyResponse' } },
+    { tag: 'public', summary: '扫码验证: {status: valid|expired|revoked|invalid, certificate}', query: tokenQuery, responses: { 200: views.verifyResponseSchema } },
     verifyLimit,
     async (ctx) => {
       ctx.set('Cache-Control', 'no-store');
@@ -136,7 +135,7 @@ export function certificateRoutes(api: ApiRouter, deps: Deps) {
     {
       tag: 'public',
       summary: '信任列表 (issue 12): {jws, issuedAt, anchor: {kid, publicKey}}; jws = compact JWS (ES256) signed by the trust anchor of {format, issuer, issuedAt, keys: [{kid, alg, publicKey, notBefore, retiredAt}]}; verifiers pin the anchor key',
-      responses: { 200: 'TrustListResponse' },
+      responses: { 200: views.trustListResponseSchema },
     },
     verifyLimit,
     async (ctx) => {
@@ -152,7 +151,6 @@ export function certificateRoutes(api: ApiRouter, deps: Deps) {
       tag: 'public',
       summary: '平台根证书 (issue 12): the platform CA certificate (PEM) that issues every signer certificate (applicant, employer, authority: short-lived, one per signature, embedded in each signature). Add it to a trust store (NSS: certutil -A -t "CT,C,C") and pdfsig / Acrobat report the signatures trusted',
       responses: { 200: 'application/x-pem-file' },
-      produces: 'application/x-pem-file',
     },
     async (ctx) => {
       ctx.set('Cache-Control', 'public, max-age=3600');
@@ -162,7 +160,7 @@ export function certificateRoutes(api: ApiRouter, deps: Deps) {
     },
   );
 
-  api.get('/v/:token', { tag: 'public', summary: '扫码验证页面 (HTML) for people scanning with any camera app', responses: { 200: 'text/html' }, produces: 'text/html' }, verifyLimit, async (ctx) => {
+  api.get('/v/:token', { tag: 'public', summary: '扫码验证页面 (HTML) for people scanning with any camera app', responses: { 200: 'text/html' } }, verifyLimit, async (ctx) => {
     const result = await verifyCertificateToken(deps, ctx.params.token.slice(0, 2000));
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'text/html; charset=utf-8';

@@ -34,6 +34,7 @@ import { ENTERPRISE_HEADER, loadApplicationFor, operatorEnterpriseId } from '../
 import { listApplications, presentApplication } from '../presenters/applications.js';
 import { appError, NotFound } from '../errors.js';
 import { actorOf } from './auth.js';
+import * as views from '@zhiyetong/shared';
 
 const filingFilters = z.object({
   status: z.enum(['employer_draft', 'awaiting_applicant', 'awaiting_employer', 'awaiting_release', 'refused', 'all']).default('all'),
@@ -52,7 +53,7 @@ export function employerFilingRoutes(api: ApiRouter, deps: Deps, kick: () => voi
       summary: '选择人员 (003 §3.2.3.1): a verified person by exact name and ID number, their registration, and which matters the enterprise may file for them',
       roles: operator,
       body: personLookupRequest,
-      responses: { 200: 'PersonLookupView', 404: 'person_not_found', 409: 'person_unverified' },
+      responses: { 200: views.personLookupViewSchema, 404: 'person_not_found', 409: 'person_unverified' },
     },
     lookups,
     async (ctx) => {
@@ -67,7 +68,7 @@ export function employerFilingRoutes(api: ApiRouter, deps: Deps, kick: () => voi
       summary: '添加申报 (003 §3.2.3): a draft (employer_draft) of initial | add_specialty | renewal | cancellation | change | reregistration | replacement | temporary_transfer | temporary_extension | temporary_cancellation (临时建造师, §3.2.3.8-11) for the verified person with this name and ID number',
       roles: operator,
       body: employerFilingRequest,
-      responses: { 201: 'ApplicationView', 404: 'person_not_found', 409: 'person_unverified | not_employer_of_person | temporary_transfer_same_employer | releasing_employer_unknown | application_in_progress | the matter’s refusal (not_temporary_constructor, temporary_constructor_matter …)' },
+      responses: { 201: views.applicationViewSchema, 404: 'person_not_found', 409: 'person_unverified | not_employer_of_person | temporary_transfer_same_employer | releasing_employer_unknown | application_in_progress | the matter’s refusal (not_temporary_constructor, temporary_constructor_matter …)' },
     },
     lookups,
     async (ctx) => {
@@ -79,7 +80,7 @@ export function employerFilingRoutes(api: ApiRouter, deps: Deps, kick: () => voi
 
   api.get(
     '/api/enterprise/filings',
-    { tag: 'enterprise', summary: '企业申报列表: the acting enterprise’s own filings, newest first (status filter, default all)', roles: operator, query: filingFilters, responses: { 200: 'ApplicationListItem[]' } },
+    { tag: 'enterprise', summary: '企业申报列表: the acting enterprise’s own filings, newest first (status filter, default all)', roles: operator, query: filingFilters, responses: { 200: z.array(views.applicationListItemSchema) } },
     async (ctx) => {
       const enterpriseId = await operatorEnterpriseId(deps.db, ctx.state.user.id, ctx.get(ENTERPRISE_HEADER));
       if (!enterpriseId) throw appError('forbidden');
@@ -95,7 +96,7 @@ export function employerFilingRoutes(api: ApiRouter, deps: Deps, kick: () => voi
       summary: '修改申报: saves the whole form of the enterprise’s draft with the version last read (the form’s employer must be this enterprise)',
       roles: operator,
       body: saveApplicationRequest,
-      responses: { 200: 'ApplicationView', 404: 'not_found', 409: 'application_locked | version_conflict', 422: 'validation_failed with fields' },
+      responses: { 200: views.applicationViewSchema, 404: 'not_found', 409: 'application_locked | version_conflict', 422: 'validation_failed with fields' },
     },
     async (ctx) => {
       await saveEmployerFiling(deps, ctx.state.user, actorOf(ctx, 'enterprise_operator'), ctx.params.id, ctx.state.body as { version: number; form: unknown });
@@ -124,7 +125,9 @@ export function employerFilingRoutes(api: ApiRouter, deps: Deps, kick: () => voi
     tag: 'enterprise',
     summary: '上传申报材料 for the enterprise’s draft: photo | evidence (e.g. the new ID card of an ID-number change), multipart field `file`, as for the person’s own',
     roles: operator,
-    responses: { 200: '{kind, contentType, uploadedAt}', 404: 'not_found', 409: 'application_locked', 413: 'payload_too_large', 422: 'upload_invalid' },
+    params: { kind: views.documentKindSchema },
+    upload: { file: 'file' },
+    responses: { 200: views.uploadedDocumentViewSchema, 404: 'not_found', 409: 'application_locked', 413: 'payload_too_large', 422: 'upload_invalid' },
   };
   api.put('/api/enterprise/filings/:id/documents/:kind', documentSpec, sign, upload, storeDocument);
   api.post('/api/enterprise/filings/:id/documents/:kind', { ...documentSpec, summary: `${documentSpec.summary} (POST for WeChat's uploadFile)` }, sign, upload, storeDocument);
@@ -135,7 +138,7 @@ export function employerFilingRoutes(api: ApiRouter, deps: Deps, kick: () => voi
       tag: 'enterprise',
       summary: '上报: files the draft to the person (awaiting_applicant) and notifies them by SMS; then they sign it or refuse it. A matter the person does not sign (临时建造师) goes to awaiting_employer: the enterprise signs it next',
       roles: operator,
-      responses: { 200: 'ApplicationView', 404: 'not_found', 409: 'application_wrong_status | application_not_signable | photo_required | evidence_required' },
+      responses: { 200: views.applicationViewSchema, 404: 'not_found', 409: 'application_wrong_status | application_not_signable | photo_required | evidence_required' },
     },
     async (ctx) => {
       await fileEmployerFiling(deps, ctx.state.user, actorOf(ctx, 'enterprise_operator'), ctx.params.id);
@@ -151,7 +154,7 @@ export function employerFilingRoutes(api: ApiRouter, deps: Deps, kick: () => voi
       summary: '企业拒绝确认 (003 §3.2.3.7): refuses a person’s filing awaiting the employer with a reason; the matter ends (refused). To ask for a correction instead, use returns',
       roles: operator,
       body: refusalRequest,
-      responses: { 200: 'ApplicationView', 404: 'not_found', 409: 'application_wrong_status' },
+      responses: { 200: views.applicationViewSchema, 404: 'not_found', 409: 'application_wrong_status' },
     },
     async (ctx) => {
       await refuseApplication(deps, ctx.state.user, actorOf(ctx, 'enterprise_operator'), 'enterprise_operator', ctx.params.id, (ctx.state.body as { reason: string }).reason);
@@ -167,7 +170,7 @@ export function employerFilingRoutes(api: ApiRouter, deps: Deps, kick: () => voi
       summary: '个人拒绝确认: refuses the employer’s filing awaiting the person with a reason; the matter ends (refused) and the enterprise is told by SMS',
       roles: ['applicant'],
       body: refusalRequest,
-      responses: { 200: 'ApplicationView', 404: 'not_found', 409: 'application_wrong_status' },
+      responses: { 200: views.applicationViewSchema, 404: 'not_found', 409: 'application_wrong_status' },
     },
     async (ctx) => {
       await refuseApplication(deps, ctx.state.user, actorOf(ctx, 'applicant'), 'applicant', ctx.params.id, (ctx.state.body as { reason: string }).reason);
@@ -183,7 +186,7 @@ export function employerFilingRoutes(api: ApiRouter, deps: Deps, kick: () => voi
       summary: '批量确认验证码: one code for the listed applications [{id, updatedAt as listed}]; the SMS names how many and which acceptance numbers; counts as one code of the daily ten',
       roles: operator,
       body: batchCodeRequest,
-      responses: { 200: 'BatchCodeSentResponse', 404: 'not_found', 409: 'batch_items_changed (fields items.N)', 429: 'otp limits' },
+      responses: { 200: views.batchCodeSentResponseSchema, 404: 'not_found', 409: 'batch_items_changed (fields items.N)', 429: 'otp limits' },
     },
     sign,
     async (ctx) => {
@@ -199,7 +202,7 @@ export function employerFilingRoutes(api: ApiRouter, deps: Deps, kick: () => voi
       summary: '批量确认: with the code sent for exactly this set, each application gets its own employer signature (one transaction each); ones changed since listed are left out and reported',
       roles: operator,
       body: batchSignRequest,
-      responses: { 200: 'BatchConfirmationResult', 400: 'otp_invalid | otp_expired | batch_set_mismatch', 429: 'otp_too_many_attempts' },
+      responses: { 200: views.batchConfirmationResultSchema, 400: 'otp_invalid | otp_expired | batch_set_mismatch', 429: 'otp_too_many_attempts' },
     },
     sign,
     async (ctx) => {

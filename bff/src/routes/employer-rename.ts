@@ -10,6 +10,7 @@ import { ENTERPRISE_HEADER, operatorEnterpriseId } from '../domain/policies.js';
 import { appError } from '../errors.js';
 import { rateLimit } from '../http/middleware.js';
 import { actorOf } from './auth.js';
+import * as views from '@zhiyetong/shared';
 
 const renameRequest = z.strictObject({
   newName: z.string({ error: '请填写变更后的企业名称' }).trim().min(2, { error: '请填写营业执照上的企业全称' }).max(100, { error: '企业名称不超过 100 个字' }),
@@ -29,7 +30,7 @@ export function employerRenameRoutes(api: ApiRouter, deps: Deps) {
         'Body {newName}. 202 EmployerRenameBatchView (status running) when a batch starts or a running one with this name is resumed (a retry never starts a second batch); 200 when that name was already applied by a completed batch. The batch runs in the background: follow it with GET /api/enterprise/renames.',
       roles: operator,
       body: renameRequest,
-      responses: { 200: 'EmployerRenameBatchView (completed)', 202: 'EmployerRenameBatchView (running)', 403: 'forbidden', 409: 'rename_in_progress | enterprise_name_taken', 422: 'registry_mismatch | enterprise_inactive | validation_failed', 429: 'rate_limited (30 per operator per 10 minutes)', 503: 'registry_unavailable' },
+      responses: { 200: views.employerRenameBatchViewSchema, 202: views.employerRenameBatchViewSchema, 403: 'forbidden', 409: 'rename_in_progress | enterprise_name_taken', 422: 'registry_mismatch | enterprise_inactive | validation_failed', 429: 'rate_limited (30 per operator per 10 minutes)', 503: 'registry_unavailable' },
     },
     perOperator,
     async (ctx) => {
@@ -44,7 +45,7 @@ export function employerRenameRoutes(api: ApiRouter, deps: Deps) {
 
   api.get(
     '/api/enterprise/renames',
-    { tag: 'enterprise', summary: '企业名称变更记录 (000 figure 61): the enterprise’s batches, newest first, with 受理编号, 原/变更后注册单位名称, 变更时间, 状态 and counts', roles: operator, responses: { 200: 'EmployerRenameBatchView[]', 403: 'forbidden' } },
+    { tag: 'enterprise', summary: '企业名称变更记录 (000 figure 61): the enterprise’s batches, newest first, with 受理编号, 原/变更后注册单位名称, 变更时间, 状态 and counts', roles: operator, responses: { 200: z.array(views.employerRenameBatchViewSchema), 403: 'forbidden' } },
     async (ctx) => {
       const enterpriseId = await operatorEnterpriseId(deps.db, ctx.state.user.id, ctx.get(ENTERPRISE_HEADER));
       if (!enterpriseId) throw appError('forbidden');

@@ -16,6 +16,8 @@ import { rateLimit } from '../http/middleware.js';
 import { bindEnterprise, getEnterpriseProfile, inviteOperator, listMembers, listMemberships, removeOperator, requireLegalRepresentative, updateEnterpriseProfile } from '../domain/enterprise-identity.js';
 import { ENTERPRISE_HEADER, operatorEnterpriseId } from '../domain/policies.js';
 import { actorOf } from './auth.js';
+import * as views from '@zhiyetong/shared';
+import { z } from 'zod';
 
 const people: Role[] = ['applicant', 'enterprise_operator'];
 const ACTING = 'Acts for the enterprise in header X-Enterprise-Id (or the caller’s only one).';
@@ -43,8 +45,8 @@ export function enterpriseIdentityRoutes(api: ApiRouter, deps: Deps, kick: () =>
       roles: people,
       body: enterpriseBindingRequest,
       responses: {
-        200: 'EnterpriseBindingResult (already bound to the caller)',
-        201: 'EnterpriseBindingResult',
+        200: views.enterpriseBindingResultSchema,
+        201: views.enterpriseBindingResultSchema,
         403: 'not_legal_representative',
         409: 'identity_required | identity_unverified | enterprise_name_taken',
         422: 'validation_failed (uscc format or check character) | enterprise_not_in_registry | enterprise_inactive (注销/吊销/停业)',
@@ -62,7 +64,7 @@ export function enterpriseIdentityRoutes(api: ApiRouter, deps: Deps, kick: () =>
 
   api.get(
     '/api/enterprise/memberships',
-    { tag: 'enterprise', summary: '我代办的企业: the enterprises the caller acts for, [{enterpriseId, name, uscc, role: legal_representative|operator, since, profileComplete}] (empty when none); send one enterpriseId as X-Enterprise-Id', roles: people, responses: { 200: 'EnterpriseMembershipView[]' } },
+    { tag: 'enterprise', summary: '我代办的企业: the enterprises the caller acts for, [{enterpriseId, name, uscc, role: legal_representative|operator, since, profileComplete}] (empty when none); send one enterpriseId as X-Enterprise-Id', roles: people, responses: { 200: z.array(views.enterpriseMembershipViewSchema) } },
     async (ctx) => {
       ctx.body = await listMemberships(deps.db, ctx.state.user.id);
     },
@@ -70,7 +72,7 @@ export function enterpriseIdentityRoutes(api: ApiRouter, deps: Deps, kick: () =>
 
   api.get(
     '/api/enterprise/profile',
-    { tag: 'enterprise', summary: `企业基本信息 (003 §3.2.2.1) with the required fields still missing (missing: [{field, message}]; any missing one blocks filings and counter-signatures). Members only. ${ACTING}`, roles: people, responses: { 200: 'EnterpriseProfileView', 400: 'enterprise_choice_required', 404: 'not_found (not a member)' } },
+    { tag: 'enterprise', summary: `企业基本信息 (003 §3.2.2.1) with the required fields still missing (missing: [{field, message}]; any missing one blocks filings and counter-signatures). Members only. ${ACTING}`, roles: people, responses: { 200: views.enterpriseProfileViewSchema, 400: 'enterprise_choice_required', 404: 'not_found (not a member)' } },
     async (ctx) => {
       ctx.body = await getEnterpriseProfile(deps.db, await acting(deps, ctx));
     },
@@ -83,7 +85,7 @@ export function enterpriseIdentityRoutes(api: ApiRouter, deps: Deps, kick: () =>
       summary: `完善企业基本信息: replaces the basic information (every field optional when saving; registeredCapital in 万元; dates YYYY-MM-DD). Legal representative only. ${ACTING}`,
       roles: people,
       body: enterpriseProfileSchema,
-      responses: { 200: 'EnterpriseProfileView', 400: 'enterprise_choice_required', 403: 'forbidden (an operator)', 404: 'not_found (not a member)', 422: 'validation_failed' },
+      responses: { 200: views.enterpriseProfileViewSchema, 400: 'enterprise_choice_required', 403: 'forbidden (an operator)', 404: 'not_found (not a member)', 422: 'validation_failed' },
     },
     async (ctx) => {
       const enterpriseId = await acting(deps, ctx);
@@ -94,7 +96,7 @@ export function enterpriseIdentityRoutes(api: ApiRouter, deps: Deps, kick: () =>
 
   api.get(
     '/api/enterprise/operators',
-    { tag: 'enterprise', summary: `经办人管理: the enterprise’s legal representative and operators, [{userId, role, phoneMasked, name, invitedAt}]. Legal representative only. ${ACTING}`, roles: people, responses: { 200: 'EnterpriseMemberView[]', 400: 'enterprise_choice_required', 403: 'forbidden (an operator)', 404: 'not_found (not a member)' } },
+    { tag: 'enterprise', summary: `经办人管理: the enterprise’s legal representative and operators, [{userId, role, phoneMasked, name, invitedAt}]. Legal representative only. ${ACTING}`, roles: people, responses: { 200: z.array(views.enterpriseMemberViewSchema), 400: 'enterprise_choice_required', 403: 'forbidden (an operator)', 404: 'not_found (not a member)' } },
     async (ctx) => {
       const enterpriseId = await acting(deps, ctx);
       await requireLegalRepresentative(deps.db, ctx.state.user.id, enterpriseId);
@@ -109,7 +111,7 @@ export function enterpriseIdentityRoutes(api: ApiRouter, deps: Deps, kick: () =>
       summary: `邀请经办人 by mobile number: the person (a new account if the number has none) acts for the enterprise at once and is told by SMS (template operator_invited); they log in with that number. Legal representative only. ${ACTING}`,
       roles: people,
       body: operatorInviteRequest,
-      responses: { 201: 'EnterpriseMemberView', 400: 'enterprise_choice_required', 403: 'forbidden (an operator)', 404: 'not_found (not a member)', 409: 'operator_already_member', 422: 'validation_failed' },
+      responses: { 201: views.enterpriseMemberViewSchema, 400: 'enterprise_choice_required', 403: 'forbidden (an operator)', 404: 'not_found (not a member)', 409: 'operator_already_member', 422: 'validation_failed' },
     },
     async (ctx) => {
       const enterpriseId = await acting(deps, ctx);

@@ -10,6 +10,7 @@ import { listApplications, presentApplication } from '../presenters/applications
 import { appError } from '../errors.js';
 import { dayjs, ZONE } from '../time.js';
 import { actorOf } from './auth.js';
+import * as views from '@zhiyetong/shared';
 
 const filters = z.object({
   status: z.enum(['awaiting', 'confirmed']).default('awaiting'),
@@ -31,7 +32,7 @@ export function enterpriseRoutes(api: ApiRouter, deps: Deps, kick: () => void) {
 
   api.get(
     '/api/enterprise/applications',
-    { tag: 'enterprise', summary: '待企业确认 (status=awaiting) / 企业已确认查询 (status=confirmed), filters: name, ID number, type, applicant signing date range (Shanghai dates, inclusive)', roles: operator, query: filters, responses: { 200: 'ApplicationListItem[]' } },
+    { tag: 'enterprise', summary: '待企业确认 (status=awaiting) / 企业已确认查询 (status=confirmed), filters: name, ID number, type, applicant signing date range (Shanghai dates, inclusive)', roles: operator, query: filters, responses: { 200: z.array(views.applicationListItemSchema) } },
     async (ctx) => {
       const f = ctx.state.query as z.infer<typeof filters>;
       const enterpriseId = await operatorEnterpriseId(deps.db, ctx.state.user.id, ctx.get('x-enterprise-id'));
@@ -49,14 +50,14 @@ export function enterpriseRoutes(api: ApiRouter, deps: Deps, kick: () => void) {
     },
   );
 
-  api.get('/api/enterprise/applications/:id', { tag: 'enterprise', summary: '申请详情 (read-only; ID number masked)', roles: operator, responses: { 200: 'ApplicationView', 404: 'not_found' } }, async (ctx) => {
+  api.get('/api/enterprise/applications/:id', { tag: 'enterprise', summary: '申请详情 (read-only; ID number masked)', roles: operator, responses: { 200: views.applicationViewSchema, 404: 'not_found' } }, async (ctx) => {
     const app = await loadApplicationFor(deps.db, ctx.state.user, 'enterprise_operator', ctx.params.id);
     ctx.body = await presentApplication(deps, deps.db, app, 'other');
   });
 
   api.post(
     '/api/enterprise/applications/:id/signatures/sms-code',
-    { tag: 'enterprise', summary: '获取企业签名验证码 (to the operator’s phone)', roles: operator, responses: { 200: 'OtpSentResponse', 409: 'application_wrong_status' } },
+    { tag: 'enterprise', summary: '获取企业签名验证码 (to the operator’s phone)', roles: operator, responses: { 200: views.otpSentResponseSchema, 409: 'application_wrong_status' } },
     sign,
     async (ctx) => {
       ctx.body = await sendEmployerSignatureCode(deps, ctx.state.user, ctx.params.id);
@@ -66,7 +67,7 @@ export function enterpriseRoutes(api: ApiRouter, deps: Deps, kick: () => void) {
 
   api.post(
     '/api/enterprise/applications/:id/signatures',
-    { tag: 'enterprise', summary: '企业签名确认: adds the employer signature as an incremental update and submits to the authority', roles: operator, body: employerSignRequest, responses: { 200: 'SigningResult', 409: 'application_wrong_status' } },
+    { tag: 'enterprise', summary: '企业签名确认: adds the employer signature as an incremental update and submits to the authority', roles: operator, body: employerSignRequest, responses: { 200: views.signingResultSchema, 409: 'application_wrong_status' } },
     sign,
     async (ctx) => {
       ctx.body = await confirmApplication(deps, ctx.state.user, actorOf(ctx, 'enterprise_operator'), ctx.params.id, (ctx.state.body as { code: string }).code);

@@ -9,6 +9,7 @@ import { appError } from '../errors.js';
 import type { DocumentKind } from '../db/schema.liveness.js';
 import { confirmWechatFace, createLivenessSession, openLivenessUpload, recordFaceConsent, startLivenessSweeper, submitLivenessVideo, uploadIdentityDocument, uploadedDocumentKinds, verifyInPerson, type LivenessUpload, type PromptTime } from '../domain/real-name.js';
 import { actorOf } from './auth.js';
+import * as views from '@zhiyetong/shared';
 
 const photoUpload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 5 } });
 /** Liveness videos are streamed to the upload's private temp dir (openLivenessUpload), never held in memory. */
@@ -57,19 +58,21 @@ export function identityRoutes(api: ApiRouter, deps: Deps) {
     tag: 'identity',
     summary: '上传身份证正照 (id_front) / 反照 (id_back) / 手持身份证照 (holding_id): multipart field `photo`, JPEG or PNG, ≤ 5 MB; stored encrypted, replacing an earlier one',
     roles: applicant,
+    params: { kind: z.enum(['id_front', 'id_back', 'holding_id']) },
+    upload: { file: 'photo' },
     responses: { 204: 'stored', 413: 'payload_too_large', 422: 'upload_invalid' },
   };
   api.put('/api/identity/documents/:kind', documentSpec, perUser, uploads(photoUpload.single('photo')), storeDocument);
   // wx.uploadFile can only POST: the same upload for the mini-program
   api.post('/api/identity/documents/:kind', { ...documentSpec, summary: `${documentSpec.summary} (POST for WeChat's uploadFile)` }, perUser, uploads(photoUpload.single('photo')), storeDocument);
 
-  api.get('/api/identity/documents', { tag: 'identity', summary: '已上传的证件照片 (kinds only; photos are never sent back)', roles: applicant, responses: { 200: '{kinds}' } }, async (ctx) => {
+  api.get('/api/identity/documents', { tag: 'identity', summary: '已上传的证件照片 (kinds only; photos are never sent back)', roles: applicant, responses: { 200: views.identityDocumentsViewSchema } }, async (ctx) => {
     ctx.body = { kinds: await uploadedDocumentKinds(deps, ctx.state.user.id) };
   });
 
   api.post(
     '/api/identity/face-consents',
-    { tag: 'identity', summary: '同意人脸信息处理规则 (separate consent before the camera opens; PIPL art. 29); GET /api/me returns it as faceConsent, current when the version is FACE_CONSENT_VERSION', roles: applicant, body: faceConsentRequest, responses: { 201: 'stored' } },
+    { tag: 'identity', summary: '同意人脸信息处理规则 (separate consent before the camera opens; PIPL art. 29); GET /api/me returns it as faceConsent, current when the version is FACE_CONSENT_VERSION', roles: applicant, body: faceConsentRequest, responses: { 201: views.acknowledgedSchema } },
     async (ctx) => {
       await recordFaceConsent(deps, actorOf(ctx, 'applicant'), (ctx.state.body as { version: string }).version);
       ctx.status = 201;
@@ -83,7 +86,7 @@ export function identityRoutes(api: ApiRouter, deps: Deps) {
       tag: 'identity',
       summary: '开始活体检测: the server-dictated challenge (liveness/schedule.ts): the actions in random order (blink, open_mouth, sometimes a second blink), each prompt’s time `atMs` after the recording starts (random gaps), the recording’s length `durationMs`, a nonce and an expiry (120 s)',
       roles: applicant,
-      responses: { 201: '{id, nonce, actions: [{action, prompt, atMs}], durationMs, expiresAt}', 409: 'face_consent_required (none, or to earlier rules) | identity_documents_required', 429: 'liveness_attempts_exceeded', 503: 'face_provider_unavailable (FACE_PROVIDER=tencent did not answer; Retry-After)' },
+      responses: { 201: views.livenessSessionViewSchema, 409: 'face_consent_required (none, or to earlier rules) | identity_documents_required', 429: 'liveness_attempts_exceeded', 503: 'face_provider_unavailable (FACE_PROVIDER=tencent did not answer; Retry-After)' },
     },
     perUser,
     async (ctx) => {
@@ -130,8 +133,9 @@ export function identityRoutes(api: ApiRouter, deps: Deps) {
       tag: 'identity',
       summary: '提交活体检测视频: header `X-Liveness-Nonce` (checked with the session and its owner before the body is read); multipart `video` (≤ 20 MB, streamed to a private temp file) and `prompts` (JSON [{action, shownAtMs}]: when each prompt appeared, ms after the recording started, within 400 ms of the schedule); one upload per session and one in flight per person; the video is deleted when the check ends',
       roles: applicant,
+      upload: { file: 'video', fields: { prompts: 'JSON [{action, shownAtMs}]: when each prompt appeared, ms after the recording started' } },
       responses: {
-        200: 'LivenessVerdict {passed, reasons: [{code, hint}], scores}; schedule_mismatch when the clip’s length or the prompt times are not the session’s',
+        200: views.livenessVerdictViewSchema,
         404: 'no such session of this applicant, or wrong nonce',
         409: 'liveness_session_expired | liveness_session_used | liveness_upload_in_progress',
         429: 'liveness_attempts_exceeded',
@@ -162,7 +166,7 @@ export function identityRoutes(api: ApiRouter, deps: Deps) {
       summary: 'FACE_PROVIDER=wechat: wx.requestFacialVerify ended for this session; the server confirms the result with WeChat’s queryVerifyInfo (verify_ret 10000) before trusting it',
       roles: applicant,
       body: z.strictObject({ verifyId: z.string().min(1).max(256) }),
-      responses: { 200: 'LivenessVerdict {passed, reasons, scores}', 404: 'not this applicant’s session or not its verifyId', 409: 'liveness_session_used | liveness_session_expired', 503: 'face_provider_unavailable (no attempt used; Retry-After)' },
+      responses: { 200: views.livenessVerdictViewSchema, 404: 'not this applicant’s session or not its verifyId', 409: 'liveness_session_used | liveness_session_expired', 503: 'face_provider_unavailable (no attempt used; Retry-After)' },
     },
     async (ctx) => {
       try {
@@ -178,7 +182,7 @@ export function identityRoutes(api: ApiRouter, deps: Deps) {
 
   api.post(
     '/api/review/in-person-verifications',
-    { tag: 'review', summary: '现场核验身份: a reviewer records that the holder of this ID number was verified in person (the alternative to face recognition)', roles: ['reviewer'], body: z.strictObject({ idNumber: z.string().trim().transform((v) => v.toUpperCase()).refine((v) => checkIdNumber(v) === null, { error: '请输入有效的身份证号码' }) }), responses: { 200: '{name}', 404: 'no real-name record with that number' } },
+    { tag: 'review', summary: '现场核验身份: a reviewer records that the holder of this ID number was verified in person (the alternative to face recognition)', roles: ['reviewer'], body: z.strictObject({ idNumber: z.string().trim().transform((v) => v.toUpperCase()).refine((v) => checkIdNumber(v) === null, { error: '请输入有效的身份证号码' }) }), responses: { 200: views.personNameSchema, 404: 'no real-name record with that number' } },
     async (ctx) => {
       ctx.body = await verifyInPerson(deps, actorOf(ctx, 'reviewer'), (ctx.state.body as { idNumber: string }).idNumber);
     },

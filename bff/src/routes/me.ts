@@ -8,11 +8,12 @@ import { findIdentity, presentIdentity, setIdentity } from '../domain/identity.j
 import { latestFaceConsent } from '../domain/real-name.js';
 import { maskPhone } from '../pii.js';
 import { actorOf } from './auth.js';
+import * as views from '@zhiyetong/shared';
 
 const anyone: Role[] = ['applicant', 'enterprise_operator', 'reviewer'];
 
 export function meRoutes(api: ApiRouter, deps: Deps) {
-  api.get('/api/me', { tag: 'me', summary: '我的信息: roles, masked phone, real-name record, enterprise, privacy consent, face-data consent (faceConsent {version, at, current} | null)', roles: anyone, responses: { 200: 'MeResponse' } }, async (ctx) => {
+  api.get('/api/me', { tag: 'me', summary: '我的信息: roles, masked phone, real-name record, enterprise, privacy consent, face-data consent (faceConsent {version, at, current} | null)', roles: anyone, responses: { 200: views.meResponseSchema } }, async (ctx) => {
     const id = ctx.state.user.id;
     const [user, identity, enterprise, consent, faceConsent] = await Promise.all([
       deps.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
@@ -42,13 +43,13 @@ export function meRoutes(api: ApiRouter, deps: Deps) {
 
   api.put(
     '/api/me/identity',
-    { tag: 'me', summary: '实名信息: name and resident ID number (GB 11643-1999 check digit); gender and birth date derive from it', roles: ['applicant'], body: identityRequest, responses: { 200: 'IdentityView', 409: 'identity_locked | identity_taken', 422: 'validation_failed' } },
+    { tag: 'me', summary: '实名信息: name and resident ID number (GB 11643-1999 check digit); gender and birth date derive from it', roles: ['applicant'], body: identityRequest, responses: { 200: views.identityViewSchema, 409: 'identity_locked | identity_taken', 422: 'validation_failed' } },
     async (ctx) => {
       ctx.body = await setIdentity(deps, actorOf(ctx, 'applicant'), ctx.state.body as { name: string; idNumber: string });
     },
   );
 
-  api.post('/api/me/privacy-consents', { tag: 'me', summary: '同意隐私保护指引: stores the version and time', roles: anyone, body: privacyConsentRequest, responses: { 201: 'stored' } }, async (ctx) => {
+  api.post('/api/me/privacy-consents', { tag: 'me', summary: '同意隐私保护指引: stores the version and time', roles: anyone, body: privacyConsentRequest, responses: { 201: views.consentViewSchema } }, async (ctx) => {
     const { version } = ctx.state.body as { version: string };
     await deps.db.transaction().execute(async (tx) => {
       await tx.insertInto('consents').values({ user_id: ctx.state.user.id, kind: 'privacy', version, agreed_at: deps.now() }).execute();

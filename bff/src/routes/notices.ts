@@ -17,6 +17,7 @@ import { importQualifications, QUALIFICATION_COLUMNS, QUALIFICATION_MAX_BYTES, Q
 import { settingsOf } from '../domain/province.js';
 import { attachment } from './applications.js';
 import { actorOf } from './auth.js';
+import * as views from '@zhiyetong/shared';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const objectionRequest = z.strictObject({
@@ -59,14 +60,14 @@ export function noticeRoutes(api: ApiRouter, deps: Deps) {
   // objections from the public: a few per client IP per hour (counted in PostgreSQL across processes)
   const objectionLimit = rateLimit({ points: 5, durationSeconds: 3600 });
 
-  api.get('/api/public/notices', { tag: 'public', summary: '注册公示: the notices running today (name, employer, profession, matter, specialties, period; never an ID number)', responses: { 200: 'PublicNoticeView[]' } }, async (ctx) => {
+  api.get('/api/public/notices', { tag: 'public', summary: '注册公示: the notices running today (name, employer, profession, matter, specialties, period; never an ID number)', responses: { 200: z.array(views.publicNoticeViewSchema) } }, async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = await listPublicNotices(deps);
   });
 
   api.post(
     '/api/public/notices/:id/objections',
-    { tag: 'public', summary: '提出异议 to a running notice: {text 5-1000, contact?}; 5 per IP per hour; audited', body: objectionRequest, responses: { 201: '{id}', 404: 'not_found', 409: 'notice_closed', 422: 'validation_failed', 429: 'rate_limited' } },
+    { tag: 'public', summary: '提出异议 to a running notice: {text 5-1000, contact?}; 5 per IP per hour; audited', body: objectionRequest, responses: { 201: views.createdIdSchema, 404: 'not_found', 409: 'notice_closed', 422: 'validation_failed', 429: 'rate_limited' } },
     objectionLimit,
     async (ctx) => {
       ctx.status = 201;
@@ -80,7 +81,7 @@ export function noticeRoutes(api: ApiRouter, deps: Deps) {
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'text/html; charset=utf-8';
   };
-  api.get('/notices', { tag: 'public', summary: '注册公示页面 (HTML) with an objection form per notice', responses: { 200: 'text/html' }, produces: 'text/html' }, async (ctx) => {
+  api.get('/notices', { tag: 'public', summary: '注册公示页面 (HTML) with an objection form per notice', responses: { 200: 'text/html' } }, async (ctx) => {
     page(ctx);
     ctx.body = noticesPage(await listPublicNotices(deps));
   });
@@ -88,7 +89,7 @@ export function noticeRoutes(api: ApiRouter, deps: Deps) {
   const formFields = multer({ limits: { fields: 4, fieldSize: 8 * 1024, files: 0 } }).fields([]);
   api.post(
     '/notices/:id/objections',
-    { tag: 'public', summary: '提出异议 from the HTML page (multipart form fields text, contact); answers the page with the outcome', responses: { 200: 'text/html' }, produces: 'text/html' },
+    { tag: 'public', summary: '提出异议 from the HTML page (multipart form fields text, contact); answers the page with the outcome', upload: { fields: { text: '异议内容, 5-1000 characters', contact: '联系方式 (optional)' } }, responses: { 200: 'text/html' } },
     objectionLimit,
     async (ctx) => {
       page(ctx);
@@ -114,7 +115,7 @@ export function noticeRoutes(api: ApiRouter, deps: Deps) {
 
   api.get(
     '/api/review/objections',
-    { tag: 'review', summary: '公示异议 for reviewers (status open by default), with the objector\'s contact', roles: reviewer, query: z.object({ status: z.enum(['open', 'upheld', 'dismissed']).default('open') }), responses: { 200: 'Objection[]' } },
+    { tag: 'review', summary: '公示异议 for reviewers (status open by default), with the objector\'s contact', roles: reviewer, query: z.object({ status: z.enum(['open', 'upheld', 'dismissed']).default('open') }), responses: { 200: z.array(views.objectionViewSchema) } },
     async (ctx) => {
       ctx.body = await listObjections(deps, (ctx.state.query as { status: 'open' | 'upheld' | 'dismissed' }).status);
     },
@@ -127,7 +128,7 @@ export function noticeRoutes(api: ApiRouter, deps: Deps) {
       summary: '处理异议: upheld refuses the application (rejected, reason notified to applicant and employer); dismissed lets the notice continue',
       roles: reviewer,
       body: z.strictObject({ outcome: z.enum(['upheld', 'dismissed']), resolution: z.string().trim().min(2, { error: '请填写处理意见' }).max(500), reasonCode: z.enum(REVIEW_REASON_CODES).optional() }),
-      responses: { 200: '{status, applicationStatus}', 404: 'not_found', 409: 'objection_resolved' },
+      responses: { 200: views.objectionResolutionSchema, 404: 'not_found', 409: 'objection_resolved' },
     },
     async (ctx) => {
       ctx.body = await resolveObjection(deps, actorOf(ctx, 'reviewer'), ctx.params.id, ctx.state.body as { outcome: 'upheld' | 'dismissed'; resolution: string; reasonCode?: ReviewReasonCode });
@@ -140,7 +141,7 @@ export function noticeRoutes(api: ApiRouter, deps: Deps) {
     attachment(ctx, fileName);
     ctx.body = pdf;
   };
-  const noticeSpec = (tag: string) => ({ tag, summary: '行政审批受理通知书 (PDF signed by the authority; after acceptance, else 404)', responses: { 200: 'application/pdf', 404: 'not_found' }, produces: 'application/pdf' });
+  const noticeSpec = (tag: string) => ({ tag, summary: '行政审批受理通知书 (PDF signed by the authority; after acceptance, else 404)', responses: { 200: 'application/pdf', 404: 'not_found' } });
   api.get('/api/applications/:id/acceptance-notice.pdf', { ...noticeSpec('applications'), roles: ['applicant'] }, acceptanceNotice('applicant'));
   api.get('/api/enterprise/applications/:id/acceptance-notice.pdf', { ...noticeSpec('enterprise'), roles: ['enterprise_operator'] }, acceptanceNotice('enterprise_operator'));
   /**
@@ -164,7 +165,8 @@ export function noticeRoutes(api: ApiRouter, deps: Deps) {
       summary: `导入资格证书数据: multipart field \`file\`, CSV (UTF-8) or XLSX ≤ ${QUALIFICATION_MAX_BYTES / 1024 / 1024} MB and ${QUALIFICATION_MAX_ROWS} rows with columns ${QUALIFICATION_COLUMNS.join(', ')}; a per-row report`,
       roles: reviewer,
       query: z.object({ profession: z.enum(IMPORTABLE).default('constructor') }),
-      responses: { 200: '{imported, updated, refused, rows}', 413: 'payload_too_large', 415: 'unsupported_media_type', 422: 'upload_invalid | import_columns_missing | import_empty | import_too_many_rows' },
+      upload: { file: 'file', description: 'CSV (UTF-8) or XLSX' },
+      responses: { 200: views.qualificationImportReportSchema, 413: 'payload_too_large', 415: 'unsupported_media_type', 422: 'upload_invalid | import_columns_missing | import_empty | import_too_many_rows' },
     },
     singleUpload('file', QUALIFICATION_MAX_BYTES),
     async (ctx: AppContext) => {
@@ -174,7 +176,7 @@ export function noticeRoutes(api: ApiRouter, deps: Deps) {
     },
   );
 
-  api.get('/api/province', { tag: 'public', summary: 'The province settings in force (shared/src/provinces/<province>.json or PROVINCE_SETTINGS_FILE): routes, public notice, time limits, rules', responses: { 200: 'ProvinceSettings' } }, async (ctx) => {
+  api.get('/api/province', { tag: 'public', summary: 'The province settings in force (shared/src/provinces/<province>.json or PROVINCE_SETTINGS_FILE): routes, public notice, time limits, rules', responses: { 200: views.provinceSettingsViewSchema } }, async (ctx) => {
     ctx.body = settingsOf(deps.config);
   });
 }

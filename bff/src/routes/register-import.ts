@@ -7,6 +7,7 @@ import { singleUpload, uploadedFile } from '../http/uploads.js';
 import { appError } from '../errors.js';
 import { IMPORT_COLUMNS, IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, importRegistrations } from '../domain/register-import.js';
 import { actorOf } from './auth.js';
+import * as views from '@zhiyetong/shared';
 
 /** Every profession: one registered as a whole (architects, 002) has one row per registration with 注册专业 left empty. */
 const IMPORTABLE = PROFESSIONS as unknown as [Profession, ...Profession[]];
@@ -31,7 +32,8 @@ export function registerImportRoutes(api: ApiRouter, deps: Deps) {
       summary: `导入存量注册信息 (纸质证书): multipart field \`file\`, CSV (UTF-8) or XLSX ≤ ${IMPORT_MAX_BYTES / 1024 / 1024} MB and ${IMPORT_MAX_ROWS} rows, one row per specialty with columns ${IMPORT_COLUMNS.join(', ')}; each registration imported or refused in its own transaction; a per-row report`,
       roles: ['reviewer'],
       query: z.object({ profession: z.enum(IMPORTABLE).default('constructor') }),
-      responses: { 200: '{imported, refused, registrationsImported, registrationsRefused, rows: [{row, registrationNo, idNumberMasked, status, reasons}]}', 413: 'payload_too_large', 415: 'unsupported_media_type', 422: 'upload_invalid | import_columns_missing | import_empty | import_too_many_rows' },
+      upload: { file: 'file', description: 'CSV (UTF-8) or XLSX' },
+      responses: { 200: views.registerImportReportSchema, 413: 'payload_too_large', 415: 'unsupported_media_type', 422: 'upload_invalid | import_columns_missing | import_empty | import_too_many_rows' },
     },
     singleUpload('file', IMPORT_MAX_BYTES),
     async (ctx: AppContext) => {

@@ -5,13 +5,14 @@ import type { Deps } from '../context.js';
 import type { ApiRouter } from '../http/api-router.js';
 import { matterContext } from '../domain/applications.js';
 import { registerStateOf, registrationHistory } from '../domain/register.js';
+import * as views from '@zhiyetong/shared';
 
 export function registrationRoutes(api: ApiRouter, deps: Deps) {
   const applicant = ['applicant' as const];
 
   api.get(
     '/api/registrations',
-    { tag: 'registrations', summary: '我的注册信息 (注册信息库): per profession the registration number, employer, status, specialties with valid-until dates, and the full history (which matter changed what, when)', roles: applicant, responses: { 200: 'RegistrationView[]' } },
+    { tag: 'registrations', summary: '我的注册信息 (注册信息库): per profession the registration number, employer, status, specialties with valid-until dates, and the full history (which matter changed what, when)', roles: applicant, responses: { 200: z.array(views.registrationViewSchema) } },
     async (ctx) => {
       const identity = await deps.db.selectFrom('identities').select('id_number_hash').where('user_id', '=', ctx.state.user.id).executeTakeFirst();
       if (!identity) return void (ctx.body = []);
@@ -34,7 +35,7 @@ export function registrationRoutes(api: ApiRouter, deps: Deps) {
       tag: 'registrations',
       summary:
         '职业目录 (public): each profession the platform takes with its rules (shared PROFESSION_RULES: specialties or none, qualification origin, training details, signature image, certificate fields, the matters offered or the reason not), and the professions listed as not offered with the reason (二级注册结构工程师: no seed describes its forms)',
-      responses: { 200: '{offered: ProfessionCatalogueEntry[], notOffered: {code, label, reason}[]}' },
+      responses: { 200: views.professionCatalogueSchema },
     },
     async (ctx) => {
       ctx.body = {
@@ -57,7 +58,7 @@ export function registrationRoutes(api: ApiRouter, deps: Deps) {
       summary: '可办理的注册事项: for each profession (or the one asked for) and matter, whether the register allows it now, and if not the stable code and the reason to show (shared matterAvailability); an available `change` carries the code and reason of a change of employer that is not open (employer_change_by_cancellation, employer_change_too_soon: shared employerChangeAvailability)',
       roles: applicant,
       query: z.object({ profession: z.enum(PROFESSIONS).optional() }),
-      responses: { 200: 'MatterAvailabilityView[]' },
+      responses: { 200: z.array(views.matterAvailabilityViewSchema) },
     },
     async (ctx) => {
       const { profession } = ctx.state.query as { profession?: Profession };

@@ -2,6 +2,7 @@
 import type { Deps } from '../context.js';
 import type { ApiRouter } from '../http/api-router.js';
 import { applyRelayCallback } from '../domain/relay.js';
+import * as views from '@zhiyetong/shared';
 
 export function relayRoutes(api: ApiRouter, deps: Deps) {
   api.post(
@@ -14,7 +15,7 @@ export function relayRoutes(api: ApiRouter, deps: Deps) {
         'The decision is applied as a reviewer\'s would be (same stages, notifications, certificate at approval); each decisionId once. ' +
         '200 {duplicate, status}; 401 relay_signature_invalid (wrong signature or a timestamp outside RELAY_CALLBACK_TOLERANCE_SECONDS; audited); ' +
         '404 when RELAY_URL is not set or no relayed application has that acceptance number; 409 review_stage_mismatch; 422 validation_failed.',
-      responses: { 200: '{duplicate: boolean, status: ApplicationStatus}', 401: 'relay_signature_invalid', 404: 'not_found', 409: 'review_stage_mismatch', 422: 'validation_failed' },
+      responses: { 200: views.relayCallbackResultSchema, 401: 'relay_signature_invalid', 404: 'not_found', 409: 'review_stage_mismatch', 422: 'validation_failed' },
     },
     async (ctx) => {
       const raw = (ctx.request as unknown as { rawBody?: string }).rawBody ?? '';

@@ -8,6 +8,7 @@ import { shanghaiDateTime } from '../time.js';
 import { attachment } from './applications.js';
 import { actorOf } from './auth.js';
 import { escapeHtml, verifyPage } from './certificates.js';
+import * as views from '@zhiyetong/shared';
 
 export function shareLinkRoutes(api: ApiRouter, deps: Deps) {
   const holder = ['applicant' as const];
@@ -24,7 +25,7 @@ export function shareLinkRoutes(api: ApiRouter, deps: Deps) {
       summary: `分享证书: a link valid for {days} (1..SHARE_LINK_MAX_DAYS = ${max}) days → 201 ShareLinkView {id, url, status, createdAt, expiresAt, revokedAt, opens, lastOpenedAt}`,
       roles: holder,
       body: createBody,
-      responses: { 201: 'ShareLinkView', 404: 'not_found', 409: 'certificate_not_claimed | share_link_not_shareable | share_link_limit', 422: 'validation_failed' },
+      responses: { 201: views.shareLinkViewSchema, 404: 'not_found', 409: 'certificate_not_claimed | share_link_not_shareable | share_link_limit', 422: 'validation_failed' },
     },
     async (ctx) => {
       ctx.status = 201;
@@ -34,7 +35,7 @@ export function shareLinkRoutes(api: ApiRouter, deps: Deps) {
 
   api.get(
     '/api/certificates/:id/share-links',
-    { tag: 'certificates', summary: '我分享的链接: ShareLinkView[] newest first, with status active|expired|revoked and how often each was opened', roles: holder, responses: { 200: 'ShareLinkView[]', 404: 'not_found' } },
+    { tag: 'certificates', summary: '我分享的链接: ShareLinkView[] newest first, with status active|expired|revoked and how often each was opened', roles: holder, responses: { 200: z.array(views.shareLinkViewSchema), 404: 'not_found' } },
     async (ctx) => {
       ctx.body = await listShareLinks(deps, ctx.state.user.id, ctx.params.id);
     },
@@ -42,7 +43,7 @@ export function shareLinkRoutes(api: ApiRouter, deps: Deps) {
 
   api.delete(
     '/api/certificates/:id/share-links/:linkId',
-    { tag: 'certificates', summary: '撤销分享链接: at once; again changes nothing → ShareLinkView', roles: holder, responses: { 200: 'ShareLinkView', 404: 'not_found' } },
+    { tag: 'certificates', summary: '撤销分享链接: at once; again changes nothing → ShareLinkView', roles: holder, responses: { 200: views.shareLinkViewSchema, 404: 'not_found' } },
     async (ctx) => {
       ctx.body = await revokeShareLink(deps, actorOf(ctx, 'applicant'), ctx.params.id, ctx.params.linkId);
     },
@@ -50,7 +51,7 @@ export function shareLinkRoutes(api: ApiRouter, deps: Deps) {
 
   api.get(
     '/api/public/share-links/:token',
-    { tag: 'public', summary: '打开分享链接: {link: {status: active|expired|revoked|unknown, expiresAt}, status, certificate} (no ID number)', responses: { 200: 'SharedCertificateView' } },
+    { tag: 'public', summary: '打开分享链接: {link: {status: active|expired|revoked|unknown, expiresAt}, status, certificate} (no ID number)', responses: { 200: views.sharedCertificateViewSchema } },
     publicLimit,
     async (ctx) => {
       ctx.set('Cache-Control', 'no-store');
@@ -60,7 +61,7 @@ export function shareLinkRoutes(api: ApiRouter, deps: Deps) {
 
   api.get(
     '/s/:token',
-    { tag: 'public', summary: '分享链接页面: the certificate\'s live status and details, the link\'s expiry and a download; 404/410 page when unknown/expired or revoked', responses: { 200: 'text/html', 404: 'text/html', 410: 'text/html' }, produces: 'text/html' },
+    { tag: 'public', summary: '分享链接页面: the certificate\'s live status and details, the link\'s expiry and a download; 404/410 page when unknown/expired or revoked', responses: { 200: 'text/html', 404: 'text/html', 410: 'text/html' } },
     publicLimit,
     async (ctx) => {
       const view = await openShareLink(deps, ctx.params.token);
@@ -81,7 +82,7 @@ export function shareLinkRoutes(api: ApiRouter, deps: Deps) {
 
   api.get(
     '/s/:token/certificate.pdf',
-    { tag: 'public', summary: '分享链接下载: a signed copy whose period of use ends with the link (or at a specialty expiry)', responses: { 200: 'application/pdf', 404: 'share_link_invalid', 409: 'certificate_expired | share_link_not_shareable' }, produces: 'application/pdf' },
+    { tag: 'public', summary: '分享链接下载: a signed copy whose period of use ends with the link (or at a specialty expiry)', responses: { 200: 'application/pdf', 404: 'share_link_invalid', 409: 'certificate_expired | share_link_not_shareable' } },
     publicLimit,
     async (ctx) => {
       const { pdf, fileName, copy } = await shareLinkPdf(deps, ctx.params.token);

@@ -6,6 +6,7 @@
  * then /api/enterprise/applications/:id/signatures). Commands: bff/src/domain/temporary-constructors.ts.
  */
 import { employerSignRequest, refusalRequest } from '@zhiyetong/shared';
+import * as views from '@zhiyetong/shared';
 import { z } from 'zod';
 import type { Deps } from '../context.js';
 import type { ApiRouter } from '../http/api-router.js';
@@ -30,7 +31,7 @@ export function temporaryConstructorRoutes(api: ApiRouter, deps: Deps, kick: () 
       summary: '二级临时建造师变更确认列表 (003 §3.2.3.9): transfers of the acting enterprise’s temporary constructors signed by their new employers (employerName = 转入单位); status awaiting (default: awaiting_release only) | all',
       roles: operator,
       query: releaseFilters,
-      responses: { 200: 'ApplicationListItem[]' },
+      responses: { 200: z.array(views.applicationListItemSchema) },
     },
     async (ctx) => {
       ctx.body = await listReleases(deps, ctx.state.user, ctx.get(ENTERPRISE_HEADER), (ctx.state.query as { status: string }).status === 'awaiting');
@@ -39,7 +40,7 @@ export function temporaryConstructorRoutes(api: ApiRouter, deps: Deps, kick: () 
 
   api.get(
     '/api/enterprise/releases/:id',
-    { tag: 'enterprise', summary: '一份临时建造师变更 as its old employer sees it (releasingEmployer = this enterprise; ID masked); 404 for anything else', roles: operator, responses: { 200: 'ApplicationView', 404: 'not_found' } },
+    { tag: 'enterprise', summary: '一份临时建造师变更 as its old employer sees it (releasingEmployer = this enterprise; ID masked); 404 for anything else', roles: operator, responses: { 200: views.applicationViewSchema, 404: 'not_found' } },
     async (ctx) => {
       ctx.body = await view(ctx.state.user, ctx.params.id);
     },
@@ -47,7 +48,7 @@ export function temporaryConstructorRoutes(api: ApiRouter, deps: Deps, kick: () 
 
   api.get(
     '/api/enterprise/releases/:id/form.pdf',
-    { tag: 'enterprise', summary: '申请表 PDF of the transfer, signed by the new employer (and by this enterprise once it agreed); 404 for anything else', roles: operator, responses: { 200: 'application/pdf', 404: 'not_found' }, produces: 'application/pdf' },
+    { tag: 'enterprise', summary: '申请表 PDF of the transfer, signed by the new employer (and by this enterprise once it agreed); 404 for anything else', roles: operator, responses: { 200: 'application/pdf', 404: 'not_found' } },
     async (ctx) => {
       const { pdf, fileName } = await releaseFormPdf(deps, ctx.state.user, actorOf(ctx, 'enterprise_operator'), ctx.params.id);
       ctx.type = 'application/pdf';
@@ -58,7 +59,7 @@ export function temporaryConstructorRoutes(api: ApiRouter, deps: Deps, kick: () 
 
   api.post(
     '/api/enterprise/releases/:id/signatures/sms-code',
-    { tag: 'enterprise', summary: '同意转出验证码 (to the old employer’s operator’s phone)', roles: operator, responses: { 200: 'OtpSentResponse', 404: 'not_found', 409: 'application_wrong_status | enterprise_profile_incomplete', 429: 'otp limits' } },
+    { tag: 'enterprise', summary: '同意转出验证码 (to the old employer’s operator’s phone)', roles: operator, responses: { 200: views.otpSentResponseSchema, 404: 'not_found', 409: 'application_wrong_status | enterprise_profile_incomplete', 429: 'otp limits' } },
     sign,
     async (ctx) => {
       ctx.body = await sendReleaseCode(deps, ctx.state.user, ctx.params.id);
@@ -73,7 +74,7 @@ export function temporaryConstructorRoutes(api: ApiRouter, deps: Deps, kick: () 
       summary: '同意转出 (003 §3.2.3.9): the old employer’s signature as an incremental PDF update; the transfer goes to the authority (最后在由省厅进行审核)',
       roles: operator,
       body: employerSignRequest,
-      responses: { 200: 'SigningResult', 400: 'otp_invalid | otp_expired', 404: 'not_found', 409: 'application_wrong_status | enterprise_profile_incomplete' },
+      responses: { 200: views.signingResultSchema, 400: 'otp_invalid | otp_expired', 404: 'not_found', 409: 'application_wrong_status | enterprise_profile_incomplete' },
     },
     sign,
     async (ctx) => {
@@ -89,7 +90,7 @@ export function temporaryConstructorRoutes(api: ApiRouter, deps: Deps, kick: () 
       summary: '不同意转出: refuses to release the temporary constructor, with a reason; the transfer ends (refused), the new employer and the person are told by SMS',
       roles: operator,
       body: refusalRequest,
-      responses: { 200: 'ApplicationView', 404: 'not_found', 409: 'application_wrong_status' },
+      responses: { 200: views.applicationViewSchema, 404: 'not_found', 409: 'application_wrong_status' },
     },
     async (ctx) => {
       await refuseRelease(deps, ctx.state.user, actorOf(ctx, 'enterprise_operator'), ctx.params.id, (ctx.state.body as { reason: string }).reason);

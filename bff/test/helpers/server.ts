@@ -30,7 +30,7 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
   await chmod(dataDir, 0o755);
   // a copy of the migrated cluster instead of initdb + migrations per server (unless the test brings its own database)
   if (!env.DATABASE_URL) await seedFromPgTemplate(dataDir);
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', OUTBOX_POLL_MS: '50', SEED_DEV_DATA: 'true', AUTH_RATE_LIMIT_PER_10_MIN: '100000', SCHEDULER: 'off', ...env });
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', OUTBOX_POLL_MS: '50', SEED_DEV_DATA: 'true', AUTH_RATE_LIMIT_PER_10_MIN: '100000', SCHEDULER: 'off', RESPONSE_VALIDATION: 'on', ...env });
   let offset = 0;
   const server = await startServer(config, { now: () => new Date(Date.now() + offset), httpAgent: opts.httpAgent });
   const outboxFile = path.join(dataDir, 'sms-outbox.jsonl');
@@ -70,6 +70,9 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
     async stop() {
       await server.close();
       await rm(dataDir, { recursive: true, force: true });
+      // the contract check (RESPONSE_VALIDATION=on): a 2xx body that broke its route's response schema fails the file
+      if (server.contractViolations.length)
+        throw new Error(`response contract violations (fix the schema in shared/src/views.ts, or the response if it leaks):\n${server.contractViolations.map((v) => `${v.method} ${v.path} ${v.status}: ${v.issues.join('; ')}`).join('\n')}`);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
+import type { LivenessSessionView, LivenessVerdictView } from '@zhiyetong/shared'
 import { CancelledError } from '../../lib/platform'
 
 /** Real-name verification (实名核验): types of the identity API and the prompt timing of the camera check. */
@@ -6,29 +7,17 @@ export type DocumentKind = 'id_front' | 'id_back' | 'holding_id'
 export type LivenessAction = 'blink' | 'open_mouth'
 
 /**
- * A liveness session as the server dictates it: each prompt's time `atMs` after the recording starts
- * (random gaps chosen by the server) and how long to record (`durationMs`). The phone shows each prompt at
- * exactly its time; the server refuses a clip whose prompt times or length do not match.
+ * A liveness session as the server dictates it (shared LivenessSessionView): each prompt's time `atMs` after
+ * the recording starts (random gaps chosen by the server) and how long to record (`durationMs`). The phone
+ * shows each prompt at exactly its time; the server refuses a clip whose prompt times or length do not match.
  */
-export interface LivenessSession {
-  id: string
-  nonce: string
-  actions: { action: LivenessAction; prompt: string; atMs: number }[]
-  durationMs: number
-  expiresAt: string
-  /** FACE_PROVIDER=wechat: WeChat 人脸核身 runs the check (wx.requestFacialVerify with verifyId); no prompts, no video */
-  provider?: 'wechat'
-  verifyId?: string
-}
+export type LivenessSession = LivenessSessionView
 export interface PromptTime {
   action: LivenessAction
   shownAtMs: number
 }
-export interface LivenessVerdict {
-  passed: boolean
-  reasons: { code: string; hint: string; action?: LivenessAction }[]
-  scores?: unknown
-}
+/** The server's verdict (shared LivenessVerdictView). */
+export type LivenessVerdict = LivenessVerdictView
 /** What a recorder hands back: the video (weapp temp file path or H5 Blob) and when each prompt appeared. */
 export interface Recording {
   video: string | Blob

@@ -3,6 +3,7 @@ import Taro from '@tarojs/taro'
 import { View } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import { api, errorMessage } from '../../../lib/api'
+import type { ShareLinkView } from '@zhiyetong/shared'
 import { fmtDateTime } from '../../../lib/format'
 import { alertMessage, confirm, toast } from '../../../lib/platform'
 import { useLoader, useRouterParams } from '../../../lib/hooks'
@@ -11,17 +12,8 @@ import { pageClass } from '../../../lib/prefs'
 import { NetBanner } from '../../../components/NetBanner'
 import './index.scss'
 
-/** A link as GET /api/certificates/:id/share-links returns it (bff/src/domain/share-links.ts ShareLinkView). */
-interface ShareLink {
-  id: string
-  url: string
-  status: 'active' | 'expired' | 'revoked'
-  createdAt: string
-  expiresAt: string
-  revokedAt: string | null
-  opens: number
-  lastOpenedAt: string | null
-}
+/** A link as GET /api/certificates/:id/share-links returns it. */
+type ShareLink = ShareLinkView
 
 const DURATIONS = [
   { value: '1', label: '1 天' },
