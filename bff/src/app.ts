@@ -30,6 +30,7 @@ import { noticeRoutes } from './routes/notices.js';
 import { employerFilingRoutes } from './routes/employer-filings.js';
 import { reminderRoutes } from './routes/reminders.js';
 import { enterpriseIdentityRoutes } from './routes/enterprise-identity.js';
+import { enterprisePeopleRoutes } from './routes/enterprise-people.js';
 
 export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: Koa<AppState>; api: ApiRouter } {
   // ctx.ip: with TRUST_PROXY_HOPS = N > 0, the N-th X-Forwarded-For address from the right (what our own
@@ -80,6 +81,7 @@ export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: 
   employerFilingRoutes(api, deps, opts.kickOutbox);
   reminderRoutes(api, deps);
   enterpriseIdentityRoutes(api, deps);
+  enterprisePeopleRoutes(api, deps);
   relayRoutes(api, deps);
   shareLinkRoutes(api, deps);
   const openapi = api.openapi({

@@ -165,3 +165,20 @@ export interface EnterpriseProfileView {
   missing: { field: RequiredProfileField; message: string }[];
   updatedAt: string | null;
 }
+
+/**
+ * GET /api/enterprise/registrations (003 §3.2.4 人员注册信息查询): one registration in the register whose employer is
+ * the acting enterprise, with its newest certificate version and the changes made to it (oldest first).
+ */
+export interface EnterpriseRegistrationView {
+  registrationNo: string;
+  profession: import('./professions.js').Profession;
+  holderName: string;
+  idNumberMasked: string;
+  status: 'registered' | 'cancelled';
+  specialties: { specialty: import('./professions.js').Specialty; validUntil: string; status: 'registered' | 'cancelled' }[];
+  /** The newest certificate version: valid, expired, superseded, void or revoked; null before one is issued (paper register). */
+  certificate: { version: number; status: 'valid' | 'expired' | 'superseded' | 'void' | 'revoked'; issueDate: string; claimed: boolean } | null;
+  /** Each change of the registration: the matter (initial, renewal, …) and when. */
+  history: { matter: string; at: string }[];
+}
