@@ -159,7 +159,7 @@ test.serial('batch confirmation: three applications ticked, one SMS code naming 
     await enterSmsCode(op.page, server, OPERATOR_PHONE);
     await el(op.page, 'batch-code-sent').waitFor();
     t.regex((await server.sms(OPERATOR_PHONE)).slice(before).join('\n'), /批量签署3份申请/);
-    await screenshot(op.page, 'batch-code');
+    await screenshot(op.page, 'batch-code', 1800); // after the toast (1.5 s)
 
     // meanwhile the third applicant saves their form again (their signature is void): it is left out
     const changed = apps[2];

@@ -96,7 +96,7 @@ export default function FindPerson() {
               const open = m.available && !noForm
               return (
                 <View key={m.type} className={`matter-option ${open ? '' : 'matter-option--off'}`} onClick={() => open && start(m.type)} data-testid={`file-${m.type}`} {...a11y({ role: 'button', disabled: !open })}>
-                  <View className='matter-option__title'>{REGISTRATION_TYPE_LABELS[m.type]}</View>
+                  <View className='matter-option__title'>{m.type === 'change' ? '身份证号码变更' : REGISTRATION_TYPE_LABELS[m.type]}</View>
                   <View className='small muted'>{open ? '创建草稿 ›' : noForm && m.available ? NO_FORM_REASON : (m.reason ?? '暂不能申报')}</View>
                 </View>
               )
