@@ -32,6 +32,7 @@ import { temporaryConstructorRoutes } from './routes/temporary-constructors.js';
 import { reminderRoutes } from './routes/reminders.js';
 import { enterpriseIdentityRoutes } from './routes/enterprise-identity.js';
 import * as views from '@zhiyetong/shared';
+import { enterprisePeopleRoutes } from './routes/enterprise-people.js';
 
 export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: Koa<AppState>; api: ApiRouter } {
   // ctx.ip: with TRUST_PROXY_HOPS = N > 0, the N-th X-Forwarded-For address from the right (what our own
@@ -83,6 +84,7 @@ export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: 
   temporaryConstructorRoutes(api, deps, opts.kickOutbox);
   reminderRoutes(api, deps);
   enterpriseIdentityRoutes(api, deps, opts.kickOutbox);
+  enterprisePeopleRoutes(api, deps);
   relayRoutes(api, deps);
   shareLinkRoutes(api, deps);
   const openapi = api.openapi({

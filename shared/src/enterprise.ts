@@ -141,3 +141,9 @@ export type EnterpriseMemberView = z.infer<typeof V.enterpriseMemberViewSchema>;
 
 /** GET/PUT /api/enterprise/profile */
 export type EnterpriseProfileView = z.infer<typeof V.enterpriseProfileViewSchema>;
+
+/**
+ * GET /api/enterprise/registrations (003 §3.2.4 人员注册信息查询): one registration in the register whose employer is
+ * the acting enterprise, with its newest certificate version and the changes made to it (oldest first).
+ */
+export type EnterpriseRegistrationView = z.infer<typeof V.enterpriseRegistrationViewSchema>;

@@ -798,3 +798,21 @@ export const healthSchema = z
 export const openApiDocumentSchema = z
   .looseObject({ openapi: z.literal('3.1.0'), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()), components: z.record(z.string(), z.unknown()) })
   .meta({ id: 'OpenApiDocument' });
+
+/**
+ * GET /api/enterprise/registrations (003 §3.2.4 人员注册信息查询): one registration in the register whose employer is
+ * the acting enterprise, with its newest certificate version (null before one is issued: paper register) and
+ * the changes made to it (oldest first).
+ */
+export const enterpriseRegistrationViewSchema = z
+  .strictObject({
+    registrationNo: z.string(),
+    profession: professionSchema,
+    holderName: z.string(),
+    idNumberMasked: z.string(),
+    status: registrationStatus,
+    specialties: z.array(z.strictObject({ specialty: specialtyCodeSchema, validUntil: day, status: registrationStatus })),
+    certificate: z.strictObject({ version: z.number().int(), status: z.enum(['valid', 'expired', 'superseded', 'void', 'revoked']), issueDate: day, claimed: z.boolean() }).nullable(),
+    history: z.array(z.strictObject({ matter: z.string(), at: instant })),
+  })
+  .meta({ id: 'EnterpriseRegistrationView' });

@@ -21,7 +21,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../../bff/test/helpers/server.js';
 import { applicantWithDraft } from '../../bff/test/helpers/flow.js';
-import { acceptPrivacy, a11yCounts, BASE_ARGS, checkA11y, CHROMIUM, el, failureLog, FFMPEG, fill, h5Dir, login, newPhone, prepareBrowserTest, root, screenshots, setElder } from './helpers.js';
+import { a11yCounts, BASE_ARGS, checkA11y, CHROMIUM, el, failureLog, FFMPEG, fill, h5Dir, loginAndAgree, newPhone, prepareBrowserTest, root, screenshots, setElder } from './helpers.js';
 
 const screenshot = screenshots('everyone-');
 let server: TestServer;
@@ -77,11 +77,9 @@ async function threeLooks(page: Page, name: string) {
 test.serial('to-do list, reminder settings, elder and dark mode, axe on every screen, the network cut during filling and upload', async (t) => {
   t.timeout(4 * 60_000);
   const p = await applicantWithDraft(server, undefined, '王长青');
-  server.advance(61_000); // past the resend wait of the API login's code
   const { context, page } = await newPhone(browser);
   try {
-    await login(page, server, p.phone);
-    await acceptPrivacy(page);
+    await loginAndAgree(page, server, p.phone); // past the resend wait of the API login's code, then the privacy guide
 
     // 待办: the saved draft waits for the applicant's signature; the count is the tab's badge
     await el(page, 'todos').waitFor();

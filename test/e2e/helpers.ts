@@ -103,6 +103,27 @@ export async function acceptPrivacy(page: Page, shown?: () => Promise<unknown>) 
   await el(page, 'privacy-submit').tap();
 }
 
+/**
+ * SMS login in the UI, then the privacy guide when this user sees the app for the first time (agreed), until
+ * `home` (a data-testid on the landing screen; default any role's home entry) shows. The clock moves past the
+ * resend wait of a code sent before (the API login of the test's setup). `beforeSubmit` and `privacyShown` run
+ * for screenshots.
+ */
+export async function loginAndAgree(page: Page, server: TestServer, phone: string, opts: { beforeSubmit?: () => Promise<unknown>; privacyShown?: () => Promise<unknown>; home?: string[] } = {}) {
+  server.advance(61_000);
+  await login(page, server, phone, opts.beforeSubmit);
+  const agree = el(page, 'privacy-agree');
+  const homes = opts.home ?? ['new-application', 'entry-employer', 'entry-reviewer'];
+  const home = page.locator(homes.map((h) => `.taro_page_show [data-testid="${h}"]`).join(', ')).filter({ visible: true }).first();
+  await Promise.race([agree.waitFor(), home.waitFor()]);
+  if (await agree.isVisible()) {
+    await opts.privacyShown?.();
+    await agree.tap();
+    await el(page, 'privacy-submit').tap();
+    await home.waitFor();
+  }
+}
+
 /** After a failure: a screenshot of the last phone's page as `<name>.png`, and its visible text in the log. */
 export async function failureLog(t: ExecutionContext, name: string) {
   await lastPage?.screenshot({ path: path.join(shotsDir, `${name}.png`) }).catch(() => undefined);

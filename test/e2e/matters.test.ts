@@ -27,7 +27,7 @@ import { startTestServer, login as apiLogin, ENTERPRISE, OPERATOR_PHONE, REVIEWE
 import { makeIdNumber, validForm } from '../../bff/test/helpers/data.js';
 import { usccCheckCharacter } from '@zhiyetong/shared';
 import { employerSign, registeredConstructor, reviewerClient, verifyInPerson } from '../../bff/test/helpers/flow.js';
-import { BASE_ARGS, CHROMIUM, FFMPEG, el, enterSmsCode, failureLog, fill, h5Dir, login, newPhone, prepareBrowserTest, screenshots, shotsDir, text } from './helpers.js';
+import { BASE_ARGS, CHROMIUM, FFMPEG, el, enterSmsCode, failureLog, fill, h5Dir, loginAndAgree, newPhone, prepareBrowserTest, screenshots, shotsDir, text } from './helpers.js';
 
 const screenshot = screenshots('matters-');
 const DAY = 86_400_000;
@@ -64,16 +64,7 @@ async function modal(page: Page, label: string) {
 
 /** SMS login in the UI; the privacy guide when this user sees the app for the first time. */
 async function uiLogin(page: Page, phone: string, name: string) {
-  server.advance(61_000); // past the resend wait of a code sent through the API
-  await login(page, server, phone, () => screenshot(page, `${name}-login`));
-  const agree = el(page, 'privacy-agree');
-  const home = page.locator('.taro_page_show [data-testid="new-application"], .taro_page_show [data-testid="entry-employer"], .taro_page_show [data-testid="entry-reviewer"]').filter({ visible: true }).first();
-  await Promise.race([agree.waitFor(), home.waitFor()]);
-  if (await agree.isVisible()) {
-    await agree.tap();
-    await el(page, 'privacy-submit').tap();
-    await home.waitFor();
-  }
+  await loginAndAgree(page, server, phone, { beforeSubmit: () => screenshot(page, `${name}-login`) });
 }
 
 /** A verified applicant whose registration the reviewer loads from a CSV (rows: [registration no, specialty, registered on, valid until]). */
@@ -442,12 +433,7 @@ test.serial('change of employer under the Sichuan setting: one application to th
 
     sichuan.advance(DAY);
     const a = await newPhone(browser);
-    sichuan.advance(61_000);
-    await login(a.page, sichuan, p.phone);
-    await el(a.page, 'privacy-agree').waitFor();
-    await el(a.page, 'privacy-agree').tap();
-    await el(a.page, 'privacy-submit').tap();
-    await el(a.page, 'new-application').waitFor();
+    await loginAndAgree(a.page, sichuan, p.phone);
     await a.page.goto(`${sichuan.baseUrl}/applicant/pages/new/index`);
     await el(a.page, 'type-constructor-change-employer').tap();
     await el(a.page, 'start-employer-change').waitFor();

@@ -4,6 +4,7 @@ import type { TodoItem, TodoKind, TodoList } from '@zhiyetong/shared'
 import { fmtDate } from '../lib/format'
 import { go, isH5 } from '../lib/platform'
 import { a11y } from '../lib/a11y'
+import { getActingEnterprise, setActingEnterprise } from '../lib/enterprise'
 
 const KIND_LABELS: Record<TodoKind, string> = { sign: '待签名', correct: '待修改', claim: '待领证', confirm: '待企业确认', review: '待审核' }
 
@@ -16,7 +17,8 @@ export function todoUrl(t: TodoItem): string {
     case 'claim':
       return `/certificates/pages/detail/index?id=${t.certificateId}`
     case 'confirm':
-      return `/employer/pages/detail/index?id=${t.applicationId}`
+      // the person confirms what their employer filed for them (issue 10); an operator confirms for the enterprise
+      return t.role === 'applicant' ? `/applicant/pages/detail/index?id=${t.applicationId}` : `/employer/pages/detail/index?id=${t.applicationId}`
     case 'review':
       return `/reviewer/pages/detail/index?id=${t.applicationId}`
   }
@@ -28,6 +30,12 @@ export function showTodoBadge(count: number) {
   if (count > 0) Taro.setTabBarBadge({ index: 0, text: count > 99 ? '99+' : String(count) }).catch(done)
   else Taro.removeTabBarBadge({ index: 0 }).catch(done)
   if (isH5 && typeof document !== 'undefined') document.title = count > 0 ? `(${count}) 执业通` : '执业通'
+}
+
+/** Opens a to-do; an operator's confirmation acts for the enterprise it waits for (X-Enterprise-Id). */
+function open(t: TodoItem) {
+  if (t.kind === 'confirm' && t.role !== 'applicant' && t.enterpriseId && getActingEnterprise()?.enterpriseId !== t.enterpriseId) setActingEnterprise({ enterpriseId: t.enterpriseId, name: '' })
+  go(todoUrl(t))
 }
 
 const days = (since: string) => Math.max(0, Math.floor((Date.now() - Date.parse(since)) / 86_400_000))
@@ -47,7 +55,7 @@ export function Todos({ list, limit }: { list: TodoList; limit?: number }) {
       </View>
       {list.count === 0 && <View className='card__hint'>暂无待办事项</View>}
       {items.map((t, i) => (
-        <View key={`${t.kind}-${t.applicationId ?? t.certificateId}-${i}`} className='todo' onClick={() => go(todoUrl(t))} data-testid='todo-item' data-kind={t.kind} {...a11y({ role: 'link' })}>
+        <View key={`${t.kind}-${t.applicationId ?? t.certificateId}-${i}`} className='todo' onClick={() => open(t)} data-testid='todo-item' data-kind={t.kind} {...a11y({ role: 'link' })}>
           <View className='todo__main'>
             <View className='todo__title'>{t.title}</View>
             <View className='todo__meta'>

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react'
 import { Text, View } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
-import { MATTERS, type ApplicationStatus, type HistoryEntryView, type RegistrationType } from '@zhiyetong/shared'
+import { MATTERS, type ApplicationStatus, type FiledBy, type HistoryEntryView, type RegistrationType } from '@zhiyetong/shared'
 import { fmtDateTime } from '../lib/format'
 import { a11y } from '../lib/a11y'
 
@@ -67,20 +67,27 @@ const STAGE_STEPS: { label: string; statuses: ApplicationStatus[] }[] = [
  * The steps of a matter (shared MATTERS[type]): its signers, then the authority's stages and 发证 — or, for a
  * matter without authority review (cancellation, paper exchange), 办结 right after the last signature.
  */
-function progressSteps(type: RegistrationType): { label: string; statuses: ApplicationStatus[] }[] {
+function progressSteps(type: RegistrationType, filedBy: FiledBy = 'applicant'): { label: string; statuses: ApplicationStatus[] }[] {
   const def = MATTERS[type]
-  const steps: { label: string; statuses: ApplicationStatus[] }[] = [{ label: def.signers.includes('employer') ? '个人签名' : '个人确认', statuses: ['draft', 'returned'] }]
-  if (def.signers.includes('employer')) steps.push({ label: '企业确认', statuses: ['awaiting_employer'] })
+  // an employer's filing (issue 10): the enterprise fills it in and files it, the person confirms it, then the enterprise signs
+  const steps: { label: string; statuses: ApplicationStatus[] }[] =
+    filedBy === 'employer'
+      ? [
+          { label: '企业填报', statuses: ['employer_draft'] },
+          { label: '个人确认', statuses: ['awaiting_applicant', 'refused'] },
+        ]
+      : [{ label: def.signers.includes('employer') ? '个人签名' : '个人确认', statuses: ['draft', 'returned'] }]
+  if (def.signers.includes('employer')) steps.push({ label: '企业确认', statuses: filedBy === 'employer' ? ['awaiting_employer'] : ['awaiting_employer', 'refused'] })
   if (def.route.length) steps.push(...STAGE_STEPS, { label: '发证', statuses: ['approved'] })
   else steps.push({ label: '办结', statuses: ['completed'] })
   return steps
 }
 
-/** Where an application stands on its matter's path, e.g. 个人签名 → 企业确认 → 受理 → 初审 → 复审 → 审批 → 发证. */
-export function ProgressSteps({ status, type = 'initial' }: { status: ApplicationStatus; type?: RegistrationType }) {
-  const steps = progressSteps(type)
+/** Where an application stands on its matter's path, e.g. 个人签名 → 企业确认 → 受理 → 初审 → 复审 → 审批 → 发证 (an employer's filing: 企业填报 → 个人确认 → 企业确认 → …). */
+export function ProgressSteps({ status, type = 'initial', filedBy }: { status: ApplicationStatus; type?: RegistrationType; filedBy?: FiledBy }) {
+  const steps = progressSteps(type, filedBy)
   let current = steps.findIndex((p) => p.statuses.includes(status))
-  const failed = status === 'not_accepted' || status === 'rejected'
+  const failed = status === 'not_accepted' || status === 'rejected' || status === 'refused'
   if (status === 'approved' || status === 'completed') current = steps.length // all done
   return (
     <View className='progress'>

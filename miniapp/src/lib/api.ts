@@ -3,6 +3,7 @@ import type { ApiErrorBody, SessionResponse } from '@zhiyetong/shared'
 import { clearSession, getSession, setSession } from './session'
 import { isH5 } from './platform'
 import { isDeviceOnline, reportAnswer, sleep, waitOnline } from './net'
+import { enterpriseHeader } from './enterprise'
 
 /** H5 calls its own origin (`/api/...`); the mini program needs an absolute base set at build time. */
 export const apiBase = isH5 ? '' : API_BASE.replace(/\/$/, '')
@@ -77,9 +78,10 @@ export function refreshSession(): Promise<boolean> {
   return refreshing
 }
 
+/** The bearer token and, when the person chose one (lib/enterprise.ts), the enterprise they act for. */
 function authHeader(): Record<string, string> {
   const s = getSession()
-  return s ? { Authorization: `Bearer ${s.accessToken}` } : {}
+  return s ? { Authorization: `Bearer ${s.accessToken}`, ...enterpriseHeader() } : {}
 }
 
 /** Taro's responses (request, downloadFile, uploadFile) carry `statusCode`, fetch's `status`. */

@@ -1,5 +1,6 @@
 import Taro from '@tarojs/taro'
 import type { MeResponse, Role, SessionResponse } from '@zhiyetong/shared'
+import { setActingEnterprise } from './enterprise'
 
 const KEY = 'zyt:session'
 
@@ -39,6 +40,7 @@ export function clearSession() {
   cached = null
   meCache = null
   Taro.removeStorageSync(KEY)
+  setActingEnterprise(null)
 }
 
 export function isLoggedIn() {

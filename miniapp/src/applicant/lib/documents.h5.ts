@@ -1,4 +1,5 @@
 import { toApiError } from '../../lib/api'
+import { documentUploadPath } from './upload-target'
 import { redrawAsJpeg } from '../../lib/image.h5'
 import { uploadWithRetry, type UploadProgress } from '../../lib/upload-retry'
 import { parseJson, xhrSend } from '../../lib/xhr.h5'
@@ -25,7 +26,7 @@ export async function uploadApplicationDocument(applicationId: string, kind: App
   const res = await uploadWithRetry((authorization, onPercent) => {
     const f = new FormData()
     f.append('file', blob, name)
-    return xhrSend('PUT', `/api/applications/${applicationId}/documents/${kind}`, f, authorization, onPercent)
+    return xhrSend('PUT', documentUploadPath(applicationId, kind), f, authorization, onPercent)
   }, onProgress)
   if (res.statusCode < 200 || res.statusCode >= 300) throw toApiError(res.statusCode, parseJson(res.body))
 }

@@ -1,4 +1,5 @@
 import Taro from '@tarojs/taro'
+import { documentUploadPath } from './upload-target'
 import { apiBase, toApiError } from '../../lib/api'
 import { ConnectionDropped, uploadWithRetry, type UploadProgress } from '../../lib/upload-retry'
 
@@ -26,7 +27,7 @@ export async function uploadApplicationDocument(applicationId: string, kind: App
     (authorization, onPercent) =>
       new Promise<Taro.uploadFile.SuccessCallbackResult>((resolve, reject) => {
         const task = Taro.uploadFile({
-          url: `${apiBase}/api/applications/${applicationId}/documents/${kind}`,
+          url: `${apiBase}${documentUploadPath(applicationId, kind)}`,
           filePath: String(file),
           name: 'file',
           header: authorization,

@@ -98,6 +98,12 @@ export default function Home() {
         {todos && <Todos list={todos} />}
 
         {roles.includes('enterprise_operator') && (
+          <View className='card card--tap' onClick={() => go('/employer/pages/home/index')} data-testid='entry-enterprise'>
+            <View className='card__title'>企业服务</View>
+            <View className='card__hint'>代为申报、批量确认、申报查询、企业基本信息与经办人。</View>
+          </View>
+        )}
+        {roles.includes('enterprise_operator') && (
           <View className='card card--tap' onClick={() => go('/employer/pages/queue/index')} data-testid='entry-employer'>
             <View className='card__title'>待企业确认</View>
             <View className='card__hint'>{me?.enterprise ? me.enterprise.name : '聘用企业'}：查看员工提交的注册申请，签名确认或退回。</View>
@@ -139,6 +145,11 @@ export default function Home() {
               <View className='link-row' onClick={() => go('/certificates/pages/registration/index')} data-testid='home-registration'>
                 我的注册信息与变更记录 ›
               </View>
+              {me?.identity?.verifiedAt && !roles.includes('enterprise_operator') && (
+                <View className='link-row' onClick={() => go('/employer/pages/bind/index')} data-testid='home-bind'>
+                  我是企业法定代表人：绑定企业 ›
+                </View>
+              )}
             </View>
             {loading && !apps && <LoadingBlock />}
             {apps && apps.length === 0 && <Empty text='还没有注册申请' />}

@@ -3,7 +3,7 @@ import { View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
 import dayjs from 'dayjs'
-import { EDITABLE_STATUSES, MATTERS, REGISTRATION_TYPE_LABELS, applicationFormTitle, type ApplicationView, type MatterAvailabilityView, type MatterContext, type RegistrationView } from '@zhiyetong/shared'
+import { EDITABLE_STATUSES, FILING_PATHS, MATTERS, REGISTRATION_TYPE_LABELS, applicationFormTitle, type ApplicationView, type MatterAvailabilityView, type MatterContext, type RegistrationView } from '@zhiyetong/shared'
 import { ApiError, api, errorMessage } from '../../../lib/api'
 import { today as todayString } from '../../../lib/format'
 import { confirm, go, toast } from '../../../lib/platform'
@@ -12,11 +12,34 @@ import { ErrorBlock, LoadingBlock } from '../../../components/ui'
 import { RegistrationCard } from '../../../components/Registration'
 import { MATTER_MODELS } from '../../components/forms'
 import { clientRules } from '../../lib/matters'
+import { uploadAsEmployer } from '../../lib/upload-target'
 import './index.scss'
 import { pageClass } from '../../../lib/prefs'
 import { NetBanner } from '../../../components/NetBanner'
 
 const draftKey = (id: string) => `zyt:form-draft:${id}`
+
+/**
+ * Employer mode (`by=employer`, issue 10): the register the matter acts on as the application carries it
+ * (ApplicationView.registration; the operator cannot read the person's GET /api/registrations).
+ */
+function registerOf(a: ApplicationView): RegistrationView | null {
+  const r = a.registration
+  if (!r) return null
+  return {
+    id: '',
+    profession: a.profession,
+    registrationNo: r.registrationNo,
+    status: r.status,
+    holderName: a.applicant.name,
+    employer: a.employer ? { id: a.employer.id, name: a.employer.name, uscc: a.employer.uscc } : null,
+    specialties: r.specialties.map((x) => ({ ...x, registeredOn: '' })),
+    lastEmployerChangeOn: null,
+    hasElectronicCertificate: true,
+    validUntil: r.validUntil ?? null,
+    history: [],
+  }
+}
 type Draft = { state: unknown; at: string }
 
 /**
@@ -27,6 +50,9 @@ type Draft = { state: unknown; at: string }
 export default function ApplicationForm() {
   const params = useRouterParams()
   const id = params.id ?? ''
+  // the enterprise's draft for one of its people (the same form; saved through /api/enterprise/filings/:id)
+  const byEmployer = params.by === 'employer'
+  const appPath = byEmployer ? `/api/enterprise/applications/${id}` : `/api/applications/${id}`
   const [app, setApp] = useState<ApplicationView | null>(null)
   const [register, setRegister] = useState<RegistrationView | null>(null)
   const [changeMatter, setChangeMatter] = useState<MatterAvailabilityView | undefined>(undefined)
@@ -43,9 +69,19 @@ export default function ApplicationForm() {
   async function load(keepLocal = false) {
     setLoadError('')
     try {
-      const [a, regs] = await Promise.all([api.get<ApplicationView>(`/api/applications/${id}`), api.get<RegistrationView[]>('/api/registrations')])
-      const matters = await api.get<MatterAvailabilityView[]>('/api/matters', { query: { profession: a.profession } })
-      const reg = regs.find((r) => r.profession === a.profession) ?? null
+      let a: ApplicationView
+      let reg: RegistrationView | null
+      let matters: MatterAvailabilityView[] = []
+      if (byEmployer) {
+        a = await api.get<ApplicationView>(appPath)
+        reg = registerOf(a)
+        uploadAsEmployer(id)
+      } else {
+        const [own, regs] = await Promise.all([api.get<ApplicationView>(appPath), api.get<RegistrationView[]>('/api/registrations')])
+        a = own
+        matters = await api.get<MatterAvailabilityView[]>('/api/matters', { query: { profession: a.profession } })
+        reg = regs.find((r) => r.profession === a.profession) ?? null
+      }
       setApp(a)
       Taro.setNavigationBarTitle({ title: a.type === 'paper_exchange' ? '换领电子证书' : `${REGISTRATION_TYPE_LABELS[a.type]}申请表` }).catch(() => undefined)
       setRegister(a.type === 'initial' ? null : reg)
@@ -71,7 +107,7 @@ export default function ApplicationForm() {
   /** After an upload: the new version (signatures void), keeping what is typed here. */
   async function reloadApp() {
     try {
-      setApp(await api.get<ApplicationView>(`/api/applications/${id}`))
+      setApp(await api.get<ApplicationView>(appPath))
       toast('已上传', 'success')
     } catch (e) {
       setFormError(errorMessage(e))
@@ -113,18 +149,19 @@ export default function ApplicationForm() {
     const def = MATTERS[app.type]
     if (thenSign && def.photoRequired && !app.documents.some((d) => d.kind === 'photo')) return setFormError('请先上传本人照片（该照片将显示在电子证书上）')
     if (thenSign && def.evidenceRequired && !app.documents.some((d) => d.kind === 'evidence')) return setFormError('请先上传变更证明材料')
-    if (app.status === 'awaiting_employer' || app.signatures.length) {
+    if (!byEmployer && (app.status === 'awaiting_employer' || app.signatures.length)) {
       if (!(await confirm('申请表已签名，保存修改后原签名作废，需要重新签名。确定保存吗？', '修改已签名的申请表', '保存'))) return
     }
     setSaving(true)
     try {
-      const saved = await api.put<ApplicationView>(`/api/applications/${id}`, { version: app.version, form: model.toForm(st, ctx) }, { loading: '正在保存' })
+      const saved = await api.put<ApplicationView>(byEmployer ? `/api/enterprise/filings/${id}` : `/api/applications/${id}`, { version: app.version, form: model.toForm(st, ctx) }, { loading: '正在保存' })
       setApp(saved)
       setConflict(false)
       Taro.removeStorageSync(draftKey(id))
       setRestored(null)
       toast('已保存', 'success')
-      if (thenSign) go(`/applicant/pages/sign/index?id=${id}`)
+      if (thenSign && byEmployer) Taro.redirectTo({ url: `/employer/pages/filing/index?id=${id}` })
+      else if (thenSign) go(`/applicant/pages/sign/index?id=${id}`)
     } catch (e) {
       if (e instanceof ApiError) {
         if (e.fields) {
@@ -143,7 +180,8 @@ export default function ApplicationForm() {
   if (!app || !ctx) return <LoadingBlock />
   if (!model) return <ErrorBlock message='暂不支持在线办理该注册事项，请到注册机构窗口办理' />
   if (!st) return <LoadingBlock />
-  const editable = EDITABLE_STATUSES.has(app.status)
+  const editable = byEmployer ? FILING_PATHS.employer.editable.includes(app.status) : app.filedBy !== 'employer' && EDITABLE_STATUSES.has(app.status)
+  const detailUrl = byEmployer ? `/employer/pages/filing/index?id=${id}` : `/applicant/pages/detail/index?id=${id}`
   const other = Object.entries(fields).filter(([k]) => !model.paths.test(k))
   const Form = model.Form
 
@@ -152,12 +190,13 @@ export default function ApplicationForm() {
       <NetBanner />
       <View className='app-form__title'>{applicationFormTitle(app.profession, app.type)}</View>
       {!editable && (
-        <View className='banner banner--warn' onClick={() => Taro.redirectTo({ url: `/applicant/pages/detail/index?id=${id}` })}>
-          申请已提交（{app.statusLabel}），不能再修改。查看申请 ›
+        <View className='banner banner--warn' onClick={() => Taro.redirectTo({ url: detailUrl })}>
+          {app.filedBy === 'employer' && !byEmployer ? `这份申请由聘用企业填报（${app.statusLabel}），请在申请详情中核对后签名确认或拒绝。` : `申请已提交（${app.statusLabel}），不能再修改。`}查看申请 ›
         </View>
       )}
       {app.status === 'returned' && app.returnReason && <View className='banner banner--error'>企业退回原因：{app.returnReason}</View>}
-      {app.status === 'awaiting_employer' && <View className='banner banner--warn'>申请表已签名并等待企业确认，修改并保存（或重新上传材料）后原签名作废。</View>}
+      {byEmployer && <View className='banner banner--info'>企业代为填报：保存后在申报详情中上报，由 {app.applicant.name} 本人核对并签名确认。</View>}
+      {!byEmployer && app.status === 'awaiting_employer' && <View className='banner banner--warn'>申请表已签名并等待企业确认，修改并保存（或重新上传材料）后原签名作废。</View>}
       {restored && <View className='banner banner--info'>已恢复本机于 {dayjs(restored).format('MM-DD HH:mm')} 未提交的填写内容</View>}
       {conflict && (
         <View className='banner banner--error' onClick={() => load(true)}>
@@ -191,7 +230,7 @@ export default function ApplicationForm() {
             保存
           </Button>
           <Button className='big-btn' type='primary' loading={saving} onClick={() => save(true)} data-testid='save-and-sign'>
-            {MATTERS[app.type].signers.includes('employer') ? '保存并签名' : '确认并签名'}
+            {byEmployer ? '保存并返回' : MATTERS[app.type].signers.includes('employer') ? '保存并签名' : '确认并签名'}
           </Button>
         </View>
       )}

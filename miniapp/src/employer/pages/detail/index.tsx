@@ -2,7 +2,7 @@ import { useState } from 'react'
 import { Textarea, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
-import { MATTERS, REGISTRATION_TYPE_LABELS, applicationFormTitle, employerOpinion, type ApplicationView, type OtpSentResponse, type SigningResult } from '@zhiyetong/shared'
+import { FILING_PATHS, MATTERS, REGISTRATION_TYPE_LABELS, applicationFormTitle, canRefuse, employerOpinion, type ApplicationView, type OtpSentResponse, type SigningResult } from '@zhiyetong/shared'
 import { ApiError, api, errorMessage } from '../../../lib/api'
 import { fmtDateTime } from '../../../lib/format'
 import { confirm, toast } from '../../../lib/platform'
@@ -19,7 +19,7 @@ import { NetBanner } from '../../../components/NetBanner'
 export default function EmployerDetail() {
   const { id = '' } = useRouterParams()
   const { data: app, error, loading, reload } = useLoader(() => api.get<ApplicationView>(`/api/enterprise/applications/${id}`), [id], { onShow: false })
-  const [mode, setMode] = useState<'view' | 'return'>('view')
+  const [mode, setMode] = useState<'view' | 'return' | 'refuse'>('view')
   const [opinion, setOpinion] = useState(false)
   const [code, setCode] = useState('')
   const [errors, setErrors] = useState<Record<string, string>>({})
@@ -34,6 +34,9 @@ export default function EmployerDetail() {
   const employerName = app.employer?.name || app.registration?.employerName || '聘用企业'
   const noReview = MATTERS[app.type].route.length === 0
   const awaiting = app.status === 'awaiting_employer'
+  // FILING_PATHS (issue 10): an employer's own filing cannot be sent back; the person's may be refused (the matter ends)
+  const returnable = FILING_PATHS[app.filedBy].employerReturns
+  const refusable = canRefuse(app.filedBy, app.status, 'enterprise_operator')
 
   async function sign() {
     const errs: Record<string, string> = {}
@@ -56,15 +59,19 @@ export default function EmployerDetail() {
 
   async function doReturn() {
     setActionError('')
+    const refusing = mode === 'refuse'
     if (reason.trim().length < 2) {
-      setErrors({ reason: '请填写退回原因' })
+      setErrors({ reason: refusing ? '请填写拒绝原因' : '请填写退回原因' })
       return
     }
-    if (!(await confirm(`确定将 ${app!.applicant.name} 的申请退回吗？申请人修改后可重新提交。`, '退回申请', '退回'))) return
+    if (refusing) {
+      if (!(await confirm(`拒绝确认后 ${app!.applicant.name} 的这份${REGISTRATION_TYPE_LABELS[app!.type]}申请即终止，申请人将收到短信通知。确定拒绝吗？`, '拒绝确认', '拒绝'))) return
+    } else if (!(await confirm(`确定将 ${app!.applicant.name} 的申请退回吗？申请人修改后可重新提交。`, '退回申请', '退回'))) return
     setBusy(true)
     try {
-      await api.post(`/api/enterprise/applications/${id}/returns`, { reason: reason.trim() }, { loading: '正在退回' })
-      toast('已退回', 'success')
+      if (refusing) await api.post(`/api/enterprise/applications/${id}/refusals`, { reason: reason.trim() }, { loading: '正在提交' })
+      else await api.post(`/api/enterprise/applications/${id}/returns`, { reason: reason.trim() }, { loading: '正在退回' })
+      toast(refusing ? '已拒绝，申请已终止' : '已退回', 'success')
       clearReason()
       setTimeout(() => Taro.navigateBack().catch(() => Taro.redirectTo({ url: '/employer/pages/queue/index' })), 800)
     } catch (e) {
@@ -118,22 +125,29 @@ export default function EmployerDetail() {
             <SmsCode send={() => api.post<OtpSentResponse>(`/api/enterprise/applications/${id}/signatures/sms-code`)} code={code} onCode={setCode} error={errors.code} label='企业经办人短信验证码' />
           </View>
           <View className='btn-bar'>
-            <Button className='big-btn' fill='outline' color='#b42318' onClick={() => setMode('return')} data-testid='employer-return'>
-              退回
-            </Button>
+            {refusable && (
+              <Button className='big-btn' fill='outline' color='#b42318' onClick={() => setMode('refuse')} data-testid='employer-refuse'>
+                拒绝
+              </Button>
+            )}
+            {returnable && (
+              <Button className='big-btn' fill='outline' color='#b42318' onClick={() => setMode('return')} data-testid='employer-return'>
+                退回
+              </Button>
+            )}
             <Button className='big-btn' type='primary' loading={busy} onClick={sign} data-testid='employer-sign'>
               确认并签名
             </Button>
           </View>
         </>
       )}
-      {awaiting && mode === 'return' && (
+      {awaiting && mode !== 'view' && (
         <>
           <View className='card'>
-            <View className='card__title'>退回申请</View>
-            <View className='card__hint'>请写明退回原因，申请人将看到此原因并修改后重新提交。</View>
+            <View className='card__title'>{mode === 'refuse' ? '拒绝确认' : '退回申请'}</View>
+            <View className='card__hint'>{mode === 'refuse' ? '请写明拒绝原因，申请人将收到短信。拒绝后申请终止（不能修改后再提交），需要时由申请人重新申请。' : '请写明退回原因，申请人将看到此原因并修改后重新提交。'}</View>
             {actionError && <View className='banner banner--error mt'>{actionError}</View>}
-            <Textarea className={`textarea ${errors.reason ? 'field__input--error' : ''}`} placeholder='如：聘用合同信息与申请表不一致' maxlength={500} value={reason} onInput={(e) => setReason(e.detail.value)} data-testid='return-reason' aria-label='退回原因' />
+            <Textarea className={`textarea ${errors.reason ? 'field__input--error' : ''}`} placeholder='如：聘用合同信息与申请表不一致' maxlength={500} value={reason} onInput={(e) => setReason(e.detail.value)} data-testid='return-reason' aria-label={mode === 'refuse' ? '拒绝原因' : '退回原因'} />
             {errors.reason && <View className='field__error'>{errors.reason}</View>}
           </View>
           <View className='btn-bar'>
@@ -141,7 +155,7 @@ export default function EmployerDetail() {
               取消
             </Button>
             <Button className='big-btn' type='danger' loading={busy} onClick={doReturn} data-testid='return-submit'>
-              确认退回
+              {mode === 'refuse' ? '确认拒绝' : '确认退回'}
             </Button>
           </View>
         </>

@@ -1,0 +1,26 @@
+import { View } from '@tarojs/components'
+import { PROFESSION_LABELS, REGISTRATION_TYPE_LABELS, type ApplicationListItem } from '@zhiyetong/shared'
+import { go } from '../../lib/platform'
+import { ProgressSteps, StatusTag } from '../../components/ui'
+
+/** One application of the enterprise as a tappable card with its progress (filings and the query page). */
+export function FilingCard({ a, url }: { a: ApplicationListItem; url: string }) {
+  return (
+    <View className='card card--tap' onClick={() => go(url)} data-testid='filing-card' data-status={a.status}>
+      <View className='card__title'>
+        <View>
+          {a.applicantName} · {PROFESSION_LABELS[a.profession]}
+          {REGISTRATION_TYPE_LABELS[a.type]}
+        </View>
+        <StatusTag status={a.status} label={a.statusLabel} />
+      </View>
+      <View className='card__hint'>
+        {a.acceptanceNo ? `受理编号 ${a.acceptanceNo} · ` : ''}身份证 {a.idNumberMasked}
+      </View>
+      <View className='elder-hide'>
+        <ProgressSteps status={a.status} type={a.type} filedBy={a.filedBy} />
+      </View>
+    </View>
+  )
+}
+
