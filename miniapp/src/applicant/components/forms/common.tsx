@@ -286,3 +286,17 @@ export function QualificationCard({ st, set, err, late, editable }: { st: FormSt
     </>
   )
 }
+/** 必修课学时 / 选修课学时 side by side. */
+export function HoursInputs({ value, onChange, error, disabled, testId }: { value: { compulsoryHours: string; electiveHours: string }; onChange: (k: 'compulsoryHours' | 'electiveHours', v: string) => void; error: (k: 'compulsoryHours' | 'electiveHours') => string | undefined; disabled?: boolean; testId: (k: string) => string }) {
+  return (
+    <View className='ce__row'>
+      {(['compulsoryHours', 'electiveHours'] as const).map((k) => (
+        <View key={k} className='ce__cell'>
+          <Field label={k === 'compulsoryHours' ? '必修课学时' : '选修课学时'} required error={error(k)}>
+            <Input className={`field__input ${error(k) ? 'field__input--error' : ''}`} type='number' maxlength={4} placeholder='学时' value={value[k]} disabled={disabled} onInput={(e) => onChange(k, e.detail.value.replace(/\D/g, ''))} data-testid={testId(k)} />
+          </Field>
+        </View>
+      ))}
+    </View>
+  )
+}
