@@ -166,3 +166,43 @@ export async function checkA11y(page: Page, screen: string): Promise<void> {
   if (process.env.A11Y_SOFT) console.log(`axe problems on ${screen}:\n${problems.join('\n')}`);
   else throw new Error(`axe on ${screen}:\n${problems.join('\n')}`);
 }
+
+/**
+ * Logs in through the UI a person already logged in through the API (bff/test/helpers: a code was sent, so the
+ * clock is moved past the resend wait first), agrees to the privacy guide when it shows, and waits for the
+ * home screen. `beforeSubmit` runs with the login form filled (a screenshot).
+ */
+export async function uiLogin(page: Page, server: TestServer, phone: string, beforeSubmit?: () => Promise<unknown>) {
+  server.advance(61_000);
+  await login(page, server, phone, beforeSubmit);
+  const agree = el(page, 'privacy-agree');
+  const home = page.locator('.taro_page_show [data-testid="new-application"], .taro_page_show [data-testid="entry-employer"], .taro_page_show [data-testid="entry-reviewer"]').filter({ visible: true }).first();
+  await Promise.race([agree.waitFor(), home.waitFor()]);
+  if (await agree.isVisible()) {
+    await agree.tap();
+    await el(page, 'privacy-submit').tap();
+    await home.waitFor();
+  }
+}
+
+/**
+ * Draws on the canvas inside `locator` with real touch input (Chrome DevTools Protocol Input.dispatchTouchEvent:
+ * touchstart, touchmove…, touchend, as a finger does); `strokes` are polylines in fractions of the canvas box.
+ */
+export async function drawOnCanvas(page: Page, locator: ReturnType<Page['locator']>, strokes: [number, number][][]) {
+  const box = await locator.boundingBox();
+  if (!box) throw new Error('canvas not visible');
+  const cdp = await page.context().newCDPSession(page);
+  const at = ([fx, fy]: [number, number]) => ({ x: box.x + fx * box.width, y: box.y + fy * box.height });
+  for (const stroke of strokes) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at(stroke[0])] });
+    for (let i = 1; i < stroke.length; i++) {
+      // a few steps between points: the pad draws a line to each touchmove
+      const [ax, ay] = stroke[i - 1];
+      const [bx, by] = stroke[i];
+      for (let k = 1; k <= 4; k++) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [at([ax + ((bx - ax) * k) / 4, ay + ((by - ay) * k) / 4])] });
+    }
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  }
+  await cdp.detach();
+}

@@ -1,5 +1,5 @@
 import { View } from '@tarojs/components'
-import { GENDER_LABELS, PROFESSION_LABELS, REGISTRATION_TYPE_LABELS, type ApplicationView, type FormSection } from '@zhiyetong/shared'
+import { DOCUMENT_RULES, GENDER_LABELS, PROFESSION_LABELS, REGISTRATION_TYPE_LABELS, isDocumentKind, type ApplicationView, type FormSection } from '@zhiyetong/shared'
 import { errorMessage } from '../lib/api'
 import { documentPath, openDocument, useDocumentImage } from '../lib/files'
 import { fmtDateTime } from '../lib/format'
@@ -34,7 +34,8 @@ export function SectionTable({ section }: { section: FormSection }) {
   )
 }
 
-const DOCUMENT_LABELS = { photo: '本人照片', evidence: '变更证明材料' } as const
+/** A document's name (shared DOCUMENT_RULES: 本人照片, 注册证书个人签名, 外省市资格证书扫描件, …). */
+const documentLabel = (kind: string) => (isDocumentKind(kind) ? DOCUMENT_RULES[kind].label : '材料')
 
 function DocumentRow({ app, doc }: { app: ApplicationView; doc: ApplicationView['documents'][number] }) {
   const path = documentPath(app.id, doc.kind)
@@ -48,12 +49,12 @@ function DocumentRow({ app, doc }: { app: ApplicationView; doc: ApplicationView[
   }
   return (
     <View className='doc-row' onClick={open} data-testid={`view-document-${doc.kind}`}>
-      <View className='doc-row__pic'>{image ? <Img className='doc-slot__img' src={image} mode='aspectFill' alt={DOCUMENT_LABELS[doc.kind as 'photo' | 'evidence'] ?? '材料'} /> : doc.contentType === 'application/pdf' ? 'PDF' : ''}</View>
+      <View className='doc-row__pic'>{image ? <Img className='doc-slot__img' src={image} mode='aspectFill' alt={documentLabel(doc.kind)} /> : doc.contentType === 'application/pdf' ? 'PDF' : ''}</View>
       <View className='doc-row__main'>
-        <View>{DOCUMENT_LABELS[doc.kind]}</View>
+        <View>{documentLabel(doc.kind)}</View>
         <View className='small muted'>上传于 {fmtDateTime(doc.uploadedAt)}</View>
       </View>
-      <View className='doc-row__open'>查看 ›</View>
+      <View className='doc-row__open'>{doc.contentType === 'application/pdf' ? '打开 PDF ›' : '查看 ›'}</View>
     </View>
   )
 }
@@ -107,6 +108,16 @@ export function ApplicationDetails({ app, showTimeline = true }: { app: Applicat
           {app.documents.map((d) => (
             <DocumentRow key={d.kind} app={app} doc={d} />
           ))}
+          {(app.requiredDocuments ?? [])
+            .filter((r) => r.required && r.state === 'missing')
+            .map((r) => (
+              <View key={r.kind} className='doc-row' data-testid={`missing-document-${r.kind}`}>
+                <View className='doc-row__main'>
+                  <View>{r.label}</View>
+                  <View className='small field__error'>未上传</View>
+                </View>
+              </View>
+            ))}
         </View>
       )}
       {app.signatures.length > 0 && (

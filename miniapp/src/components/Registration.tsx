@@ -8,7 +8,7 @@ type Summary = NonNullable<ApplicationView['registration']>
 
 /** The register's current content in the shape an application carries (ApplicationView.registration). */
 export function registrationSummary(r: RegisterState): Summary {
-  return { registrationNo: r.registrationNo, status: r.status, employerName: r.employer?.name ?? '', specialties: r.specialties.map((s) => ({ specialty: s.specialty, validUntil: s.validUntil, status: s.status })) }
+  return { registrationNo: r.registrationNo, status: r.status, employerName: r.employer?.name ?? '', specialties: r.specialties.map((s) => ({ specialty: s.specialty, validUntil: s.validUntil, status: s.status })), validUntil: (r as { validUntil?: string | null }).validUntil ?? null }
 }
 
 /** 现注册证书信息: registration number, employer, status, and each specialty with its valid-until date and state. */
@@ -25,6 +25,8 @@ export function RegistrationCard({ registration, title = '现注册证书信息'
       </Row>
       <Row label='聘用企业'>{registration.employerName || '—'}</Row>
       {paper && <Row label='证书'>纸质证书，尚未换领电子证书</Row>}
+      {/* a registration held as a whole (architects) has no specialties: its validity only, no 专业 line */}
+      {registration.specialties.length === 0 && registration.validUntil && <Row label='有效期至'>{registration.validUntil}</Row>}
       {registration.specialties.map((s) => {
         const st = specialtyState(s, day)
         return (

@@ -1,19 +1,28 @@
 import { useState } from 'react'
 import Taro from '@tarojs/taro'
+import { DOCUMENT_RULES } from '@zhiyetong/shared'
 import { errorMessage } from '../../lib/api'
-import { CancelledError, alertMessage, taroCall } from '../../lib/platform'
-import { MAX_DOCUMENT_BYTES, uploadApplicationDocument } from '../lib/documents'
+import { CancelledError, taroCall } from '../../lib/platform'
+import { uploadApplicationDocument } from '../lib/documents'
 import { progressText, type UploadProgress } from '../../lib/upload-retry'
 import { DocumentTile, type DocumentSlotProps } from './DocumentTile'
 
-/** weapp: a photo from the camera or album (chooseMedia), or for evidence also a PDF from a chat (chooseMessageFile). The H5 build uses DocumentSlot.h5.tsx. */
+/**
+ * weapp: a photo from the camera or album (chooseMedia), or, where the kind takes PDF (shared DOCUMENT_RULES),
+ * a PDF from a chat (chooseMessageFile; a PDF-only kind goes there at once). A refusal (the BFF's message)
+ * stays on the tile. The H5 build uses DocumentSlot.h5.tsx.
+ */
 export function DocumentSlot(props: DocumentSlotProps) {
   const [busy, setBusy] = useState(false)
   const [progress, setProgress] = useState<UploadProgress | null>(null)
+  const [refused, setRefused] = useState('')
+  const rule = DOCUMENT_RULES[props.kind]
+  const takesPdf = rule.types.includes('application/pdf')
+  const takesImage = rule.types.some((t) => t.startsWith('image/'))
 
   async function pickPath(): Promise<{ path: string; size: number } | null> {
-    if (props.kind === 'evidence') {
-      const choice = await taroCall(() => Taro.showActionSheet({ itemList: ['拍照或从相册选择', '从聊天记录选择 PDF 文件'] }) as any)
+    if (takesPdf) {
+      const choice = takesImage ? await taroCall(() => Taro.showActionSheet({ itemList: ['拍照或从相册选择', '从聊天记录选择 PDF 文件'] }) as any) : { tapIndex: 1 }
       if ((choice as any).tapIndex === 1) {
         const res: any = await taroCall(() => Taro.chooseMessageFile({ count: 1, type: 'file', extension: ['pdf'] }) as any, '当前环境不支持选择文件')
         const f = res.tempFiles[0]
@@ -30,18 +39,19 @@ export function DocumentSlot(props: DocumentSlotProps) {
     try {
       const file = await pickPath()
       if (!file) return
-      if (file.size > MAX_DOCUMENT_BYTES) return alertMessage('文件超过 2 MB，请压缩后重新上传')
+      setRefused('')
+      if (file.size > rule.maxBytes) return setRefused(`文件超过 ${rule.maxBytes >= 1024 * 1024 ? `${rule.maxBytes / 1024 / 1024} MB` : `${Math.round(rule.maxBytes / 1024)} KB`}，请压缩后重新上传`)
       setBusy(true)
       await uploadApplicationDocument(props.applicationId, props.kind, file.path, setProgress)
       props.onUploaded()
     } catch (e) {
       if (e instanceof CancelledError) return
-      alertMessage(errorMessage(e))
+      setRefused(errorMessage(e))
     } finally {
       setBusy(false)
       setProgress(null)
     }
   }
 
-  return <DocumentTile {...props} busy={busy} busyText={progressText(progress)} onClick={pick} />
+  return <DocumentTile {...props} busy={busy} busyText={progressText(progress)} refused={refused} onClick={pick} />
 }

@@ -1,17 +1,23 @@
 import Taro from '@tarojs/taro'
 import { documentUploadPath } from './upload-target'
+import { DOCUMENT_RULES, type DocumentKind } from '@zhiyetong/shared'
 import { apiBase, toApiError } from '../../lib/api'
 import { ConnectionDropped, uploadWithRetry, type UploadProgress } from '../../lib/upload-retry'
 
 /**
- * weapp: an application's photo or evidence goes up with Taro.uploadFile (multipart POST, field `file`) to
+ * weapp: an application's document (any shared DOCUMENT_KINDS kind) goes up with Taro.uploadFile (multipart POST, field `file`) to
  * POST /api/applications/:id/documents/:kind, reporting progress (UploadTask.onProgressUpdate) and sent again
  * after a dropped connection (uploadWithRetry). The H5 build uses documents.h5.ts (PUT with XMLHttpRequest).
  */
-export type ApplicationDocumentKind = 'photo' | 'evidence'
+export type ApplicationDocumentKind = DocumentKind
 
-/** What the server takes (bff application-documents DOCUMENT_RULES): 2 MB; the photo JPEG or PNG, evidence also PDF. */
+/** The largest file of any kind but the signature image (shared DOCUMENT_RULES[kind].maxBytes is each kind's). */
 export const MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
+
+/** The H5 file input's `accept` (unused in the mini program, where DocumentSlot picks by DOCUMENT_RULES). */
+export function acceptFor(kind: ApplicationDocumentKind): string {
+  return DOCUMENT_RULES[kind].types.join(',')
+}
 
 function parseBody(data: unknown): unknown {
   try {

@@ -1,5 +1,5 @@
 import dayjs from 'dayjs'
-import { addableSpecialties, applicantDeclaration, type ConstructorSpecialty } from '@zhiyetong/shared'
+import { PROFESSION_RULES, addableSpecialties, applicantDeclaration } from '@zhiyetong/shared'
 import { Empty } from '../../../components/ui'
 import { buildForm, emptyState, errorFor, lateSpecialties, stateFromForm, type FormState } from '../../pages/form/model'
 import { Declarations, EmployerPhone, PhotoCard, SpecialtyPicker, tickDeclaration } from './common'
@@ -8,7 +8,7 @@ import type { MatterFormProps, MatterModel } from './types'
 /** 增项注册 (000 §3.2.1 figure 19): only specialties not registered (or no longer valid); late ones ask for continuing education. */
 function AddSpecialtyForm({ app, register, ctx, st, set, fields, editable, onUploaded }: MatterFormProps<FormState>) {
   const today = dayjs(ctx.today).hour(12).toDate()
-  const offered = addableSpecialties(app.profession, ctx) as ConstructorSpecialty[]
+  const offered = addableSpecialties(app.profession, ctx)
   const err = errorFor(fields, st, today)
   const late = lateSpecialties(st, today)
   const employerName = register?.employer?.name ?? ''
@@ -27,7 +27,7 @@ function AddSpecialtyForm({ app, register, ctx, st, set, fields, editable, onUpl
         }
       />
       {offered.length ? (
-        <SpecialtyPicker offered={offered} st={st} set={set} err={err} late={late} editable={editable} title='申请增项注册专业' hint='以下为未注册的专业，请选择专业提交增项申请（一次可选择多个专业）。' />
+        <SpecialtyPicker offered={offered} st={st} set={set} err={err} late={late} editable={editable} title='申请增项注册专业' hint={`以下为未注册的专业，请选择专业提交增项申请（${PROFESSION_RULES[app.profession].maxSpecialtiesPerApplication === 1 ? '每次申请只能选择一个专业' : '一次可选择多个专业'}）。`} />
       ) : (
         <Empty text='您的全部专业均已注册且在有效期内，无可增项的专业' />
       )}
@@ -44,8 +44,8 @@ function AddSpecialtyForm({ app, register, ctx, st, set, fields, editable, onUpl
 }
 
 export const addSpecialtyModel: MatterModel<FormState> = {
-  init: () => emptyState(),
-  fromForm: (form) => stateFromForm({ ...form, employer: { name: '', uscc: '', phone: form?.employer?.phone ?? '' } }),
+  init: (_register, _params, profession) => emptyState(profession),
+  fromForm: (form, _register, profession) => stateFromForm({ ...form, employer: { name: '', uscc: '', phone: form?.employer?.phone ?? '' } }, profession),
   toForm(st, ctx) {
     const f = buildForm(st, dayjs(ctx.today).hour(12).toDate())
     return { ...f, employer: { phone: st.employer.phone.trim() } }

@@ -1,10 +1,12 @@
 import { Textarea, View } from '@tarojs/components'
-import { CANCELLATION_REASONS, SPECIALTY_LABELS, applicantDeclaration, type CancellationReason, type Specialty } from '@zhiyetong/shared'
+import { CANCELLATION_REASONS, PROFESSION_RULES, SPECIALTY_LABELS, applicantDeclaration, type CancellationReason, type Profession, type Specialty } from '@zhiyetong/shared'
 import { Check, Field } from '../../../components/ui'
 import { Declarations, EmployerPhone, PhotoCard, tickDeclaration } from './common'
 import type { MatterFormProps, MatterModel } from './types'
 
 export interface CancellationState {
+  /** A profession registered as a whole (002) cancels the whole registration: no specialties. */
+  profession?: Profession
   phone: string
   specialties: Specialty[]
   reason: CancellationReason | ''
@@ -21,7 +23,8 @@ const registeredOf = (register: MatterFormProps<unknown>['register']) => (regist
  */
 function CancellationForm({ app, register, st, set, fields, editable, onUploaded }: MatterFormProps<CancellationState>) {
   const registered = registeredOf(register)
-  const all = registered.length > 0 && registered.every((s) => st.specialties.includes(s))
+  const whole = !PROFESSION_RULES[app.profession].specialties
+  const all = whole || (registered.length > 0 && registered.every((s) => st.specialties.includes(s)))
   const toggle = (s: Specialty, v: boolean) =>
     set((d) => {
       d.specialties = registered.filter((x) => (x === s ? v : d.specialties.includes(x)))
@@ -42,6 +45,15 @@ function CancellationForm({ app, register, st, set, fields, editable, onUploaded
           })
         }
       />
+      {whole ? (
+        <View className='card' data-testid='cancel-whole'>
+          <View className='card__title'>申请注销注册</View>
+          <View className='card__hint'>按整体注册（不分专业）：注册编号 {register?.registrationNo ?? '—'}，有效期至 {register?.validUntil ?? '—'}。</View>
+          <View className='banner banner--error mt' data-testid='cancel-all-warning'>
+            办结后注册即注销，整本注册证书作废，不再提供电子证书领取。如需到新企业执业，须由新企业重新办理初始注册。
+          </View>
+        </View>
+      ) : (
       <View className='card'>
         <View className='card__title'>申请注销专业</View>
         <View className='card__hint'>可多选。选中全部专业即注销整本注册证书；选择部分专业则仅注销所选专业。</View>
@@ -74,6 +86,7 @@ function CancellationForm({ app, register, st, set, fields, editable, onUploaded
           </View>
         ) : null}
       </View>
+      )}
       <View className='card'>
         <View className='card__title'>注销原因</View>
         {(Object.keys(CANCELLATION_REASONS) as CancellationReason[]).map((r) => (
@@ -124,11 +137,11 @@ function CancellationForm({ app, register, st, set, fields, editable, onUploaded
 
 export const cancellationModel: MatterModel<CancellationState> = {
   // preset=all: step 1 of a change of employer (Shanghai: cancel every specialty at the old employer)
-  init: (register, params) => ({ phone: '', specialties: params.preset === 'all' ? registeredOf(register) : [], reason: params.preset === 'all' ? 'contract_ended' : '', reasonText: '', declarations: [false] }),
-  fromForm: (form) => ({ phone: form?.employer?.phone ?? '', specialties: form?.specialties ?? [], reason: form?.reason ?? '', reasonText: form?.reasonText ?? '', declarations: [!!form?.declarationAccepted] }),
+  init: (register, params, profession) => ({ profession, phone: '', specialties: params.preset === 'all' ? registeredOf(register) : [], reason: params.preset === 'all' ? 'contract_ended' : '', reasonText: '', declarations: [false] }),
+  fromForm: (form, _register, profession) => ({ profession, phone: form?.employer?.phone ?? '', specialties: form?.specialties ?? [], reason: form?.reason ?? '', reasonText: form?.reasonText ?? '', declarations: [!!form?.declarationAccepted] }),
   toForm: (st) => ({
     employer: { phone: st.phone.trim() },
-    specialties: st.specialties,
+    ...(PROFESSION_RULES[st.profession ?? 'constructor'].specialties ? { specialties: st.specialties } : {}),
     reason: st.reason || undefined,
     ...(st.reason === 'other' ? { reasonText: st.reasonText.trim() } : {}),
     declarationAccepted: st.declarations.every(Boolean) ? true : undefined,

@@ -4,11 +4,17 @@ import dayjs from 'dayjs'
 import { applicantDeclaration, type EnterpriseView } from '@zhiyetong/shared'
 import { api, errorMessage } from '../../../lib/api'
 import { Field } from '../../../components/ui'
-import { CONSTRUCTOR_SPECIALTIES, buildForm, emptyState, errorFor, lateSpecialties, stateFromForm, type FormState } from '../../pages/form/model'
-import { Declarations, PhotoCard, SpecialtyPicker, tickDeclaration } from './common'
+import { PROFESSION_RULES } from '@zhiyetong/shared'
+import { buildForm, emptyState, errorFor, lateSpecialties, offeredSpecialties, qualificationLate, stateFromForm, type FormState } from '../../pages/form/model'
+import { Declarations, PhotoCard, QualificationCard, SpecialtyPicker, tickDeclaration } from './common'
 import type { MatterFormProps, MatterModel } from './types'
 
-/** 初始注册 (000 §3.1.1 figure 7): the employer by its full name (验证企业名称), the specialties, late ones' hours, the photo. */
+/**
+ * 初始注册 (000 §3.1.1 figure 7; 001 and 002 likewise): the employer by its full name (验证企业名称), then as
+ * the profession's rules say (PROFESSION_RULES): the specialties with late ones' hours, or for a profession
+ * registered as a whole the qualification (province or elsewhere); the photo. The documents, and the
+ * signature image where the rules ask for it, follow on the form page.
+ */
 function InitialForm({ app, st, set, fields, editable, ctx, onUploaded }: MatterFormProps<FormState>) {
   const [lookup, setLookup] = useState<{ state: 'idle' | 'loading' | 'ok' | 'fail'; message?: string }>({ state: 'idle' })
   const today = dayjs(ctx.today).hour(12).toDate()
@@ -43,7 +49,11 @@ function InitialForm({ app, st, set, fields, editable, ctx, onUploaded }: Matter
   return (
     <>
       <EmployerLookup st={st} set={set} err={err.employer} editable={editable} lookup={lookup} setLookup={setLookup} verify={verifyEmployer} />
-      <SpecialtyPicker offered={CONSTRUCTOR_SPECIALTIES} st={st} set={set} err={err} late={late} editable={editable} />
+      {PROFESSION_RULES[st.profession].specialties ? (
+        <SpecialtyPicker offered={offeredSpecialties(st.profession)} st={st} set={set} err={err} late={late} editable={editable} />
+      ) : (
+        <QualificationCard st={st} set={set} err={err} late={qualificationLate(st, today)} editable={editable} />
+      )}
       <PhotoCard app={app} editable={editable} onUploaded={onUploaded} />
       <Declarations
         texts={declarations}
@@ -120,9 +130,9 @@ export function EmployerLookup({ st, set, err, editable, lookup, setLookup, veri
 }
 
 export const initialModel: MatterModel<FormState> = {
-  init: () => emptyState(),
-  fromForm: (form) => stateFromForm(form),
+  init: (_register, _params, profession) => emptyState(profession),
+  fromForm: (form, _register, profession) => stateFromForm(form, profession),
   toForm: (st, ctx) => buildForm(st, dayjs(ctx.today).hour(12).toDate()),
-  paths: /^(employer|specialties|continuingEducation|declarationAccepted)/,
+  paths: /^(employer|specialties|continuingEducation|qualification|declarationAccepted)/,
   Form: InitialForm,
 }

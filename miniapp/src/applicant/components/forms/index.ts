@@ -1,4 +1,4 @@
-import type { RegistrationType } from '@zhiyetong/shared'
+import type { Profession, RegistrationType } from '@zhiyetong/shared'
 import { addSpecialtyModel } from './AddSpecialtyForm'
 import { cancellationModel } from './CancellationForm'
 import { changeModel } from './ChangeForm'
@@ -15,4 +15,13 @@ export const MATTER_MODELS: Partial<Record<RegistrationType, MatterModel<any>>> 
   cancellation: cancellationModel,
   change: changeModel,
   paper_exchange: paperExchangeModel,
+}
+
+/**
+ * The form model of `type` for `profession`, or undefined when the miniapp has no form for it. Every form reads
+ * the profession's rules (PROFESSION_RULES: specialties or none, 资格取得所在地, one specialty per application,
+ * training details), so one model serves every profession.
+ */
+export function matterModel(_profession: Profession, type: RegistrationType): MatterModel<any> | undefined {
+  return MATTER_MODELS[type]
 }

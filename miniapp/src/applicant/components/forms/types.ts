@@ -1,5 +1,5 @@
 import type { ComponentType } from 'react'
-import type { ApplicationView, MatterAvailabilityView, MatterContext, RegistrationView } from '@zhiyetong/shared'
+import type { ApplicationView, MatterAvailabilityView, MatterContext, Profession, RegistrationView } from '@zhiyetong/shared'
 
 /** What every matter's form component gets from the form page (applicant/pages/form). */
 export interface MatterFormProps<S> {
@@ -25,8 +25,8 @@ export interface MatterFormProps<S> {
  * message goes into a banner on top.
  */
 export interface MatterModel<S> {
-  init(register: RegistrationView | null, params: Record<string, string | undefined>): S
-  fromForm(form: any, register: RegistrationView | null): S
+  init(register: RegistrationView | null, params: Record<string, string | undefined>, profession: Profession): S
+  fromForm(form: any, register: RegistrationView | null, profession: Profession): S
   toForm(st: S, ctx: MatterContext): Record<string, unknown>
   paths: RegExp
   Form: ComponentType<MatterFormProps<S>>

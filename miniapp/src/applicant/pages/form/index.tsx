@@ -3,19 +3,21 @@ import { View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
 import dayjs from 'dayjs'
-import { EDITABLE_STATUSES, FILING_PATHS, MATTERS, REGISTRATION_TYPE_LABELS, applicationFormTitle, type ApplicationView, type MatterAvailabilityView, type MatterContext, type RegistrationView } from '@zhiyetong/shared'
+import { EDITABLE_STATUSES, FILING_PATHS, MATTERS, PROFESSION_RULES, WHOLE_REGISTRATION, REGISTRATION_TYPE_LABELS, applicationFormTitle, documentFacts, documentRequirements, type ApplicationView, type MatterAvailabilityView, type MatterContext, type RegistrationView } from '@zhiyetong/shared'
 import { ApiError, api, errorMessage } from '../../../lib/api'
 import { today as todayString } from '../../../lib/format'
 import { confirm, go, toast } from '../../../lib/platform'
 import { useRouterParams } from '../../../lib/hooks'
 import { ErrorBlock, LoadingBlock } from '../../../components/ui'
 import { RegistrationCard } from '../../../components/Registration'
-import { MATTER_MODELS } from '../../components/forms'
+import { matterModel } from '../../components/forms'
 import { clientRules } from '../../lib/matters'
 import { uploadAsEmployer } from '../../lib/upload-target'
 import './index.scss'
 import { pageClass } from '../../../lib/prefs'
 import { NetBanner } from '../../../components/NetBanner'
+import { DocumentsCard, OWN_CARD_KINDS } from '../../components/DocumentsCard'
+import { SignatureCard } from '../../components/SignatureCard'
 
 const draftKey = (id: string) => `zyt:form-draft:${id}`
 
@@ -39,6 +41,16 @@ function registerOf(a: ApplicationView): RegistrationView | null {
     validUntil: r.validUntil ?? null,
     history: [],
   }
+}
+
+/**
+ * The register as the shared checks read it: the API's view of a registration held as a whole (architects)
+ * has no specialty entries, only `validUntil`; the rules (renewal window, cancellation) hang on its one
+ * WHOLE_REGISTRATION entry, put back here.
+ */
+function registerForRules(r: RegistrationView | null): RegistrationView | null {
+  if (!r || PROFESSION_RULES[r.profession].specialties || r.specialties.length || !r.validUntil) return r
+  return { ...r, specialties: [{ specialty: WHOLE_REGISTRATION, registeredOn: '', validUntil: r.validUntil, status: r.status }] }
 }
 type Draft = { state: unknown; at: string }
 
@@ -86,13 +98,13 @@ export default function ApplicationForm() {
       Taro.setNavigationBarTitle({ title: a.type === 'paper_exchange' ? '换领电子证书' : `${REGISTRATION_TYPE_LABELS[a.type]}申请表` }).catch(() => undefined)
       setRegister(a.type === 'initial' ? null : reg)
       setChangeMatter(matters.find((m) => m.type === 'change'))
-      const model = MATTER_MODELS[a.type]
+      const model = matterModel(a.profession, a.type)
       if (!keepLocal && model) {
         const draft = Taro.getStorageSync(draftKey(id)) as Draft | ''
         if (draft && draft.state) {
-          setSt({ ...model.init(reg, params), ...(draft.state as object) })
+          setSt({ ...model.init(reg, params, a.profession), ...(draft.state as object) })
           setRestored(draft.at)
-        } else setSt(a.form ? model.fromForm(a.form, reg) : model.init(reg, params))
+        } else setSt(a.form ? model.fromForm(a.form, reg, a.profession) : model.init(reg, params, a.profession))
       }
       loaded.current = true
     } catch (e) {
@@ -114,12 +126,18 @@ export default function ApplicationForm() {
     }
   }
 
-  const model = app ? MATTER_MODELS[app.type] : undefined
-  const ctx: MatterContext | null = useMemo(() => (app ? { today: todayString(), rules: clientRules(changeMatter), register } : null), [app, register, changeMatter])
+  const model = app ? matterModel(app.profession, app.type) : undefined
+  const ctx: MatterContext | null = useMemo(() => (app ? { today: todayString(), rules: clientRules(changeMatter), register: registerForRules(register) } : null), [app, register, changeMatter])
   const check = useMemo(() => (app && model && st && ctx ? MATTERS[app.type].check(model.toForm(st, ctx), ctx, app.profession) : null), [app, model, st, ctx])
   // whether a change of employer is open now is the server's answer (GET /api/matters), shown on top
   const localFields = check && !check.ok ? Object.fromEntries(Object.entries(check.fields).filter(([k]) => k !== 'kind')) : {}
   const localOk = Object.keys(localFields).length === 0
+  // the documents this matter needs for the form as filled now (shared documentRequirements; the server's list is app.requiredDocuments)
+  const requirements = useMemo(() => {
+    if (!app || !model || !st || !ctx) return []
+    const def = MATTERS[app.type]
+    return documentRequirements(app.profession, app.type, documentFacts(app.profession, model.toForm(st, ctx), dayjs(ctx.today).hour(12).toDate()), app.documents.map((d) => d.kind), { photoRequired: def.photoRequired, evidenceRequired: def.evidenceRequired })
+  }, [app, model, st, ctx])
   const fields = { ...(showErrors ? localFields : {}), ...serverFields }
 
   function change(next: unknown) {
@@ -160,6 +178,13 @@ export default function ApplicationForm() {
       Taro.removeStorageSync(draftKey(id))
       setRestored(null)
       toast('已保存', 'success')
+      // signing files the application: the documents it needs come first (the server refuses with documents_required too)
+      const missing = saved.requiredDocuments.filter((d) => d.required && d.state === 'missing')
+      if (thenSign && missing.length) {
+        setFormError(`申请表已保存。签名前请先上传：${missing.map((d) => d.label).join('、')}`)
+        Taro.pageScrollTo({ scrollTop: 0, duration: 200 })
+        return
+      }
       if (thenSign && byEmployer) Taro.redirectTo({ url: `/employer/pages/filing/index?id=${id}` })
       else if (thenSign) go(`/applicant/pages/sign/index?id=${id}`)
     } catch (e) {
@@ -223,6 +248,10 @@ export default function ApplicationForm() {
       {app.type !== 'paper_exchange' && (app.registration || register) && <RegistrationCard registration={app.registration ?? { registrationNo: register!.registrationNo, status: register!.status, employerName: register!.employer?.name ?? '', specialties: register!.specialties }} />}
 
       <Form app={app} register={register} ctx={ctx} st={st} set={set} fields={fields} editable={editable} changeMatter={changeMatter} onUploaded={reloadApp} />
+      {PROFESSION_RULES[app.profession].signatureImage && requirements.some((r) => r.kind === 'signature') && (
+        <SignatureCard applicationId={id} required={requirements.some((r) => r.kind === 'signature' && r.required)} uploaded={app.documents.find((d) => d.kind === 'signature')} disabled={!editable} onUploaded={reloadApp} />
+      )}
+      <DocumentsCard app={app} requirements={requirements.filter((r) => !OWN_CARD_KINDS.has(r.kind))} editable={editable} onUploaded={reloadApp} />
 
       {editable && (
         <View className='btn-bar'>

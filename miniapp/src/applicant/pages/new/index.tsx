@@ -8,7 +8,7 @@ import { useLoader } from '../../../lib/hooks'
 import { ErrorBlock, LoadingBlock } from '../../../components/ui'
 import { RegistrationCard, registrationSummary } from '../../../components/Registration'
 import { VERIFY_URL, startMatter } from '../../lib/create'
-import { MATTER_MODELS } from '../../components/forms'
+import { matterModel } from '../../components/forms'
 import './index.scss'
 import { pageClass } from '../../../lib/prefs'
 import { NetBanner } from '../../../components/NetBanner'
@@ -48,7 +48,7 @@ export default function NewApplication() {
     const blocked = (m: MatterAvailabilityView): string | null => {
       if (m.code === 'application_type_unsupported') return m.reason ?? '暂不支持在线办理'
       // a matter the BFF takes but this app has no form page for yet (re-registration, replacement): not started here
-      if (!MATTER_MODELS[m.type]) return '手机端暂不支持该事项（尚无表单），请到注册机构窗口办理'
+      if (!matterModel(p, m.type)) return '手机端暂不支持该事项（尚无表单），请到注册机构窗口办理'
       if (unverified) return '实名信息尚未核验：请完成人脸识别，或到注册机构现场核验身份'
       if (inProgress) return `您有正在办理的${REGISTRATION_TYPE_LABELS[inProgress.type]}申请（${APPLICATION_STATUS_LABELS[inProgress.status]}），请先完成该申请`
       return m.available ? null : (m.reason ?? '当前不能办理')

@@ -93,7 +93,7 @@ export default function Verify() {
   const [step, setStep] = useState<Step>('docs')
   const [agreed, setAgreed] = useState(false)
   const [consenting, setConsenting] = useState(false)
-  const [verdict, setVerdict] = useState<LivenessVerdict | null>(null)
+  const [verdict, setVerdict] = useState<Pick<LivenessVerdict, 'passed' | 'reasons'> | null>(null)
   const [attempt, setAttempt] = useState(0)
   const [cameraError, setCameraError] = useState('')
   const [showRules, setShowRules] = useState(false)
