@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: every test, in two lanes that run at the same time because neither needs the other:
 #   bff  the shared and BFF tests (ava, one worker per core);
-#   ui   both miniapp builds, the weapp size check, then the browser tests (ava, one file at a time: each
-#        drives a Chromium against its own BFF).
+#   ui   the miniapp typecheck (the root tsconfig leaves miniapp/ out), both miniapp builds, the weapp size
+#        check, then the browser tests (ava, one file at a time: each drives a Chromium against its own BFF).
 # The BFF tests wait on timers, child processes and PostgreSQL much of the time, and the builds and browser
 # tests fill that time: on 2 cores the lanes together take less than one after the other (see the README,
 # "Tests"). Each line is prefixed with its lane; the exit status is non-zero when either lane failed, and the
@@ -17,7 +17,7 @@ lane() { # lane <name> <command…>: runs the command with its output prefixed, 
 }
 
 lane bff npx ava 'shared/test/**/*.test.ts' 'bff/test/**/*.test.ts' &
-lane ui bash -c 'npm run build:weapp && npm run build:h5 && npx tsx scripts/check-weapp-size.ts && npx ava --concurrency 1 "test/**/*.test.ts"' &
+lane ui bash -c 'npx tsc -p miniapp/tsconfig.json --noEmit && npm run build:weapp && npm run build:h5 && npx tsx scripts/check-weapp-size.ts && npx ava --concurrency 1 "test/**/*.test.ts"' &
 wait
 
 status=0
