@@ -29,7 +29,7 @@ import { usccCheckCharacter } from '@zhiyetong/shared';
 import { employerSign, registeredConstructor, reviewerClient, verifyInPerson } from '../../bff/test/helpers/flow.js';
 import { BASE_ARGS, CHROMIUM, FFMPEG, el, enterSmsCode, failureLog, fill, h5Dir, loginAndAgree, newPhone, prepareBrowserTest, screenshots, shotsDir, text } from './helpers.js';
 
-const screenshot = screenshots('matters-');
+const screenshot = screenshots('matters-', { a11y: true });
 const DAY = 86_400_000;
 
 let server: TestServer;

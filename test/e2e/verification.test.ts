@@ -41,7 +41,7 @@ const PERSON_CLIPS = { neutral: { start: 10, end: 55 }, blink: { start: 86, end:
 /** How long the simulated applicant takes to react to a prompt (ms; a person: 0.3-0.6 s; the server needs >= 150 ms). */
 const REACTION_MS = 350;
 
-const screenshot = screenshots('verify-');
+const screenshot = screenshots('verify-', { a11y: true });
 
 /** Logs in, accepts the privacy guide and registers the identity data; ends on the identity page. */
 async function applicantWithIdentity(page: Page, server: TestServer, phone: string, name: string, idNumber: string) {

@@ -44,6 +44,7 @@ export function PhotoSlot({ kind, title, desc, done, onUploaded }: PhotoSlotProp
         capture: 'environment',
         className: 'photo-slot__file',
         'data-testid': `photo-input-${kind}`,
+        'aria-label': `上传${title}`,
         onChange: (e: any) => chosen(e.target as HTMLInputElement),
       })}
     </PhotoTile>
