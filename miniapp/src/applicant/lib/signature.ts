@@ -1,5 +1,6 @@
 import Taro from '@tarojs/taro'
 import { DOCUMENT_RULES } from '@zhiyetong/shared'
+import { inkSignature } from './signature-ink'
 
 /**
  * weapp: the signature image (签名图片, 001 §3.1) as the BFF takes it (shared DOCUMENT_RULES.signature), from
@@ -27,25 +28,7 @@ export async function signaturePng(source: string | Blob, opts: { drawn?: boolea
   ctx.drawImage(img, 0, 0, w, h)
   const data = ctx.getImageData(0, 0, w, h)
   const px = data.data
-  const lum = (i: number) => 0.299 * px[i] + 0.587 * px[i + 1] + 0.114 * px[i + 2]
-  let sum = 0
-  for (let i = 0; i < px.length; i += 4) sum += px[i + 3] < 32 ? 255 : lum(i)
-  const threshold = Math.min(160, (sum / (px.length / 4)) * 0.7)
-  let minX = w, minY = h, maxX = -1, maxY = -1, ink = 0
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      const i = (y * w + x) * 4
-      const dark = px[i + 3] >= 128 && lum(i) < threshold
-      px[i] = px[i + 1] = px[i + 2] = dark ? 17 : 255
-      px[i + 3] = dark ? 255 : 0
-      if (!dark) continue
-      ink++
-      if (x < minX) minX = x
-      if (x > maxX) maxX = x
-      if (y < minY) minY = y
-      if (y > maxY) maxY = y
-    }
-  if (ink < 30) throw new Error('没有识别到签名笔迹，请用深色笔在白纸上签名后重新拍摄，或在屏幕上手写签名')
+  const { minX, minY, maxX, maxY } = inkSignature(px, w, h)
   const p = DOCUMENT_RULES.signature.pixels!
   const margin = 8
   const x0 = Math.max(0, minX - margin)
