@@ -9,16 +9,6 @@ import { Client, startTestServer, type TestServer } from './helpers/server.js';
 import { startTencentSmsServer } from './helpers/tencent-sms-server.js';
 import { freshPhone } from './helpers/data.js';
 
-const tencentEnv = (endpoint: string) => ({
-  SMS_PROVIDER: 'tencent',
-  TENCENT_SECRET_ID: 'AKIDtest',
-  TENCENT_SECRET_KEY: 'test-secret-key',
-  TENCENT_SMS_ENDPOINT: endpoint,
-  TENCENT_SMS_PROTOCOL: 'http://',
-  TENCENT_SMS_SDK_APP_ID: '1400000000',
-  TENCENT_SMS_SIGN_NAME: '执业通',
-  TENCENT_SMS_TEMPLATE_ID: '2000001',
-});
 
 /** Every outbox row as PostgreSQL prints it (bytea as hex), plus the raw bytes of the sealed payloads. */
 async function tableText(s: TestServer): Promise<string> {
@@ -27,8 +17,8 @@ async function tableText(s: TestServer): Promise<string> {
 }
 
 test('a login code is never readable in the outbox table: sealed while pending, erased once sent, row purged after the retention', async (t) => {
-  const tencent = await startTencentSmsServer({ secretId: 'AKIDtest', secretKey: 'test-secret-key' });
-  const s = await startTestServer({ ...tencentEnv(tencent.endpoint), OUTBOX_RETENTION_HOURS: '1' }, { httpAgent: tencent.agent });
+  const tencent = await startTencentSmsServer();
+  const s = await startTestServer({ ...tencent.env, OUTBOX_RETENTION_HOURS: '1' }, { httpAgent: tencent.agent });
   try {
     const phone = freshPhone();
     tencent.failNext(1); // the first delivery fails: the message stays pending in the table
@@ -65,8 +55,8 @@ test('a login code is never readable in the outbox table: sealed while pending, 
 });
 
 test('a pending code SMS that outlives its code is dropped unsent and erased', async (t) => {
-  const tencent = await startTencentSmsServer({ secretId: 'AKIDtest', secretKey: 'test-secret-key' });
-  const s = await startTestServer(tencentEnv(tencent.endpoint), { httpAgent: tencent.agent });
+  const tencent = await startTencentSmsServer();
+  const s = await startTestServer(tencent.env, { httpAgent: tencent.agent });
   try {
     const phone = freshPhone();
     tencent.failNext(1);

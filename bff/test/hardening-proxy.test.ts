@@ -13,7 +13,7 @@ const LIMIT = 5;
 const ca = createPlatformCaPem();
 
 async function productionServer(extra: Record<string, string>) {
-  const tencent = await startTencentSmsServer({ secretId: 'AKIDtest', secretKey: 'test-secret-key' });
+  const tencent = await startTencentSmsServer();
   const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
   const s = await startTestServer(
     {
@@ -26,14 +26,7 @@ async function productionServer(extra: Record<string, string>) {
       PLATFORM_CA_KEY_PEM: ca.keyPem,
       PLATFORM_CA_CERT_PEM: ca.certPem,
       CERT_TOKEN_PRIVATE_JWK: JSON.stringify(jwk),
-      SMS_PROVIDER: 'tencent',
-      TENCENT_SECRET_ID: 'AKIDtest',
-      TENCENT_SECRET_KEY: 'test-secret-key',
-      TENCENT_SMS_ENDPOINT: tencent.endpoint,
-      TENCENT_SMS_PROTOCOL: 'http://',
-      TENCENT_SMS_SDK_APP_ID: '1400000000',
-      TENCENT_SMS_SIGN_NAME: '执业通',
-      TENCENT_SMS_TEMPLATE_ID: '2000001',
+      ...tencent.env,
       AUTH_RATE_LIMIT_PER_10_MIN: String(LIMIT),
       ...extra,
     },

@@ -13,20 +13,10 @@ import { startWechatServer } from './helpers/wechat-server.js';
 import { freshPhone } from './helpers/data.js';
 import { applicantWithDraft, sign } from './helpers/flow.js';
 
-const tencentEnv = (endpoint: string) => ({
-  SMS_PROVIDER: 'tencent',
-  TENCENT_SECRET_ID: 'AKIDtest',
-  TENCENT_SECRET_KEY: 'test-secret-key',
-  TENCENT_SMS_ENDPOINT: endpoint,
-  TENCENT_SMS_PROTOCOL: 'http://',
-  TENCENT_SMS_SDK_APP_ID: '1400000000',
-  TENCENT_SMS_SIGN_NAME: '执业通',
-  TENCENT_SMS_TEMPLATE_ID: '2000001',
-});
 
 test('login codes go through the Tencent Cloud SDK, signed, and outages are retried by the outbox', async (t) => {
-  const tencent = await startTencentSmsServer({ secretId: 'AKIDtest', secretKey: 'test-secret-key' });
-  const s = await startTestServer(tencentEnv(tencent.endpoint), { httpAgent: tencent.agent });
+  const tencent = await startTencentSmsServer();
+  const s = await startTestServer(tencent.env, { httpAgent: tencent.agent });
   try {
     const phone = freshPhone();
     tencent.failNext(2);

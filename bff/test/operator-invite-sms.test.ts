@@ -18,17 +18,10 @@ let tencent: Awaited<ReturnType<typeof startTencentSmsServer>>;
 let s: TestServer;
 
 test.before(async () => {
-  tencent = await startTencentSmsServer({ secretId: 'AKIDtest', secretKey: 'test-secret-key' });
+  tencent = await startTencentSmsServer();
   s = await startTestServer(
     {
-      SMS_PROVIDER: 'tencent',
-      TENCENT_SECRET_ID: 'AKIDtest',
-      TENCENT_SECRET_KEY: 'test-secret-key',
-      TENCENT_SMS_ENDPOINT: tencent.endpoint,
-      TENCENT_SMS_PROTOCOL: 'http://',
-      TENCENT_SMS_SDK_APP_ID: '1400000000',
-      TENCENT_SMS_SIGN_NAME: '执业通',
-      TENCENT_SMS_TEMPLATE_ID: '2000001',
+      ...tencent.env,
       TENCENT_SMS_TEMPLATE_ID_OPERATOR_INVITED: '2000077',
     },
     { httpAgent: tencent.agent },

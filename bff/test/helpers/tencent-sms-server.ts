@@ -3,6 +3,8 @@
  * request the way the cloud does (TC3-HMAC-SHA256 signature over the canonical request, X-TC-Action and
  * X-TC-Version headers) and answers in the API v3 envelope `{"Response": {...}}`, so the production client
  * (the official SDK) is exercised unchanged. `failNext` makes the next sends fail like a provider outage.
+ * `env` is the BFF's settings for sending through this server (SMS_PROVIDER=tencent, its credentials, endpoint,
+ * app id, sign name and default template); pass `agent` as the test server's httpAgent.
  */
 import { createHash, createHmac } from 'node:crypto';
 import { Agent, createServer, type Server } from 'node:http';
@@ -19,7 +21,7 @@ export interface SentSms {
 const sha256hex = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
 const hmac = (key: string | Buffer, msg: string) => createHmac('sha256', key).update(msg).digest();
 
-export async function startTencentSmsServer(credentials: { secretId: string; secretKey: string }) {
+export async function startTencentSmsServer(credentials = { secretId: 'AKIDtest', secretKey: 'test-secret-key' }) {
   const sent: SentSms[] = [];
   const rejected: string[] = [];
   let failures = 0;
@@ -63,9 +65,20 @@ export async function startTencentSmsServer(credentials: { secretId: string; sec
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
+  /** The production host name with this server's port: the SDK signs for service "sms" as in production. */
+  const endpoint = `sms.tencentcloudapi.com:${port}`;
   return {
-    /** The production host name with this server's port: the SDK signs for service "sms" as in production. */
-    endpoint: `sms.tencentcloudapi.com:${port}`,
+    endpoint,
+    env: {
+      SMS_PROVIDER: 'tencent',
+      TENCENT_SECRET_ID: credentials.secretId,
+      TENCENT_SECRET_KEY: credentials.secretKey,
+      TENCENT_SMS_ENDPOINT: endpoint,
+      TENCENT_SMS_PROTOCOL: 'http://',
+      TENCENT_SMS_SDK_APP_ID: '1400000000',
+      TENCENT_SMS_SIGN_NAME: '执业通',
+      TENCENT_SMS_TEMPLATE_ID: '2000001',
+    },
     /** Resolves every host name to 127.0.0.1, so the SDK's requests reach this server. */
     agent: new Agent({ lookup: (_host: string, opts: { all?: boolean }, cb: (...a: unknown[]) => void) => (opts.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)) } as never),
     sent,
