@@ -39,8 +39,6 @@
  * ID numbers never appear in the report, the audit log or the logs: the report shows them masked.
  */
 import type { RegisterImportReport } from '@zhiyetong/shared';
-import ExcelJS from 'exceljs';
-import { parse as parseCsv } from 'csv-parse/sync';
 import {
   PROFESSION_LABELS,
   TEMPORARY_REGISTRATION_LABEL,
@@ -63,6 +61,7 @@ import { appError } from '../errors.js';
 import { dayjs, shanghaiDate } from '../time.js';
 import { audit } from './audit.js';
 import { findRegistration, writeRegister } from './register.js';
+import { readTableFile } from './table-file.js';
 
 type ImportDeps = Pick<Deps, 'db' | 'now' | 'config' | 'ca' | 'certificateTokens' | 'pii'>;
 
@@ -101,102 +100,6 @@ interface CheckedRow {
   validUntil: string | null;
   /** 注册类型 二级注册临时建造师. */
   temporary: boolean;
-}
-
-const clean = (s: string) => s.normalize('NFKC').replace(/[\u200b\ufeff]/g, '').trim();
-
-// ---- reading the file ----
-
-/** Finds the header row among the first ten non-empty rows: the one holding 注册编号. Errors: 422 import_columns_missing. */
-function locateColumns(rows: { row: number; values: string[] }[]): { header: number; index: Record<Column, number> } {
-  const candidate = rows.slice(0, 10).find((r) => r.values.some((v) => clean(v).replace(/[*＊\s]/g, '') === '注册编号'));
-  if (!candidate) throw appError('import_columns_missing', { file: `未找到表头行，表头须包含：${IMPORT_COLUMNS.join('、')}` });
-  const names = candidate.values.map((v) => clean(v).replace(/[*＊\s]/g, ''));
-  const index = {} as Record<Column, number>;
-  const missing: string[] = [];
-  for (const c of IMPORT_COLUMNS) {
-    const i = names.indexOf(c);
-    if (i < 0) missing.push(c);
-    else index[c] = i;
-  }
-  if (missing.length) throw appError('import_columns_missing', { file: `缺少列：${missing.join('、')}（表头须包含：${IMPORT_COLUMNS.join('、')}）` });
-  for (const c of IMPORT_OPTIONAL_COLUMNS) if (names.includes(c)) index[c] = names.indexOf(c);
-  return { header: candidate.row, index };
-}
-
-function toRawRows(rows: { row: number; values: string[]; numberColumns?: Set<number> }[]): RawRow[] {
-  const nonEmpty = rows.filter((r) => r.values.some((v) => clean(v) !== ''));
-  const { header, index } = locateColumns(nonEmpty);
-  const data = nonEmpty.filter((r) => r.row > header);
-  if (data.length === 0) throw appError('import_empty');
-  if (data.length > IMPORT_MAX_ROWS) throw appError('import_too_many_rows', { file: `文件有 ${data.length} 行数据，每次最多导入 ${IMPORT_MAX_ROWS} 行，请分批上传` });
-  return data.map((r) => ({
-    row: r.row,
-    cells: Object.fromEntries([...IMPORT_COLUMNS, ...IMPORT_OPTIONAL_COLUMNS].map((c) => [c, index[c] === undefined ? '' : clean(r.values[index[c]] ?? '')])) as Record<Column, string>,
-    idNumberWasNumber: r.numberColumns?.has(index['身份证号码']) ?? false,
-  }));
-}
-
-/** CSV, UTF-8 (BOM optional). Errors: 422 upload_invalid (not UTF-8, or malformed quoting). */
-function readCsv(bytes: Buffer): RawRow[] {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw appError('upload_invalid', { file: '文件不是 UTF-8 编码，请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或直接上传 XLSX 文件' }, 'CSV 文件须为 UTF-8 编码');
-  }
-  let records: { record: string[]; info: { lines: number }; raw?: string }[];
-  try {
-    records = parseCsv(text, { bom: true, skip_empty_lines: true, relax_column_count: true, info: true, raw: true }) as unknown as typeof records;
-  } catch (e) {
-    const line = (e as { lines?: number }).lines;
-    throw appError('upload_invalid', { file: `CSV 格式有误${line ? `（第 ${line} 行附近）` : ''}，请检查引号是否成对` }, 'CSV 文件格式有误');
-  }
-  // the line a record starts on: where it ends, less the line breaks inside its quoted fields
-  return toRawRows(records.map((r) => ({ row: r.info.lines - ((r.raw ?? '').replace(/\r?\n$/, '').match(/\n/g)?.length ?? 0), values: r.record })));
-}
-
-/** A cell's text: strings as they are, dates as YYYY-MM-DD (exceljs gives the wall-clock date in UTC), rich text joined, formulas by their result. */
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return dayjs.utc(value).format('YYYY-MM-DD');
-  if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((t) => t.text).join('');
-    if ('text' in value && typeof value.text === 'string') return value.text;
-    if ('result' in value) return value.result === undefined || (typeof value.result === 'object' && !(value.result instanceof Date)) ? '' : cellText(value.result as ExcelJS.CellValue);
-    return '';
-  }
-  return String(value);
-}
-
-/** XLSX, first worksheet. Errors: 422 upload_invalid (not a readable workbook). */
-async function readXlsx(bytes: Buffer): Promise<RawRow[]> {
-  const workbook = new ExcelJS.Workbook();
-  try {
-    await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer);
-  } catch {
-    throw appError('upload_invalid', { file: '无法读取该 XLSX 文件，请用 Excel 另存后重新上传' }, 'XLSX 文件无法读取');
-  }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) throw appError('import_empty');
-  const rows: { row: number; values: string[]; numberColumns: Set<number> }[] = [];
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const values: string[] = [];
-    const numberColumns = new Set<number>();
-    for (let col = 1; col <= row.cellCount; col++) {
-      const value = row.getCell(col).value;
-      if (typeof value === 'number') numberColumns.add(col - 1);
-      values.push(cellText(value));
-    }
-    rows.push({ row: rowNumber, values, numberColumns });
-  });
-  return toRawRows(rows);
-}
-
-/** Reads an import file by its content: XLSX (a ZIP container) or else CSV. */
-async function readImportFile(bytes: Buffer): Promise<{ format: 'xlsx' | 'csv'; rows: RawRow[] }> {
-  if (bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return { format: 'xlsx', rows: await readXlsx(bytes) };
-  return { format: 'csv', rows: readCsv(bytes) };
 }
 
 // ---- checking ----
@@ -405,7 +308,9 @@ async function importRegistration(deps: ImportDeps, actor: Actor, profession: Pr
  * import_columns_missing, 422 import_empty, 422 import_too_many_rows.
  */
 export async function importRegistrations(deps: ImportDeps, actor: Actor, profession: Profession, file: Buffer): Promise<ImportReport> {
-  const { format, rows } = await readImportFile(file);
+  const table = await readTableFile(file, IMPORT_COLUMNS, '注册编号', IMPORT_MAX_ROWS, IMPORT_OPTIONAL_COLUMNS);
+  const { format } = table;
+  const rows: RawRow[] = table.rows.map((r) => ({ row: r.row, cells: r.cells, idNumberWasNumber: r.numberColumns.has('身份证号码') }));
   const checkedRows = rows.map((r) => checkRow(deps, profession, r));
   const groups = groupRows(checkedRows);
   const refusedBy = new Map<CheckedRow, string[]>();

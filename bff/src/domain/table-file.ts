@@ -1,8 +1,8 @@
 /**
  * Reading an authority's upload as a table: a CSV (UTF-8, BOM optional, RFC 4180) or an XLSX (first sheet)
  * with a header row among the first ten non-empty rows, found by one marker column; columns in any order,
- * extra ones ignored. The reading rules are those of the register import (register-import.ts), here for any
- * set of columns (the qualification import, qualifications.ts).
+ * extra ones ignored, optional ones read when present. Used by the register import (register-import.ts) and the
+ * qualification import (qualifications.ts).
  */
 import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -20,25 +20,27 @@ export interface TableRow<C extends string> {
 export const cleanCell = (s: string) => s.normalize('NFKC').replace(/[\u200b\ufeff]/g, '').trim();
 const headerName = (v: string) => cleanCell(v).replace(/[*＊\s]/g, '');
 
-function toRows<C extends string>(rows: { row: number; values: string[]; numberColumns?: Set<number> }[], columns: readonly C[], marker: C, maxRows: number): TableRow<C>[] {
+function toRows<C extends string, O extends string>(rows: { row: number; values: string[]; numberColumns?: Set<number> }[], columns: readonly C[], marker: C, maxRows: number, optional: readonly O[]): TableRow<C | O>[] {
   const nonEmpty = rows.filter((r) => r.values.some((v) => cleanCell(v) !== ''));
   const header = nonEmpty.slice(0, 10).find((r) => r.values.some((v) => headerName(v) === marker));
   if (!header) throw appError('import_columns_missing', { file: `未找到表头行，表头须包含：${columns.join('、')}` });
   const names = header.values.map(headerName);
-  const index = {} as Record<C, number>;
+  const index = {} as Record<C | O, number>;
   const missing = columns.filter((c) => {
     const i = names.indexOf(c);
     if (i >= 0) index[c] = i;
     return i < 0;
   });
+  for (const c of optional) if (names.includes(c)) index[c] = names.indexOf(c);
   if (missing.length) throw appError('import_columns_missing', { file: `缺少列：${missing.join('、')}（表头须包含：${columns.join('、')}）` });
   const data = nonEmpty.filter((r) => r.row > header.row);
   if (data.length === 0) throw appError('import_empty');
   if (data.length > maxRows) throw appError('import_too_many_rows', { file: `文件有 ${data.length} 行数据，每次最多导入 ${maxRows} 行，请分批上传` });
+  const all = [...columns, ...optional];
   return data.map((r) => ({
     row: r.row,
-    cells: Object.fromEntries(columns.map((c) => [c, cleanCell(r.values[index[c]] ?? '')])) as Record<C, string>,
-    numberColumns: new Set(columns.filter((c) => r.numberColumns?.has(index[c]))),
+    cells: Object.fromEntries(all.map((c) => [c, index[c] === undefined ? '' : cleanCell(r.values[index[c]] ?? '')])) as Record<C | O, string>,
+    numberColumns: new Set(all.filter((c) => index[c] !== undefined && r.numberColumns?.has(index[c]))),
   }));
 }
 
@@ -55,11 +57,11 @@ function cellText(value: ExcelJS.CellValue): string {
 }
 
 /**
- * Reads `bytes` (XLSX by its ZIP signature, else CSV) as rows of `columns`, the header being the row that
- * holds `marker`. Errors: 422 upload_invalid (not UTF-8, bad quoting, unreadable workbook),
+ * Reads `bytes` (XLSX by its ZIP signature, else CSV) as rows of `columns` (and of the `optional` columns, ''
+ * when the file has no such column), the header being the row that holds `marker`. Errors: 422 upload_invalid (not UTF-8, bad quoting, unreadable workbook),
  * import_columns_missing, import_empty, import_too_many_rows.
  */
-export async function readTableFile<C extends string>(bytes: Buffer, columns: readonly C[], marker: C, maxRows: number): Promise<{ format: 'xlsx' | 'csv'; rows: TableRow<C>[] }> {
+export async function readTableFile<C extends string, O extends string = never>(bytes: Buffer, columns: readonly C[], marker: C, maxRows: number, optional: readonly O[] = []): Promise<{ format: 'xlsx' | 'csv'; rows: TableRow<C | O>[] }> {
   if (bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
     const workbook = new ExcelJS.Workbook();
     try {
@@ -80,7 +82,7 @@ export async function readTableFile<C extends string>(bytes: Buffer, columns: re
       }
       rows.push({ row: rowNumber, values, numberColumns });
     });
-    return { format: 'xlsx', rows: toRows(rows, columns, marker, maxRows) };
+    return { format: 'xlsx', rows: toRows(rows, columns, marker, maxRows, optional) };
   }
   let text: string;
   try {
@@ -95,5 +97,5 @@ export async function readTableFile<C extends string>(bytes: Buffer, columns: re
     const line = (e as { lines?: number }).lines;
     throw appError('upload_invalid', { file: `CSV 格式有误${line ? `（第 ${line} 行附近）` : ''}，请检查引号是否成对` }, 'CSV 文件格式有误');
   }
-  return { format: 'csv', rows: toRows(records.map((r) => ({ row: r.info.lines - ((r.raw ?? '').replace(/\r?\n$/, '').match(/\n/g)?.length ?? 0), values: r.record })), columns, marker, maxRows) };
+  return { format: 'csv', rows: toRows(records.map((r) => ({ row: r.info.lines - ((r.raw ?? '').replace(/\r?\n$/, '').match(/\n/g)?.length ?? 0), values: r.record })), columns, marker, maxRows, optional) };
 }
