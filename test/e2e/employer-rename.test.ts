@@ -39,6 +39,10 @@ test('the operator renames the enterprise; the batch completes and the holder ge
     server.advance(61_000);
     await login(page, server, OPERATOR_PHONE);
     await acceptPrivacy(page);
+    // an operator lands on 待企业确认, opened over 首页 once 首页 shows (lib/session.ts goRoleHome); tapping 首页's
+    // card before that raced with it. Once there, the operator opens the app again at 首页 (the session is kept).
+    await page.waitForURL(/\/employer\/pages\/queue\//, { timeout: 30_000 });
+    await page.goto(`${server.baseUrl}/pages/home/index`);
     await el(page, 'entry-employer-rename').tap();
     await el(page, 'rename-new-name').waitFor();
     await screenshot(page, 'page');
