@@ -66,7 +66,8 @@ function DocumentRow({ app, doc }: { app: ApplicationView; doc: ApplicationView[
  */
 export function ApplicationDetails({ app, showTimeline = true }: { app: ApplicationView; showTimeline?: boolean }) {
   const form = app.form as { kind?: string; employer?: { phone?: string } } | null
-  const employerTitle = app.type === 'change' && form?.kind === 'employer' ? '新聘用企业' : '聘用企业'
+  // a temporary constructor's transfer (003 §3.2.3.8): the filing enterprise is the new employer
+  const employerTitle = (app.type === 'change' && form?.kind === 'employer') || app.releasingEmployer ? '新聘用企业（转入企业）' : '聘用企业'
   return (
     <>
       <View className='card'>
