@@ -111,6 +111,7 @@ test.serial('a transfer filed and signed by the new employer’s operator, seen 
     await pickDefaultDate(np.page, 'edu-graduated');
     await fill(np.page, 'edu-level', '本科');
     await fill(np.page, 'edu-degree', '学士');
+    await el(np.page, 'temporary-note').scrollIntoViewIfNeeded();
     await screenshot(np.page, 'transfer-form');
     await el(np.page, 'save-and-sign').tap();
     await el(np.page, 'filing-submit').waitFor();

@@ -1,5 +1,5 @@
 import { View } from '@tarojs/components'
-import { DOCUMENT_RULES, GENDER_LABELS, PROFESSION_LABELS, REGISTRATION_TYPE_LABELS, isDocumentKind, type ApplicationView, type FormSection } from '@zhiyetong/shared'
+import { DOCUMENT_RULES, GENDER_LABELS, isDocumentKind, matterLabel, type ApplicationView, type FormSection } from '@zhiyetong/shared'
 import { errorMessage } from '../lib/api'
 import { documentPath, openDocument, useDocumentImage } from '../lib/files'
 import { fmtDateTime } from '../lib/format'
@@ -72,10 +72,7 @@ export function ApplicationDetails({ app, showTimeline = true }: { app: Applicat
     <>
       <View className='card'>
         <View className='card__title'>
-          <View>
-            {PROFESSION_LABELS[app.profession]}
-            {REGISTRATION_TYPE_LABELS[app.type]}
-          </View>
+          <View>{matterLabel(app.profession, app.type)}</View>
           <StatusTag status={app.status} label={app.statusLabel} />
         </View>
         {app.acceptanceNo && <Row label='受理编号'>{app.acceptanceNo}</Row>}

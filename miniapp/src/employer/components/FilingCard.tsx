@@ -1,5 +1,5 @@
 import { View } from '@tarojs/components'
-import { PROFESSION_LABELS, REGISTRATION_TYPE_LABELS, type ApplicationListItem } from '@zhiyetong/shared'
+import { matterLabel, type ApplicationListItem } from '@zhiyetong/shared'
 import { go } from '../../lib/platform'
 import { ProgressSteps, StatusTag } from '../../components/ui'
 
@@ -9,8 +9,7 @@ export function FilingCard({ a, url, note }: { a: ApplicationListItem; url: stri
     <View className='card card--tap' onClick={() => go(url)} data-testid='filing-card' data-status={a.status}>
       <View className='card__title'>
         <View>
-          {a.applicantName} · {PROFESSION_LABELS[a.profession]}
-          {REGISTRATION_TYPE_LABELS[a.type]}
+          {a.applicantName} · {matterLabel(a.profession, a.type)}
         </View>
         <StatusTag status={a.status} label={a.statusLabel} />
       </View>
