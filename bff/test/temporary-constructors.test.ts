@@ -6,7 +6,8 @@
  * - a transfer: filed and signed by the new employer, released by the old employer with its own code and an
  *   incremental PDF signature, reviewed (受理 → 初审 → 复审), and the register shows the new employer, the validity
  *   unchanged; who sees what along the way (the old employer only the release, from the new employer's signature on,
- *   and in its to-do list (kind release) until it answers; the reviewer only after the release; others 404); the new
+ *   and in its to-do list (kind release) until it answers; the reviewer only after the release; others 404, a removed
+ *   operator of the old employer 404 and no one 401 on every release route); the new
  *   certificate version (the person had exchanged the paper one) prints 注册类型 二级注册临时建造师 in the PDF and the OFD;
  * - a transfer refused by the old employer with a reason: the matter ends, the new employer and the person are told;
  *   none is filed from an old employer that has no operator on the platform to release the person;
@@ -216,6 +217,27 @@ test.serial('a transfer: filed and signed by the new employer, released by the o
     t.is((await stranger.post(`/api/enterprise/releases/${id}/refusals`, { reason: '不是我们的人' })).status, 404);
   }
   t.deepEqual((await otherOp.get('/api/enterprise/releases?status=all')).body, []);
+  // the release routes as the enterprise-authorisation walk asks: no one 401; a removed operator of the old employer 404 on each
+  const db = s.server.deps.db;
+  const oldId = (await db.selectFrom('enterprises').select('id').where('uscc', '=', ENTERPRISE.uscc).executeTakeFirstOrThrow()).id;
+  const removedPhone = freshPhone();
+  const removedUser = await db.insertInto('users').values({ phone: removedPhone, roles: ['enterprise_operator'] }).returning('id').executeTakeFirstOrThrow();
+  await db.insertInto('enterprise_operators').values({ enterprise_id: oldId, user_id: removedUser.id, removed_at: s.now() }).execute();
+  const removed = await login(s, removedPhone);
+  const releaseRoutes: [string, string, object?][] = [
+    ['GET', '/api/enterprise/releases'],
+    ['GET', `/api/enterprise/releases/${id}`],
+    ['GET', `/api/enterprise/releases/${id}/form.pdf`],
+    ['POST', `/api/enterprise/releases/${id}/signatures/sms-code`],
+    ['POST', `/api/enterprise/releases/${id}/signatures`, { code: '123456', opinionAccepted: true }],
+    ['POST', `/api/enterprise/releases/${id}/refusals`, { reason: '不是我们的人' }],
+  ];
+  for (const [method, url, body] of releaseRoutes) {
+    const anonymous = await fetch(`${s.baseUrl}${url}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+    t.is(anonymous.status, 401, `no one: ${method} ${url}`);
+    t.is((await removed.req(method, url, body)).status, 404, `a removed operator: ${method} ${url}`);
+    t.is((await removed.req(method, url, body, { 'x-enterprise-id': oldId })).status, 404, `a removed operator naming the enterprise: ${method} ${url}`);
+  }
   t.deepEqual((await newOp.get('/api/enterprise/filings?status=awaiting_release')).body.map((a: { id: string }) => a.id), [id]);
   t.is((await otherOp.get(`/api/enterprise/applications/${id}`)).status, 404);
   t.is((await person.c.get(`/api/enterprise/releases/${id}`)).status, 403);
