@@ -8,7 +8,9 @@
  *   the pending release in its to-do list, opens it read-only and agrees (同意转出) with its own SMS code; the
  *   transfer goes to the authority (受理), both signatures in the form;
  * - a refusal: a transfer filed and signed through the HTTP API; the old employer opens it from 临时建造师变更确认 and
- *   does not agree, with a reason; the transfer ends.
+ *   does not agree, with a reason; the transfer ends;
+ * - an extension (延期): the registration's employer (the development enterprise, still 陈临二's after the refusal)
+ *   files it with 延续专业 and signs it; it goes to the authority.
  * Numbered screenshots test-results/screenshots/temporary-NN-*.png; axe-core on every one (0 serious/critical).
  */
 import test from 'ava';
@@ -195,6 +197,53 @@ test.serial('a transfer the old employer does not release: refused with a reason
     t.like(after, { status: 'refused', refusalReason: '劳动合同未到期，不同意转出' });
   } catch (e) {
     await failureLog(t, 'temporary-failure-refusal');
+    throw e;
+  } finally {
+    await op.context.close();
+  }
+});
+
+test.serial('an extension (延期) filed and signed by the registration’s employer goes to the authority', async (t) => {
+  t.timeout(2 * 60_000);
+  const p = PEOPLE.kept;
+  const op = await newPhone(browser);
+  try {
+    await loginAndAgree(op.page, server, OPERATOR_PHONE);
+    await op.page.goto(`${server.baseUrl}/employer/pages/person/index`);
+    await fill(op.page, 'person-name', p.name);
+    await fill(op.page, 'person-id', p.idNumber);
+    await el(op.page, 'person-search').tap();
+    await el(op.page, 'file-temporary_extension').tap();
+    await el(op.page, 'filing-draft-note').waitFor();
+    const id = new URL(op.page.url().replace('#', '')).searchParams.get('id') ?? '';
+    await el(op.page, 'filing-edit').tap();
+    await el(op.page, 'extend-building').tap();
+    await fill(op.page, 'employer-phone', '021-55501234');
+    await fill(op.page, 'edu-school', '中南大学');
+    await fill(op.page, 'edu-major', '工程管理');
+    await pickDefaultDate(op.page, 'edu-graduated');
+    await fill(op.page, 'edu-level', '本科');
+    await fill(op.page, 'edu-degree', '学士');
+    await el(op.page, 'extend-building').scrollIntoViewIfNeeded();
+    await screenshot(op.page, 'extension-form');
+    await el(op.page, 'save-and-sign').tap();
+    await el(op.page, 'filing-submit').tap();
+    await modal(op.page, '上报');
+    await el(op.page, 'filing-countersign').tap();
+    await el(op.page, 'employer-opinion').tap();
+    server.advance(61_000);
+    await enterSmsCode(op.page, server, OPERATOR_PHONE);
+    await el(op.page, 'employer-sign').tap();
+    await el(op.page, 'employer-result-note').waitFor();
+    t.regex((await el(op.page, 'employer-result-note').textContent()) ?? '', /报送注册机构受理/);
+    const after = (await newOp.get(`/api/enterprise/applications/${id}`)).status;
+    t.is(after, 404, 'another enterprise’s filing');
+    const reviewer = await reviewerClient(server);
+    const seen = (await reviewer.get(`/api/review/applications/${id}`)).body;
+    t.like(seen, { status: 'acceptance', type: 'temporary_extension' });
+    t.deepEqual(seen.form.specialties, ['building']);
+  } catch (e) {
+    await failureLog(t, 'temporary-failure-extension');
     throw e;
   } finally {
     await op.context.close();
