@@ -5,8 +5,10 @@
  * enterprise is the new employer (转入企业); a third one is a stranger.
  * - a transfer: filed and signed by the new employer, released by the old employer with its own code and an
  *   incremental PDF signature, reviewed (受理 → 初审 → 复审), and the register shows the new employer, the validity
- *   unchanged; who sees what along the way (the old employer only the release, from the new employer's signature on;
- *   the reviewer only after the release; others 404);
+ *   unchanged; who sees what along the way (the old employer only the release, from the new employer's signature on,
+ *   and in its to-do list (kind release) until it answers; the reviewer only after the release; others 404, a removed
+ *   operator of the old employer 404 and no one 401 on every release route); the new
+ *   certificate version (the person had exchanged the paper one) prints 注册类型 二级注册临时建造师 in the PDF and the OFD;
  * - a transfer refused by the old employer with a reason: the matter ends, the new employer and the person are told;
  *   none is filed from an old employer that has no operator on the platform to release the person;
  * - an extension (延期) and a cancellation (注销) filed and signed by the employer, reviewed (the extension first returned
@@ -14,10 +16,11 @@
  *   the person cannot start these matters, and a temporary registration takes no regular matter.
  */
 import test from 'ava';
+import { strFromU8, unzipSync } from 'fflate';
 import { usccCheckCharacter } from '@zhiyetong/shared';
 import { DEV_ENTERPRISE_PROFILE } from '../src/seed.js';
 import { closeDueNotices } from '../src/domain/notices.js';
-import { pdfsigReport } from './pdf/helpers.js';
+import { pdfsigReport, pdfText } from './pdf/helpers.js';
 import { Client, ENTERPRISE, login, OPERATOR_PHONE, startTestServer, type TestServer } from './helpers/server.js';
 import { employerSign, operatorClient, reviewerClient, verifyInPerson } from './helpers/flow.js';
 import { freshPhone, makeIdNumber } from './helpers/data.js';
@@ -43,6 +46,9 @@ const common = () => ({
   employment: { startOn: today(), endOn: null },
   education: { school: '湖南大学', major: '土木工程', graduatedOn: '1998-06-30', level: '本科', degree: '学士' },
 });
+
+/** The text of every TextCode on an OFD's first page (its Content.xml, read as text). */
+const ofdTexts = (ofd: Buffer) => [...strFromU8(unzipSync(ofd)['Doc_0/Pages/Page_0/Content.xml']).matchAll(/<ofd:TextCode[^>]*>([^<]*)</g)].map((m) => m[1]);
 
 /** A USCC with its GB 32100 check character (shared uscc.ts). */
 const uscc = (first17: string) => first17 + usccCheckCharacter(first17);
@@ -181,6 +187,15 @@ test.serial('a transfer: filed and signed by the new employer, released by the o
   t.is(signed.body.status, 'awaiting_release');
   t.regex((await s.sms(OPERATOR_PHONE)).at(-1)!, new RegExp(`${NEW_EMPLOYER.name}申请将贵单位临时建造师${p.name}转入（二级临时建造师变更，受理编号${filed.acceptanceNo}）`));
 
+  // the old employer has it in its to-do list (待原单位确认), the new employer and a stranger do not
+  const todoOf = async (c: Client) => ((await c.get('/api/todos')).body.items as { kind: string; applicationId?: string; title: string; enterpriseId?: string; role: string }[]).filter((i) => i.applicationId === id);
+  const todo = await todoOf(oldOp);
+  t.like(todo[0], { kind: 'release', role: 'enterprise_operator', enterpriseId: (await s.server.deps.db.selectFrom('enterprises').select('id').where('uscc', '=', ENTERPRISE.uscc).executeTakeFirstOrThrow()).id });
+  t.is(todo.length, 1);
+  t.is(todo[0].title, `原单位确认：${NEW_EMPLOYER.name}申请转入${p.name}（二级临时建造师变更，受理编号${filed.acceptanceNo}），同意转出或不同意`);
+  t.deepEqual(await todoOf(newOp), []);
+  t.deepEqual(await todoOf(otherOp), []);
+
   // the old employer sees the release, only through its own routes; others get 404; the reviewer not yet
   const listed = (await oldOp.get('/api/enterprise/releases')).body;
   t.deepEqual(listed.map((a: { id: string; employerName: string }) => [a.id, a.employerName]), [[id, NEW_EMPLOYER.name]]);
@@ -202,6 +217,27 @@ test.serial('a transfer: filed and signed by the new employer, released by the o
     t.is((await stranger.post(`/api/enterprise/releases/${id}/refusals`, { reason: '不是我们的人' })).status, 404);
   }
   t.deepEqual((await otherOp.get('/api/enterprise/releases?status=all')).body, []);
+  // the release routes as the enterprise-authorisation walk asks: no one 401; a removed operator of the old employer 404 on each
+  const db = s.server.deps.db;
+  const oldId = (await db.selectFrom('enterprises').select('id').where('uscc', '=', ENTERPRISE.uscc).executeTakeFirstOrThrow()).id;
+  const removedPhone = freshPhone();
+  const removedUser = await db.insertInto('users').values({ phone: removedPhone, roles: ['enterprise_operator'] }).returning('id').executeTakeFirstOrThrow();
+  await db.insertInto('enterprise_operators').values({ enterprise_id: oldId, user_id: removedUser.id, removed_at: s.now() }).execute();
+  const removed = await login(s, removedPhone);
+  const releaseRoutes: [string, string, object?][] = [
+    ['GET', '/api/enterprise/releases'],
+    ['GET', `/api/enterprise/releases/${id}`],
+    ['GET', `/api/enterprise/releases/${id}/form.pdf`],
+    ['POST', `/api/enterprise/releases/${id}/signatures/sms-code`],
+    ['POST', `/api/enterprise/releases/${id}/signatures`, { code: '123456', opinionAccepted: true }],
+    ['POST', `/api/enterprise/releases/${id}/refusals`, { reason: '不是我们的人' }],
+  ];
+  for (const [method, url, body] of releaseRoutes) {
+    const anonymous = await fetch(`${s.baseUrl}${url}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+    t.is(anonymous.status, 401, `no one: ${method} ${url}`);
+    t.is((await removed.req(method, url, body)).status, 404, `a removed operator: ${method} ${url}`);
+    t.is((await removed.req(method, url, body, { 'x-enterprise-id': oldId })).status, 404, `a removed operator naming the enterprise: ${method} ${url}`);
+  }
   t.deepEqual((await newOp.get('/api/enterprise/filings?status=awaiting_release')).body.map((a: { id: string }) => a.id), [id]);
   t.is((await otherOp.get(`/api/enterprise/applications/${id}`)).status, 404);
   t.is((await person.c.get(`/api/enterprise/releases/${id}`)).status, 403);
@@ -213,12 +249,28 @@ test.serial('a transfer: filed and signed by the new employer, released by the o
   const released = await release(oldOp, OPERATOR_PHONE, id);
   t.is(released.status, 200, JSON.stringify(released.body));
   t.is(released.body.status, 'acceptance');
+  t.deepEqual(await todoOf(oldOp), [], 'answered: no longer a to-do');
   // two signatures, each valid, the second an incremental update
   const pdf = await fetch(`${s.baseUrl}/api/applications/${id}/form.pdf`, { headers: { authorization: `Bearer ${person.c.token}` } });
   t.is(pdf.status, 200);
   const sigs = await pdfsigReport(new Uint8Array(await pdf.arrayBuffer()));
   t.deepEqual(sigs.map((x) => [x.signerCommonName, x.valid]), [[NEW_EMPLOYER.name, true], [ENTERPRISE.name, true]]);
+  // the person had exchanged the paper certificate (000 §5, open to a temporary registration): the transfer then
+  // issues a new certificate version naming the new employer; it prints the registration type
+  await s.server.deps.db.updateTable('registrations').set({ has_electronic_certificate: true }).where('registration_no', '=', p.no).execute();
   t.deepEqual(await review(id), { status: 'approved', announced: true }, 'announced like the other matters that change the certificate (003 §1.1.2)');
+  const certs = (await person.c.get('/api/certificates')).body as { id: string; employerName: string; status: string }[];
+  t.is(certs.length, 1);
+  t.like(certs[0], { employerName: NEW_EMPLOYER.name, status: 'valid' });
+  t.is((await person.c.post(`/api/certificates/${certs[0].id}/claim`)).status, 200);
+  const certPdf = await fetch(`${s.baseUrl}/api/certificates/${certs[0].id}/certificate.pdf`, { headers: { authorization: `Bearer ${person.c.token}` } });
+  t.is(certPdf.status, 200);
+  const text = (await pdfText(new Uint8Array(await certPdf.arrayBuffer()))).replace(/\s+/g, '');
+  t.regex(text, /注册编号：湘231431800701注册类型：二级注册临时建造师/);
+  t.true(text.includes(NEW_EMPLOYER.name));
+  const ofd = await fetch(`${s.baseUrl}/api/certificates/${certs[0].id}/certificate.ofd`, { headers: { authorization: `Bearer ${person.c.token}` } });
+  t.is(ofd.status, 200);
+  t.true(ofdTexts(Buffer.from(await ofd.arrayBuffer())).includes('二级注册临时建造师'), 'the OFD prints it too');
 
   const after = (await person.c.get('/api/registrations')).body[0];
   t.like(after, { registrationNo: p.no, temporary: true, status: 'registered' });

@@ -9,7 +9,7 @@ export default defineAppConfig({
   subPackages: [
     { root: 'auth', pages: ['pages/login/index', 'pages/privacy/index'] },
     { root: 'applicant', pages: ['pages/identity/index', 'pages/verify/index', 'pages/new/index', 'pages/form/index', 'pages/detail/index', 'pages/sign/index', 'pages/employer-change/index'] },
-    { root: 'employer', pages: ['pages/queue/index', 'pages/detail/index', 'pages/rename/index', 'pages/home/index', 'pages/bind/index', 'pages/operators/index', 'pages/profile/index', 'pages/filings/index', 'pages/person/index', 'pages/filing/index', 'pages/batch/index', 'pages/query/index'] },
+    { root: 'employer', pages: ['pages/queue/index', 'pages/detail/index', 'pages/rename/index', 'pages/home/index', 'pages/bind/index', 'pages/operators/index', 'pages/profile/index', 'pages/filings/index', 'pages/person/index', 'pages/filing/index', 'pages/batch/index', 'pages/query/index', 'pages/releases/index', 'pages/release/index'] },
     { root: 'reviewer', pages: ['pages/queue/index', 'pages/detail/index', 'pages/identity/index', 'pages/notices/index', 'pages/statistics/index', 'pages/staff/index'] },
     { root: 'certificates', pages: ['pages/detail/index', 'pages/registration/index', 'pages/share/index'] },
     { root: 'verify', pages: ['pages/scan/index', 'pages/result/index', 'pages/notices/index'] },

@@ -44,9 +44,10 @@ export type ReminderSettingRequest = z.infer<typeof reminderSettingRequest>;
 
 /**
  * sign/correct/claim: the person; confirm: the operator's 企业确认, or the person's confirmation of a filing
- * their employer made for them (awaiting_applicant, 待个人确认); review: a reviewer's stage decision.
+ * their employer made for them (awaiting_applicant, 待个人确认); release: the old employer's 同意转出 of a
+ * temporary constructor's transfer (awaiting_release, 待原单位确认, 003 §3.2.3.9); review: a reviewer's stage decision.
  */
-export const TODO_KINDS = ['sign', 'correct', 'claim', 'confirm', 'review'] as const;
+export const TODO_KINDS = ['sign', 'correct', 'claim', 'confirm', 'release', 'review'] as const;
 export type TodoKind = (typeof TODO_KINDS)[number];
 
 export type TodoItem = z.infer<typeof V.todoItemSchema>;

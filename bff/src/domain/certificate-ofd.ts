@@ -6,7 +6,7 @@
  * a superseded, void or revoked version is drawn with its legacy pointer QR (it verifies as such) and no
  * period. The OFD itself is not signed (no GB/T 38540 seal): its authenticity is the QR's signed claims.
  */
-import { GENDER_LABELS, PROFESSION_LABELS, PROFESSION_RULES, SPECIALTY_LABELS, parseIdNumber, type Profession, type Specialty } from '@zhiyetong/shared';
+import { GENDER_LABELS, PROFESSION_LABELS, PROFESSION_RULES, SPECIALTY_LABELS, TEMPORARY_REGISTRATION_LABEL, parseIdNumber, type Profession, type Specialty } from '@zhiyetong/shared';
 import type { Actor, Deps } from '../context.js';
 import type { CertificateRow, RegistrationRow } from '../db/schema.js';
 import { appError, NotFound } from '../errors.js';
@@ -20,6 +20,8 @@ type OfdDeps = Pick<Deps, 'db' | 'now' | 'config' | 'certificateTokens' | 'pii'>
 
 /** The registration's columns the certificate prints (the signature's, migration 0009, may not be typed yet). */
 type PrintedRegistration = Pick<RegistrationRow, 'photo_enc' | 'photo_type' | 'holder_id_number_enc'> & {
+  /** 注册类型 二级注册临时建造师 (0017): printed as the PDF prints it. */
+  temporary?: boolean;
   signature_enc?: Buffer | null;
   signature_type?: string | null;
   signature_date?: string | Date | null;
@@ -60,6 +62,7 @@ async function ofdView(deps: OfdDeps, cert: CertificateRow, token: string, copy:
     gender: GENDER_LABELS[cert.gender],
     birthDate: shows.birthDate && registration ? parseIdNumber(deps.pii.decrypt(registration.holder_id_number_enc)).birthDate : null,
     registrationNo: cert.registration_no,
+    registrationType: registration?.temporary ? TEMPORARY_REGISTRATION_LABEL : null,
     employerName: cert.employer_name,
     specialties: shows.whole ? [] : specialties.map((s) => ({ name: SPECIALTY_LABELS[s.specialty], validUntil: s.validUntil })),
     wholeValidUntil: shows.whole ? (specialties[0]?.validUntil ?? null) : null,

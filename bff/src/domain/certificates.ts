@@ -11,6 +11,7 @@ import {
   PROFESSION_RULES,
   SPECIALTY_LABELS,
   GENDER_LABELS,
+  TEMPORARY_REGISTRATION_LABEL,
   certificateSpecialties,
   parseIdNumber,
   type CertificateStatus,
@@ -77,9 +78,13 @@ export function certificateClaims(cert: CertificateRow, copy: { validFrom: strin
   };
 }
 
-/** What a copy prints from the registration row: the photo, and the birth date and signature image where the profession's certificate shows them. */
-type CertificateRegistration = Pick<RegistrationRow, 'photo_enc' | 'photo_type'> & Partial<Pick<RegistrationRow, 'signature_enc' | 'signature_type' | 'signature_date' | 'holder_id_number_enc'>>;
-const CERTIFICATE_REGISTRATION_COLUMNS = ['photo_enc', 'photo_type', 'signature_enc', 'signature_type', 'signature_date', 'holder_id_number_enc'] as const;
+/**
+ * What a copy prints from the registration row: the photo, the birth date and signature image where the
+ * profession's certificate shows them, and 注册类型 二级注册临时建造师 for a temporary registration (0017, 003
+ * §3.2.3.10-11 / §3.2.4.2).
+ */
+type CertificateRegistration = Pick<RegistrationRow, 'photo_enc' | 'photo_type'> & Partial<Pick<RegistrationRow, 'signature_enc' | 'signature_type' | 'signature_date' | 'holder_id_number_enc' | 'temporary'>>;
+const CERTIFICATE_REGISTRATION_COLUMNS = ['photo_enc', 'photo_type', 'signature_enc', 'signature_type', 'signature_date', 'holder_id_number_enc', 'temporary'] as const;
 
 /** Renders and signs a copy; the photo is the registration's (registrations.photo_enc, 000 §3.1.1 step 4), when it has one. */
 async function renderSigned(deps: CertDeps & Pick<Deps, 'pii'>, cert: CertificateRow, token: string, registration: CertificateRegistration, copy?: { validFrom: string; validUntil: string }): Promise<Uint8Array> {
@@ -89,6 +94,7 @@ async function renderSigned(deps: CertDeps & Pick<Deps, 'pii'>, cert: Certificat
   const extra = {
     birthDate: rules.certificate.birthDate && registration.holder_id_number_enc ? parseIdNumber(deps.pii.decrypt(registration.holder_id_number_enc)).birthDate : undefined,
     wholeValidUntil: rules.specialties ? undefined : specialties[0]?.validUntil,
+    registrationType: registration.temporary ? TEMPORARY_REGISTRATION_LABEL : undefined,
     signature:
       rules.certificate.signature && registration.signature_enc && registration.signature_type === 'image/png' && registration.signature_date
         ? { image: { bytes: Buffer.from(deps.pii.decrypt(registration.signature_enc), 'base64'), type: 'image/png' as const }, date: registration.signature_date }

@@ -9,7 +9,9 @@
  *    one person may act for several, so each item names its enterpriseId, the X-Enterprise-Id to send) that
  *    wait for the employer's confirmation (awaiting_employer: the policy shows nothing before the applicant's
  *    signature; a matter the person does not sign — temporary constructors, 003 §3.2.3.8-11 — waits from its 上报,
- *    updated_at);
+ *    updated_at); and, as the old employer of a temporary constructor's transfer (003 §3.2.3.9 变更确认), the
+ *    transfers its new employer signed that wait for its release (awaiting_release, kind release, enterpriseId =
+ *    the old employer, since = the new employer's signature; as policies.ts loadReleaseFor shows them);
  *  - reviewer: applications the employer has signed that wait at a review stage the member of staff may
  *    decide (their stage roles, authorities.ts stagesOf), in their jurisdiction (the province sees all: as
  *    canViewApplication's reviewerCovers), and, with REVIEW_FOUR_EYES, not an approval of an application they
@@ -45,6 +47,8 @@ interface Row {
   type: string | null;
   status: string | null;
   applicant_name: string | null;
+  /** release: the new employer (转入企业) asking for the person. */
+  other_name?: string | null;
   enterprise_id: string | null;
   since: Date;
   total: number;
@@ -64,6 +68,8 @@ function title(r: Row): string {
     case 'confirm':
       // the person confirms a filing their employer made for them; the operator confirms for the employer
       return r.status === 'awaiting_applicant' ? `确认聘用企业代为申报的${matter(r)}申请${no(r)}` : `企业确认：${r.applicant_name ?? ''}的${matter(r)}申请${no(r)}`;
+    case 'release':
+      return `原单位确认：${r.other_name ?? ''}申请转入${r.applicant_name ?? ''}（${matter(r)}${r.acceptance_no ? `，受理编号${r.acceptance_no}` : ''}），同意转出或不同意`;
     case 'review':
       return `${REVIEW_STAGE_LABELS[r.status as ReviewStage] ?? APPLICATION_STATUS_LABELS[r.status as keyof typeof APPLICATION_STATUS_LABELS]}：${r.applicant_name ?? ''}的${matter(r)}申请${no(r)}`;
   }
@@ -86,13 +92,21 @@ async function applicantRows(deps: Pick<Deps, 'db'>, userId: string): Promise<Ro
 
 async function operatorRows(deps: Pick<Deps, 'db'>, userId: string): Promise<Row[]> {
   const { rows } = await sql<Row>`
-    select 'confirm' as kind, a.id as application_id, null::uuid as certificate_id, a.acceptance_no, null::text as registration_no,
-           a.profession, a.type, a.status, i.name as applicant_name, a.employer_id as enterprise_id, coalesce(a.applicant_signed_at, a.updated_at) as since, count(*) over () as total
-      from applications a
-      join enterprise_operators o on o.enterprise_id = a.employer_id and o.user_id = ${userId} and o.removed_at is null
-      left join identities i on i.user_id = a.applicant_id
-     where a.status = 'awaiting_employer'
-     order by coalesce(a.applicant_signed_at, a.updated_at), a.id limit ${MAX_PER_ROLE}`.execute(deps.db);
+    select t.*, count(*) over () as total from (
+      select 'confirm' as kind, a.id as application_id, null::uuid as certificate_id, a.acceptance_no, null::text as registration_no,
+             a.profession, a.type, a.status, i.name as applicant_name, null::text as other_name, a.employer_id as enterprise_id, coalesce(a.applicant_signed_at, a.updated_at) as since
+        from applications a
+        join enterprise_operators o on o.enterprise_id = a.employer_id and o.user_id = ${userId} and o.removed_at is null
+        left join identities i on i.user_id = a.applicant_id
+       where a.status = 'awaiting_employer'
+      union all
+      select 'release', a.id, null, a.acceptance_no, null, a.profession, a.type, a.status, i.name, e.name, a.releasing_employer_id, a.employer_signed_at
+        from applications a
+        join enterprise_operators o on o.enterprise_id = a.releasing_employer_id and o.user_id = ${userId} and o.removed_at is null
+        join enterprises e on e.id = a.employer_id
+        left join identities i on i.user_id = a.applicant_id
+       where a.status = 'awaiting_release' and a.employer_signed_at is not null
+    ) t order by t.since, t.application_id limit ${MAX_PER_ROLE}`.execute(deps.db);
   return rows;
 }
 

@@ -33,8 +33,10 @@ import { writeOfd, type OfdImage, type OfdObject, type Rgb } from './writer.js';
  * valid-until date as 有效期至： instead of the 注册专业 lines; the signature image (PNG) with 签名日期.
  * Each printed only when present.
  */
-export type CertificateOfdView = Omit<CertificateView, 'birthDate' | 'wholeValidUntil' | 'signature'> & {
+export type CertificateOfdView = Omit<CertificateView, 'birthDate' | 'wholeValidUntil' | 'signature' | 'registrationType'> & {
   birthDate?: string | null;
+  /** 注册类型 after 注册编号 (二级注册临时建造师, as the PDF); absent or null: no line. */
+  registrationType?: string | null;
   wholeValidUntil?: string | null;
   signature?: { image: PhotoInput; date: string } | null;
 };
@@ -93,6 +95,7 @@ export async function renderCertificateOfd(view: CertificateOfdView): Promise<Ui
     ['性别：', [view.gender]],
     ...(view.birthDate ? [['出生日期：', [chineseDate(view.birthDate)]] as [string, string[]]] : []),
     ['注册编号：', [view.registrationNo]],
+    ...(view.registrationType ? [['注册类型：', [view.registrationType]] as [string, string[]]] : []),
     ['聘用企业：', [view.employerName]],
     ...(view.wholeValidUntil
       ? [['有效期至：', [chineseDate(view.wholeValidUntil)]] as [string, string[]]]

@@ -33,6 +33,11 @@ export interface CertificateView {
    * caption as 本件使用有效期：YYYY年M月D日至YYYY年M月D日; absent: not printed.
    */
   copyPeriod?: { validFrom: string; validUntil: string };
+  /**
+   * 注册类型, printed after 注册编号 when set: 二级注册临时建造师 for a temporary constructor's registration (003
+   * §3.2.3.10-11 forms' 注册类型, §3.2.4.2); absent for a regular registration (the title names it).
+   */
+  registrationType?: string;
   /** 出生日期 (YYYY-MM-DD), printed after 性别 (001 §4 cost engineers; architects too); absent: no line. */
   birthDate?: string;
   /**
@@ -137,6 +142,7 @@ export async function renderCertificatePdf(view: CertificateView): Promise<Uint8
   field('性别：', [view.gender]);
   if (view.birthDate) field('出生日期：', [chineseDate(view.birthDate)]);
   field('注册编号：', [view.registrationNo]);
+  if (view.registrationType) field('注册类型：', [view.registrationType]);
   field('聘用企业：', [view.employerName]);
   if (view.wholeValidUntil) field('有效期至：', [chineseDate(view.wholeValidUntil)]);
   else field('注册专业：', specialtyLines);

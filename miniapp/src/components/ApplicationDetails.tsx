@@ -1,5 +1,5 @@
 import { View } from '@tarojs/components'
-import { DOCUMENT_RULES, GENDER_LABELS, PROFESSION_LABELS, REGISTRATION_TYPE_LABELS, isDocumentKind, type ApplicationView, type FormSection } from '@zhiyetong/shared'
+import { DOCUMENT_RULES, GENDER_LABELS, isDocumentKind, matterLabel, type ApplicationView, type FormSection } from '@zhiyetong/shared'
 import { errorMessage } from '../lib/api'
 import { documentPath, openDocument, useDocumentImage } from '../lib/files'
 import { fmtDateTime } from '../lib/format'
@@ -66,15 +66,13 @@ function DocumentRow({ app, doc }: { app: ApplicationView; doc: ApplicationView[
  */
 export function ApplicationDetails({ app, showTimeline = true }: { app: ApplicationView; showTimeline?: boolean }) {
   const form = app.form as { kind?: string; employer?: { phone?: string } } | null
-  const employerTitle = app.type === 'change' && form?.kind === 'employer' ? '新聘用企业' : '聘用企业'
+  // a temporary constructor's transfer (003 §3.2.3.8): the filing enterprise is the new employer
+  const employerTitle = (app.type === 'change' && form?.kind === 'employer') || app.releasingEmployer ? '新聘用企业（转入企业）' : '聘用企业'
   return (
     <>
       <View className='card'>
         <View className='card__title'>
-          <View>
-            {PROFESSION_LABELS[app.profession]}
-            {REGISTRATION_TYPE_LABELS[app.type]}
-          </View>
+          <View>{matterLabel(app.profession, app.type)}</View>
           <StatusTag status={app.status} label={app.statusLabel} />
         </View>
         {app.acceptanceNo && <Row label='受理编号'>{app.acceptanceNo}</Row>}

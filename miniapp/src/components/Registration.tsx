@@ -1,5 +1,5 @@
 import { View } from '@tarojs/components'
-import { REGISTRATION_STATUS_LABELS, SPECIALTY_LABELS, type ApplicationView, type RegisterState } from '@zhiyetong/shared'
+import { REGISTRATION_STATUS_LABELS, SPECIALTY_LABELS, TEMPORARY_REGISTRATION_LABEL, type ApplicationView, type RegisterState } from '@zhiyetong/shared'
 import { today } from '../lib/format'
 import { specialtyState } from '../lib/register'
 import { Row, Tag } from './ui'
@@ -11,8 +11,8 @@ export function registrationSummary(r: RegisterState): Summary {
   return { registrationNo: r.registrationNo, status: r.status, employerName: r.employer?.name ?? '', specialties: r.specialties.map((s) => ({ specialty: s.specialty, validUntil: s.validUntil, status: s.status })), validUntil: (r as { validUntil?: string | null }).validUntil ?? null }
 }
 
-/** 现注册证书信息: registration number, employer, status, and each specialty with its valid-until date and state. */
-export function RegistrationCard({ registration, title = '现注册证书信息', paper, children }: { registration: Summary; title?: string; paper?: boolean; children?: React.ReactNode }) {
+/** 现注册证书信息: registration number, (注册类型 of a temporary constructor), employer, status, and each specialty with its valid-until date and state. */
+export function RegistrationCard({ registration, title = '现注册证书信息', paper, children }: { registration: Summary & { temporary?: boolean }; title?: string; paper?: boolean; children?: React.ReactNode }) {
   const day = today()
   return (
     <View className='card' data-testid='registration-card'>
@@ -23,6 +23,11 @@ export function RegistrationCard({ registration, title = '现注册证书信息'
       <Row label='注册编号'>
         <View data-testid='registration-no'>{registration.registrationNo}</View>
       </Row>
+      {registration.temporary && (
+        <Row label='注册类型'>
+          <View data-testid='registration-temporary'>{TEMPORARY_REGISTRATION_LABEL}</View>
+        </Row>
+      )}
       <Row label='聘用企业'>{registration.employerName || '—'}</Row>
       {paper && <Row label='证书'>纸质证书，尚未换领电子证书</Row>}
       {/* a registration held as a whole (architects) has no specialties: its validity only, no 专业 line */}

@@ -1,10 +1,17 @@
 import { View } from '@tarojs/components'
-import { MATTERS, type RegistrationType, type SignatureView } from '@zhiyetong/shared'
+import { MATTERS, type RegistrationType, type SignatureView, type Signer } from '@zhiyetong/shared'
 import { fmtDateTime } from '../lib/format'
 
-/** 本签署事项共有 N 个签署方: the matter's signers in order (applicant, then employer; 000 §5: the holder alone), the current one highlighted. */
-export function Signers({ type = 'initial', applicantName, employerName, signatures, current }: { type?: RegistrationType; applicantName: string; employerName: string; signatures: SignatureView[]; current: 'applicant' | 'employer' | null }) {
-  const rows = MATTERS[type].signers.map((signer) => (signer === 'applicant' ? { signer, role: '申请人', name: applicantName } : { signer, role: '聘用企业', name: employerName }))
+/**
+ * 本签署事项共有 N 个签署方: the matter's signers in order (applicant, then employer; 000 §5: the holder alone; a
+ * temporary constructor's transfer: the new employer, then the old one releasing the person, 003 §3.2.3.8-9), the
+ * current one highlighted.
+ */
+export function Signers({ type = 'initial', applicantName, employerName, releasingEmployerName, signatures, current }: { type?: RegistrationType; applicantName: string; employerName: string; releasingEmployerName?: string; signatures: SignatureView[]; current: Signer | null }) {
+  const releasing = MATTERS[type].signers.includes('releasing_employer')
+  const rows = MATTERS[type].signers.map((signer) =>
+    signer === 'applicant' ? { signer, role: '申请人', name: applicantName } : signer === 'employer' ? { signer, role: releasing ? '转入企业（现聘用企业）' : '聘用企业', name: employerName } : { signer, role: '转出企业（原聘用企业）', name: releasingEmployerName ?? '' },
+  )
   return (
     <View className='card signers'>
       <View className='card__title'>本签署事项共有 {rows.length} 个签署方</View>

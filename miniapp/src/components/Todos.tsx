@@ -6,7 +6,7 @@ import { go, isH5 } from '../lib/platform'
 import { a11y } from '../lib/a11y'
 import { getActingEnterprise, setActingEnterprise } from '../lib/enterprise'
 
-const KIND_LABELS: Record<TodoKind, string> = { sign: '待签名', correct: '待修改', claim: '待领证', confirm: '待企业确认', review: '待审核' }
+const KIND_LABELS: Record<TodoKind, string> = { sign: '待签名', correct: '待修改', claim: '待领证', confirm: '待企业确认', release: '待原单位确认', review: '待审核' }
 
 /** Where a to-do opens (issue16-api.md): the application, the certificate, the employer's or reviewer's detail. */
 export function todoUrl(t: TodoItem): string {
@@ -19,6 +19,9 @@ export function todoUrl(t: TodoItem): string {
     case 'confirm':
       // the person confirms what their employer filed for them (issue 10); an operator confirms for the enterprise
       return t.role === 'applicant' ? `/applicant/pages/detail/index?id=${t.applicationId}` : `/employer/pages/detail/index?id=${t.applicationId}`
+    case 'release':
+      // the old employer's 同意转出 of a temporary constructor's transfer (003 §3.2.3.9)
+      return `/employer/pages/release/index?id=${t.applicationId}`
     case 'review':
       return `/reviewer/pages/detail/index?id=${t.applicationId}`
   }
@@ -34,7 +37,7 @@ export function showTodoBadge(count: number) {
 
 /** Opens a to-do; an operator's confirmation acts for the enterprise it waits for (X-Enterprise-Id). */
 function open(t: TodoItem) {
-  if (t.kind === 'confirm' && t.role !== 'applicant' && t.enterpriseId && getActingEnterprise()?.enterpriseId !== t.enterpriseId) setActingEnterprise({ enterpriseId: t.enterpriseId, name: '' })
+  if ((t.kind === 'confirm' || t.kind === 'release') && t.role !== 'applicant' && t.enterpriseId && getActingEnterprise()?.enterpriseId !== t.enterpriseId) setActingEnterprise({ enterpriseId: t.enterpriseId, name: '' })
   go(todoUrl(t))
 }
 

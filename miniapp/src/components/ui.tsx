@@ -36,6 +36,7 @@ const STATUS_COLOR: Partial<Record<ApplicationStatus, string>> = {
   employer_draft: 'gray',
   awaiting_applicant: 'orange',
   awaiting_employer: 'orange',
+  awaiting_release: 'orange',
   returned: 'red',
   acceptance: 'blue',
   first_review: 'blue',
@@ -69,15 +70,20 @@ const STAGE_STEPS: { label: string; statuses: ApplicationStatus[] }[] = [
  */
 function progressSteps(type: RegistrationType, filedBy: FiledBy = 'applicant'): { label: string; statuses: ApplicationStatus[] }[] {
   const def = MATTERS[type]
-  // an employer's filing (issue 10): the enterprise fills it in and files it, the person confirms it, then the enterprise signs
-  const steps: { label: string; statuses: ApplicationStatus[] }[] =
-    filedBy === 'employer'
-      ? [
-          { label: '企业填报', statuses: ['employer_draft'] },
-          { label: '个人确认', statuses: ['awaiting_applicant', 'refused'] },
-        ]
-      : [{ label: def.signers.includes('employer') ? '个人签名' : '个人确认', statuses: ['draft', 'returned'] }]
-  if (def.signers.includes('employer')) steps.push({ label: '企业确认', statuses: filedBy === 'employer' ? ['awaiting_employer'] : ['awaiting_employer', 'refused'] })
+  // an employer's filing (issue 10): the enterprise fills it in and files it, the person confirms it, then the
+  // enterprise signs; a matter the person does not sign (temporary constructors, FILING_PATHS.employer_alone): the
+  // enterprise files and signs, and a transfer waits for the old employer's release (原单位确认, 003 §3.2.3.9)
+  const personSigns = def.signers.includes('applicant')
+  const steps: { label: string; statuses: ApplicationStatus[] }[] = []
+  if (filedBy === 'employer') {
+    steps.push({ label: '企业填报', statuses: ['employer_draft'] })
+    if (personSigns) steps.push({ label: '个人确认', statuses: ['awaiting_applicant', 'refused'] })
+  } else steps.push({ label: def.signers.includes('employer') ? '个人签名' : '个人确认', statuses: ['draft', 'returned'] })
+  if (def.signers.includes('employer')) {
+    const label = personSigns ? '企业确认' : '企业签名'
+    steps.push({ label, statuses: filedBy === 'employer' ? ['awaiting_employer'] : ['awaiting_employer', 'refused'] })
+  }
+  if (def.signers.includes('releasing_employer')) steps.push({ label: '原单位确认', statuses: ['awaiting_release', 'refused'] })
   if (def.route.length) steps.push(...STAGE_STEPS, { label: '发证', statuses: ['approved'] })
   else steps.push({ label: '办结', statuses: ['completed'] })
   return steps

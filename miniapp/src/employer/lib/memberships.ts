@@ -20,5 +20,5 @@ export async function loadMemberships(): Promise<{ list: EnterpriseMembershipVie
 }
 
 /** Items of a matter the miniapp has a form page for (applicant/components/forms); the others are shown disabled. */
-export const MATTERS_WITH_FORM = ['initial', 'add_specialty', 'renewal', 'cancellation', 'change'] as const
+export const MATTERS_WITH_FORM = ['initial', 'add_specialty', 'renewal', 'cancellation', 'change', 'temporary_transfer', 'temporary_extension', 'temporary_cancellation'] as const
 export const NO_FORM_REASON = '手机端暂不支持该事项（尚无表单），请在电脑端办理'

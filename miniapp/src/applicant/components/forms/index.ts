@@ -5,6 +5,7 @@ import { changeModel } from './ChangeForm'
 import { initialModel } from './InitialForm'
 import { paperExchangeModel } from './PaperExchangeForm'
 import { renewalModel } from './RenewalForm'
+import { temporaryCancellationModel, temporaryExtensionModel, temporaryTransferModel } from './TemporaryForms'
 import type { MatterModel } from './types'
 
 /** The form of each matter the miniapp takes (shared SUPPORTED_APPLICATIONS); the others are shown disabled. */
@@ -15,6 +16,10 @@ export const MATTER_MODELS: Partial<Record<RegistrationType, MatterModel<any>>> 
   cancellation: cancellationModel,
   change: changeModel,
   paper_exchange: paperExchangeModel,
+  // temporary constructors (003 §3.2.3.8-11): filed by the enterprise only, in employer mode
+  temporary_transfer: temporaryTransferModel,
+  temporary_extension: temporaryExtensionModel,
+  temporary_cancellation: temporaryCancellationModel,
 }
 
 /**

@@ -25,8 +25,9 @@ export interface MatterFormProps<S> {
  * message goes into a banner on top.
  */
 export interface MatterModel<S> {
-  init(register: RegistrationView | null, params: Record<string, string | undefined>, profession: Profession): S
-  fromForm(form: any, register: RegistrationView | null, profession: Profession): S
+  /** `app`: the application (a temporary constructor's transfer takes its 现聘用企业 from ApplicationView.employer). */
+  init(register: RegistrationView | null, params: Record<string, string | undefined>, profession: Profession, app?: ApplicationView): S
+  fromForm(form: any, register: RegistrationView | null, profession: Profession, app?: ApplicationView): S
   toForm(st: S, ctx: MatterContext): Record<string, unknown>
   paths: RegExp
   Form: ComponentType<MatterFormProps<S>>

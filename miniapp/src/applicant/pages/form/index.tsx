@@ -3,7 +3,7 @@ import { View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
 import dayjs from 'dayjs'
-import { EDITABLE_STATUSES, FILING_PATHS, MATTERS, PROFESSION_RULES, WHOLE_REGISTRATION, REGISTRATION_TYPE_LABELS, applicationFormTitle, documentFacts, documentRequirements, type ApplicationView, type MatterAvailabilityView, type MatterContext, type RegistrationView } from '@zhiyetong/shared'
+import { EDITABLE_STATUSES, FILING_PATHS, MATTERS, filingPath, PROFESSION_RULES, WHOLE_REGISTRATION, REGISTRATION_TYPE_LABELS, applicationFormTitle, documentFacts, documentRequirements, type ApplicationView, type MatterAvailabilityView, type MatterContext, type RegistrationView } from '@zhiyetong/shared'
 import { ApiError, api, errorMessage } from '../../../lib/api'
 import { today as todayString } from '../../../lib/format'
 import { confirm, go, toast } from '../../../lib/platform'
@@ -23,18 +23,21 @@ const draftKey = (id: string) => `zyt:form-draft:${id}`
 
 /**
  * Employer mode (`by=employer`, issue 10): the register the matter acts on as the application carries it
- * (ApplicationView.registration; the operator cannot read the person's GET /api/registrations).
+ * (ApplicationView.registration; the operator cannot read the person's GET /api/registrations). Its employer is
+ * the application's, except for a temporary constructor's transfer, filed by the new employer: the register's
+ * employer is then the old one (ApplicationView.releasingEmployer).
  */
 function registerOf(a: ApplicationView): RegistrationView | null {
   const r = a.registration
   if (!r) return null
+  const employer = a.releasingEmployer ?? a.employer
   return {
     id: '',
     profession: a.profession,
     registrationNo: r.registrationNo,
     status: r.status,
     holderName: a.applicant.name,
-    employer: a.employer ? { id: a.employer.id, name: a.employer.name, uscc: a.employer.uscc } : null,
+    employer: employer ? { id: employer.id, name: employer.name, uscc: employer.uscc } : null,
     specialties: r.specialties.map((x) => ({ ...x, registeredOn: '' })),
     lastEmployerChangeOn: null,
     hasElectronicCertificate: true,
@@ -102,9 +105,9 @@ export default function ApplicationForm() {
       if (!keepLocal && model) {
         const draft = Taro.getStorageSync(draftKey(id)) as Draft | ''
         if (draft && draft.state) {
-          setSt({ ...model.init(reg, params, a.profession), ...(draft.state as object) })
+          setSt({ ...model.init(reg, params, a.profession, a), ...(draft.state as object) })
           setRestored(draft.at)
-        } else setSt(a.form ? model.fromForm(a.form, reg, a.profession) : model.init(reg, params, a.profession))
+        } else setSt(a.form ? model.fromForm(a.form, reg, a.profession, a) : model.init(reg, params, a.profession, a))
       }
       loaded.current = true
     } catch (e) {
@@ -220,7 +223,11 @@ export default function ApplicationForm() {
         </View>
       )}
       {app.status === 'returned' && app.returnReason && <View className='banner banner--error'>企业退回原因：{app.returnReason}</View>}
-      {byEmployer && <View className='banner banner--info'>企业代为填报：保存后在申报详情中上报，由 {app.applicant.name} 本人核对并签名确认。</View>}
+      {byEmployer && (
+        <View className='banner banner--info'>
+          {filingPath(app.filedBy, MATTERS[app.type].signers).applicantSigns.length ? `企业代为填报：保存后在申报详情中上报，由 ${app.applicant.name} 本人核对并签名确认。` : '企业申报：保存后在申报详情中上报，再由本企业签名确认（无需本人签名）。'}
+        </View>
+      )}
       {!byEmployer && app.status === 'awaiting_employer' && <View className='banner banner--warn'>申请表已签名并等待企业确认，修改并保存（或重新上传材料）后原签名作废。</View>}
       {restored && <View className='banner banner--info'>已恢复本机于 {dayjs(restored).format('MM-DD HH:mm')} 未提交的填写内容</View>}
       {conflict && (

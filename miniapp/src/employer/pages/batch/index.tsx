@@ -2,14 +2,14 @@ import { useState } from 'react'
 import { View } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import { BATCH_MAX, PROFESSION_LABELS, REGISTRATION_TYPE_LABELS, type ApplicationListItem, type BatchCodeSentResponse, type BatchConfirmationResult, type BatchItem } from '@zhiyetong/shared'
-import { ApiError, api, errorMessage } from '../../../lib/api'
+import { ApiError, api } from '../../../lib/api'
 import { fmtDateTime } from '../../../lib/format'
 import { useLoader } from '../../../lib/hooks'
 import { getActingEnterprise } from '../../../lib/enterprise'
 import { go } from '../../../lib/platform'
 import { a11y } from '../../../lib/a11y'
 import { Check, Empty, ErrorBlock, LoadingBlock, Row } from '../../../components/ui'
-import { SmsCode } from '../../../components/SmsCode'
+import { SignWithCode, checkSignInput, signFailure, type SignErrors } from '../../../components/SignWithCode'
 import { pageClass } from '../../../lib/prefs'
 import { NetBanner } from '../../../components/NetBanner'
 
@@ -27,7 +27,7 @@ export default function BatchConfirm() {
   const [code, setCode] = useState('')
   const [sent, setSent] = useState<{ items: BatchItem[]; res: BatchCodeSentResponse } | null>(null)
   const [changed, setChanged] = useState<Record<string, string>>({})
-  const [errors, setErrors] = useState<Record<string, string>>({})
+  const [errors, setErrors] = useState<SignErrors>({})
   const [actionError, setActionError] = useState('')
   const [busy, setBusy] = useState(false)
   const [result, setResult] = useState<BatchConfirmationResult | null>(null)
@@ -56,10 +56,7 @@ export default function BatchConfirm() {
   }
 
   async function confirmBatch() {
-    const errs: Record<string, string> = {}
-    if (!sent) errs.code = '请先获取验证码'
-    else if (!/^\d{6}$/.test(code)) errs.code = '请输入 6 位短信验证码'
-    if (!opinion) errs.opinion = '请阅读并勾选聘用企业意见'
+    const errs = checkSignInput(opinion, code, { sent: !!sent })
     setErrors(errs)
     setActionError('')
     if (Object.keys(errs).length) return
@@ -67,8 +64,9 @@ export default function BatchConfirm() {
     try {
       setResult(await api.post<BatchConfirmationResult>('/api/enterprise/batch-signatures', { items: sent!.items, code, opinionAccepted: true }, { loading: `正在签署 ${sent!.items.length} 份申请` }))
     } catch (e) {
-      if (e instanceof ApiError && e.code.startsWith('otp_')) setErrors({ code: e.message })
-      else setActionError(errorMessage(e))
+      const f = signFailure(e)
+      setErrors(f.errors)
+      setActionError(f.message)
     } finally {
       setBusy(false)
     }
@@ -164,12 +162,20 @@ export default function BatchConfirm() {
         )}
       </View>
       {list.length > 0 && (
-        <View className='card'>
-          <View className='card__title'>聘用企业意见</View>
-          <Check checked={opinion} onChange={setOpinion} testId='batch-opinion'>
-            本企业已与所选申请人签订真实有效的劳动聘用合同，已核对所选 {selected.length} 份申请的申报材料真实，同意其申报。
-          </Check>
-          {errors.opinion && <View className='field__error'>{errors.opinion}</View>}
+        <SignWithCode
+          opinion={opinion}
+          onOpinion={setOpinion}
+          opinionText={`本企业已与所选申请人签订真实有效的劳动聘用合同，已核对所选 ${selected.length} 份申请的申报材料真实，同意其申报。`}
+          opinionTestId='batch-opinion'
+          errors={errors}
+          actionError={actionError}
+          actionErrorTestId='batch-error'
+          send={sendCode}
+          code={code}
+          onCode={setCode}
+          disabled={!selected.length}
+          codeLabel={`企业经办人短信验证码（确认 ${sent?.res.count ?? selected.length} 份）`}
+        >
           {sent && (
             <View className='banner banner--info mt' data-testid='batch-code-sent'>
               验证码短信列明 {sent.res.count} 份申请（受理编号 {sent.res.acceptanceNos.slice(0, 3).join('、')}
@@ -179,13 +185,7 @@ export default function BatchConfirm() {
               </View>
             </View>
           )}
-          {actionError && (
-            <View className='banner banner--error mt' data-testid='batch-error'>
-              {actionError}
-            </View>
-          )}
-          <SmsCode send={sendCode} code={code} onCode={setCode} error={errors.code} disabled={!selected.length} label={`企业经办人短信验证码（确认 ${sent?.res.count ?? selected.length} 份）`} />
-        </View>
+        </SignWithCode>
       )}
       {list.length > 0 && (
         <View className='btn-bar'>

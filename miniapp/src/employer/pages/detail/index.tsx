@@ -2,17 +2,17 @@ import { useState } from 'react'
 import { Textarea, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
-import { FILING_PATHS, MATTERS, REGISTRATION_TYPE_LABELS, applicationFormTitle, canRefuse, employerOpinion, type ApplicationView, type OtpSentResponse, type SigningResult } from '@zhiyetong/shared'
+import { MATTERS, REGISTRATION_TYPE_LABELS, applicationFormTitle, canRefuse, employerOpinion, filingPath, type ApplicationView, type OtpSentResponse, type SigningResult } from '@zhiyetong/shared'
 import { ApiError, api, errorMessage } from '../../../lib/api'
 import { fmtDateTime } from '../../../lib/format'
 import { confirm, toast } from '../../../lib/platform'
 import { useDraft, useLoader, useRouterParams } from '../../../lib/hooks'
-import { Check, ErrorBlock, LoadingBlock, Row } from '../../../components/ui'
+import { ErrorBlock, LoadingBlock, Row } from '../../../components/ui'
 import { ApplicationDetails } from '../../../components/ApplicationDetails'
 import { PdfPreview } from '../../../components/PdfPreview'
 import { AcceptanceNotice } from '../../../components/AcceptanceNotice'
 import { Signers } from '../../../components/Signers'
-import { SmsCode } from '../../../components/SmsCode'
+import { SignWithCode, checkSignInput, signFailure, type SignErrors } from '../../../components/SignWithCode'
 import { pageClass } from '../../../lib/prefs'
 import { NetBanner } from '../../../components/NetBanner'
 
@@ -22,7 +22,7 @@ export default function EmployerDetail() {
   const [mode, setMode] = useState<'view' | 'return' | 'refuse'>('view')
   const [opinion, setOpinion] = useState(false)
   const [code, setCode] = useState('')
-  const [errors, setErrors] = useState<Record<string, string>>({})
+  const [errors, setErrors] = useState<SignErrors>({})
   const [actionError, setActionError] = useState('')
   const [reason, setReason, clearReason] = useDraft(`employer-return:${id}`, '')
   const [busy, setBusy] = useState(false)
@@ -35,13 +35,12 @@ export default function EmployerDetail() {
   const noReview = MATTERS[app.type].route.length === 0
   const awaiting = app.status === 'awaiting_employer'
   // FILING_PATHS (issue 10): an employer's own filing cannot be sent back; the person's may be refused (the matter ends)
-  const returnable = FILING_PATHS[app.filedBy].employerReturns
-  const refusable = canRefuse(app.filedBy, app.status, 'enterprise_operator')
+  const path = filingPath(app.filedBy, MATTERS[app.type].signers)
+  const returnable = path.employerReturns
+  const refusable = canRefuse(path, app.status, 'enterprise_operator')
 
   async function sign() {
-    const errs: Record<string, string> = {}
-    if (!opinion) errs.opinionAccepted = '请阅读并勾选聘用企业意见'
-    if (!/^\d{6}$/.test(code)) errs.code = '请输入 6 位短信验证码'
+    const errs = checkSignInput(opinion, code)
     setErrors(errs)
     setActionError('')
     if (Object.keys(errs).length) return
@@ -49,9 +48,9 @@ export default function EmployerDetail() {
     try {
       setResult(await api.post<SigningResult>(`/api/enterprise/applications/${id}/signatures`, { code, opinionAccepted: true }, { loading: '正在签署' }))
     } catch (e) {
-      if (e instanceof ApiError && e.code.startsWith('otp_')) setErrors({ code: e.message })
-      else if (e instanceof ApiError && e.fields) setErrors(e.fields)
-      setActionError(errorMessage(e))
+      const f = signFailure(e)
+      setErrors(f.errors)
+      setActionError(f.message)
     } finally {
       setBusy(false)
     }
@@ -91,7 +90,11 @@ export default function EmployerDetail() {
             <View className='result__icon'>✓</View>
             <View className='result__title'>{result.status === 'completed' ? '已办结' : '企业确认完成'}</View>
             <View className='card__hint mt' data-testid='employer-result-note'>
-              {result.status === 'completed' ? `${REGISTRATION_TYPE_LABELS[app.type]}已办结，注册信息已更新（无需注册机构审批）。` : '申请已报送注册机构受理。'}
+              {result.status === 'completed'
+                ? `${REGISTRATION_TYPE_LABELS[app.type]}已办结，注册信息已更新（无需注册机构审批）。`
+                : result.status === 'awaiting_release'
+                  ? `已签名上报，等待原聘用企业${app.releasingEmployer?.name ?? ''}同意转出；原单位同意后报送注册机构审核。`
+                  : '申请已报送注册机构受理。'}
             </View>
           </View>
           <Row label='受理编号'>{result.acceptanceNo}</Row>
@@ -114,16 +117,18 @@ export default function EmployerDetail() {
       {awaiting && mode === 'view' && (
         <>
           {noReview && <View className='banner banner--warn'>{REGISTRATION_TYPE_LABELS[app.type]}无需注册机构审批：企业签名确认后即办结，注册信息随即更新。</View>}
-          <Signers type={app.type} applicantName={app.applicant.name} employerName={employerName} signatures={app.signatures} current='employer' />
-          <View className='card'>
-            <View className='card__title'>聘用企业意见</View>
-            <Check checked={opinion} onChange={setOpinion} testId='employer-opinion'>
-              {employerOpinion({ applicantName: app.applicant.name, employerName, type: app.type })}
-            </Check>
-            {errors.opinionAccepted && <View className='field__error'>{errors.opinionAccepted}</View>}
-            {actionError && <View className='banner banner--error mt'>{actionError}</View>}
-            <SmsCode send={() => api.post<OtpSentResponse>(`/api/enterprise/applications/${id}/signatures/sms-code`)} code={code} onCode={setCode} error={errors.code} label='企业经办人短信验证码' />
-          </View>
+          <Signers type={app.type} applicantName={app.applicant.name} employerName={employerName} releasingEmployerName={app.releasingEmployer?.name} signatures={app.signatures} current='employer' />
+          <SignWithCode
+            opinion={opinion}
+            onOpinion={setOpinion}
+            opinionText={employerOpinion({ applicantName: app.applicant.name, employerName, type: app.type })}
+            opinionTestId='employer-opinion'
+            errors={errors}
+            actionError={actionError}
+            send={() => api.post<OtpSentResponse>(`/api/enterprise/applications/${id}/signatures/sms-code`)}
+            code={code}
+            onCode={setCode}
+          />
           <View className='btn-bar'>
             {refusable && (
               <Button className='big-btn' fill='outline' color='#b42318' onClick={() => setMode('refuse')} data-testid='employer-refuse'>

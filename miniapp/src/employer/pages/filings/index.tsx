@@ -6,6 +6,7 @@ import type { ApplicationListItem } from '@zhiyetong/shared'
 import { api } from '../../../lib/api'
 import { useLoader } from '../../../lib/hooks'
 import { go } from '../../../lib/platform'
+import { a11y } from '../../../lib/a11y'
 import { Empty, ErrorBlock, LoadingBlock, Segments } from '../../../components/ui'
 import { FilingCard } from '../../components/FilingCard'
 import { pageClass } from '../../../lib/prefs'
@@ -17,8 +18,11 @@ type Filter = 'all' | 'employer_draft' | 'awaiting_applicant' | 'awaiting_employ
 export default function Filings() {
   const [status, setStatus] = useState<Filter>('all')
   const { data, error, loading, reload } = useLoader(() => api.get<ApplicationListItem[]>('/api/enterprise/filings', { query: { status } }), [status])
+  // as the old employer (003 §3.2.3.9): other enterprises' transfers of its temporary constructors waiting for its release
+  const releases = useLoader(() => api.get<ApplicationListItem[]>('/api/enterprise/releases').catch(() => [] as ApplicationListItem[]))
   usePullDownRefresh(() => {
     reload()
+    releases.reload()
   })
   return (
     <View className={pageClass('page')}>
@@ -35,6 +39,11 @@ export default function Filings() {
         onChange={setStatus}
       />
       <View className='stack mt'>
+        {!!releases.data?.length && (
+          <View className='banner banner--warn' onClick={() => go('/employer/pages/releases/index')} data-testid='filings-releases' {...a11y({ role: 'link' })}>
+            {releases.data.length} 份临时建造师变更待本企业同意转出（转入企业：{[...new Set(releases.data.map((a) => a.employerName ?? ''))].join('、')}）›
+          </View>
+        )}
         <Button block type='primary' className='big-btn' onClick={() => go('/employer/pages/person/index')} data-testid='new-filing'>
           新建代为申报
         </Button>

@@ -81,9 +81,10 @@ export default function EnterpriseHome() {
               </View>
             )}
           </View>
-          <Entry title='代为申报' hint='为本企业人员办理初始、增项、延续、注销、身份证号码变更，保存、修改或删除草稿后上报，由本人确认签名。' url='/employer/pages/filings/index' testId='entry-filings' />
+          <Entry title='代为申报' hint='为本企业人员办理初始、增项、延续、注销、身份证号码变更，保存、修改或删除草稿后上报，由本人确认签名；临时建造师变更（转入）、延期、注销由企业申报并签名。' url='/employer/pages/filings/index' testId='entry-filings' />
           <Entry title='待企业确认' hint='员工签名后待本企业确认的申请，逐份签名确认或退回。' url='/employer/pages/queue/index' testId='entry-queue' />
           <Entry title='批量确认' hint='选择多份待企业确认的申请，一个短信验证码一次确认。' url='/employer/pages/batch/index' testId='entry-batch' />
+ <Entry title='临时建造师变更确认' hint='其他企业申请转入本企业临时建造师时，同意转出或不同意转出（二级临时建造师变更确认）。' url='/employer/pages/releases/index' testId='entry-releases' />
           <Entry title='申报查询' hint='本企业各项申报的办理状态与审核环节，人员注册证书查询。' url='/employer/pages/query/index' testId='entry-query' />
           <Entry title='企业基本信息' hint={legal ? '查看和修改企业基本信息（法定代表人）。' : '查看企业基本信息。'} url='/employer/pages/profile/index' testId='entry-profile' />
           {legal && <Entry title='经办人管理' hint='按手机号邀请经办人，查看和移除经办人。' url='/employer/pages/operators/index' testId='entry-operators' />}

@@ -82,7 +82,13 @@ export default function FindPerson() {
             {!found.registration && <Row label='注册信息'>尚无注册</Row>}
           </View>
           {found.registration && (
-            <RegistrationCard registration={found.registration}>{!found.registration.atThisEnterprise && <View className='banner banner--warn mt'>该人员的注册聘用企业不是本企业，本企业不能为其申报基于现注册的事项。</View>}</RegistrationCard>
+            <RegistrationCard registration={found.registration}>
+              {!found.registration.atThisEnterprise && (
+                <View className='banner banner--warn mt'>
+                  {found.registration.temporary ? '该临时建造师的注册聘用企业不是本企业：本企业可申报临时建造师变更（转入本企业），由原聘用企业同意转出后报送审核。' : '该人员的注册聘用企业不是本企业，本企业不能为其申报基于现注册的事项。'}
+                </View>
+              )}
+            </RegistrationCard>
           )}
           {found.inProgress && (
             <View className='banner banner--warn' onClick={() => found.inProgress?.id && go(`/employer/pages/filing/index?id=${found.inProgress.id}`)}>

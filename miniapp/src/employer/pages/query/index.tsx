@@ -13,7 +13,7 @@ import { pageClass } from '../../../lib/prefs'
 import { NetBanner } from '../../../components/NetBanner'
 import { FilingCard } from '../../components/FilingCard'
 
-type Tab = 'filings' | 'confirmed' | 'people'
+type Tab = 'filings' | 'confirmed' | 'releases' | 'people'
 const MATTER_LABELS: Record<string, string> = { ...REGISTRATION_TYPE_LABELS, import: '存量注册信息导入' }
 
 /**
@@ -21,12 +21,18 @@ const MATTER_LABELS: Record<string, string> = { ...REGISTRATION_TYPE_LABELS, imp
  * the applications it confirmed (GET /api/enterprise/applications?status=confirmed), each with its progress
  * through the authority's stages (the detail shows every stage with its time); the enterprise's people in the
  * register with their certificate's version and state and the matters that changed it (GET
- * /api/enterprise/registrations), filtered by name on the phone.
+ * /api/enterprise/registrations), filtered by name on the phone; as an old employer, the transfers of its temporary
+ * constructors to other enterprises with their state and stages (二级临时建造师变更查询, GET /api/enterprise/releases?status=all).
  */
 export default function Query() {
   const [tab, setTab] = useState<Tab>('filings')
   const { data, error, loading, reload } = useLoader(
-    () => (tab === 'people' ? Promise.resolve([] as ApplicationListItem[]) : api.get<ApplicationListItem[]>(tab === 'filings' ? '/api/enterprise/filings' : '/api/enterprise/applications', { query: { status: tab === 'filings' ? 'all' : 'confirmed' } })),
+    () =>
+      tab === 'people'
+        ? Promise.resolve([] as ApplicationListItem[])
+        : tab === 'releases'
+          ? api.get<ApplicationListItem[]>('/api/enterprise/releases', { query: { status: 'all' } })
+          : api.get<ApplicationListItem[]>(tab === 'filings' ? '/api/enterprise/filings' : '/api/enterprise/applications', { query: { status: tab === 'filings' ? 'all' : 'confirmed' } }),
     [tab],
   )
   usePullDownRefresh(() => {
@@ -43,6 +49,7 @@ export default function Query() {
         items={[
           { value: 'filings', label: '企业申报' },
           { value: 'confirmed', label: '企业已确认' },
+          { value: 'releases', label: '转出确认' },
           { value: 'people', label: '人员证书' },
         ]}
         value={tab}
@@ -53,8 +60,14 @@ export default function Query() {
           <>
             {error && <ErrorBlock message={error} onRetry={reload} />}
             {loading && !data && <LoadingBlock />}
-            {data && data.length === 0 && <Empty text={tab === 'filings' ? '暂无企业申报' : '暂无企业已确认的申请'} />}
-            {data?.map((a) => <FilingCard key={a.id} a={a} url={a.filedBy === 'employer' ? `/employer/pages/filing/index?id=${a.id}` : `/employer/pages/detail/index?id=${a.id}`} />)}
+            {data && data.length === 0 && <Empty text={tab === 'filings' ? '暂无企业申报' : tab === 'releases' ? '暂无临时建造师转出记录' : '暂无企业已确认的申请'} />}
+            {data?.map((a) =>
+              tab === 'releases' ? (
+                <FilingCard key={a.id} a={a} url={`/employer/pages/release/index?id=${a.id}`} note={`转入企业：${a.employerName ?? '—'}`} />
+              ) : (
+                <FilingCard key={a.id} a={a} url={a.filedBy === 'employer' ? `/employer/pages/filing/index?id=${a.id}` : `/employer/pages/detail/index?id=${a.id}`} />
+              ),
+            )}
           </>
         )}
         {tab === 'people' && (

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '同意转出确认' })
