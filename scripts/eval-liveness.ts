@@ -218,8 +218,9 @@ function blinkScore(clip: string, atMs: number[], fps: number) {
  * For each clip: the clip as it is, and the clip with drawn glasses (bff/test/helpers/glasses.ts: the eye track of
  * the first analysis, GLARE reflections), every frame with the iris model (as inside a blink window); blinks by
  * today's rule (findBlinks) and the EAR at each labelled blink. Talking clips named in --clips: blink and mouth counts.
- * The candidate second cues measured on these analyses (eye-crop brightness, reflections on the eye, both eyes, blink
- * duration, a local baseline) separated nothing and are not kept: README, Blinks behind glasses.
+ * The second cues measured on these analyses (ten: a local baseline, a deeper drop, both eyes, blink duration, eye-crop
+ * brightness, reflections on the eye, edge orientation, ...) each kept false blinks or lost labelled ones and are not
+ * kept: README, Blinks behind glasses.
  */
 async function glassesBlinks(p: WorkerPool, dir: string, clips: string[]) {
   log(`\n### Blinks behind glasses: d13 (rimless, real) and drawn metal frames with moving reflections (haze ${GLARE.haze}, streak ${GLARE.streak}, blob ${GLARE.blob})`);
