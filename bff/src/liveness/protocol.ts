@@ -14,11 +14,9 @@ export interface FaceObs {
   sharp?: number;
   /**
    * eye corners normalised to 0..1, [outer x, outer y, inner x, inner y] of the subject's right eye (points 33/133)
-   * then the left (263/362); only on iris-refined frames (`eyes`), for the drawn-glasses test clips and the eye crop
+   * then the left (263/362); only on iris-refined frames (`eyes`), for drawing the glasses of the evaluation's test clips (bff/test/helpers/glasses.ts)
    */
   eyeCorners?: number[];
-  /** the eye crop's luma quantiles (10, 20, 50, 80, 90 %) of the right eye then the left, only on iris-refined frames: see worker.eyeCrop */
-  eyeLuma?: number[];
 }
 export interface FrameObs {
   /** global frame index */

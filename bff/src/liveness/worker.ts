@@ -93,39 +93,6 @@ function faceSharpness(rgb: Uint8Array, w: number, h: number, box: [number, numb
 /** eye corners (MediaPipe mesh): subject's right eye outer/inner, left eye outer/inner */
 const EYE_CORNERS = [[33, 133], [263, 362]] as const;
 
-/** quantiles of the eye crop's luma that FaceObs.eyeLuma keeps */
-const EYE_QUANTILES = [0.1, 0.2, 0.5, 0.8, 0.9];
-
-/**
- * The eye crop, independent of where the mesh puts the lids (glasses' reflections flatten them, issue 13): in
- * eye-aligned coordinates (u along the corner-to-corner axis of width w, v across it) the box u in +-0.4 w,
- * v in -0.3 w .. +0.2 w around the corners' midpoint, sampled every half pixel (about 1,000 samples per eye for a
- * 25 px wide eye at 320 px; 1.8 ms per frame for both eyes, timed at load 15 on this machine, against 60-120 ms of models).
- * Returns its luma quantiles (EYE_QUANTILES) for each eye: an open eye shows the dark iris, pupil and lashes
- * beside the bright sclera and skin, a shut lid is skin with a line of lashes.
- */
-function eyeCrop(rgb: Uint8Array, w: number, h: number, mesh: number[][]): number[] {
-  const out: number[] = [];
-  for (const [a, b] of EYE_CORNERS) {
-    const [ax, ay] = mesh[a], [bx, by] = mesh[b];
-    const ew = Math.max(1, Math.hypot(bx - ax, by - ay));
-    const ux = (bx - ax) / ew, uy = (by - ay) / ew; // along the eye
-    const sgn = ux >= 0 ? 1 : -1; // (-uy, ux) points down in the image for the eye whose inner corner is to the right
-    const vx = -uy * sgn, vy = ux * sgn; // across, downwards
-    const cx = (ax + bx) / 2, cy = (ay + by) / 2;
-    const ls: number[] = [];
-    for (let u = -0.4 * ew; u <= 0.4 * ew; u += 0.5) {
-      for (let v = -0.3 * ew; v <= 0.2 * ew; v += 0.5) {
-        const x = Math.round(cx + u * ux + v * vx), y = Math.round(cy + u * uy + v * vy);
-        if (x >= 0 && y >= 0 && x < w && y < h) ls.push(luma(rgb, (y * w + x) * 3));
-      }
-    }
-    ls.sort((p, q) => p - q);
-    for (const q of EYE_QUANTILES) out.push(ls.length ? Math.round(ls[Math.min(ls.length - 1, Math.floor(q * ls.length))] * 10) / 10 : 0);
-  }
-  return out;
-}
-
 async function observe(rgb: Uint8Array, w: number, h: number, i: number, mode: Mode): Promise<FrameObs> {
   const { human, tf } = loaded;
   const t0 = performance.now();
@@ -156,7 +123,6 @@ async function observe(rgb: Uint8Array, w: number, h: number, i: number, mode: M
   };
   if (mode.eyes) {
     face.eyeCorners = EYE_CORNERS.flatMap(([a, b]) => [f.mesh[a][0] / w, f.mesh[a][1] / h, f.mesh[b][0] / w, f.mesh[b][1] / h]);
-    face.eyeLuma = eyeCrop(rgb, w, h, f.mesh);
   }
   obs.face = face;
   if (mode === FULL) { // other modes may hand back human's cached values from an earlier frame: ignore them
