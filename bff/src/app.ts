@@ -113,6 +113,12 @@ export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: 
     }
     await next();
   });
+  // read-your-writes for the certificate cache: a scan right after a revocation (or any change) answered here
+  // must not come from memory (certificate-cache.ts, fence)
+  app.use(async (ctx, next) => {
+    await next();
+    if (deps.certificateCache && ctx.method !== 'GET' && ctx.method !== 'HEAD' && ctx.status < 400) await deps.certificateCache.fence();
+  });
   app.use(jsonBody());
   app.use(api.router.routes());
   app.use(api.router.allowedMethods());

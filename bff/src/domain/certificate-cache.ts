@@ -15,11 +15,20 @@
  * - entries also expire after `ttlMs` (default 60 s), so a lost notification heals by itself.
  * Revocation, renewal, cancellation and an employer rename all update the row, so a scan on any process shows
  * them as soon as that process has the notification (the multi-process test measures it).
+ *
+ * Read-your-writes in the process that made the change: a notification reaches even the sending process only
+ * after a round trip, so a scan answered right after the revocation's 200 could still come from memory. `fence()`
+ * closes that gap: it sends a notification of its own on the listening connection after the change has committed,
+ * and PostgreSQL delivers notifications in commit order, so once the fence is back every earlier change has been
+ * applied. The app calls it after every successful state-changing request (app.ts). Changes made by background
+ * work (an employer rename's batch) or by another process are seen when their notification arrives.
  */
 import pg from 'pg';
 import type { Logger } from 'pino';
 
 export const CERTIFICATE_CHANNEL = 'certificate_changed';
+/** The payload prefix of a fence's own notification (never a certificate key). */
+const FENCE_PREFIX = 'fence:';
 
 /** The cache key of a certificate version named by a claims token (the trigger's second key). */
 export const certificateKey = (registrationNo: string, version: number) => `${registrationNo}#${version}`;
@@ -43,6 +52,8 @@ export class CertificateRowCache<Row> {
   private retry: NodeJS.Timeout | null = null;
   private readonly maxEntries: number;
   private readonly ttlMs: number;
+  private readonly fences = new Map<string, () => void>();
+  private fenceSeq = 0;
 
   constructor(private readonly opts: CertificateCacheOptions) {
     this.maxEntries = opts.maxEntries ?? 20_000;
@@ -71,6 +82,9 @@ export class CertificateRowCache<Row> {
     client.on('end', () => lost('connection ended'));
     client.on('notification', (msg) => {
       if (msg.channel !== CERTIFICATE_CHANNEL) return;
+      const fence = this.fences.get(msg.payload ?? '');
+      if (fence) return fence();
+      if (msg.payload?.startsWith(FENCE_PREFIX)) return; // another process's fence: no row changed
       this.epoch++;
       for (const key of (msg.payload ?? '').split(' ')) this.rows.delete(key);
     });
@@ -119,6 +133,26 @@ export class CertificateRowCache<Row> {
       this.rows.set(id, { row, at: now });
     }
     return row;
+  }
+
+  /**
+   * Resolves once every certificate change committed before the call has been applied to this cache (see the file
+   * comment); at most `timeoutMs` (default 2,000 ms), after which the cache is emptied instead. Never throws.
+   */
+  async fence(timeoutMs = 2000): Promise<void> {
+    const client = this.client;
+    if (!this.listening || !client) return;
+    const id = `${FENCE_PREFIX}${process.pid}:${++this.fenceSeq}`;
+    let settle!: (arrived: boolean) => void;
+    const outcome = new Promise<boolean>((resolve) => (settle = resolve));
+    this.fences.set(id, () => settle(true));
+    // the timeout covers the query too: a listening connection that hangs must not hang the request
+    const timer = setTimeout(() => settle(false), timeoutMs);
+    client.query('SELECT pg_notify($1, $2)', [CERTIFICATE_CHANNEL, id]).catch(() => settle(false));
+    const arrived = await outcome;
+    clearTimeout(timer);
+    this.fences.delete(id);
+    if (!arrived) this.rows.clear();
   }
 
   async stop(): Promise<void> {
