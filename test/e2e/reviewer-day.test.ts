@@ -144,6 +144,8 @@ test('a reviewer’s day: filtered queue, batch acceptance of three, a refusal w
     t.regex(last.note ?? '', /申报材料不齐全：缺少劳动合同复印件/);
 
     phase('refusal');
+    // the decision page goes back to the queue by itself after 已提交 (700 ms): let it land before opening a page
+    await r.page.waitForURL(/\/reviewer\/pages\/queue\//, { timeout: 30_000 });
     // ---- the acceptance notice from an accepted application's detail
     await r.page.goto(`${server.baseUrl}/reviewer/pages/detail/index?id=${a1.id}`);
     await el(r.page, 'acceptance-notice').waitFor();
