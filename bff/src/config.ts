@@ -142,11 +142,11 @@ const envSchema = z.object({
   /** How often leftover zyt-liveness-* temp dirs (a crash during a check) are swept, seconds. */
   LIVENESS_SWEEP_SECONDS: z.coerce.number().int().min(1).default(300),
   /**
-   * Test only (refused unless NODE_ENV=test): a directory where each liveness analysis, once its session is
-   * claimed, its video complete on disk and its analysis slot taken, writes a file named by the session id and
-   * waits until that file is removed (bff/test/hardening-fault.test.ts kills the process at that moment).
+   * Test only (refused unless NODE_ENV=test): a directory where a command at a named point (a liveness
+   * analysis, an applicant's signature before its commit) writes a file and waits until it is removed
+   * (domain/test-hold.ts; bff/test/hardening-fault.test.ts kills the process at that moment).
    */
-  LIVENESS_TEST_HOLD_DIR: z.string().min(1).optional(),
+  TEST_HOLD_DIR: z.string().min(1).optional(),
   /** Who checks the face: local (the embedded engine), tencent (Tencent Cloud FaceID against the ID photo database), wechat (WeChat 人脸核身, government mini-programs only). */
   FACE_PROVIDER: z.enum(['local', 'tencent', 'wechat']).default('local'),
   TENCENT_FACEID_ENDPOINT: z.string().default('faceid.tencentcloudapi.com'),
@@ -237,9 +237,9 @@ export interface Config {
     queueDepth: number;
     concurrentAnalyses: number;
     sweepSeconds: number;
-    /** LIVENESS_TEST_HOLD_DIR (NODE_ENV=test only): where an analysis announces itself and waits; see envSchema */
-    testHoldDir?: string;
   };
+  /** TEST_HOLD_DIR (NODE_ENV=test only): where a command at a named point announces itself and waits (domain/test-hold.ts) */
+  testHoldDir?: string;
   face: {
     provider: 'local' | 'tencent' | 'wechat';
     tencent: { secretId: string; secretKey: string; endpoint: string; region: string; protocol: 'https://' | 'http://'; proxy?: string; minSim: number; timeoutSeconds: number } | null;
@@ -337,7 +337,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       problems.push('  CERT_TOKEN_PRIVATE_JWK: not valid JSON');
     }
   }
-  if (e.LIVENESS_TEST_HOLD_DIR && e.NODE_ENV !== 'test') problems.push('  LIVENESS_TEST_HOLD_DIR: a test-only hold of the liveness analysis, refused unless NODE_ENV=test');
+  if (e.TEST_HOLD_DIR && e.NODE_ENV !== 'test') problems.push('  TEST_HOLD_DIR: test-only holds (a liveness analysis, a signature), refused unless NODE_ENV=test');
   if (Boolean(e.WECHAT_APP_ID) !== Boolean(e.WECHAT_APP_SECRET)) problems.push('  WECHAT_APP_ID, WECHAT_APP_SECRET: set both or neither');
   if (e.FACE_PROVIDER === 'tencent') for (const n of ['TENCENT_SECRET_ID', 'TENCENT_SECRET_KEY'] as const) if (!e[n]) problems.push(`  ${n}: required when FACE_PROVIDER=tencent`);
   if (e.FACE_PROVIDER === 'wechat' && !e.WECHAT_APP_ID) problems.push('  WECHAT_APP_ID, WECHAT_APP_SECRET: required when FACE_PROVIDER=wechat (the mini-program of a government body)');
@@ -389,7 +389,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     outboxRetentionHours: e.OUTBOX_RETENTION_HOURS,
     authRateLimitPer10Min: e.AUTH_RATE_LIMIT_PER_10_MIN,
     seedDevData: e.SEED_DEV_DATA ? e.SEED_DEV_DATA === 'true' : !production,
-    liveness: { queueDepth: e.LIVENESS_QUEUE_DEPTH, concurrentAnalyses: e.LIVENESS_CONCURRENT_ANALYSES, sweepSeconds: e.LIVENESS_SWEEP_SECONDS, testHoldDir: e.NODE_ENV === 'test' && e.LIVENESS_TEST_HOLD_DIR ? path.resolve(e.LIVENESS_TEST_HOLD_DIR) : undefined },
+    liveness: { queueDepth: e.LIVENESS_QUEUE_DEPTH, concurrentAnalyses: e.LIVENESS_CONCURRENT_ANALYSES, sweepSeconds: e.LIVENESS_SWEEP_SECONDS },
+    testHoldDir: e.NODE_ENV === 'test' && e.TEST_HOLD_DIR ? path.resolve(e.TEST_HOLD_DIR) : undefined,
     face: {
       provider: e.FACE_PROVIDER,
       tencent:

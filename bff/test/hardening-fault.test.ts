@@ -3,12 +3,14 @@
  * started again on the same DATA_DIR (its embedded PostgreSQL orphaned by the kill). One child for the file,
  * with NODE_ENV=test; its zyt-liveness-* temp dirs are told from other processes' by the pid in their names.
  *
- * 1. Killed in the middle of an applicant's signature, at several moments: after each restart nothing is
- *    half-written (the application is either a draft without signature or signed with its PDF, with exactly
- *    one notification queued for the employer).
+ * 1. Killed in the middle of an applicant's signature: once at a test hold (TEST_HOLD_DIR) inside its
+ *    transaction, with the signature, PDF and notification written but not committed, so the kill always
+ *    lands there (nothing may be kept), and once at half the time a signature took (either outcome). After
+ *    each restart nothing is half-written (the application is either a draft without signature or signed
+ *    with its PDF, with exactly one notification queued for the employer).
  * 2. Killed once with one person's liveness video half-sent (the multipart body written by hand over
  *    http.request and held open until the BFF's private temp file for it holds bytes) and another person's
- *    video being analysed (held without a race by LIVENESS_TEST_HOLD_DIR: with its slot taken, its session
+ *    video being analysed (held without a race by TEST_HOLD_DIR: with its slot taken, its session
  *    claimed and its whole video on disk, the analysis writes a file the test waits for, and waits). After the
  *    restart: the start sweep removed both temp dirs (their owner is dead), no face video is on disk, the
  *    half-sent session takes a new upload to a verdict, and the analysed one's check is released
@@ -57,7 +59,7 @@ class ChildBff {
     readonly dataDir: string,
     readonly h5: string,
     readonly port: number,
-    /** the child's LIVENESS_TEST_HOLD_DIR */
+    /** the child's TEST_HOLD_DIR (domain/test-hold.ts) */
     readonly holdDir: string,
   ) {
     this.baseUrl = `http://127.0.0.1:${port}`;
@@ -68,7 +70,7 @@ class ChildBff {
     this.child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bff/src/main.ts')], {
       cwd: ROOT,
       // one worker thread: the models load at every start, and no analysis here goes beyond its hold and a probe
-      env: { ...process.env, NODE_ENV: 'test', LIVENESS_TEST_HOLD_DIR: this.holdDir, LIVENESS_WORKERS: '1', DATA_DIR: this.dataDir, H5_DIR: this.h5, PORT: String(this.port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '100', AUTH_RATE_LIMIT_PER_10_MIN: '100000' },
+      env: { ...process.env, NODE_ENV: 'test', TEST_HOLD_DIR: this.holdDir, LIVENESS_WORKERS: '1', DATA_DIR: this.dataDir, H5_DIR: this.h5, PORT: String(this.port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '100', AUTH_RATE_LIMIT_PER_10_MIN: '100000' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     this.pids.push(this.child.pid!);
@@ -180,9 +182,10 @@ test.serial('SIGKILL during signing, at several moments: after each restart noth
   t.timeout(300_000); // two restarts of the BFF, and signatures that take seconds while the face models warm up
   const reviewer = await bff.login(REVIEWER_PHONE);
   const outcomes: string[] = [];
-  // the first signature runs to its end and times a signing; the others are killed at fractions of that
+  // the first signature runs to its end and times a signing; the second is killed at its hold inside the
+  // transaction, the third at half the time the first took
   let signingMs = 0;
-  for (const [i, fraction] of [null, 0.5, 0.95].entries()) {
+  for (const [i, fraction] of [null, 'hold' as const, 0.5].entries()) {
     const phone = freshPhone();
     const c = await bff.login(phone);
     const idNumber = makeIdNumber('19860704', String(600 + i));
@@ -197,6 +200,8 @@ test.serial('SIGKILL during signing, at several moments: after each restart noth
     const code = await bff.code(phone, before);
 
     // the signature request, and a SIGKILL while it runs
+    const armed = path.join(bff.holdDir, 'signature.armed');
+    if (fraction === 'hold') await writeFile(armed, '');
     const startedAt = Date.now();
     const signing = c.post(`/api/applications/${created.body.id}/signatures`, { code }).catch((e) => ({ status: 0, body: String(e) }));
     let killAfterMs = -1;
@@ -205,9 +210,14 @@ test.serial('SIGKILL during signing, at several moments: after each restart noth
       signingMs = Date.now() - startedAt;
       continue;
     }
-    killAfterMs = Math.round(signingMs * fraction);
-    await sleep(killAfterMs);
+    const hold = path.join(bff.holdDir, `signature-${created.body.id}`);
+    if (fraction === 'hold') t.true(await until(async () => existsSync(hold), 60_000), 'the signature reached its hold before the commit');
+    else await sleep(Math.round(signingMs * fraction));
+    killAfterMs = Date.now() - startedAt;
+    const moment = fraction === 'hold' ? `at the hold (${killAfterMs} ms)` : `after ${killAfterMs} ms`;
     await bff.kill();
+    await rm(hold, { force: true });
+    await rm(armed, { force: true });
     const answer = await signing;
     await bff.start(); // the orphaned PostgreSQL is stopped and started again
 
@@ -216,17 +226,18 @@ test.serial('SIGKILL during signing, at several moments: after each restart noth
       const row = (await db.query('select status, applicant_signed_at, form_pdf is not null as has_pdf from applications where id = $1', [created.body.id])).rows[0];
       const notes = (await db.query("select count(*)::int as n from outbox where payload->>'template' = 'employer_pending' and created_at >= (select created_at from applications where id = $1)", [created.body.id])).rows[0].n;
       const signed = row.applicant_signed_at !== null;
-      t.is(signed, row.has_pdf, `kill after ${killAfterMs} ms: signature and PDF together`);
+      t.is(signed, row.has_pdf, `kill ${moment}: signature and PDF together`);
+      if (fraction === 'hold') t.false(signed || answer.status !== 0, `killed before the commit: nothing of the signature kept, no answer (${answer.status})`);
       if (signed) t.not(row.status, 'draft');
       else t.is(row.status, 'draft');
       if (answer.status === 200) t.true(signed, 'an answered signature was kept');
-      outcomes.push(`${killAfterMs} ms: ${signed ? 'signed' : 'not signed'} (answer ${answer.status || 'none'}), ${notes} notification(s)`);
-      t.is(notes, signed ? 1 : 0, `kill after ${killAfterMs} ms: one notification for a signature, none without`);
+      outcomes.push(`${moment}: ${signed ? 'signed' : 'not signed'} (answer ${answer.status || 'none'}), ${notes} notification(s)`);
+      t.is(notes, signed ? 1 : 0, `kill ${moment}: one notification for a signature, none without`);
     } finally {
       await db.end();
     }
   }
-  t.log(`a signature takes ${signingMs} ms; killed at ${outcomes.join('; ')}`);
+  t.log(`a signature takes ${signingMs} ms; killed ${outcomes.join('; ')}`);
   t.log(`starts (the first with initdb and migrations): ${bff.startsMs.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ')}`);
 
   await deliveredOnce(t);
@@ -303,11 +314,13 @@ test.serial('SIGKILL with one liveness video arriving and another being analysed
   const arriving = await livenessApplicant(t, '612', photo);
   t.is((await liveDirs()).size, 0, 'no temp dir before the uploads');
 
-  // B: the whole video sent; its analysis holds (LIVENESS_TEST_HOLD_DIR) once it has its slot
+  // B: the whole video sent; its analysis holds (TEST_HOLD_DIR) once it has its slot
+  const armed = path.join(bff.holdDir, 'liveness.armed');
+  await writeFile(armed, '');
   const sessionB = await openSession(t, analysed);
   const uploadB = liveUpload(sessionB, analysed.token!, clip, 0);
   uploadB.finish();
-  const holdB = path.join(bff.holdDir, sessionB.id);
+  const holdB = path.join(bff.holdDir, `liveness-${sessionB.id}`);
   t.true(await until(async () => existsSync(holdB), 60_000), "the analysis of B's video began");
   const videoB = await readFile(holdB, 'utf8');
   const dirB = path.dirname(videoB);
@@ -361,11 +374,12 @@ test.serial('SIGKILL with one liveness video arriving and another being analysed
   // A: the same session takes the whole video now and reaches a verdict (its hold released by the test)
   const againA = liveUpload(sessionA, arriving.token!, clip, 0);
   againA.finish();
-  const holdA = path.join(bff.holdDir, sessionA.id);
+  const holdA = path.join(bff.holdDir, `liveness-${sessionA.id}`);
   let answeredA = false;
   const answerA = againA.answered.finally(() => (answeredA = true));
   t.true(await until(async () => answeredA || existsSync(holdA), 60_000), "A's second upload reached its analysis (or an answer)");
   if (existsSync(holdA)) await rm(holdA);
+  await rm(armed);
   const verdictA = await answerA;
   t.is(verdictA.status, 200, `A's session took the upload after the restart: ${verdictA.body}`);
   t.is(typeof JSON.parse(verdictA.body).passed, 'boolean');

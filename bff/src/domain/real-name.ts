@@ -9,7 +9,7 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { mkdtemp, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { FACE_CONSENT_VERSION, type FaceConsentView } from '@zhiyetong/shared';
@@ -23,6 +23,7 @@ import { WECHAT_VERIFY_OK, WechatFace } from '../adapters/faceid-wechat.js';
 import { makeSchedule, promptsMatchSchedule, scheduleWindows, type ReportedPrompt, type Schedule } from '../liveness/schedule.js';
 import { queueFor } from '../liveness/queue.js';
 import { audit } from './audit.js';
+import { testHold } from './test-hold.js';
 import { latestConsent } from './consents.js';
 
 const execFileAsync = promisify(execFile);
@@ -349,7 +350,7 @@ export async function submitLivenessVideo(deps: RealNameDeps & Pick<Deps, 'confi
       analyse = () => checkLiveness({ videoPath, windows: scheduleWindows(schedule), reference, expectedMs: schedule.durationMs });
     }
     let check = livenessQueue(deps).run(async () => {
-      await analysisHold(deps, session.id, videoPath);
+      await testHold(deps, 'liveness', session.id, videoPath); // tests only (TEST_HOLD_DIR)
       return analyse();
     });
     check = check.catch(async (e) => {
@@ -380,22 +381,6 @@ export async function submitLivenessVideo(deps: RealNameDeps & Pick<Deps, 'confi
     await audit(tx, { actor, action: 'identity.liveness_checked', objectType: 'liveness_session', objectId: session.id, details: { passed: verdict.passed, reasons: verdict.reasons.map((r) => r.code) } });
   });
   return verdict;
-}
-
-/**
- * Test only (LIVENESS_TEST_HOLD_DIR, honoured with NODE_ENV=test alone; loadConfig refuses it otherwise): an
- * analysis that has its slot, its session claimed and its whole video on disk writes `<dir>/<session id>`
- * (holding the path of the video it is about to analyse) and waits until the test removes that file, so the
- * fault test can kill the process during an analysis without racing it (bff/test/hardening-fault.test.ts).
- * A no-op otherwise.
- */
-async function analysisHold(deps: Pick<Deps, 'config'>, sessionId: string, videoPath: string): Promise<void> {
-  const dir = deps.config.liveness.testHoldDir;
-  if (!dir || deps.config.env !== 'test') return;
-  const file = path.join(dir, sessionId);
-  await writeFile(`${file}.tmp`, videoPath);
-  await rename(`${file}.tmp`, file); // whole when it appears
-  while (await stat(file).then(() => true, () => false)) await new Promise((r) => setTimeout(r, 50));
 }
 
 /** Seconds a person is asked to wait (Retry-After) when the face provider did not answer. */
