@@ -141,6 +141,12 @@ const envSchema = z.object({
   LIVENESS_CONCURRENT_ANALYSES: z.coerce.number().int().min(1).default(1),
   /** How often leftover zyt-liveness-* temp dirs (a crash during a check) are swept, seconds. */
   LIVENESS_SWEEP_SECONDS: z.coerce.number().int().min(1).default(300),
+  /**
+   * Test only (refused unless NODE_ENV=test): a directory where a command at a named point (a liveness
+   * analysis, an applicant's signature before its commit) writes a file and waits until it is removed
+   * (domain/test-hold.ts; bff/test/hardening-fault.test.ts kills the process at that moment).
+   */
+  TEST_HOLD_DIR: z.string().min(1).optional(),
   /** Who checks the face: local (the embedded engine), tencent (Tencent Cloud FaceID against the ID photo database), wechat (WeChat 人脸核身, government mini-programs only). */
   FACE_PROVIDER: z.enum(['local', 'tencent', 'wechat']).default('local'),
   TENCENT_FACEID_ENDPOINT: z.string().default('faceid.tencentcloudapi.com'),
@@ -227,7 +233,13 @@ export interface Config {
   outboxRetentionHours: number;
   authRateLimitPer10Min: number;
   seedDevData: boolean;
-  liveness: { queueDepth: number; concurrentAnalyses: number; sweepSeconds: number };
+  liveness: {
+    queueDepth: number;
+    concurrentAnalyses: number;
+    sweepSeconds: number;
+  };
+  /** TEST_HOLD_DIR (NODE_ENV=test only): where a command at a named point announces itself and waits (domain/test-hold.ts) */
+  testHoldDir?: string;
   face: {
     provider: 'local' | 'tencent' | 'wechat';
     tencent: { secretId: string; secretKey: string; endpoint: string; region: string; protocol: 'https://' | 'http://'; proxy?: string; minSim: number; timeoutSeconds: number } | null;
@@ -325,6 +337,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       problems.push('  CERT_TOKEN_PRIVATE_JWK: not valid JSON');
     }
   }
+  if (e.TEST_HOLD_DIR && e.NODE_ENV !== 'test') problems.push('  TEST_HOLD_DIR: test-only holds (a liveness analysis, a signature), refused unless NODE_ENV=test');
   if (Boolean(e.WECHAT_APP_ID) !== Boolean(e.WECHAT_APP_SECRET)) problems.push('  WECHAT_APP_ID, WECHAT_APP_SECRET: set both or neither');
   if (e.FACE_PROVIDER === 'tencent') for (const n of ['TENCENT_SECRET_ID', 'TENCENT_SECRET_KEY'] as const) if (!e[n]) problems.push(`  ${n}: required when FACE_PROVIDER=tencent`);
   if (e.FACE_PROVIDER === 'wechat' && !e.WECHAT_APP_ID) problems.push('  WECHAT_APP_ID, WECHAT_APP_SECRET: required when FACE_PROVIDER=wechat (the mini-program of a government body)');
@@ -377,6 +390,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     authRateLimitPer10Min: e.AUTH_RATE_LIMIT_PER_10_MIN,
     seedDevData: e.SEED_DEV_DATA ? e.SEED_DEV_DATA === 'true' : !production,
     liveness: { queueDepth: e.LIVENESS_QUEUE_DEPTH, concurrentAnalyses: e.LIVENESS_CONCURRENT_ANALYSES, sweepSeconds: e.LIVENESS_SWEEP_SECONDS },
+    testHoldDir: e.NODE_ENV === 'test' && e.TEST_HOLD_DIR ? path.resolve(e.TEST_HOLD_DIR) : undefined,
     face: {
       provider: e.FACE_PROVIDER,
       tencent:

@@ -2,8 +2,11 @@
  * Issue 15 item 1: the BFF survives PostgreSQL going away under load. While the embedded server is stopped
  * (fast shutdown, SIGINT to the postmaster, as `pg_ctl stop -m fast`), requests answer 503
  * `service_unavailable` with Retry-After and /healthz says 503; the process stays up, and it recovers by
- * itself once the database is back.
+ * itself once the database is back; the SMS queued around the outage (a login code asked for in a loop) are
+ * each delivered once, none left behind (issue 15 "keep it fixed": every outbox message delivered once).
  */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import test from 'ava';
 import { sql } from 'kysely';
 import { embeddedControl } from '../src/db/database.js';
@@ -35,18 +38,20 @@ test('database outage under load: no crash, 503 service_unavailable with Retry-A
   const user = await login(s, freshPhone());
   t.is((await user.get('/api/me')).status, 200);
 
-  // a small load while the database stops: reads and writing transactions
+  // a small load while the database stops: reads, writing transactions, and login codes (the outbox)
   let loading = true;
   const statuses: number[] = [];
+  let codesAccepted = 0;
   const loop = async (i: number) => {
     let n = 0;
     while (loading) {
-      const r = i % 2 ? await user.get('/api/me') : await user.put('/api/me/identity', { name: '王五', idNumber: makeIdNumber('19880101', String(100 + (n++ % 2))) });
+      const r = i === 4 ? await anon.post('/api/auth/sms-codes', { phone: freshPhone() }) : i % 2 ? await user.get('/api/me') : await user.put('/api/me/identity', { name: '王五', idNumber: makeIdNumber('19880101', String(100 + (n++ % 2))) });
+      if (i === 4 && r.status === 200) codesAccepted++;
       statuses.push(r.status);
       await new Promise((r) => setTimeout(r, 20));
     }
   };
-  const loops = [0, 1, 2, 3].map(loop);
+  const loops = [0, 1, 2, 3, 4].map(loop);
   await new Promise((r) => setTimeout(r, 300));
 
   // a request's transaction holds a checked-out client between two statements when the server goes away:
@@ -87,4 +92,15 @@ test('database outage under load: no crash, 503 service_unavailable with Retry-A
   t.is((await user.put('/api/me/identity', { name: '王五', idNumber: makeIdNumber('19880101', '100') })).status, 200);
   const again = await login(s, freshPhone());
   t.is((await again.get('/api/me')).status, 200);
+
+  // every message queued around the outage is delivered, and once (each code SMS names its own phone and code)
+  await s.server.outbox.drain();
+  const db = s.server.deps.db;
+  const { n: left } = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('sent_at', 'is', null).executeTakeFirstOrThrow();
+  const { n: sent } = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('sent_at', 'is not', null).executeTakeFirstOrThrow();
+  const lines = (await readFile(path.join(s.dataDir, 'sms-outbox.jsonl'), 'utf8')).split('\n').filter(Boolean);
+  t.is(Number(left), 0, 'nothing left undelivered');
+  t.is(new Set(lines).size, lines.length, 'no message delivered twice');
+  t.is(lines.length, Number(sent), 'one SMS per sent outbox row');
+  t.true(codesAccepted >= 1 && lines.length >= codesAccepted, `${codesAccepted} login codes accepted around the outage, ${lines.length} SMS sent`);
 });

@@ -4,6 +4,10 @@
  * of a PDF/HTML/image/… body), every authenticated one 401 and 403 with the error envelope, every upload
  * route a multipart/form-data body with the file as binary, every path parameter a schema; $refs resolve.
  * Methods no route implements (TRACE, QUERY, PATCH …) answer the JSON error envelope with a stable code.
+ * Headers: Retry-After on every 429 and 503, Content-Disposition on every file download, the request headers
+ * routes read (X-Enterprise-Id, X-Liveness-Nonce, the relay's signature) as header parameters; the contract
+ * check refuses a client-facing response header a route sends without documenting it, and a request header
+ * it reads without documenting it.
  *
  * The contract check itself (every JSON 2xx body against its route's schema) runs in every test file: the
  * test servers turn RESPONSE_VALIDATION on (helpers/server.ts), and a violation fails the file.
@@ -13,7 +17,9 @@ import test from 'ava';
 import Ajv from 'ajv';
 import Koa from 'koa';
 import { z } from 'zod';
-import { ApiRouter } from '../src/http/api-router.js';
+import { ApiRouter, downloadHeaders } from '../src/http/api-router.js';
+import { rateLimit } from '../src/http/middleware.js';
+import { appError } from '../src/errors.js';
 import type { Deps } from '../src/context.js';
 import { applicationViewSchema } from '@zhiyetong/shared';
 import { applicantWithDraft, operatorClient, reviewerClient } from './helpers/flow.js';
@@ -21,8 +27,9 @@ import { Client, startTestServer, type TestServer } from './helpers/server.js';
 
 type Op = {
   parameters?: { name: string; in: string; schema?: Record<string, unknown> }[];
+  operationId?: string;
   requestBody?: { content: Record<string, { schema: { properties?: Record<string, { type?: string; format?: string }>; required?: string[] } }> };
-  responses: Record<string, { content?: Record<string, { schema?: unknown }>; 'x-missing-response-schema'?: boolean }>;
+  responses: Record<string, { content?: Record<string, { schema?: unknown }>; headers?: Record<string, { schema?: { type?: string } }>; 'x-missing-response-schema'?: boolean }>;
   security?: unknown[];
   'x-roles'?: string[];
 };
@@ -202,6 +209,101 @@ test('the contract check: a JSON 2xx body that breaks its schema answers 500 res
     );
     t.regex(api.contractViolations[0].issues[0], /idNumber/);
     t.regex(api.contractViolations[4].issues[0], /'ThingView', a description: give it the body's zod schema/);
+  } finally {
+    server.close();
+  }
+});
+
+/** What the header test reports for `d`: a 429/503 without Retry-After, a file download without Content-Disposition. */
+function missingHeaders(d: Doc): string[] {
+  const FILES = new Set(['application/pdf', 'application/ofd', 'application/x-pem-file']);
+  const missing: string[] = [];
+  for (const { name, op } of operations(d)) {
+    if (!op.responses['503']) missing.push(`${name}: no 503 (every operation may meet a database outage)`);
+    for (const status of ['429', '503'])
+      if (op.responses[status] && op.responses[status].headers?.['Retry-After']?.schema?.type !== 'integer') missing.push(`${name} ${status}: no Retry-After header`);
+    for (const [status, r] of Object.entries(op.responses)) {
+      const types = Object.keys(r.content ?? {});
+      if (Number(status) < 300 && types.length && types.every((ct) => FILES.has(ct)) && !r.headers?.['Content-Disposition'])
+        missing.push(`${name} ${status}: a file download without a Content-Disposition header: add responseHeaders: downloadHeaders('attachment' | 'inline') to its RouteSpec`);
+    }
+  }
+  return missing;
+}
+
+test('response headers are documented: Retry-After on every 429 and 503, Content-Disposition on every file download; request headers as parameters', (t) => {
+  const missing = missingHeaders(doc);
+  t.deepEqual(missing, [], missing.join('\n'));
+  const ops = operations(doc);
+  const withHeader = (h: string) => ops.filter(({ op }) => op.parameters?.some((p) => p.in === 'header' && p.name === h)).map((o) => o.name);
+  const enterprise = withHeader('X-Enterprise-Id');
+  t.true(enterprise.includes('GET /api/enterprise/applications') && enterprise.includes('POST /api/enterprise/batch-signatures'), enterprise.join(', '));
+  t.deepEqual(withHeader('X-Liveness-Nonce'), ['POST /api/identity/liveness-sessions/{id}/video']);
+  t.deepEqual(withHeader('X-Relay-Signature').length, 1);
+  const cert = doc.paths['/api/certificates/{id}/certificate.pdf'].get.responses['200'].headers ?? {};
+  t.truthy(cert['Content-Disposition'] && cert['X-Copy-Valid-Until']);
+  t.truthy(doc.paths['/api/auth/sms-codes'].post.responses['429'].headers?.['Retry-After']);
+  const downloads = ops.filter(({ op }) => op.responses['200']?.headers?.['Content-Disposition']).length;
+  t.log(`${enterprise.length} operations take X-Enterprise-Id, ${downloads} document Content-Disposition, ${ops.filter(({ op }) => op.responses['429']).length} a 429 with Retry-After`);
+
+  // the check itself finds a route that leaves them out
+  const api = new ApiRouter({ config: { responseValidation: false } } as unknown as Pick<Deps, 'config'>);
+  api.get('/x.pdf', { tag: 't', summary: 'a PDF without its header', responses: { 200: 'application/pdf' } }, () => undefined);
+  api.get('/y.pdf', { tag: 't', summary: 'a PDF with it', responses: { 200: 'application/pdf' }, responseHeaders: downloadHeaders('attachment') }, () => undefined);
+  api.post('/limited', { tag: 't', summary: 'rate limited', responses: { 204: 'ok' } }, rateLimit({ points: 1, durationSeconds: 60 }), () => undefined);
+  const small = api.openapi({ title: 't', version: '0', description: '' }) as unknown as Doc;
+  t.deepEqual(missingHeaders(small), ['GET /x.pdf 200: a file download without a Content-Disposition header: add responseHeaders: downloadHeaders(\'attachment\' | \'inline\') to its RouteSpec']);
+  t.truthy(small.paths['/limited'].post.responses['429'].headers?.['Retry-After'], 'a rateLimit() middleware gives the route its 429 with Retry-After');
+});
+
+test('the BFF sends what the document says: Retry-After on a 429, Content-Disposition on a PDF (checked on every answer of every test by the contract check)', async (t) => {
+  const phone = `139${String(Date.now()).slice(-8)}`;
+  const anon = new Client(s.baseUrl);
+  t.is((await anon.post('/api/auth/sms-codes', { phone })).status, 200);
+  const again = await anon.post('/api/auth/sms-codes', { phone });
+  t.is(again.status, 429);
+  t.is(again.body.error.code, 'otp_resend_too_soon');
+  t.regex(again.headers.get('retry-after') ?? '', /^\d+$/);
+  const { c, id } = await applicantWithDraft(s);
+  const pdf = await c.get(`/api/applications/${id}/form.pdf`);
+  t.is(pdf.status, 200);
+  t.regex(pdf.headers.get('content-disposition') ?? '', /^inline; filename="[^"]+"; filename\*=UTF-8''/);
+  t.is(pdf.headers.get('content-type'), 'application/pdf');
+});
+
+test('the contract check refuses an undocumented response header (on a 2xx, and Retry-After on an error) and an undocumented request header', async (t) => {
+  const api = new ApiRouter({ config: { responseValidation: true } } as unknown as Pick<Deps, 'config'>);
+  const spec = { tag: 't', summary: 't', responses: { 200: 'application/pdf', 409: 'busy' } };
+  const pdf = (ctx: Koa.Context) => void ((ctx.type = 'application/pdf'), ctx.set('Content-Disposition', 'attachment; filename="a.pdf"'), (ctx.body = Buffer.from('%PDF-')));
+  api.get('/documented.pdf', { ...spec, responseHeaders: downloadHeaders('attachment') }, pdf);
+  api.get('/undocumented.pdf', spec, pdf);
+  api.get('/reads', { tag: 't', summary: 't', responses: { 204: 'ok' } }, (ctx) => void (ctx.get('x-secret-switch'), (ctx.status = 204)));
+  api.get('/reads-documented', { tag: 't', summary: 't', responses: { 204: 'ok' }, requestHeaders: { 'X-Thing': 'a thing' } }, (ctx) => void (ctx.get('x-thing'), (ctx.status = 204)));
+  api.get('/busy', spec, () => {
+    throw Object.assign(appError('liveness_busy'), { status: 409, retryAfter: 5 });
+  });
+  const app = new Koa();
+  app.use(async (ctx, next) => next().catch(() => void (ctx.status = 409)));
+  app.use(api.router.routes());
+  const server: Server = await new Promise((resolve) => {
+    const srv = app.listen(0, '127.0.0.1', () => resolve(srv));
+  });
+  try {
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    t.is((await fetch(`${base}/documented.pdf`)).status, 200);
+    t.is((await fetch(`${base}/reads-documented`, { headers: { 'x-thing': '1' } })).status, 204);
+    t.deepEqual(api.contractViolations, []);
+    t.is((await fetch(`${base}/undocumented.pdf`)).status, 500);
+    await fetch(`${base}/reads`);
+    await fetch(`${base}/busy`);
+    t.deepEqual(
+      api.contractViolations.map((v) => `${v.path} ${v.status}: ${v.issues.join('; ')}`),
+      [
+        "/undocumented.pdf 200: response header content-disposition sent on 200 is not documented: add it to the route's responseHeaders[200]",
+        "/reads 204: request header x-secret-switch is read but not documented: add it to the route's requestHeaders",
+        "/busy 409: response header retry-after sent on 409 is not documented: add it to the route's responseHeaders[409]",
+      ],
+    );
   } finally {
     server.close();
   }

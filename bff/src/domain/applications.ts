@@ -4,6 +4,7 @@
  * the authority's review stages. Each command runs in one transaction, writes its history event, its audit
  * entry and its notifications (outbox) together, and checks the status it starts from.
  */
+import { testHold } from './test-hold.js';
 import {
   APPLICATION_STATUS_LABELS,
   REGISTRATION_TYPE_LABELS,
@@ -392,6 +393,7 @@ export async function signApplication(deps: AppDeps, user: AuthUser, actor: Acto
     await audit(tx, { actor, action: 'application.signed', objectType: 'application', objectId: app.id, details: { fileName, bytes: pdf.length } });
     if (status === 'awaiting_employer') await notifyOperators(deps, tx, app, applicantName, signedAt);
     if (status === 'completed') await completeMatter(deps, tx, app, actor);
+    await testHold(deps, 'signature', app.id); // tests only (TEST_HOLD_DIR): everything written, nothing committed
     return { acceptanceNo: app.acceptance_no ?? '', signedAt: signedAt.toISOString(), fileName, status };
   });
   return result;

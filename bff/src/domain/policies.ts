@@ -18,6 +18,8 @@ import { appError, NotFound } from '../errors.js';
 
 /** The request header naming the enterprise an operator acts for (issue 10). */
 export const ENTERPRISE_HEADER = 'x-enterprise-id';
+/** RouteSpec.requestHeaders of a route that reads ENTERPRISE_HEADER (operatorEnterpriseId): its OpenAPI header parameter. */
+export const ENTERPRISE_SELECTOR = { 'X-Enterprise-Id': 'the enterprise to act for (an enterpriseId from GET /api/enterprise/memberships); required when the caller acts for several (else 400 enterprise_choice_required), optional with one' };
 
 /**
  * The enterprise `userId` acts for in this request (issue 10, migration 0010: one person may act for several).

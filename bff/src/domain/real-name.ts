@@ -7,10 +7,10 @@
  * reviewer records that the person was verified in person.
  */
 import { execFile } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { FACE_CONSENT_VERSION, type FaceConsentView } from '@zhiyetong/shared';
 import type { Actor, Deps } from '../context.js';
@@ -23,6 +23,7 @@ import { WECHAT_VERIFY_OK, WechatFace } from '../adapters/faceid-wechat.js';
 import { makeSchedule, promptsMatchSchedule, scheduleWindows, type ReportedPrompt, type Schedule } from '../liveness/schedule.js';
 import { queueFor } from '../liveness/queue.js';
 import { audit } from './audit.js';
+import { testHold } from './test-hold.js';
 import { latestConsent } from './consents.js';
 
 const execFileAsync = promisify(execFile);
@@ -186,11 +187,41 @@ export type PromptTime = ReportedPrompt;
 /** Temp dirs of checks running in this process (never swept). */
 const activeDirs = new Set<string>();
 const TEMP_PREFIX = 'zyt-liveness-';
+/** This host's tag in the temp dir names (a temp dir shared by several hosts or containers: only our own owners are looked up). */
+const HOST_TAG = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+/** When this process started (ms): a dir named with our own pid but older than this is a previous incarnation's. */
+const PROCESS_STARTED_MS = Date.now() - process.uptime() * 1000;
+/** A temp dir's name says which process made it: zyt-liveness-<host tag>-<pid>-<random>. */
+const OWNER = /^zyt-liveness-([0-9a-f]{8})-(\d+)-/;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, another user's
+  }
+}
+
+/**
+ * Whether a temp dir's owner is known to be gone: made on this host by a process that no longer runs, or by
+ * an earlier process with this process's pid (a container restarted). Unknown owners (another host, an
+ * older name) are judged by age only.
+ */
+function ownerGone(name: string, mtimeMs: number): boolean {
+  const m = OWNER.exec(name);
+  if (!m || m[1] !== HOST_TAG) return false;
+  const pid = Number(m[2]);
+  if (pid === process.pid) return mtimeMs < PROCESS_STARTED_MS;
+  return !processAlive(pid);
+}
 
 /**
  * Removes leftover zyt-liveness-* dirs in the system temp dir (a crash during a check leaves the face video
- * there; issue 15 item 6): those older than CHECK_STALE_MS that this process is not using. Returns how many
- * were removed. Runs at start and every LIVENESS_SWEEP_SECONDS (startLivenessSweeper).
+ * there; issue 15 item 6) that this process is not using: at once when the process that made them is gone
+ * (named zyt-liveness-<host tag>-<pid>-…, that pid no longer running on this host), else once older than
+ * CHECK_STALE_MS (another host's, or a process still running). Returns how many were removed. Runs at start
+ * and every LIVENESS_SWEEP_SECONDS (startLivenessSweeper).
  */
 export async function sweepLivenessTemp(maxAgeMs = CHECK_STALE_MS): Promise<number> {
   const root = tmpdir();
@@ -200,7 +231,8 @@ export async function sweepLivenessTemp(maxAgeMs = CHECK_STALE_MS): Promise<numb
     const dir = path.join(root, name);
     if (activeDirs.has(dir)) continue;
     const st = await stat(dir).catch(() => null);
-    if (!st?.isDirectory() || Date.now() - st.mtimeMs < maxAgeMs) continue;
+    if (!st?.isDirectory()) continue;
+    if (!ownerGone(name, st.mtimeMs) && Date.now() - st.mtimeMs < maxAgeMs) continue;
     await rm(dir, { recursive: true, force: true }).then(() => removed++, () => undefined);
   }
   return removed;
@@ -244,7 +276,7 @@ export async function openLivenessUpload(deps: RealNameDeps & Pick<Deps, 'config
   if (admitted === 'full') throw Object.assign(appError('liveness_busy'), { retryAfter: queue.retryAfterSeconds() });
   let dir: string;
   try {
-    dir = await mkdtemp(path.join(tmpdir(), TEMP_PREFIX));
+    dir = await mkdtemp(path.join(tmpdir(), `${TEMP_PREFIX}${HOST_TAG}-${process.pid}-`));
   } catch (e) {
     admitted();
     throw e;
@@ -306,17 +338,21 @@ export async function submitLivenessVideo(deps: RealNameDeps & Pick<Deps, 'confi
     }
     const videoPath = await remuxWithDuration(input.videoPath, path.join(path.dirname(input.videoPath), 'video.mkv'), head);
     const tencent = tencentFaceId(deps);
-    let check: Promise<LivenessVerdict>;
+    let analyse: () => Promise<LivenessVerdict>;
     if (tencent) {
-      check = livenessQueue(deps).run(() => tencentCheck(deps, actor.id, tencent, videoPath, schedule));
+      analyse = () => tencentCheck(deps, actor.id, tencent, videoPath, schedule);
     } else {
       // the descriptor computed while the person recorded, else the front photo itself
       const reference = pending ?? (await frontPhoto(deps, actor.id));
       if (!reference) throw appError('identity_documents_required');
       // imported lazily: a process that never checks a video never loads the models (main.ts warms them at start)
       const { checkLiveness } = await import('../liveness/index.js');
-      check = livenessQueue(deps).run(() => checkLiveness({ videoPath, windows: scheduleWindows(schedule), reference, expectedMs: schedule.durationMs }));
+      analyse = () => checkLiveness({ videoPath, windows: scheduleWindows(schedule), reference, expectedMs: schedule.durationMs });
     }
+    let check = livenessQueue(deps).run(async () => {
+      await testHold(deps, 'liveness', session.id, videoPath); // tests only (TEST_HOLD_DIR)
+      return analyse();
+    });
     check = check.catch(async (e) => {
       if (!(e instanceof FaceProviderUnavailable)) throw e;
       // the provider did not answer: released, not counted as an attempt

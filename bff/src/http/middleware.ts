@@ -332,7 +332,7 @@ function callSite(): string {
 export function rateLimit(opts: { points: number; durationSeconds: number; key?: (ctx: AppContext) => string }): Koa.Middleware<AppState> {
   const prefix = `rl:${callSite()}:${opts.points}/${opts.durationSeconds}`;
   let memory: RateLimiterMemory | null = null;
-  return async (ctx, next) => {
+  const limit: Koa.Middleware<AppState> = async (ctx, next) => {
     const key = opts.key ? opts.key(ctx as AppContext) : ctx.ip;
     const store = (ctx as unknown as { rateLimits?: RateLimitStore }).rateLimits;
     let waitMs: number;
@@ -353,4 +353,9 @@ export function rateLimit(opts: { points: number; durationSeconds: number; key?:
     }
     await next();
   };
+  // the OpenAPI document gives a route with this middleware its 429 rate_limited with Retry-After (api-router.ts)
+  return Object.assign(limit, { [RATE_LIMITED]: { points: opts.points, durationSeconds: opts.durationSeconds, by: opts.key ? 'caller' : 'client IP' } });
 }
+
+/** Marks a rateLimit() middleware (its points and window) so ApiRouter documents the route's 429. */
+export const RATE_LIMITED = Symbol.for('zhiyetong.rateLimit');

@@ -1,7 +1,7 @@
 /** The applicant's applications: create, save, sign, read, and the form PDF (also for employer and reviewers). */
 import { createApplicationRequest, saveApplicationRequest, signRequest, type Profession, type RegistrationType, type Role } from '@zhiyetong/shared';
 import type { AppContext, Deps } from '../context.js';
-import type { ApiRouter } from '../http/api-router.js';
+import { downloadHeaders, type ApiRouter } from '../http/api-router.js';
 import { rateLimit } from '../http/middleware.js';
 import { applicationFormPdf, createApplication, saveApplicationForm, sendApplicantSignatureCode, signApplication } from '../domain/applications.js';
 import { loadApplicationFor, canViewApplication, isUuid } from '../domain/policies.js';
@@ -91,7 +91,7 @@ export function applicationRoutes(api: ApiRouter, deps: Deps, kick: () => void) 
 
   api.get(
     '/api/applications/:id/form.pdf',
-    { tag: 'applications', summary: '申请表 PDF with every signature so far (unsigned preview before the applicant signs)', roles: ['applicant', 'enterprise_operator', 'reviewer'], responses: { 200: 'application/pdf', 404: 'not_found' } },
+    { tag: 'applications', summary: '申请表 PDF with every signature so far (unsigned preview before the applicant signs)', roles: ['applicant', 'enterprise_operator', 'reviewer'], responses: { 200: 'application/pdf', 404: 'not_found' }, responseHeaders: downloadHeaders('inline') },
     async (ctx) => {
       const user = ctx.state.user;
       const id = ctx.params.id;
@@ -136,7 +136,7 @@ export function applicationRoutes(api: ApiRouter, deps: Deps, kick: () => void) 
 
   api.get(
     '/api/applications/:id/documents/:kind',
-    { tag: 'applications', summary: '查看申请材料 (photo | evidence) for the applicant, the employer and the authority', roles: ['applicant', 'enterprise_operator', 'reviewer'], responses: { 200: 'image/jpeg | image/png | application/pdf', 404: 'not_found' } },
+    { tag: 'applications', summary: '查看申请材料 (photo | evidence) for the applicant, the employer and the authority', roles: ['applicant', 'enterprise_operator', 'reviewer'], responses: { 200: 'image/jpeg | image/png | application/pdf', 404: 'not_found' }, responseHeaders: { 200: { 'Cache-Control': 'private, no-store' } } },
     async (ctx) => {
       if (!isDocumentKind(ctx.params.kind)) throw NotFound();
       const role = await viewerRole(deps, ctx.state.user, ctx.params.id);

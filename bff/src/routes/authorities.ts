@@ -99,7 +99,7 @@ export function authorityRoutes(api: ApiRouter, deps: Deps, kick: () => void) {
 
   api.get(
     '/api/review/statistics.svg',
-    { tag: 'review', summary: '办件统计图 (SVG): the same figures as a bar chart, for an <Image> in the miniapp', roles: reviewer, query: statisticsQuery, responses: { 200: 'image/svg+xml', 403: 'staff_required' } },
+    { tag: 'review', summary: '办件统计图 (SVG): the same figures as a bar chart, for an <Image> in the miniapp', roles: reviewer, query: statisticsQuery, responses: { 200: 'image/svg+xml', 403: 'staff_required' }, responseHeaders: { 200: { 'Cache-Control': 'private, no-store' } } },
     async (ctx) => {
       const stats = await reviewStatistics(deps, ctx.state.user, ctx.state.query as { from: string; to: string; authorityId?: string });
       ctx.set('Cache-Control', 'private, no-store');

@@ -2,7 +2,7 @@
 import { PROFESSION_LABELS, PROFESSION_RULES, SPECIALTY_LABELS, type VerifyResponse } from '@zhiyetong/shared';
 import { z } from 'zod';
 import type { Deps } from '../context.js';
-import type { ApiRouter } from '../http/api-router.js';
+import { COPY_VALID_UNTIL, downloadHeaders, type ApiRouter } from '../http/api-router.js';
 import { rateLimit } from '../http/middleware.js';
 import { certificatePdf, claimCertificate, listCertificates, verifyCertificateToken } from '../domain/certificates.js';
 import { certificateOfd } from '../domain/certificate-ofd.js';
@@ -89,6 +89,7 @@ export function certificateRoutes(api: ApiRouter, deps: Deps) {
       roles: holder,
       query: downloadQuery,
       responses: { 200: 'application/pdf', 404: 'not_found', 409: 'certificate_not_claimed', 422: 'copy_period_invalid' },
+      responseHeaders: downloadHeaders('attachment', COPY_VALID_UNTIL),
     },
     async (ctx) => {
       const { days } = ctx.state.query as { days?: number };
@@ -108,6 +109,7 @@ export function certificateRoutes(api: ApiRouter, deps: Deps) {
       roles: holder,
       query: downloadQuery,
       responses: { 200: 'application/ofd', 404: 'not_found', 409: 'certificate_not_claimed', 422: 'copy_period_invalid' },
+      responseHeaders: downloadHeaders('attachment', COPY_VALID_UNTIL),
     },
     async (ctx) => {
       const { days } = ctx.state.query as { days?: number };
@@ -122,7 +124,7 @@ export function certificateRoutes(api: ApiRouter, deps: Deps) {
   const tokenQuery = z.object({ token: z.string({ error: '缺少验证码' }).min(1).max(2000) });
   api.get(
     '/api/public/certificates/verify',
-    { tag: 'public', summary: '扫码验证: {status: valid|expired|revoked|invalid, certificate}', query: tokenQuery, responses: { 200: views.verifyResponseSchema } },
+    { tag: 'public', summary: '扫码验证: {status: valid|expired|revoked|invalid, certificate}', query: tokenQuery, responses: { 200: views.verifyResponseSchema }, responseHeaders: { 200: { 'Cache-Control': 'no-store' } } },
     verifyLimit,
     async (ctx) => {
       ctx.set('Cache-Control', 'no-store');
@@ -136,6 +138,7 @@ export function certificateRoutes(api: ApiRouter, deps: Deps) {
       tag: 'public',
       summary: '信任列表 (issue 12): {jws, issuedAt, anchor: {kid, publicKey}}; jws = compact JWS (ES256) signed by the trust anchor of {format, issuer, issuedAt, keys: [{kid, alg, publicKey, notBefore, retiredAt}]}; verifiers pin the anchor key',
       responses: { 200: views.trustListResponseSchema },
+      responseHeaders: { 200: { 'Cache-Control': 'public, max-age=300' } },
     },
     verifyLimit,
     async (ctx) => {
@@ -151,6 +154,7 @@ export function certificateRoutes(api: ApiRouter, deps: Deps) {
       tag: 'public',
       summary: '平台根证书 (issue 12): the platform CA certificate (PEM) that issues every signer certificate (applicant, employer, authority: short-lived, one per signature, embedded in each signature). Add it to a trust store (NSS: certutil -A -t "CT,C,C") and pdfsig / Acrobat report the signatures trusted',
       responses: { 200: 'application/x-pem-file' },
+      responseHeaders: downloadHeaders('attachment', { 'Cache-Control': 'public, max-age=3600' }),
     },
     async (ctx) => {
       ctx.set('Cache-Control', 'public, max-age=3600');
@@ -160,7 +164,7 @@ export function certificateRoutes(api: ApiRouter, deps: Deps) {
     },
   );
 
-  api.get('/v/:token', { tag: 'public', summary: '扫码验证页面 (HTML) for people scanning with any camera app', responses: { 200: 'text/html' } }, verifyLimit, async (ctx) => {
+  api.get('/v/:token', { tag: 'public', summary: '扫码验证页面 (HTML) for people scanning with any camera app', responses: { 200: 'text/html' }, responseHeaders: { 200: { 'Cache-Control': 'no-store' } } }, verifyLimit, async (ctx) => {
     const result = await verifyCertificateToken(deps, ctx.params.token.slice(0, 2000));
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'text/html; charset=utf-8';

@@ -30,7 +30,7 @@ import {
   saveEmployerFiling,
   sendBatchSignatureCode,
 } from '../domain/employer-filings.js';
-import { ENTERPRISE_HEADER, loadApplicationFor, operatorEnterpriseId } from '../domain/policies.js';
+import { ENTERPRISE_HEADER, loadApplicationFor, operatorEnterpriseId, ENTERPRISE_SELECTOR } from '../domain/policies.js';
 import { listApplications, presentApplication } from '../presenters/applications.js';
 import { appError, NotFound } from '../errors.js';
 import { actorOf } from './auth.js';
@@ -51,7 +51,7 @@ export function employerFilingRoutes(api: ApiRouter, deps: Deps, kick: () => voi
     {
       tag: 'enterprise',
       summary: '选择人员 (003 §3.2.3.1): a verified person by exact name and ID number, their registration, and which matters the enterprise may file for them',
-      roles: operator,
+      requestHeaders: ENTERPRISE_SELECTOR, roles: operator,
       body: personLookupRequest,
       responses: { 200: views.personLookupViewSchema, 404: 'person_not_found', 409: 'person_unverified' },
     },
@@ -66,7 +66,7 @@ export function employerFilingRoutes(api: ApiRouter, deps: Deps, kick: () => voi
     {
       tag: 'enterprise',
       summary: '添加申报 (003 §3.2.3): a draft (employer_draft) of initial | add_specialty | renewal | cancellation | change | reregistration | replacement | temporary_transfer | temporary_extension | temporary_cancellation (临时建造师, §3.2.3.8-11) for the verified person with this name and ID number',
-      roles: operator,
+      requestHeaders: ENTERPRISE_SELECTOR, roles: operator,
       body: employerFilingRequest,
       responses: { 201: views.applicationViewSchema, 404: 'person_not_found', 409: 'person_unverified | not_employer_of_person | temporary_transfer_same_employer | releasing_employer_unknown | application_in_progress | the matter’s refusal (not_temporary_constructor, temporary_constructor_matter …)' },
     },
@@ -80,7 +80,7 @@ export function employerFilingRoutes(api: ApiRouter, deps: Deps, kick: () => voi
 
   api.get(
     '/api/enterprise/filings',
-    { tag: 'enterprise', summary: '企业申报列表: the acting enterprise’s own filings, newest first (status filter, default all)', roles: operator, query: filingFilters, responses: { 200: z.array(views.applicationListItemSchema) } },
+    { tag: 'enterprise', summary: '企业申报列表: the acting enterprise’s own filings, newest first (status filter, default all)', requestHeaders: ENTERPRISE_SELECTOR, roles: operator, query: filingFilters, responses: { 200: z.array(views.applicationListItemSchema) } },
     async (ctx) => {
       const enterpriseId = await operatorEnterpriseId(deps.db, ctx.state.user.id, ctx.get(ENTERPRISE_HEADER));
       if (!enterpriseId) throw appError('forbidden');
@@ -184,7 +184,7 @@ export function employerFilingRoutes(api: ApiRouter, deps: Deps, kick: () => voi
     {
       tag: 'enterprise',
       summary: '批量确认验证码: one code for the listed applications [{id, updatedAt as listed}]; the SMS names how many and which acceptance numbers; counts as one code of the daily ten',
-      roles: operator,
+      requestHeaders: ENTERPRISE_SELECTOR, roles: operator,
       body: batchCodeRequest,
       responses: { 200: views.batchCodeSentResponseSchema, 404: 'not_found', 409: 'batch_items_changed (fields items.N)', 429: 'otp limits' },
     },
@@ -200,7 +200,7 @@ export function employerFilingRoutes(api: ApiRouter, deps: Deps, kick: () => voi
     {
       tag: 'enterprise',
       summary: '批量确认: with the code sent for exactly this set, each application gets its own employer signature (one transaction each); ones changed since listed are left out and reported',
-      roles: operator,
+      requestHeaders: ENTERPRISE_SELECTOR, roles: operator,
       body: batchSignRequest,
       responses: { 200: views.batchConfirmationResultSchema, 400: 'otp_invalid | otp_expired | batch_set_mismatch', 429: 'otp_too_many_attempts' },
     },

@@ -14,7 +14,7 @@ import type { AppContext, Deps } from '../context.js';
 import type { ApiRouter } from '../http/api-router.js';
 import { rateLimit } from '../http/middleware.js';
 import { bindEnterprise, getEnterpriseProfile, inviteOperator, listMembers, listMemberships, removeOperator, requireLegalRepresentative, updateEnterpriseProfile } from '../domain/enterprise-identity.js';
-import { ENTERPRISE_HEADER, operatorEnterpriseId } from '../domain/policies.js';
+import { ENTERPRISE_HEADER, operatorEnterpriseId, ENTERPRISE_SELECTOR } from '../domain/policies.js';
 import { actorOf } from './auth.js';
 import * as views from '@zhiyetong/shared';
 import { z } from 'zod';
@@ -72,7 +72,7 @@ export function enterpriseIdentityRoutes(api: ApiRouter, deps: Deps, kick: () =>
 
   api.get(
     '/api/enterprise/profile',
-    { tag: 'enterprise', summary: `企业基本信息 (003 §3.2.2.1) with the required fields still missing (missing: [{field, message}]; any missing one blocks filings and counter-signatures). Members only. ${ACTING}`, roles: people, responses: { 200: views.enterpriseProfileViewSchema, 400: 'enterprise_choice_required', 404: 'not_found (not a member)' } },
+    { tag: 'enterprise', summary: `企业基本信息 (003 §3.2.2.1) with the required fields still missing (missing: [{field, message}]; any missing one blocks filings and counter-signatures). Members only. ${ACTING}`, requestHeaders: ENTERPRISE_SELECTOR, roles: people, responses: { 200: views.enterpriseProfileViewSchema, 400: 'enterprise_choice_required', 404: 'not_found (not a member)' } },
     async (ctx) => {
       ctx.body = await getEnterpriseProfile(deps.db, await acting(deps, ctx));
     },
@@ -83,7 +83,7 @@ export function enterpriseIdentityRoutes(api: ApiRouter, deps: Deps, kick: () =>
     {
       tag: 'enterprise',
       summary: `完善企业基本信息: replaces the basic information (every field optional when saving; registeredCapital in 万元; dates YYYY-MM-DD). Legal representative only. ${ACTING}`,
-      roles: people,
+      requestHeaders: ENTERPRISE_SELECTOR, roles: people,
       body: enterpriseProfileSchema,
       responses: { 200: views.enterpriseProfileViewSchema, 400: 'enterprise_choice_required', 403: 'forbidden (an operator)', 404: 'not_found (not a member)', 422: 'validation_failed' },
     },
@@ -96,7 +96,7 @@ export function enterpriseIdentityRoutes(api: ApiRouter, deps: Deps, kick: () =>
 
   api.get(
     '/api/enterprise/operators',
-    { tag: 'enterprise', summary: `经办人管理: the enterprise’s legal representative and operators, [{userId, role, phoneMasked, name, invitedAt}]. Legal representative only. ${ACTING}`, roles: people, responses: { 200: z.array(views.enterpriseMemberViewSchema), 400: 'enterprise_choice_required', 403: 'forbidden (an operator)', 404: 'not_found (not a member)' } },
+    { tag: 'enterprise', summary: `经办人管理: the enterprise’s legal representative and operators, [{userId, role, phoneMasked, name, invitedAt}]. Legal representative only. ${ACTING}`, requestHeaders: ENTERPRISE_SELECTOR, roles: people, responses: { 200: z.array(views.enterpriseMemberViewSchema), 400: 'enterprise_choice_required', 403: 'forbidden (an operator)', 404: 'not_found (not a member)' } },
     async (ctx) => {
       const enterpriseId = await acting(deps, ctx);
       await requireLegalRepresentative(deps.db, ctx.state.user.id, enterpriseId);
@@ -109,7 +109,7 @@ export function enterpriseIdentityRoutes(api: ApiRouter, deps: Deps, kick: () =>
     {
       tag: 'enterprise',
       summary: `邀请经办人 by mobile number: the person (a new account if the number has none) acts for the enterprise at once and is told by SMS (template operator_invited); they log in with that number. Legal representative only. ${ACTING}`,
-      roles: people,
+      requestHeaders: ENTERPRISE_SELECTOR, roles: people,
       body: operatorInviteRequest,
       responses: { 201: views.enterpriseMemberViewSchema, 400: 'enterprise_choice_required', 403: 'forbidden (an operator)', 404: 'not_found (not a member)', 409: 'operator_already_member', 422: 'validation_failed' },
     },
@@ -127,7 +127,7 @@ export function enterpriseIdentityRoutes(api: ApiRouter, deps: Deps, kick: () =>
     {
       tag: 'enterprise',
       summary: `移除经办人: from now on every request of that person for this enterprise answers 404. Legal representative only. ${ACTING}`,
-      roles: people,
+      requestHeaders: ENTERPRISE_SELECTOR, roles: people,
       responses: { 204: 'removed', 400: 'enterprise_choice_required', 403: 'forbidden (an operator)', 404: 'not_found (not a member, or no such operator)', 409: 'legal_representative_not_removable' },
     },
     async (ctx) => {

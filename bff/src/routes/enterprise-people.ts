@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Deps } from '../context.js';
 import type { ApiRouter } from '../http/api-router.js';
 import { listEnterpriseRegistrations } from '../domain/enterprise-people.js';
-import { ENTERPRISE_HEADER, operatorEnterpriseId } from '../domain/policies.js';
+import { ENTERPRISE_HEADER, operatorEnterpriseId, ENTERPRISE_SELECTOR } from '../domain/policies.js';
 import { appError } from '../errors.js';
 
 export function enterprisePeopleRoutes(api: ApiRouter, deps: Deps) {
@@ -16,7 +16,7 @@ export function enterprisePeopleRoutes(api: ApiRouter, deps: Deps) {
     {
       tag: 'enterprise',
       summary: '本企业人员注册信息 (003 §3.2.4): each registration at the acting enterprise (X-Enterprise-Id) with its specialties, newest certificate version and status, and the matters that changed it; ID numbers masked; at most 500, by name',
-      roles: ['enterprise_operator'],
+      requestHeaders: ENTERPRISE_SELECTOR, roles: ['enterprise_operator'],
       responses: { 200: z.array(views.enterpriseRegistrationViewSchema), 404: 'not_found (no active membership of the enterprise)' },
     },
     async (ctx) => {

@@ -5,7 +5,7 @@ import type { Deps } from '../context.js';
 import type { ApiRouter } from '../http/api-router.js';
 import { rateLimit } from '../http/middleware.js';
 import { confirmApplication, returnApplication, sendEmployerSignatureCode } from '../domain/applications.js';
-import { loadApplicationFor, operatorEnterpriseId } from '../domain/policies.js';
+import { loadApplicationFor, operatorEnterpriseId, ENTERPRISE_SELECTOR } from '../domain/policies.js';
 import { listApplications, presentApplication } from '../presenters/applications.js';
 import { appError } from '../errors.js';
 import { dayjs, ZONE } from '../time.js';
@@ -32,7 +32,7 @@ export function enterpriseRoutes(api: ApiRouter, deps: Deps, kick: () => void) {
 
   api.get(
     '/api/enterprise/applications',
-    { tag: 'enterprise', summary: '待企业确认 (status=awaiting) / 企业已确认查询 (status=confirmed), filters: name, ID number, type, applicant signing date range (Shanghai dates, inclusive)', roles: operator, query: filters, responses: { 200: z.array(views.applicationListItemSchema) } },
+    { tag: 'enterprise', summary: '待企业确认 (status=awaiting) / 企业已确认查询 (status=confirmed), filters: name, ID number, type, applicant signing date range (Shanghai dates, inclusive)', requestHeaders: ENTERPRISE_SELECTOR, roles: operator, query: filters, responses: { 200: z.array(views.applicationListItemSchema) } },
     async (ctx) => {
       const f = ctx.state.query as z.infer<typeof filters>;
       const enterpriseId = await operatorEnterpriseId(deps.db, ctx.state.user.id, ctx.get('x-enterprise-id'));

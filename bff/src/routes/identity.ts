@@ -134,6 +134,7 @@ export function identityRoutes(api: ApiRouter, deps: Deps) {
       summary: '提交活体检测视频: header `X-Liveness-Nonce` (checked with the session and its owner before the body is read); multipart `video` (≤ 20 MB, streamed to a private temp file) and `prompts` (JSON [{action, shownAtMs}]: when each prompt appeared, ms after the recording started, within 400 ms of the schedule); one upload per session and one in flight per person; the video is deleted when the check ends',
       roles: applicant,
       upload: { file: 'video', fields: { prompts: 'JSON [{action, shownAtMs}]: when each prompt appeared, ms after the recording started' } },
+      requestHeaders: { 'X-Liveness-Nonce': 'the nonce of the session (LivenessSessionView.nonce); a wrong or missing one answers 404 before the body is read' },
       responses: {
         200: views.livenessVerdictViewSchema,
         404: 'no such session of this applicant, or wrong nonce',

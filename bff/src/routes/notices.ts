@@ -7,7 +7,7 @@ import multer from '@koa/multer';
 import { PROFESSIONS, REVIEW_REASON_CODES, SPECIALTIES, type Profession, type ReviewReasonCode } from '@zhiyetong/shared';
 import { z } from 'zod';
 import type { AppContext, Deps } from '../context.js';
-import type { ApiRouter } from '../http/api-router.js';
+import { downloadHeaders, type ApiRouter } from '../http/api-router.js';
 import { rateLimit } from '../http/middleware.js';
 import { singleUpload, uploadedFile } from '../http/uploads.js';
 import { appError, AppError } from '../errors.js';
@@ -60,7 +60,7 @@ export function noticeRoutes(api: ApiRouter, deps: Deps) {
   // objections from the public: a few per client IP per hour (counted in PostgreSQL across processes)
   const objectionLimit = rateLimit({ points: 5, durationSeconds: 3600 });
 
-  api.get('/api/public/notices', { tag: 'public', summary: '注册公示: the notices running today (name, employer, profession, matter, specialties, period; never an ID number)', responses: { 200: z.array(views.publicNoticeViewSchema) } }, async (ctx) => {
+  api.get('/api/public/notices', { tag: 'public', summary: '注册公示: the notices running today (name, employer, profession, matter, specialties, period; never an ID number)', responses: { 200: z.array(views.publicNoticeViewSchema) }, responseHeaders: { 200: { 'Cache-Control': 'no-store' } } }, async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = await listPublicNotices(deps);
   });
@@ -81,7 +81,7 @@ export function noticeRoutes(api: ApiRouter, deps: Deps) {
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'text/html; charset=utf-8';
   };
-  api.get('/notices', { tag: 'public', summary: '注册公示页面 (HTML) with an objection form per notice', responses: { 200: 'text/html' } }, async (ctx) => {
+  api.get('/notices', { tag: 'public', summary: '注册公示页面 (HTML) with an objection form per notice', responses: { 200: 'text/html' }, responseHeaders: { 200: { 'Cache-Control': 'no-store' } } }, async (ctx) => {
     page(ctx);
     ctx.body = noticesPage(await listPublicNotices(deps));
   });
@@ -89,7 +89,7 @@ export function noticeRoutes(api: ApiRouter, deps: Deps) {
   const formFields = multer({ limits: { fields: 4, fieldSize: 8 * 1024, files: 0 } }).fields([]);
   api.post(
     '/notices/:id/objections',
-    { tag: 'public', summary: '提出异议 from the HTML page (multipart form fields text, contact); answers the page with the outcome', upload: { fields: { text: '异议内容, 5-1000 characters', contact: '联系方式 (optional)' } }, responses: { 200: 'text/html' } },
+    { tag: 'public', summary: '提出异议 from the HTML page (multipart form fields text, contact); answers the page with the outcome', upload: { fields: { text: '异议内容, 5-1000 characters', contact: '联系方式 (optional)' } }, responses: { 200: 'text/html' }, responseHeaders: { 200: { 'Cache-Control': 'no-store' } } },
     objectionLimit,
     async (ctx) => {
       page(ctx);
@@ -141,7 +141,7 @@ export function noticeRoutes(api: ApiRouter, deps: Deps) {
     attachment(ctx, fileName);
     ctx.body = pdf;
   };
-  const noticeSpec = (tag: string) => ({ tag, summary: '行政审批受理通知书 (PDF signed by the authority; after acceptance, else 404)', responses: { 200: 'application/pdf', 404: 'not_found' } });
+  const noticeSpec = (tag: string) => ({ tag, summary: '行政审批受理通知书 (PDF signed by the authority; after acceptance, else 404)', responses: { 200: 'application/pdf', 404: 'not_found' }, responseHeaders: downloadHeaders('attachment') });
   api.get('/api/applications/:id/acceptance-notice.pdf', { ...noticeSpec('applications'), roles: ['applicant'] }, acceptanceNotice('applicant'));
   api.get('/api/enterprise/applications/:id/acceptance-notice.pdf', { ...noticeSpec('enterprise'), roles: ['enterprise_operator'] }, acceptanceNotice('enterprise_operator'));
   /**

@@ -16,6 +16,7 @@ export function relayRoutes(api: ApiRouter, deps: Deps) {
         '200 {duplicate, status}; 401 relay_signature_invalid (wrong signature or a timestamp outside RELAY_CALLBACK_TOLERANCE_SECONDS; audited); ' +
         '404 when RELAY_URL is not set or no relayed application has that acceptance number; 409 review_stage_mismatch; 422 validation_failed.',
       responses: { 200: views.relayCallbackResultSchema, 401: 'relay_signature_invalid', 404: 'not_found', 409: 'review_stage_mismatch', 422: 'validation_failed' },
+      requestHeaders: { 'X-Relay-Timestamp': 'Unix seconds when the back office signed the call', 'X-Relay-Signature': 'v1=<hex HMAC-SHA256(RELAY_HMAC_KEY, `${timestamp}.${body}`)>' },
     },
     async (ctx) => {
       const raw = (ctx.request as unknown as { rawBody?: string }).rawBody ?? '';

@@ -1,7 +1,7 @@
 /** Shared certificate links (issue 12): the holder's routes, and the public link (JSON, a page, a PDF copy). */
 import { z } from 'zod';
 import type { Deps } from '../context.js';
-import type { ApiRouter } from '../http/api-router.js';
+import { COPY_VALID_UNTIL, downloadHeaders, type ApiRouter } from '../http/api-router.js';
 import { rateLimit } from '../http/middleware.js';
 import { createShareLink, listShareLinks, openShareLink, revokeShareLink, shareLinkPdf } from '../domain/share-links.js';
 import { shanghaiDateTime } from '../time.js';
@@ -51,7 +51,7 @@ export function shareLinkRoutes(api: ApiRouter, deps: Deps) {
 
   api.get(
     '/api/public/share-links/:token',
-    { tag: 'public', summary: '打开分享链接: {link: {status: active|expired|revoked|unknown, expiresAt}, status, certificate} (no ID number)', responses: { 200: views.sharedCertificateViewSchema } },
+    { tag: 'public', summary: '打开分享链接: {link: {status: active|expired|revoked|unknown, expiresAt}, status, certificate} (no ID number)', responses: { 200: views.sharedCertificateViewSchema }, responseHeaders: { 200: { 'Cache-Control': 'no-store' } } },
     publicLimit,
     async (ctx) => {
       ctx.set('Cache-Control', 'no-store');
@@ -61,7 +61,7 @@ export function shareLinkRoutes(api: ApiRouter, deps: Deps) {
 
   api.get(
     '/s/:token',
-    { tag: 'public', summary: '分享链接页面: the certificate\'s live status and details, the link\'s expiry and a download; 404/410 page when unknown/expired or revoked', responses: { 200: 'text/html', 404: 'text/html', 410: 'text/html' } },
+    { tag: 'public', summary: '分享链接页面: the certificate\'s live status and details, the link\'s expiry and a download; 404/410 page when unknown/expired or revoked', responses: { 200: 'text/html', 404: 'text/html', 410: 'text/html' }, responseHeaders: { 200: { 'Cache-Control': 'no-store' } } },
     publicLimit,
     async (ctx) => {
       const view = await openShareLink(deps, ctx.params.token);
@@ -82,7 +82,7 @@ export function shareLinkRoutes(api: ApiRouter, deps: Deps) {
 
   api.get(
     '/s/:token/certificate.pdf',
-    { tag: 'public', summary: '分享链接下载: a signed copy whose period of use ends with the link (or at a specialty expiry)', responses: { 200: 'application/pdf', 404: 'share_link_invalid', 409: 'certificate_expired | share_link_not_shareable' } },
+    { tag: 'public', summary: '分享链接下载: a signed copy whose period of use ends with the link (or at a specialty expiry)', responses: { 200: 'application/pdf', 404: 'share_link_invalid', 409: 'certificate_expired | share_link_not_shareable' }, responseHeaders: downloadHeaders('attachment', { 'Cache-Control': 'no-store', ...COPY_VALID_UNTIL }) },
     publicLimit,
     async (ctx) => {
       const { pdf, fileName, copy } = await shareLinkPdf(deps, ctx.params.token);

@@ -9,11 +9,11 @@ import { employerSignRequest, refusalRequest } from '@zhiyetong/shared';
 import * as views from '@zhiyetong/shared';
 import { z } from 'zod';
 import type { Deps } from '../context.js';
-import type { ApiRouter } from '../http/api-router.js';
+import { downloadHeaders, type ApiRouter } from '../http/api-router.js';
 import { rateLimit } from '../http/middleware.js';
 import { confirmRelease, listReleases, loadRelease, refuseRelease, releaseFormPdf, sendReleaseCode } from '../domain/temporary-constructors.js';
 import { attachment } from './applications.js';
-import { ENTERPRISE_HEADER } from '../domain/policies.js';
+import { ENTERPRISE_HEADER, ENTERPRISE_SELECTOR } from '../domain/policies.js';
 import { presentApplication } from '../presenters/applications.js';
 import { actorOf } from './auth.js';
 
@@ -29,7 +29,7 @@ export function temporaryConstructorRoutes(api: ApiRouter, deps: Deps, kick: () 
     {
       tag: 'enterprise',
       summary: '二级临时建造师变更确认列表 (003 §3.2.3.9): transfers of the acting enterprise’s temporary constructors signed by their new employers (employerName = 转入单位); status awaiting (default: awaiting_release only) | all',
-      roles: operator,
+      requestHeaders: ENTERPRISE_SELECTOR, roles: operator,
       query: releaseFilters,
       responses: { 200: z.array(views.applicationListItemSchema) },
     },
@@ -48,7 +48,7 @@ export function temporaryConstructorRoutes(api: ApiRouter, deps: Deps, kick: () 
 
   api.get(
     '/api/enterprise/releases/:id/form.pdf',
-    { tag: 'enterprise', summary: '申请表 PDF of the transfer, signed by the new employer (and by this enterprise once it agreed); 404 for anything else', roles: operator, responses: { 200: 'application/pdf', 404: 'not_found' } },
+    { tag: 'enterprise', summary: '申请表 PDF of the transfer, signed by the new employer (and by this enterprise once it agreed); 404 for anything else', roles: operator, responses: { 200: 'application/pdf', 404: 'not_found' }, responseHeaders: downloadHeaders('inline') },
     async (ctx) => {
       const { pdf, fileName } = await releaseFormPdf(deps, ctx.state.user, actorOf(ctx, 'enterprise_operator'), ctx.params.id);
       ctx.type = 'application/pdf';
