@@ -271,13 +271,15 @@ const smsTimer = setInterval(async () => {
   }
 }, 25);
 const smsCount = (phone: string) => byPhone.get(phone)?.length ?? 0;
+/** How long a simulated person waits for their SMS code (ms): two minutes, the code being valid for five (OTP_TTL_SECONDS). */
+const SMS_PATIENCE_MS = 120_000;
 async function codeAfter(phone: string, before: number): Promise<string> {
-  for (let i = 0; i < 1200; i++) {
+  for (const t0 = Date.now(); Date.now() - t0 < SMS_PATIENCE_MS; ) {
     const coded = (byPhone.get(phone) ?? []).slice(before).filter((t) => t.includes('验证码'));
     if (coded.length) return /(?<!\d)(\d{6})(?!\d)/.exec(coded.at(-1)!)![1];
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error(`no code for ${phone}`);
+  throw new Error(`no SMS code within ${SMS_PATIENCE_MS / 1000} s for ${phone}`);
 }
 
 let errors = 0;

@@ -44,7 +44,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor, AuthUser, Deps } from '../context.js';
 import type { Tx, DbOrTx } from '../db/database.js';
 import type { ApplicationRow } from '../db/schema.js';
-import { appError, NotFound } from '../errors.js';
+import { AppError, appError, NotFound } from '../errors.js';
 import { maskPhone } from '../pii.js';
 import { dateAtShanghaiNoon, dayjs, shanghaiDate, ZONE } from '../time.js';
 import { renderApplicationForm, type ApplicationFormView } from '../pdf/application-form.js';
@@ -590,11 +590,16 @@ export async function decideReview(deps: AppDeps, user: AuthUser, actor: Actor, 
   let ticket: CounterTicket | null = null;
   try {
     if (input.outcome === 'pass' && (input.stage === 'acceptance' || input.stage === 'approval')) {
-      const pre = await loadApplicationFor(deps.db, user, 'reviewer', id);
-      if (pre.status === input.stage) {
-        await assertMayDecide(deps, deps.db, user.id, pre, input.stage);
-        if (input.stage === 'acceptance') acceptanceNotice = await prepareAcceptanceNotice(deps, deps.db, pre);
-        else if (decisionStatus(deps, pre, { ...input }) === 'approved') ({ certificate, ticket } = await prepareCompletion(deps, pre));
+      try {
+        const pre = await loadApplicationFor(deps.db, user, 'reviewer', id);
+        if (pre.status === input.stage) {
+          await assertMayDecide(deps, deps.db, user.id, pre, input.stage);
+          if (input.stage === 'acceptance') acceptanceNotice = await prepareAcceptanceNotice(deps, deps.db, pre);
+          else if (decisionStatus(deps, pre, { ...input }) === 'approved') ({ certificate, ticket } = await prepareCompletion(deps, pre));
+        }
+      } catch (e) {
+        // nothing prepared: the transaction decides on the locked rows (and answers any refusal) and signs inside
+        if (!(e instanceof AppError)) deps.log.warn({ err: e, applicationId: id }, 'signing before the decision failed; signed in its transaction');
       }
     }
     const decide = () =>
