@@ -128,7 +128,8 @@ try {
     'verify, altered JWS token': `http://127.0.0.1:${bffPort}/api/public/certificates/verify?token=${encodeURIComponent(altered)}`,
   };
   const results: Record<string, { rps: number[]; p50: number[]; p99: number[]; errors: number; non2xx: number }> = {};
-  await autocannon({ url: Object.values(targets)[2], connections: 10, duration: 1 }); // warm-up
+  // warm-up: every route once, so no route's first round pays its code's first compilation or its cache's filling
+  for (const url of Object.values(targets)) await autocannon({ url, connections: 10, duration: 1 });
   for (let round = 0; round < rounds; round++) {
     for (const [name, url] of Object.entries(targets)) {
       const r = await autocannon({ url, connections: 50, duration: seconds });
