@@ -34,6 +34,9 @@ import { enterpriseIdentityRoutes } from './routes/enterprise-identity.js';
 import * as views from '@zhiyetong/shared';
 import { enterprisePeopleRoutes } from './routes/enterprise-people.js';
 
+/** The public verification route (its answered scans are logged at debug). */
+const VERIFY_PATH = '/api/public/certificates/verify';
+
 export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: Koa<AppState>; api: ApiRouter } {
   // ctx.ip: with TRUST_PROXY_HOPS = N > 0, the N-th X-Forwarded-For address from the right (what our own
   // proxies appended); with 0 the socket's peer. Never the leftmost entry, which any client can write.
@@ -101,8 +104,10 @@ export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: 
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Referrer-Policy', 'no-referrer');
     await next();
+    // an answered QR scan is logged at debug: scans are the busiest public read (a tender season's bursts), and a
+    // line each (pino's serialisation and its pipe writes) showed in the scan's profile (issue 14); refused or failed scans stay at info
     if (ctx.path !== '/healthz')
-      deps.log.info({ method: ctx.method, path: scrub(ctx.path.startsWith('/v/') ? '/v/…' : ctx.path), status: ctx.status, ms: Math.round(performance.now() - started), user: ctx.state.user?.id }, 'request');
+      deps.log[ctx.path === VERIFY_PATH && ctx.status < 400 ? 'debug' : 'info']({ method: ctx.method, path: scrub(ctx.path.startsWith('/v/') ? '/v/…' : ctx.path), status: ctx.status, ms: Math.round(performance.now() - started), user: ctx.state.user?.id }, 'request');
   });
   app.use(errorEnvelope(deps));
   // the public verification page: nothing but its own inline style and data: images, never inside a frame

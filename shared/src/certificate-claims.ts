@@ -288,15 +288,20 @@ export function verifyClaimsOffline(token: string, trustList: TrustList, now: Da
   } catch {
     return { outcome: 'malformed', claims: null, kid: parsed.kid, ...base };
   }
-  const today = shanghaiToday(now);
+  return { outcome: claimsOutcome(claims, shanghaiToday(now)), claims, kid: parsed.kid, ...base };
+}
+
+/**
+ * The outcome of genuine claims on Shanghai date `today` (YYYY-MM-DD): copy_expired outside the copy's period
+ * of use, else valid while a specialty is, else registration_expired (the date part of verifyClaimsOffline).
+ */
+export function claimsOutcome(claims: CertificateClaims, today: string): 'valid' | 'copy_expired' | 'registration_expired' {
   // a phone clock a day behind the server's (a copy downloaded just after midnight) is not "not begun"
-  const outcome: OfflineOutcome =
-    dayNumber(today) < dayNumber(claims.copy.validFrom) - 1 || today > claims.copy.validUntil
-      ? 'copy_expired'
-      : claims.specialties.some((s) => s.validUntil >= today)
-        ? 'valid'
-        : 'registration_expired';
-  return { outcome, claims, kid: parsed.kid, ...base };
+  return dayNumber(today) < dayNumber(claims.copy.validFrom) - 1 || today > claims.copy.validUntil
+    ? 'copy_expired'
+    : claims.specialties.some((s) => s.validUntil >= today)
+      ? 'valid'
+      : 'registration_expired';
 }
 
 // ---------------------------------------------------------------- trust list (compact JWS)

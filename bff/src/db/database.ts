@@ -101,6 +101,71 @@ export function embeddedControl(db: Db): EmbeddedControl | null {
   return embeddedByDb.get(db) ?? null;
 }
 
+/** Connections per process. */
+const POOL_SIZE = 10;
+/** How long a request may wait for one of them while all are in use (ms), before 503. */
+export const POOL_QUEUE_WAIT_MS = 30_000;
+
+/**
+ * The pool as Kysely uses it, with the wait for a free connection taken out of pg-pool's connect timeout
+ * (issue 14). pg-pool counts a request queued behind `size` checked-out connections against the same
+ * connectionTimeoutMillis (5 s) as a connection attempt to an unreachable server, so a busy process (the
+ * bench's fifty registrations at once on a loaded machine: transactions slowed by signatures on the event
+ * loop) answered its queued requests 503 "cannot reach the database" while the database was fine. Here a
+ * request first waits for one of `size` slots, in order, for at most `queueWaitMs` (then the same 503,
+ * logged as busy), and only then asks pg-pool, whose 5 s now measures reaching the server alone.
+ */
+export function queuedPool(pool: pg.Pool, size: number, queueWaitMs: number) {
+  let inUse = 0;
+  const waiting: { grant: () => void; timer: NodeJS.Timeout }[] = [];
+  const release = () => {
+    const next = waiting.shift();
+    if (next) {
+      clearTimeout(next.timer);
+      next.grant();
+    } else inUse--;
+  };
+  const acquire = () =>
+    new Promise<void>((resolve, reject) => {
+      if (inUse < size) {
+        inUse++;
+        resolve();
+        return;
+      }
+      const entry = {
+        grant: resolve,
+        timer: setTimeout(() => {
+          waiting.splice(waiting.indexOf(entry), 1);
+          reject(Object.assign(new Error(`timeout exceeded when trying to connect: all ${size} database connections busy for ${queueWaitMs} ms`), { code: 'POOL_BUSY' }));
+        }, queueWaitMs),
+      };
+      waiting.push(entry);
+    });
+  return {
+    async connect() {
+      await acquire();
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (e) {
+        release();
+        throw e;
+      }
+      const done = client.release.bind(client);
+      let released = false;
+      client.release = (err?: Error | boolean) => {
+        if (!released) {
+          released = true;
+          release();
+        }
+        return done(err);
+      };
+      return client;
+    },
+    end: () => pool.end(),
+  };
+}
+
 /**
  * True for errors that mean the database cannot be reached right now (refused or reset connection, server
  * shutting down or starting, connection lost mid-query, pool connect timeout), as opposed to errors in a
@@ -301,14 +366,15 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir: string
   }
   // connectionTimeoutMillis: while the database is unreachable a request waits at most 5 s for a connection
   // keepAlive: a connection whose server vanished without closing it (network cut) is noticed, not waited on forever
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000, keepAlive: true });
+  // (the wait for a free connection of a busy pool is queuedPool's, longer: busy is not unreachable)
+  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, connectionTimeoutMillis: 5000, keepAlive: true });
   // A client losing its connection (server restart, `pg_ctl stop -m fast`, network) emits 'error'; with no
   // listener Node would end the process. The pool listens on idle clients; checked-out clients (a request's
   // transaction between two statements) get a listener here. The statement under way fails by itself, the
   // broken client is dropped on release (it is no longer queryable), and the pool connects anew next time.
   pool.on('error', (e) => opts.log?.(`idle database client error: ${e.message}`));
   pool.on('connect', (client) => client.on('error', (e) => opts.log?.(`database client error: ${e.message}`)));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new DatabaseContext()] });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: queuedPool(pool, POOL_SIZE, POOL_QUEUE_WAIT_MS) }), plugins: [new DatabaseContext()] });
   try {
     await migrate(db);
   } catch (e) {

@@ -39,11 +39,13 @@ import {
   type ReviewOutcome,
   type ReviewStage,
   type Role,
+  certificateSpecialties,
 } from '@zhiyetong/shared';
+import { randomUUID } from 'node:crypto';
 import type { Actor, AuthUser, Deps } from '../context.js';
 import type { Tx, DbOrTx } from '../db/database.js';
 import type { ApplicationRow } from '../db/schema.js';
-import { appError, NotFound } from '../errors.js';
+import { AppError, appError, NotFound } from '../errors.js';
 import { maskPhone } from '../pii.js';
 import { dateAtShanghaiNoon, dayjs, shanghaiDate, ZONE } from '../time.js';
 import { renderApplicationForm, type ApplicationFormView } from '../pdf/application-form.js';
@@ -57,9 +59,10 @@ import { enqueue } from './outbox.js';
 import { loadApplicationFor, operatorEnterpriseId } from './policies.js';
 import { assertMayDecide, authorityForEnterprise, recordDecision } from './authorities.js';
 import { assertEnterpriseProfileComplete } from './enterprise-identity.js';
-import { newRegistrationNo } from './certificates.js';
+import { newRegistrationNo, prepareCertificate, registrationCounter, registrationNoOf, type PreparedCertificate } from './certificates.js';
+import { counterTicket, type CounterTicket } from './counter-tickets.js';
 import { assertDocumentsComplete } from './application-requirements.js';
-import { findRegistration, registrationById, writeRegister, type LoadedRegistration } from './register.js';
+import { findRegistration, issuesCertificate, registrationById, writeRegister, type LoadedRegistration } from './register.js';
 import { routeOf } from './province.js';
 import { afterReviewDecision, decisionStatus, prepareAcceptanceNotice, type PreparedAcceptanceNotice } from './review-outcomes.js';
 import { checkQualifications } from './qualifications.js';
@@ -353,9 +356,11 @@ export interface PreparedSignature {
  * inside the transaction made other requests wait past the pool's 5 s connection timeout).
  */
 async function applicantSignature(deps: AppDeps, db: DbOrTx, app: ApplicationRow): Promise<PreparedSignature & { fileName: string; applicantName: string }> {
+  // the reads before the slot: a slot's holder never waits for a pooled connection
+  const read = await formView(deps, db, app, deps.now());
   return signingSlots(async () => {
     const signedAt = deps.now();
-    const view = await formView(deps, db, app, signedAt);
+    const view = { ...read, generatedAt: signedAt };
     const unsigned = await renderApplicationForm(view);
     const pdf = await signPdf(unsigned, { kind: 'applicant', commonName: view.applicant.name }, { ca: deps.ca, slot: 'applicant', reason: '申请人员意见：本人已核对申请表内容并签名', signedAt, location: deps.config.authorityName });
     return { basis: signingBasis(app), pdf, signedAt, fileName: formFileName(app, signedAt), applicantName: view.applicant.name };
@@ -466,17 +471,19 @@ export async function confirmApplication(deps: AppDeps, user: AuthUser, actor: A
  * employerSign (PreparedSignature), so no pooled connection is held while it is computed.
  */
 export async function employerSignature(deps: AppDeps, db: DbOrTx, app: ApplicationRow): Promise<EmployerSignature> {
-  return signingSlots(() => makeEmployerSignature(deps, db, app));
+  // the reads before the slot: a slot's holder never waits for a pooled connection
+  const enterprise = await db.selectFrom('enterprises').select(['name', 'uscc']).where('id', '=', app.employer_id!).executeTakeFirstOrThrow();
+  const view = app.form_pdf ? null : await formView(deps, db, app, deps.now());
+  return signingSlots(() => makeEmployerSignature(deps, app, enterprise, view));
 }
 
-async function makeEmployerSignature(deps: AppDeps, db: DbOrTx, app: ApplicationRow): Promise<EmployerSignature> {
-  const enterprise = await db.selectFrom('enterprises').select(['name', 'uscc']).where('id', '=', app.employer_id!).executeTakeFirstOrThrow();
+async function makeEmployerSignature(deps: AppDeps, app: ApplicationRow, enterprise: { name: string; uscc: string }, view: ApplicationFormView | null): Promise<EmployerSignature> {
   const signedAt = deps.now();
   // a matter the person does not sign (temporary constructors, 003 §3.2.3.8-11): the employer's is the first signature
   let fileName = app.form_pdf_name;
   let unsigned = app.form_pdf;
   if (!unsigned) {
-    unsigned = Buffer.from(await renderApplicationForm(await formView(deps, db, app, signedAt)));
+    unsigned = Buffer.from(await renderApplicationForm({ ...view!, generatedAt: signedAt }));
     fileName = formFileName(app, signedAt);
   }
   const pdf = await signPdf(
@@ -578,19 +585,37 @@ export async function returnApplication(deps: AppDeps, user: AuthUser, actor: Ac
  * Errors: 409 review_stage_mismatch when the application is not at `stage`.
  */
 export async function decideReview(deps: AppDeps, user: AuthUser, actor: Actor, id: string, input: { stage: ReviewStage; outcome: ReviewOutcome; reason?: string }, opts: { batchId?: string } = {}) {
-  // an acceptance's notice is rendered and signed before the transaction (re-made inside if the row changed)
+  // an acceptance's notice and an approval's certificate are rendered and signed before the transaction
+  // (re-made inside if the rows changed), so no connection or row lock is held while they are signed (issue 14)
   let acceptanceNotice: PreparedAcceptanceNotice | undefined;
-  if (input.stage === 'acceptance' && input.outcome === 'pass') {
-    const pre = await loadApplicationFor(deps.db, user, 'reviewer', id);
-    if (pre.status === 'acceptance') acceptanceNotice = await prepareAcceptanceNotice(deps, deps.db, pre);
+  let certificate: PreparedCertificate | undefined;
+  let ticket: CounterTicket | null = null;
+  try {
+    if (input.outcome === 'pass' && (input.stage === 'acceptance' || input.stage === 'approval')) {
+      try {
+        const pre = await loadApplicationFor(deps.db, user, 'reviewer', id);
+        if (pre.status === input.stage) {
+          await assertMayDecide(deps, deps.db, user.id, pre, input.stage);
+          if (input.stage === 'acceptance') acceptanceNotice = await prepareAcceptanceNotice(deps, deps.db, pre);
+          else if (decisionStatus(deps, pre, { ...input }) === 'approved') ({ certificate, ticket } = await prepareCompletion(deps, pre));
+        }
+      } catch (e) {
+        // nothing prepared: the transaction decides on the locked rows (and answers any refusal) and signs inside
+        if (!(e instanceof AppError)) deps.log.warn({ err: e, applicationId: id }, 'signing before the decision failed; signed in its transaction');
+      }
+    }
+    const decide = () =>
+      deps.db.transaction().execute(async (tx) => {
+        const app = await loadApplicationFor(tx, user, 'reviewer', id, { lock: true });
+        // issue 11: the stage's role and four-eyes (authorities.ts); the decision is recorded with its stage's start (rolled back with a refusal below)
+        await assertMayDecide(deps, tx, user.id, app, input.stage);
+        await recordDecision(tx, app, input.stage, input.outcome, user.id, deps.now(), opts.batchId);
+        return applyReviewDecision(deps, tx, app, actor, { ...input, acceptanceNotice, certificate });
+      });
+    return await (ticket ? ticket.inTurn(decide) : decide());
+  } finally {
+    ticket?.release();
   }
-  return deps.db.transaction().execute(async (tx) => {
-    const app = await loadApplicationFor(tx, user, 'reviewer', id, { lock: true });
-    // issue 11: the stage's role and four-eyes (authorities.ts); the decision is recorded with its stage's start (rolled back with a refusal below)
-    await assertMayDecide(deps, tx, user.id, app, input.stage);
-    await recordDecision(tx, app, input.stage, input.outcome, user.id, deps.now(), opts.batchId);
-    return applyReviewDecision(deps, tx, app, actor, { ...input, acceptanceNotice });
-  });
 }
 
 /**
@@ -600,7 +625,7 @@ export async function decideReview(deps: AppDeps, user: AuthUser, actor: Actor, 
  * applicant's notification, and at approval the completion. Authorisation is the caller's.
  * Errors: 409 review_stage_mismatch when `app` is not at `stage`.
  */
-export async function applyReviewDecision(deps: AppDeps, tx: Tx, app: ApplicationRow, actor: Actor | null, input: { stage: ReviewStage; outcome: ReviewOutcome; reason?: string; acceptanceNotice?: PreparedAcceptanceNotice }) {
+export async function applyReviewDecision(deps: AppDeps, tx: Tx, app: ApplicationRow, actor: Actor | null, input: { stage: ReviewStage; outcome: ReviewOutcome; reason?: string; acceptanceNotice?: PreparedAcceptanceNotice; certificate?: PreparedCertificate }) {
   if (app.status !== input.stage) throw appError('review_stage_mismatch');
   const next = decisionStatus(deps, app, input);
   await tx.updateTable('applications').set({ status: next, updated_at: deps.now(), stage_entered_at: deps.now() }).where('id', '=', app.id).execute();
@@ -609,35 +634,40 @@ export async function applyReviewDecision(deps: AppDeps, tx: Tx, app: Applicatio
   const result = input.outcome === 'pass' ? '通过' : `不通过，原因：${input.reason}`;
   await notifyApplicant(tx, app, 'applicant_review', [REVIEW_STAGE_LABELS[input.stage], result]);
   await afterReviewDecision(deps, tx, app, actor, input, next);
-  const certificateId = next === 'approved' ? await completeMatter(deps, tx, app, actor) : null;
+  const certificateId = next === 'approved' ? await completeMatter(deps, tx, app, actor, { certificate: input.certificate }) : null;
   return { status: next, statusLabel: APPLICATION_STATUS_LABELS[next], certificateId };
 }
 
 /**
- * The matter's last step: applies its effect to the register (shared MATTERS[type].apply) and writes it with
- * the registration event, the audit entry and, where the certificate's content changed, the next certificate
- * version — all in the transaction `tx` of the step that completes it. A change of name or ID number also
- * corrects the real-name record. Returns the id of the certificate version issued, if any.
+ * What completing `app` writes, read from `db` (and locked when `lock`, inside the completing transaction):
+ * the register after the matter (shared MATTERS[type].apply), the holder (with a change of details'
+ * corrections), the photo and signature image uploaded with it, and whether a certificate version is forced.
+ * A new registration's number is `registrationNo` when given (a prediction, counter-tickets.ts), else taken
+ * from the counter in `db`, which must then be the transaction. Reads only, apart from that counter.
  */
-export async function completeMatter(deps: AppDeps, tx: Tx, app: ApplicationRow, actor: Actor | null): Promise<string | null> {
+async function completionPlan(deps: AppDeps, db: DbOrTx, app: ApplicationRow, opts: { lock: boolean; registrationNo?: string }) {
   const type = app.type as RegistrationType;
   const profession = app.profession as Profession;
   const def = MATTERS[type];
   const form = app.form as MatterForm;
-  const identity = await tx.selectFrom('identities').selectAll().where('user_id', '=', app.applicant_id).forUpdate().executeTakeFirstOrThrow();
-  const { ctx, reg } = await matterContext(deps, tx, app.applicant_id, profession, { lock: true, registrationId: app.registration_id });
+  let identityQuery = db.selectFrom('identities').selectAll().where('user_id', '=', app.applicant_id);
+  if (opts.lock) identityQuery = identityQuery.forUpdate();
+  const identity = await identityQuery.executeTakeFirstOrThrow();
+  const { ctx, reg } = await matterContext(deps, db, app.applicant_id, profession, { lock: opts.lock, registrationId: app.registration_id });
   const apply: ApplyContext = { today: ctx.today, profession, holderName: identity.name };
-  if (def.newRegistrationNo) apply.newRegistrationNo = await newRegistrationNo(deps, tx, profession);
+  if (def.newRegistrationNo) apply.newRegistrationNo = opts.registrationNo ?? (await newRegistrationNo(deps, db as Tx, profession));
   if (employerSource(type, form) === 'form' && app.employer_id) {
     // a share lock: an employer rename committing meanwhile is waited for, so the register gets the current name
-    const e = await tx.selectFrom('enterprises').select(['id', 'name', 'uscc']).where('id', '=', app.employer_id).forShare().executeTakeFirstOrThrow();
-    apply.formEmployer = e;
+    let q = db.selectFrom('enterprises').select(['id', 'name', 'uscc']).where('id', '=', app.employer_id);
+    if (opts.lock) q = q.forShare();
+    apply.formEmployer = await q.executeTakeFirstOrThrow();
   }
   const after = def.apply(reg?.state ?? null, form, apply);
   let holder = { userId: app.applicant_id, idNumberEnc: identity.id_number_enc, idNumberHash: identity.id_number_hash, gender: identity.gender };
+  let corrected: Partial<{ name: string; id_number_enc: Buffer; id_number_hash: Buffer; gender: 'male' | 'female'; birth_date: string }> | null = null;
   if (type === 'change' && (form as ChangeForm).kind === 'details') {
     const details = form as ChangeForm & { kind: 'details'; idNumberSealed?: string };
-    const corrected: Partial<{ name: string; id_number_enc: Buffer; id_number_hash: Buffer; gender: 'male' | 'female'; birth_date: string }> = {};
+    corrected = {};
     if (details.name !== undefined) corrected.name = details.name;
     if (details.idNumberSealed !== undefined) {
       const idNumber = deps.pii.decrypt(Buffer.from(details.idNumberSealed, 'base64'));
@@ -645,6 +675,27 @@ export async function completeMatter(deps: AppDeps, tx: Tx, app: ApplicationRow,
       Object.assign(corrected, { id_number_enc: deps.pii.encrypt(idNumber), id_number_hash: deps.pii.lookupHash(idNumber), gender: parsed.gender, birth_date: parsed.birthDate });
       holder = { ...holder, idNumberEnc: corrected.id_number_enc!, idNumberHash: corrected.id_number_hash!, gender: parsed.gender };
     }
+  }
+  const photoRow = await db.selectFrom('application_documents').select(['content_enc', 'content_type']).where('application_id', '=', app.id).where('kind', '=', 'photo').executeTakeFirst();
+  const photo = photoRow ? { content: Buffer.from(deps.pii.decrypt(photoRow.content_enc), 'base64'), type: photoRow.content_type } : null;
+  // the signature image uploaded with the matter becomes the registration's, dated today (001 §4: 签名日期)
+  const signatureRow = await db.selectFrom('application_documents').select(['content_enc', 'content_type', 'uploaded_at']).where('application_id', '=', app.id).where('kind', '=', 'signature').executeTakeFirst();
+  const signature = signatureRow ? { content: Buffer.from(deps.pii.decrypt(signatureRow.content_enc), 'base64'), type: signatureRow.content_type, date: shanghaiDate(signatureRow.uploaded_at) } : null;
+  const issueCertificate = (def.reissuesCertificate || photo !== null || signature !== null) && after.status === 'registered' ? true : undefined;
+  return { type, def, form, identity, reg, after, holder, corrected, photo, signature, issueCertificate };
+}
+
+/**
+ * The matter's last step: applies its effect to the register (shared MATTERS[type].apply) and writes it with
+ * the registration event, the audit entry and, where the certificate's content changed, the next certificate
+ * version — all in the transaction `tx` of the step that completes it. A change of name or ID number also
+ * corrects the real-name record. `opts.certificate`: that version's first copy signed before the transaction
+ * (prepareCompletion), used when it matches what is written. Returns the id of the certificate version issued, if any.
+ */
+export async function completeMatter(deps: AppDeps, tx: Tx, app: ApplicationRow, actor: Actor | null, opts: { certificate?: PreparedCertificate } = {}): Promise<string | null> {
+  const { type, form, reg, after, holder, corrected, photo, signature, issueCertificate } = await completionPlan(deps, tx, app, { lock: true });
+  if (corrected) {
+    const details = form as ChangeForm & { kind: 'details' };
     // the real-name record and every registration of the person follow the register (catalogue: "the real-name record follows")
     await tx.updateTable('identities').set({ ...corrected, updated_at: deps.now() }).where('user_id', '=', app.applicant_id).execute();
     await tx
@@ -654,18 +705,63 @@ export async function completeMatter(deps: AppDeps, tx: Tx, app: ApplicationRow,
       .execute();
     await audit(tx, { actor, action: 'identity.updated', objectType: 'user', objectId: app.applicant_id, details: { by: 'details_change', applicationId: app.id, name: details.name !== undefined, idNumber: details.idNumber !== undefined } });
   }
-  const photoRow = await tx.selectFrom('application_documents').select(['content_enc', 'content_type']).where('application_id', '=', app.id).where('kind', '=', 'photo').executeTakeFirst();
-  const photo = photoRow ? { content: Buffer.from(deps.pii.decrypt(photoRow.content_enc), 'base64'), type: photoRow.content_type } : null;
-  // the signature image uploaded with the matter becomes the registration's, dated today (001 §4: 签名日期)
-  const signatureRow = await tx.selectFrom('application_documents').select(['content_enc', 'content_type', 'uploaded_at']).where('application_id', '=', app.id).where('kind', '=', 'signature').executeTakeFirst();
-  const signature = signatureRow ? { content: Buffer.from(deps.pii.decrypt(signatureRow.content_enc), 'base64'), type: signatureRow.content_type, date: shanghaiDate(signatureRow.uploaded_at) } : null;
-  const written = await writeRegister(deps, tx, reg, after, { matter: type, applicationId: app.id, actor, holder, photo, signature }, { issueCertificate: (def.reissuesCertificate || photo !== null || signature !== null) && after.status === 'registered' ? true : undefined });
+  const written = await writeRegister(deps, tx, reg, after, { matter: type, applicationId: app.id, actor, holder, photo, signature }, { issueCertificate, certificate: opts.certificate });
   await tx.updateTable('applications').set({ registration_id: written.registrationId }).where('id', '=', app.id).execute();
   await addEvent(tx, app.id, 'completed', null);
   if (written.certificateId) await addEvent(tx, app.id, 'certificate_issued', null);
   const outcome = after.status === 'cancelled' ? '注册已注销，原电子证书作废' : written.certificateId ? '注册信息已更新，请领取新版电子证书' : '注册信息已更新';
   if (app.status !== 'approval') await notifyApplicant(tx, app, 'applicant_completed', [outcome]);
   return written.certificateId;
+}
+
+/**
+ * The certificate version completing `app` would issue, rendered and signed now, before the transaction that
+ * completes it (issue 14: the approval held a pooled connection and the registration counter's row lock for the
+ * whole signature). Reads only; a new registration's number is predicted by a ticket of its counter
+ * (counter-tickets.ts), whose turn the caller's transaction must take (`ticket.inTurn`) and end. Returns no
+ * certificate when the matter issues none. The transaction compares what it writes (issueCertificateVersion's
+ * fingerprint) and signs again there if anything differs: another process took the number, the register or
+ * the holder's photo changed, the day changed.
+ */
+export async function prepareCompletion(deps: AppDeps, app: ApplicationRow): Promise<{ certificate?: PreparedCertificate; ticket: CounterTicket | null }> {
+  const profession = app.profession as Profession;
+  const ticket = MATTERS[app.type as RegistrationType].newRegistrationNo ? counterTicket(deps.db, registrationCounter(deps, profession)) : null;
+  try {
+    const registrationNo = ticket ? registrationNoOf(deps, profession, await ticket.predicted) : undefined;
+    const plan = await completionPlan(deps, deps.db, app, { lock: false, registrationNo });
+    if (!issuesCertificate(plan.reg, plan.after, plan.issueCertificate)) return { ticket };
+    const existing = plan.reg?.row;
+    const previous = existing ? await deps.db.selectFrom('certificates').select('version').where('registration_id', '=', existing.id).orderBy('version', 'desc').limit(1).executeTakeFirst() : undefined;
+    const seal = (b: Buffer) => deps.pii.encrypt(b.toString('base64'));
+    const certificate = await prepareCertificate(
+      deps,
+      {
+        id: randomUUID(),
+        registration_no: plan.after.registrationNo,
+        profession,
+        holder_name: plan.after.holderName,
+        // a change of details corrects the registration's gender with the ID number (completeMatter)
+        gender: existing && !plan.corrected?.gender ? existing.gender : plan.holder.gender,
+        employer_name: plan.after.employer?.name ?? '',
+        specialties: certificateSpecialties(plan.after),
+        issue_date: shanghaiDate(deps.now()),
+        authority_name: deps.config.authorityName,
+        version: (previous?.version ?? 0) + 1,
+      },
+      {
+        photo_enc: plan.photo ? seal(plan.photo.content) : (existing?.photo_enc ?? null),
+        photo_type: plan.photo ? plan.photo.type : (existing?.photo_type ?? null),
+        signature_enc: plan.signature ? seal(plan.signature.content) : (existing?.signature_enc ?? null),
+        signature_type: plan.signature ? plan.signature.type : (existing?.signature_type ?? null),
+        signature_date: plan.signature ? plan.signature.date : (existing?.signature_date ?? null),
+        holder_id_number_enc: plan.holder.idNumberEnc,
+      },
+    );
+    return { certificate, ticket };
+  } catch (e) {
+    ticket?.release();
+    throw e;
+  }
 }
 
 /** The current form PDF: the signed one once the applicant signed, else a fresh unsigned preview. */

@@ -178,7 +178,7 @@ export function stagesOf(roles: readonly string[]): ReviewStage[] {
  * review decision (初审/复审) of theirs on this application (409 four_eyes_conflict). Jurisdiction is checked
  * before, by loadApplicationFor (others' applications answer 404).
  */
-export async function assertMayDecide(deps: Pick<Deps, 'config'>, tx: Tx, userId: string, app: ApplicationRow, stage: ReviewStage): Promise<void> {
+export async function assertMayDecide(deps: Pick<Deps, 'config'>, tx: DbOrTx, userId: string, app: ApplicationRow, stage: ReviewStage): Promise<void> {
   const staff = await staffOf(tx, userId);
   if (!staff) throw appError('staff_required');
   if (!staff.stage_roles.includes(STAGE_ROLE_OF[stage])) throw appError('stage_role_required');

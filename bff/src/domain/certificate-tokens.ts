@@ -20,8 +20,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK, type CryptoKey } from 'jose';
 import {
+  claimsOutcome,
   claimsSigningInput,
   claimsToken,
+  shanghaiToday,
   trustListJws,
   trustListSigningInput,
   verifyClaimsOffline,
@@ -78,6 +80,9 @@ const publicKeys = new Map<string, KeyObject>();
 /** Results of ES256 checks already made, by key, message and signature (a pure function: caching it cannot change an answer); bounded. */
 const verified = new Map<string, boolean>();
 const VERIFIED_ENTRIES = 10_000;
+/** Claims tokens whose time-independent check is kept per token ring (verifyClaims), and the longest kept. */
+const CLAIM_CHECK_ENTRIES = 20_000;
+const MAX_CACHED_TOKEN = 2_000;
 /**
  * ES256 verify by OpenSSL (node:crypto), the public keys and the results cached: the server's verifier for
  * claims tokens. A QR scanned again (a tender season scans the same certificates over and over) costs a map
@@ -128,6 +133,19 @@ export async function certificateTokensFromJwk(
     if (!live.length) throw new Error('certificate tokens: every claim key is retired');
     return live.reduce((a, b) => (b.notBefore >= a.notBefore ? b : a));
   };
+  // the ring's keys without retirement, for the time-independent part of a claims check (verifyClaims); the
+  // ring only grows (rotate pushes), so the list is rebuilt when it did
+  let pureListSize = -1;
+  let pureListValue: TrustList | null = null;
+  const pureListOf = (): TrustList => {
+    if (pureListSize !== ring.length || !pureListValue) {
+      const list = listAt(new Date(0));
+      pureListValue = { ...list, keys: list.keys.map((k) => ({ ...k, notBefore: new Date(0).toISOString(), retiredAt: null })) };
+      pureListSize = ring.length;
+    }
+    return pureListValue;
+  };
+  const claimChecks = new Map<string, { kid: string | null; claims: CertificateClaims | null; outcome: OfflineVerification['outcome'] | null }>();
   const writable = () => {
     if (opts.readOnly) throw new Error('certificate tokens: the key ring comes from CERT_CLAIM_KEYS; rotate it there');
   };
@@ -147,7 +165,27 @@ export async function certificateTokensFromJwk(
       const input = claimsSigningInput(claims, key.kid);
       return claimsToken(input, es256(nodeKeys.get(key.kid)!, input.toBeSigned));
     },
-    verifyClaims: (token, now) => verifyClaimsOffline(token, listAt(now), now, nativeVerify),
+    verifyClaims(token, now) {
+      // what does not depend on the time is a pure function of the token and the ring's public keys (parsing the
+      // digits, CBOR, the ES256 check): kept per token (profiled, issue 14); the key's retirement and the dates
+      // are decided per scan, as verifyClaimsOffline decides them
+      let known = claimChecks.get(token);
+      if (!known) {
+        const pure = verifyClaimsOffline(token, pureListOf(), new Date(0), nativeVerify);
+        known = { kid: pure.kid, claims: pure.claims, outcome: pure.claims ? null : pure.outcome };
+        // an unknown key may be added to the ring later (rotate): not kept
+        if (pure.outcome !== 'unknown_key' && token.length <= MAX_CACHED_TOKEN) {
+          if (claimChecks.size >= CLAIM_CHECK_ENTRIES) claimChecks.delete(claimChecks.keys().next().value!);
+          claimChecks.set(token, known);
+        }
+      }
+      const trustListIssuedAt = now.toISOString();
+      if (!known.claims) return { outcome: known.outcome!, claims: null, kid: known.kid, trustListIssuedAt };
+      const key = ring.find((k) => k.kid === known.kid);
+      if (!key) return { outcome: 'unknown_key', claims: null, kid: known.kid, trustListIssuedAt };
+      if (key.retiredAt && Date.parse(key.retiredAt) <= now.getTime()) return { outcome: 'retired_key', claims: null, kid: known.kid, trustListIssuedAt };
+      return { outcome: claimsOutcome(known.claims, shanghaiToday(now)), claims: known.claims, kid: known.kid, trustListIssuedAt };
+    },
     trustList(now) {
       const list = listAt(now);
       const input = trustListSigningInput(list, anchorKid);

@@ -24,13 +24,15 @@ import {
   isClaimsToken,
 } from '@zhiyetong/shared';
 import { certificateKey } from './certificate-cache.js';
+import { createHash } from 'node:crypto';
 import { CompiledQuery } from 'kysely';
 import type { Actor, Deps } from '../context.js';
 import type { Tx } from '../db/database.js';
 import type { CertificateRow, RegistrationRow } from '../db/schema.js';
 import { appError, NotFound } from '../errors.js';
 import { dayjs, shanghaiDate } from '../time.js';
-import { renderCertificatePdf } from '../pdf/certificate.js';
+import { renderCertificatePdf, type CertificateView as CertificatePdfView } from '../pdf/certificate.js';
+import { signingSlots } from '../pdf/signing-slots.js';
 import { signPdf } from '../pdf/sign.js';
 import { audit } from './audit.js';
 import { nextCounter } from './counters.js';
@@ -65,7 +67,7 @@ export function copyPeriod(deps: Pick<Deps, 'config'>, cert: Pick<CertificateRow
 }
 
 /** The claims a copy's QR code carries (no ID number, photo or birth date). */
-export function certificateClaims(cert: CertificateRow, copy: { validFrom: string; validUntil: string }): CertificateClaims {
+export function certificateClaims(cert: CertificateContent, copy: { validFrom: string; validUntil: string }): CertificateClaims {
   return {
     registrationNo: cert.registration_no,
     holderName: cert.holder_name,
@@ -83,11 +85,14 @@ export function certificateClaims(cert: CertificateRow, copy: { validFrom: strin
  * profession's certificate shows them, and 注册类型 二级注册临时建造师 for a temporary registration (0017, 003
  * §3.2.3.10-11 / §3.2.4.2).
  */
-type CertificateRegistration = Pick<RegistrationRow, 'photo_enc' | 'photo_type'> & Partial<Pick<RegistrationRow, 'signature_enc' | 'signature_type' | 'signature_date' | 'holder_id_number_enc' | 'temporary'>>;
+export type CertificateRegistration = Pick<RegistrationRow, 'photo_enc' | 'photo_type'> & Partial<Pick<RegistrationRow, 'signature_enc' | 'signature_type' | 'signature_date' | 'holder_id_number_enc' | 'temporary'>>;
 const CERTIFICATE_REGISTRATION_COLUMNS = ['photo_enc', 'photo_type', 'signature_enc', 'signature_type', 'signature_date', 'holder_id_number_enc', 'temporary'] as const;
 
-/** Renders and signs a copy; the photo is the registration's (registrations.photo_enc, 000 §3.1.1 step 4), when it has one. */
-async function renderSigned(deps: CertDeps & Pick<Deps, 'pii'>, cert: CertificateRow, token: string, registration: CertificateRegistration, copy?: { validFrom: string; validUntil: string }): Promise<Uint8Array> {
+/** The columns of a certificate version that its PDF and its QR token show (a row, or the draft of one: PreparedCertificate). */
+export type CertificateContent = Pick<CertificateRow, 'id' | 'registration_no' | 'profession' | 'holder_name' | 'gender' | 'employer_name' | 'specialties' | 'issue_date' | 'authority_name' | 'version'>;
+
+/** What a copy prints, apart from its QR code: the certificate's fields, the photo, and the birth date and signature image where the profession's certificate shows them (decrypted). */
+function certificateView(deps: Pick<Deps, 'pii'>, cert: CertificateContent, registration: CertificateRegistration, copy?: { validFrom: string; validUntil: string }): Omit<CertificatePdfView, 'verifyUrl'> {
   const specialties = cert.specialties as { specialty: Specialty; validUntil: string }[];
   const rules = PROFESSION_RULES[cert.profession as Profession];
   // what the profession's certificate adds (001 §4: 出生日期, 个人签名 and 签名日期; 002: no 注册专业 line)
@@ -103,7 +108,7 @@ async function renderSigned(deps: CertDeps & Pick<Deps, 'pii'>, cert: Certificat
   const photo = registration.photo_enc && (registration.photo_type === 'image/jpeg' || registration.photo_type === 'image/png')
     ? { bytes: Buffer.from(deps.pii.decrypt(registration.photo_enc), 'base64'), type: registration.photo_type as 'image/jpeg' | 'image/png' }
     : null;
-  const pdf = await renderCertificatePdf({
+  return {
     title: `${PROFESSION_LABELS[cert.profession as Profession]}注册证书`,
     holderName: cert.holder_name,
     gender: GENDER_LABELS[cert.gender],
@@ -112,12 +117,65 @@ async function renderSigned(deps: CertDeps & Pick<Deps, 'pii'>, cert: Certificat
     specialties: specialties.map((s) => ({ name: SPECIALTY_LABELS[s.specialty], validUntil: s.validUntil })),
     authorityName: cert.authority_name,
     issueDate: cert.issue_date,
-    verifyUrl: verifyUrl(deps.config, token),
     photo,
     copyPeriod: copy,
     ...extra,
-  });
+  };
+}
+
+/** Renders and signs a copy of `view` with the QR code of `token` (slot 'authority', the authority's one-signature certificate). */
+async function signView(deps: Pick<Deps, 'now' | 'config' | 'ca'>, cert: CertificateContent, view: Omit<CertificatePdfView, 'verifyUrl'>, token: string): Promise<Uint8Array> {
+  const pdf = await renderCertificatePdf({ ...view, verifyUrl: verifyUrl(deps.config, token) });
   return signPdf(pdf, { kind: 'authority', commonName: cert.authority_name, organization: cert.authority_name }, { ca: deps.ca, slot: 'authority', reason: `电子注册证书 ${cert.registration_no}，发证日期 ${chineseDate(cert.issue_date)}`, signedAt: deps.now(), location: cert.authority_name });
+}
+
+/** Renders and signs a copy; the photo is the registration's (registrations.photo_enc, 000 §3.1.1 step 4), when it has one. */
+async function renderSigned(deps: CertDeps & Pick<Deps, 'pii'>, cert: CertificateContent, token: string, registration: CertificateRegistration, copy?: { validFrom: string; validUntil: string }): Promise<Uint8Array> {
+  return signView(deps, cert, certificateView(deps, cert, registration, copy), token);
+}
+
+/**
+ * What a version's first copy is made of, apart from the signing time and the token's signature bytes (ES256 is
+ * randomised): the printed view (images by their SHA-256) and what its QR token says (the claims, or the id and
+ * number of a legacy pointer token). Two equal fingerprints print and verify the same.
+ */
+function certificateFingerprint(deps: Pick<Deps, 'pii'>, cert: CertificateContent, registration: CertificateRegistration, copy: { validFrom: string; validUntil: string } | null): string {
+  const view = certificateView(deps, cert, registration, copy ?? undefined);
+  const digest = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+  const printed = { ...view, photo: view.photo ? { type: view.photo.type, bytes: digest(view.photo.bytes) } : null, signature: view.signature ? { date: view.signature.date, bytes: digest(view.signature.image.bytes) } : null };
+  const token = copy ? certificateClaims(cert, copy) : { id: cert.id, registrationNo: cert.registration_no };
+  return createHash('sha256').update(JSON.stringify({ printed, token })).digest('base64url');
+}
+
+/**
+ * How this process made the first copies of the versions it issued: signed before their transaction and used
+ * (`prepared`), or signed inside it (`signedInTransaction`: nothing was prepared, or what was prepared did not
+ * match the row). Counters for the tests and the bench.
+ */
+export const firstCopies = { prepared: 0, signedInTransaction: 0 };
+
+/** A certificate version's first copy rendered and signed before the transaction that issues it (prepareCertificate). */
+export interface PreparedCertificate {
+  /** The id the version is inserted with. */
+  id: string;
+  fingerprint: string;
+  pdf: Uint8Array;
+}
+
+/**
+ * Renders and signs the first copy of the certificate version `cert` would be (a draft: the id it will be
+ * inserted with, the register content, the next version number, today's issue date) with the registration's
+ * photo, signature image and ID number `registration`. Reads nothing; CPU-bound (0.1-0.3 s), so the approval
+ * makes it before its transaction, in one of the signing slots (signing-slots.ts), and issueCertificateVersion
+ * uses it when the row it inserts has the same fingerprint (else it signs again inside; issue 14).
+ */
+export async function prepareCertificate(deps: CertDeps & Pick<Deps, 'pii'>, cert: CertificateContent, registration: CertificateRegistration): Promise<PreparedCertificate> {
+  const copy = copyPeriodOrNull(deps, cert, cert.issue_date);
+  const token = copy ? deps.certificateTokens.signClaims(certificateClaims(cert, copy)) : await deps.certificateTokens.sign({ id: cert.id, registrationNo: cert.registration_no });
+  const view = certificateView(deps, cert, registration, copy ?? undefined);
+  const fingerprint = certificateFingerprint(deps, cert, registration, copy);
+  const pdf = await signingSlots(() => signView(deps, cert, view, token));
+  return { id: cert.id, fingerprint, pdf };
 }
 
 /**
@@ -133,6 +191,7 @@ export async function issueCertificateVersion(
   registration: RegistrationRow,
   state: RegisterState,
   source: { matter: string; applicationId: string | null },
+  prepared?: PreparedCertificate,
 ): Promise<string> {
   const now = deps.now();
   const previous = await tx.selectFrom('certificates').select(['version']).where('registration_id', '=', registration.id).orderBy('version', 'desc').limit(1).executeTakeFirst();
@@ -140,6 +199,7 @@ export async function issueCertificateVersion(
   const cert = await tx
     .insertInto('certificates')
     .values({
+      ...(prepared ? { id: prepared.id } : {}),
       registration_no: state.registrationNo,
       registration_id: registration.id,
       version: (previous?.version ?? 0) + 1,
@@ -159,14 +219,22 @@ export async function issueCertificateVersion(
     .executeTakeFirstOrThrow();
   // the stored PDF is the first copy, its period of use from the issue date; each download makes a new copy
   const copy = copyPeriodOrNull(deps, cert, cert.issue_date);
-  const token = copy ? deps.certificateTokens.signClaims(certificateClaims(cert, copy)) : await deps.certificateTokens.sign({ id: cert.id, registrationNo: cert.registration_no });
-  const pdf = await renderSigned(deps, cert, token, registration, copy ?? undefined);
+  let pdf: Uint8Array;
+  // made before the transaction on what this row holds (the same fingerprint): used as it is
+  if (prepared && prepared.id === cert.id && prepared.fingerprint === certificateFingerprint(deps, cert, registration, copy)) {
+    pdf = prepared.pdf;
+    firstCopies.prepared++;
+  } else {
+    firstCopies.signedInTransaction++;
+    const token = copy ? deps.certificateTokens.signClaims(certificateClaims(cert, copy)) : await deps.certificateTokens.sign({ id: cert.id, registrationNo: cert.registration_no });
+    pdf = await renderSigned(deps, cert, token, registration, copy ?? undefined);
+  }
   await tx.updateTable('certificates').set({ pdf: Buffer.from(pdf) }).where('id', '=', cert.id).execute();
   await audit(tx, { actor: null, action: 'certificate.issued', objectType: 'certificate', objectId: cert.id, details: { registrationNo: cert.registration_no, version: cert.version, matter: source.matter, applicationId: source.applicationId } });
   return cert.id;
 }
 
-function copyPeriodOrNull(deps: Pick<Deps, 'config'>, cert: CertificateRow, today: string, days?: number) {
+function copyPeriodOrNull(deps: Pick<Deps, 'config'>, cert: Pick<CertificateRow, 'specialties'>, today: string, days?: number) {
   try {
     return copyPeriod(deps, cert, today, days);
   } catch {
@@ -176,8 +244,17 @@ function copyPeriodOrNull(deps: Pick<Deps, 'config'>, cert: CertificateRow, toda
 
 /** A new registration number: province abbreviation + profession code + two-digit year + 8-digit sequence (沪232600000001). */
 export async function newRegistrationNo(deps: Pick<Deps, 'now' | 'config'>, tx: Tx, profession: Profession): Promise<string> {
+  return registrationNoOf(deps, profession, await nextCounter(tx, registrationCounter(deps, profession)));
+}
+
+/** The counter (counters.ts) registration numbers of `profession` are taken from this year: registration:constructor:26. */
+export function registrationCounter(deps: Pick<Deps, 'now'>, profession: Profession): string {
+  return `registration:${profession}:${shanghaiDate(deps.now()).slice(2, 4)}`;
+}
+
+/** The registration number with sequence `seq` this year (沪232600000001). */
+export function registrationNoOf(deps: Pick<Deps, 'now' | 'config'>, profession: Profession, seq: number): string {
   const yy = shanghaiDate(deps.now()).slice(2, 4);
-  const seq = await nextCounter(tx, `registration:${profession}:${yy}`);
   return `${deps.config.provinceAbbr}${PROFESSION_RULES[profession].registrationNoCode}${yy}${String(seq).padStart(8, '0')}`;
 }
 

@@ -10,7 +10,7 @@ import type { Actor, Deps } from '../context.js';
 import type { DbOrTx, Tx } from '../db/database.js';
 import type { RegistrationRow } from '../db/schema.js';
 import { audit } from './audit.js';
-import { issueCertificateVersion, voidCertificates } from './certificates.js';
+import { issueCertificateVersion, voidCertificates, type PreparedCertificate } from './certificates.js';
 
 export interface LoadedRegistration {
   row: RegistrationRow;
@@ -79,7 +79,9 @@ export interface RegisterChange {
  * Writes `after` as the register's new content for `existing` (or creates the registration when `existing`
  * is null), records the registration event (before → after), the audit entry and, where what the
  * certificate shows changed, the next certificate version (or voids the certificates when the registration
- * ended). Must run inside the transaction of the step that completes the matter. Returns the registration id
+ * ended). Must run inside the transaction of the step that completes the matter; `opts.certificate` is that
+ * version's first copy when it was signed before the transaction (used if it matches the row, see
+ * issueCertificateVersion). Returns the registration id
  * and the id of the certificate version issued, if any.
  */
 export async function writeRegister(
@@ -88,7 +90,7 @@ export async function writeRegister(
   existing: LoadedRegistration | null,
   after: RegisterState,
   change: RegisterChange,
-  opts: { issueCertificate?: boolean } = {},
+  opts: { issueCertificate?: boolean; certificate?: PreparedCertificate } = {},
 ): Promise<{ registrationId: string; certificateId: string | null }> {
   const now = deps.now();
   const values = {
@@ -141,11 +143,21 @@ export async function writeRegister(
   let certificateId: string | null = null;
   if (after.status === 'cancelled') {
     await voidCertificates(deps, tx, id);
-  } else if (after.hasElectronicCertificate && (opts.issueCertificate ?? (!existing || !existing.state.hasElectronicCertificate || certificateContent(existing.state) !== certificateContent(after)))) {
+  } else if (issuesCertificate(existing, after, opts.issueCertificate)) {
     const row = await tx.selectFrom('registrations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    certificateId = await issueCertificateVersion(deps, tx, row, after, { matter: change.matter, applicationId: change.applicationId ?? null });
+    certificateId = await issueCertificateVersion(deps, tx, row, after, { matter: change.matter, applicationId: change.applicationId ?? null }, opts.certificate);
   }
   return { registrationId: id, certificateId };
+}
+
+/**
+ * Whether writing `after` over `existing` issues a certificate version (writeRegister): not for a cancelled
+ * registration (its certificates are voided), only with an electronic certificate, and then when `issue` says
+ * so, else for a new registration or when what the certificate shows changed.
+ */
+export function issuesCertificate(existing: LoadedRegistration | null, after: RegisterState, issue?: boolean): boolean {
+  if (after.status === 'cancelled' || !after.hasElectronicCertificate) return false;
+  return issue ?? (!existing || !existing.state.hasElectronicCertificate || certificateContent(existing.state) !== certificateContent(after));
 }
 
 /** The registration's history, oldest first: which matter changed it, when, and the register before and after. */

@@ -144,15 +144,16 @@ const noticeBasis = (app: ApplicationRow) => `${app.id}|${app.version}|${app.sta
  * signing inside the transaction made other requests wait past the pool's connection timeout, issue 14).
  */
 export async function prepareAcceptanceNotice(deps: OutcomeDeps, db: DbOrTx, app: ApplicationRow): Promise<PreparedAcceptanceNotice> {
-  return signingSlots(() => makeAcceptanceNotice(deps, db, app));
-}
-
-async function makeAcceptanceNotice(deps: OutcomeDeps, db: DbOrTx, app: ApplicationRow): Promise<PreparedAcceptanceNotice> {
-  const settings = settingsOf(deps.config);
+  // the reads before the slot: a slot's holder never waits for a pooled connection
   const [identity, employer] = await Promise.all([
     db.selectFrom('identities').select(['name', 'id_number_enc']).where('user_id', '=', app.applicant_id).executeTakeFirstOrThrow(),
     app.employer_id ? db.selectFrom('enterprises').select('name').where('id', '=', app.employer_id).executeTakeFirst() : undefined,
   ]);
+  return signingSlots(() => makeAcceptanceNotice(deps, app, identity, employer));
+}
+
+async function makeAcceptanceNotice(deps: OutcomeDeps, app: ApplicationRow, identity: { name: string; id_number_enc: Buffer }, employer: { name: string } | undefined): Promise<PreparedAcceptanceNotice> {
+  const settings = settingsOf(deps.config);
   const now = deps.now();
   const acceptedOn = shanghaiDate(now);
   const route = routeOf(deps.config, app.type);
