@@ -271,6 +271,12 @@ test.serial('a transfer: filed and signed by the new employer, released by the o
   const ofd = await fetch(`${s.baseUrl}/api/certificates/${certs[0].id}/certificate.ofd`, { headers: { authorization: `Bearer ${person.c.token}` } });
   t.is(ofd.status, 200);
   t.true(ofdTexts(Buffer.from(await ofd.arrayBuffer())).includes('二级注册临时建造师'), 'the OFD prints it too');
+  // a scan says it too: the public verify answer and the /v/ page (from the certificate row, 0018)
+  const token = ((await person.c.get('/api/certificates')).body[0].verifyUrl as string).split('/v/')[1];
+  const verified = await new Client(s.baseUrl).get(`/api/public/certificates/verify?token=${encodeURIComponent(token)}`);
+  t.like(verified.body, { status: 'valid', certificate: { registrationNo: p.no, registrationType: '二级注册临时建造师', employerName: NEW_EMPLOYER.name } });
+  const page = await (await fetch(`${s.baseUrl}/v/${token}`)).text();
+  t.true(page.includes('二级注册临时建造师') && !page.includes('>二级建造师<'), 'the /v/ page names the registration type');
 
   const after = (await person.c.get('/api/registrations')).body[0];
   t.like(after, { registrationNo: p.no, temporary: true, status: 'registered' });

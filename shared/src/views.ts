@@ -258,6 +258,8 @@ export const verifiedCertificateSchema = z
     employerName: z.string(),
     specialties: z.array(z.strictObject({ specialty: specialtyCodeSchema, validUntil: day })),
     issueDate: day,
+    /** 注册类型 when it is not the regular one: 二级注册临时建造师 for a temporary constructor (003 §3.2.4.2, 0018); null otherwise. Show it instead of the profession's name. */
+    registrationType: z.string().nullable(),
   })
   .meta({ id: 'VerifiedCertificate' });
 
