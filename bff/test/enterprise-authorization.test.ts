@@ -4,7 +4,9 @@
  * another enterprise, a removed operator of E (with the token they got while a member), and E's legal
  * representative. Only the legal representative succeeds; the refused calls change nothing. Routes of the
  * `enterprise` tag that this table does not know yet (added by other work) are still walked for the checks
- * that need no body: no one gets 401, an applicant gets 403 on operator-only routes.
+ * that need no body: no one gets 401, an applicant gets 403 on operator-only routes. The temporary constructors'
+ * routes (releases, filing a temporary matter) get the full walk in enterprise-authorization-temporary.test.ts (a
+ * Hunan server: Shanghai has no temporary constructors).
  */
 import test from 'ava';
 import { usccCheckCharacter } from '@zhiyetong/shared';

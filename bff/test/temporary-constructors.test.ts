@@ -271,6 +271,12 @@ test.serial('a transfer: filed and signed by the new employer, released by the o
   const ofd = await fetch(`${s.baseUrl}/api/certificates/${certs[0].id}/certificate.ofd`, { headers: { authorization: `Bearer ${person.c.token}` } });
   t.is(ofd.status, 200);
   t.true(ofdTexts(Buffer.from(await ofd.arrayBuffer())).includes('二级注册临时建造师'), 'the OFD prints it too');
+  // a scan says it too: the public verify answer and the /v/ page (from the certificate row, 0018)
+  const token = ((await person.c.get('/api/certificates')).body[0].verifyUrl as string).split('/v/')[1];
+  const verified = await new Client(s.baseUrl).get(`/api/public/certificates/verify?token=${encodeURIComponent(token)}`);
+  t.like(verified.body, { status: 'valid', certificate: { registrationNo: p.no, registrationType: '二级注册临时建造师', employerName: NEW_EMPLOYER.name } });
+  const page = await (await fetch(`${s.baseUrl}/v/${token}`)).text();
+  t.true(page.includes('二级注册临时建造师') && !page.includes('>二级建造师<'), 'the /v/ page names the registration type');
 
   const after = (await person.c.get('/api/registrations')).body[0];
   t.like(after, { registrationNo: p.no, temporary: true, status: 'registered' });
@@ -292,9 +298,18 @@ test.serial('a transfer refused by the old employer with a reason: the matter en
   t.is((await employerSign(s, newOp, filed.id, NEW_OPERATOR)).body.status, 'awaiting_release');
   const short = await oldOp.post(`/api/enterprise/releases/${filed.id}/refusals`, { reason: '否' });
   t.is(short.status, 422);
+  const before = s.now().getTime();
   const refused = await oldOp.post(`/api/enterprise/releases/${filed.id}/refusals`, { reason: '劳动合同未到期，不同意转出' });
   t.is(refused.status, 200, JSON.stringify(refused.body));
   t.like(refused.body, { status: 'refused', refusalReason: '劳动合同未到期，不同意转出' });
+  // the signer list shows the old employer's row as refused (不同意转出), with the reason and time, to both employers
+  const refusal = refused.body.refusal;
+  t.like(refusal, { signer: 'releasing_employer', signerName: ENTERPRISE.name, reason: '劳动合同未到期，不同意转出' });
+  t.true(Date.parse(refusal.at) >= before && Date.parse(refusal.at) <= s.now().getTime(), refusal.at);
+  const seen = (await newOp.get(`/api/enterprise/applications/${filed.id}`)).body;
+  t.deepEqual(seen.refusal, refusal);
+  t.deepEqual(seen.signatures.map((x: { signer: string }) => x.signer), ['employer']);
+  t.deepEqual((await oldOp.get(`/api/enterprise/releases/${filed.id}`)).body.refusal, refusal);
   const text = `${ENTERPRISE.name}不同意${PEOPLE.kept.name}转出（二级临时建造师变更，受理编号${filed.acceptanceNo}），原因：劳动合同未到期，不同意转出。该申请已终止。`;
   t.is((await s.sms(NEW_OPERATOR)).at(-1), text);
   t.is((await s.sms(persons.kept.phone)).at(-1), text);

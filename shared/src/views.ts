@@ -193,6 +193,8 @@ export const applicationViewSchema = z
     filedBy: z.enum(FILED_BY),
     /** Why the other side refused it (status refused, 003 §3.2.3.7). */
     refusalReason: z.string().nullable(),
+    /** Status refused: which signer refused it (the employer, the person, or the old employer that would not release a temporary constructor: 不同意转出, 003 §3.2.3.9), why and when; signer lists show it in that signer's row instead of 待签署. Null otherwise. */
+    refusal: z.strictObject({ signer: z.enum(['applicant', 'employer', 'releasing_employer']), signerName: z.string(), reason: z.string(), at: instant }).nullable().optional(),
     /** A temporary constructor's transfer: the old employer (转出企业) that releases the person (003 §3.2.3.9); null otherwise. */
     releasingEmployer: enterpriseViewSchema.nullable().optional(),
     /** Late specialties that need continuing education, computed against the application date. */
@@ -256,6 +258,8 @@ export const verifiedCertificateSchema = z
     employerName: z.string(),
     specialties: z.array(z.strictObject({ specialty: specialtyCodeSchema, validUntil: day })),
     issueDate: day,
+    /** 注册类型 when it is not the regular one: 二级注册临时建造师 for a temporary constructor (003 §3.2.4.2, 0018); null otherwise. Show it instead of the profession's name. */
+    registrationType: z.string().nullable(),
   })
   .meta({ id: 'VerifiedCertificate' });
 

@@ -10,7 +10,8 @@
  * - a refusal: a transfer filed and signed through the HTTP API; the old employer opens it from 临时建造师变更确认 and
  *   does not agree, with a reason; the transfer ends;
  * - an extension (延期): the registration's employer (the development enterprise, still 陈临二's after the refusal)
- *   files it with 延续专业 and signs it; it goes to the authority.
+ *   files it with 延续专业 and signs it; it goes to the authority; a cancellation (注销) of 王临三 the same way.
+ * The refusal's signer list shows the old employer's row as 不同意转出 with the reason.
  * Numbered screenshots test-results/screenshots/temporary-NN-*.png; axe-core on every one (0 serious/critical).
  */
 import test from 'ava';
@@ -30,6 +31,7 @@ const NEW_OPERATOR = '13700000041';
 const PEOPLE = {
   moved: { name: '刘临一', idNumber: makeIdNumber('19750101', '701', '430102'), no: '湘231431800701' },
   kept: { name: '陈临二', idNumber: makeIdNumber('19760202', '702', '430102'), no: '湘231431800702' },
+  cancelled: { name: '王临三', idNumber: makeIdNumber('19770303', '703', '430102'), no: '湘231431800703' },
 }
 let server: TestServer;
 let browser: Browser;
@@ -54,7 +56,7 @@ test.before(async () => {
   form.append('file', new Blob(['\ufeff' + rows.map((r) => r.join(',')).join('\r\n')]), 'temporary.csv');
   const res = await fetch(`${server.baseUrl}/api/review/registrations/imports?profession=constructor`, { method: 'POST', headers: { authorization: `Bearer ${(await reviewerClient(server)).token}` }, body: form });
   const report = await res.json();
-  if (res.status !== 200 || report.registrationsImported !== 2) throw new Error(`import ${res.status} ${JSON.stringify(report)}`);
+  if (res.status !== 200 || report.registrationsImported !== 3) throw new Error(`import ${res.status} ${JSON.stringify(report)}`);
   for (const p of Object.values(PEOPLE)) {
     const c = await apiLogin(server, freshPhone());
     if ((await c.put('/api/me/identity', { name: p.name, idNumber: p.idNumber })).status !== 200) throw new Error('identity');
@@ -192,6 +194,7 @@ test.serial('a transfer the old employer does not release: refused with a reason
     await el(op.page, 'refusal-submit').tap();
     await modal(op.page, '不同意');
     await el(op.page, 'release-refused').waitFor();
+    t.regex((await el(op.page, 'signer-releasing_employer-refused').textContent()) ?? '', /不同意转出.*原因：劳动合同未到期，不同意转出/);
     await screenshot(op.page, 'refused');
     const after = (await newOp.get(`/api/enterprise/applications/${created.body.id}`)).body;
     t.like(after, { status: 'refused', refusalReason: '劳动合同未到期，不同意转出' });
@@ -203,9 +206,9 @@ test.serial('a transfer the old employer does not release: refused with a reason
   }
 });
 
-test.serial('an extension (延期) filed and signed by the registration’s employer goes to the authority', async (t) => {
+const fileAndSign = test.macro(async (t, type: 'temporary_extension' | 'temporary_cancellation') => {
   t.timeout(2 * 60_000);
-  const p = PEOPLE.kept;
+  const p = type === 'temporary_extension' ? PEOPLE.kept : PEOPLE.cancelled;
   const op = await newPhone(browser);
   try {
     await loginAndAgree(op.page, server, OPERATOR_PHONE);
@@ -213,19 +216,20 @@ test.serial('an extension (延期) filed and signed by the registration’s empl
     await fill(op.page, 'person-name', p.name);
     await fill(op.page, 'person-id', p.idNumber);
     await el(op.page, 'person-search').tap();
-    await el(op.page, 'file-temporary_extension').tap();
+    await el(op.page, `file-${type}`).tap();
     await el(op.page, 'filing-draft-note').waitFor();
     const id = new URL(op.page.url().replace('#', '')).searchParams.get('id') ?? '';
     await el(op.page, 'filing-edit').tap();
-    await el(op.page, 'extend-building').tap();
+    if (type === 'temporary_extension') await el(op.page, 'extend-building').tap();
+    else await el(op.page, 'temporary-cancel').waitFor();
     await fill(op.page, 'employer-phone', '021-55501234');
     await fill(op.page, 'edu-school', '中南大学');
     await fill(op.page, 'edu-major', '工程管理');
     await pickDefaultDate(op.page, 'edu-graduated');
     await fill(op.page, 'edu-level', '本科');
     await fill(op.page, 'edu-degree', '学士');
-    await el(op.page, 'extend-building').scrollIntoViewIfNeeded();
-    await screenshot(op.page, 'extension-form');
+    await el(op.page, type === 'temporary_extension' ? 'extend-building' : 'temporary-cancel').scrollIntoViewIfNeeded();
+    await screenshot(op.page, type === 'temporary_extension' ? 'extension-form' : 'cancellation-form');
     await el(op.page, 'save-and-sign').tap();
     await el(op.page, 'filing-submit').tap();
     await modal(op.page, '上报');
@@ -240,12 +244,15 @@ test.serial('an extension (延期) filed and signed by the registration’s empl
     t.is(after, 404, 'another enterprise’s filing');
     const reviewer = await reviewerClient(server);
     const seen = (await reviewer.get(`/api/review/applications/${id}`)).body;
-    t.like(seen, { status: 'acceptance', type: 'temporary_extension' });
-    t.deepEqual(seen.form.specialties, ['building']);
+    t.like(seen, { status: 'acceptance', type });
+    if (type === 'temporary_extension') t.deepEqual(seen.form.specialties, ['building']);
   } catch (e) {
-    await failureLog(t, 'temporary-failure-extension');
+    await failureLog(t, `temporary-failure-${type}`);
     throw e;
   } finally {
     await op.context.close();
   }
 });
+
+test.serial('an extension (延期) filed and signed by the registration’s employer goes to the authority', fileAndSign, 'temporary_extension');
+test.serial('a cancellation (注销) filed and signed by the registration’s employer goes to the authority', fileAndSign, 'temporary_cancellation');

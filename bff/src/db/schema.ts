@@ -165,6 +165,8 @@ export interface CertificatesTable {
   specialties: Json<{ specialty: string; validUntil: string }[]>;
   issue_date: ColumnType<string, string, string>;
   authority_name: string;
+  /** The registration is a temporary constructor's (注册类型 二级注册临时建造师, 0018): verification says so. */
+  temporary: ColumnType<boolean, boolean | undefined, boolean>;
   status: ColumnType<CertificateStatusColumn, CertificateStatusColumn | undefined, CertificateStatusColumn>;
   revoked_at: NullableTimestamp;
   superseded_at: NullableTimestamp;

@@ -214,6 +214,7 @@ export async function issueCertificateVersion(
       specialties: JSON.stringify(certificateSpecialties(state)),
       issue_date: shanghaiDate(now),
       authority_name: deps.config.authorityName,
+      temporary: registration.temporary === true,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -393,8 +394,8 @@ async function checkTokenCached(tokens: Deps['certificateTokens'], token: string
 }
 
 /** The certificate columns a scan shows, by id (the same statement Kysely built for verifyCertificateToken). */
-const VERIFY_SQL = 'select "status", "specialties", "registration_no", "holder_name", "profession", "employer_name", "issue_date" from "certificates" where "id" = $1';
-export type VerifiedRow = Pick<CertificateRow, 'status' | 'specialties' | 'registration_no' | 'holder_name' | 'profession' | 'employer_name' | 'issue_date'>;
+const VERIFY_SQL = 'select "status", "specialties", "registration_no", "holder_name", "profession", "employer_name", "issue_date", "temporary" from "certificates" where "id" = $1';
+export type VerifiedRow = Pick<CertificateRow, 'status' | 'specialties' | 'registration_no' | 'holder_name' | 'profession' | 'employer_name' | 'issue_date' | 'temporary'>;
 
 /** shanghaiDate(now), computed once per Shanghai day (UTC+8 without daylight saving since 1991): dayjs' time zone lookup was 7 % of a scan. */
 let shanghaiDay = { day: Number.NaN, date: '' };
@@ -436,6 +437,8 @@ export function verifiedDetails(cert: VerifiedRow): NonNullable<VerifyResponse['
     employerName: cert.employer_name,
     specialties: specialties.map((s) => ({ specialty: s.specialty, validUntil: s.validUntil })),
     issueDate: cert.issue_date,
+    // from the certificate row (0018), as the certificate prints it: no join on the scan path
+    registrationType: cert.temporary ? TEMPORARY_REGISTRATION_LABEL : null,
   };
 }
 
@@ -455,7 +458,7 @@ async function verifyClaimsTokenOnline(deps: CertDeps, token: string): Promise<V
   const load = () =>
     deps.db
       .selectFrom('certificates')
-      .select(['status', 'specialties', 'registration_no', 'holder_name', 'profession', 'employer_name', 'issue_date'])
+      .select(['status', 'specialties', 'registration_no', 'holder_name', 'profession', 'employer_name', 'issue_date', 'temporary'])
       .where('registration_no', '=', claims.registrationNo)
       .where('version', '=', claims.version)
       .executeTakeFirst();

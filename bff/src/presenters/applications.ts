@@ -27,6 +27,7 @@ import type { ApplicationRow } from '../db/schema.js';
 import { maskPhone } from '../pii.js';
 import { dateAtShanghaiNoon, shanghaiDate } from '../time.js';
 import { registrationById } from '../domain/register.js';
+import { pathOf } from '../domain/applications.js';
 import { applicationDocumentRequirements } from '../domain/application-requirements.js';
 
 type Viewer = 'holder' | 'other';
@@ -89,6 +90,16 @@ export async function presentApplication(deps: Pick<Deps, 'pii' | 'now'>, db: Db
     publicNotice: notice ? { startsOn: notice.starts_on, endsOn: notice.ends_on, workingDays: notice.working_days, status: notice.status } : null,
     filedBy: app.filed_by,
     refusalReason: app.refusal_reason,
+    refusal: (() => {
+      if (app.status !== 'refused') return null;
+      // each filing path has one refusing side (workflow.ts FILING_PATHS.refusals); refused is final, so the
+      // row's updated_at (set by recordRefusal on the service clock) is the refusal's time
+      const side = Object.values(pathOf(app).refusals)[0];
+      const at = app.updated_at;
+      const signer = side === 'releasing_employer' ? 'releasing_employer' : side === 'applicant' ? 'applicant' : 'employer';
+      const signerName = signer === 'applicant' ? identity.name : signer === 'employer' ? (employer?.name ?? '') : (releasing?.name ?? '');
+      return { signer, signerName, reason: app.refusal_reason ?? '', at: at.toISOString() } as const;
+    })(),
     releasingEmployer: releasing ?? null,
     lateSpecialties: ((form as { specialties?: unknown[] } | null)?.specialties ?? [])
       .filter((s): s is { specialty: Specialty; issueDate: string } => typeof s === 'object' && s !== null && 'issueDate' in s)

@@ -41,7 +41,8 @@ export function verifyPage(result: VerifyResponse, opts: { heading?: { label: st
     ? [
         ['姓名', c.holderName],
         ['注册编号', c.registrationNo],
-        ['职业资格', PROFESSION_LABELS[c.profession]],
+        // a temporary constructor's: 二级注册临时建造师, as the certificate prints it (0018)
+        ['职业资格', c.registrationType ?? PROFESSION_LABELS[c.profession]],
         ['聘用企业', c.employerName],
         // a registration held as a whole (architects, 002) shows its validity, no 注册专业 row
         PROFESSION_RULES[c.profession].specialties

@@ -86,7 +86,7 @@ export default function Sign() {
     <View className={pageClass('page page--padded')}>
       <NetBanner />
       <PdfPreview path={`/api/applications/${id}/form.pdf?v=${app.version}`} fileName={`${title}.pdf`} />
-      <Signers type={app.type} applicantName={app.applicant.name} employerName={employerName} signatures={app.signatures} current={alreadySigned ? null : 'applicant'} />
+      <Signers type={app.type} applicantName={app.applicant.name} employerName={employerName} refusal={app.refusal} signatures={app.signatures} current={alreadySigned ? null : 'applicant'} />
       {alreadySigned ? (
         <View className='banner banner--ok'>{withEmployer ? '您已签署，等待聘用企业确认。' : '您已签署。'}</View>
       ) : (

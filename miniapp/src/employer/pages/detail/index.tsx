@@ -117,7 +117,7 @@ export default function EmployerDetail() {
       {awaiting && mode === 'view' && (
         <>
           {noReview && <View className='banner banner--warn'>{REGISTRATION_TYPE_LABELS[app.type]}无需注册机构审批：企业签名确认后即办结，注册信息随即更新。</View>}
-          <Signers type={app.type} applicantName={app.applicant.name} employerName={employerName} releasingEmployerName={app.releasingEmployer?.name} signatures={app.signatures} current='employer' />
+          <Signers type={app.type} applicantName={app.applicant.name} employerName={employerName} releasingEmployerName={app.releasingEmployer?.name} refusal={app.refusal} signatures={app.signatures} current='employer' />
           <SignWithCode
             opinion={opinion}
             onOpinion={setOpinion}

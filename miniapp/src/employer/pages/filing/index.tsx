@@ -105,7 +105,7 @@ export default function Filing() {
       )}
       <ApplicationDetails app={app} />
       {app.form && <PdfPreview path={`/api/applications/${id}/form.pdf?v=${app.version}`} fileName={`${applicationFormTitle(app.profession, app.type)}.pdf`} />}
-      {app.form && MATTERS[app.type].signers.includes('employer') && <Signers type={app.type} applicantName={app.applicant.name} employerName={employerName} releasingEmployerName={app.releasingEmployer?.name} signatures={app.signatures} current={app.status === 'awaiting_employer' ? 'employer' : app.status === 'awaiting_applicant' ? 'applicant' : app.status === 'awaiting_release' ? 'releasing_employer' : null} />}
+      {app.form && MATTERS[app.type].signers.includes('employer') && <Signers type={app.type} applicantName={app.applicant.name} employerName={employerName} releasingEmployerName={app.releasingEmployer?.name} refusal={app.refusal} signatures={app.signatures} current={app.status === 'awaiting_employer' ? 'employer' : app.status === 'awaiting_applicant' ? 'applicant' : app.status === 'awaiting_release' ? 'releasing_employer' : null} />}
       {actions && (
         <View className='btn-bar'>
           {deletable && (

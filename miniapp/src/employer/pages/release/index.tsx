@@ -125,7 +125,7 @@ export default function Release() {
       )}
       <ApplicationDetails app={app} />
       {app.form && <PdfPreview path={`/api/enterprise/releases/${id}/form.pdf`} fileName={`${applicationFormTitle(app.profession, app.type)}.pdf`} />}
-      <Signers type={app.type} applicantName={app.applicant.name} employerName={newEmployer} releasingEmployerName={releasing} signatures={app.signatures} current={awaiting ? 'releasing_employer' : null} />
+      <Signers type={app.type} applicantName={app.applicant.name} employerName={newEmployer} releasingEmployerName={releasing} refusal={app.refusal} signatures={app.signatures} current={awaiting ? 'releasing_employer' : null} />
       {awaiting && mode === 'view' && (
         <>
           <SignWithCode

@@ -118,7 +118,8 @@ export default function VerifyResult() {
       {c && (
         <View className='card'>
           <View className='card__title'>
-            {PROFESSION_LABELS[c.profession]}注册证书 · 第 {c.version} 版
+            {/* the offline claims carry no registration type (token format unchanged): the live answer says it */}
+            {certificateTitle(c.profession, live?.certificate?.registrationType)} · 第 {c.version} 版
           </View>
           <Row label='姓名'>{c.holderName}</Row>
           <Row label='注册编号'>{c.registrationNo}</Row>
@@ -139,6 +140,11 @@ export default function VerifyResult() {
   )
 }
 
+/** 二级建造师注册证书, or for a temporary constructor 二级注册临时建造师证书 (the registration type the certificate prints, 0018). */
+function certificateTitle(profession: keyof typeof PROFESSION_LABELS, registrationType: string | null | undefined): string {
+  return registrationType ? `${registrationType}证书` : `${PROFESSION_LABELS[profession]}注册证书`
+}
+
 function OnlineResult({ data, scanAgain }: { data: VerifyResponse; scanAgain: JSX.Element }) {
   const st = VERIFY_STATUS[data.status]
   const c = data.certificate
@@ -153,7 +159,7 @@ function OnlineResult({ data, scanAgain }: { data: VerifyResponse; scanAgain: JS
       </View>
       {c && (
         <View className='card'>
-          <View className='card__title'>{PROFESSION_LABELS[c.profession]}注册证书</View>
+          <View className='card__title' data-testid='verify-registration-type'>{certificateTitle(c.profession, c.registrationType)}</View>
           <Row label='姓名'>{c.holderName}</Row>
           <Row label='注册编号'>{c.registrationNo}</Row>
           <Row label='聘用企业'>{c.employerName}</Row>
