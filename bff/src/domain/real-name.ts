@@ -168,14 +168,15 @@ export async function createLivenessSession(deps: RealNameDeps & Pick<Deps, 'con
  * the upload takes it, when the session expires or when a new front photo is uploaded; a session uploaded
  * to another process computes its own.
  */
-const pendingReferences = new Map<string, { userId: string; descriptor: Promise<number[] | undefined> }>();
+const pendingReferences = new Map<string, { userId: string; frontSha256: string; descriptor: Promise<number[] | undefined> }>();
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 function prepareReference(userId: string, sessionId: string, front: Buffer): void {
   // only on an engine already started (main.ts warms it at start): a session never uploaded, or a clip
   // refused on its length, does not load the models; otherwise the upload computes the descriptor itself
   void import('../liveness/index.js').then((m) => {
     if (!m.engineStarted()) return;
-    pendingReferences.set(sessionId, { userId, descriptor: m.referenceDescriptor(front).catch(() => undefined) });
+    pendingReferences.set(sessionId, { userId, frontSha256: sha256(front), descriptor: m.referenceDescriptor(front).catch(() => undefined) });
     setTimeout(() => pendingReferences.delete(sessionId), LIVENESS_SESSION_SECONDS * 1000).unref();
   }, () => undefined);
 }
@@ -322,7 +323,7 @@ export async function submitLivenessVideo(deps: RealNameDeps & Pick<Deps, 'confi
     return s;
   });
   const schedule: Schedule | null = session.schedule && session.duration_ms ? { prompts: session.schedule as Schedule['prompts'], durationMs: session.duration_ms } : null;
-  const pending = pendingReferences.get(session.id)?.descriptor;
+  const pending = pendingReferences.get(session.id);
   pendingReferences.delete(session.id);
   let verdict: LivenessVerdict;
   if (!schedule || !promptsMatchSchedule(schedule, input.prompts)) {
@@ -342,9 +343,11 @@ export async function submitLivenessVideo(deps: RealNameDeps & Pick<Deps, 'confi
     if (tencent) {
       analyse = () => tencentCheck(deps, actor.id, tencent, videoPath, schedule);
     } else {
-      // the descriptor computed while the person recorded, else the front photo itself
-      const reference = pending ?? (await frontPhoto(deps, actor.id));
-      if (!reference) throw appError('identity_documents_required');
+      // the descriptor computed while the person recorded, when it is of the front photo on file now (a new
+      // photo uploaded meanwhile may have raced its computation's start), else the front photo itself
+      const front = await frontPhoto(deps, actor.id);
+      if (!front) throw appError('identity_documents_required');
+      const reference = pending && pending.frontSha256 === sha256(front) ? pending.descriptor : front;
       // imported lazily: a process that never checks a video never loads the models (main.ts warms them at start)
       const { checkLiveness } = await import('../liveness/index.js');
       analyse = () => checkLiveness({ videoPath, windows: scheduleWindows(schedule), reference, expectedMs: schedule.durationMs });
