@@ -12,9 +12,9 @@ import { usccCheckCharacter } from '@zhiyetong/shared';
 import type { EnterpriseRecord } from '../src/adapters/enterprise-registry.js';
 import { DEV_ENTERPRISE_PROFILE } from '../src/seed.js';
 import { startEnterpriseRegistryServer } from './helpers/enterprise-registry-server.js';
-import { Client, login, startTestServer, type TestServer } from './helpers/server.js';
-import { freshPhone, makeIdNumber } from './helpers/data.js';
-import { employerSign, reviewerClient, verifyInPerson } from './helpers/flow.js';
+import { Client, startTestServer, type TestServer } from './helpers/server.js';
+import { makeIdNumber } from './helpers/data.js';
+import { employerSign, operatorOf, type Person, refreshTokens, reviewerClient, verifiedPerson } from './helpers/flow.js';
 
 const uscc = (first17: string) => first17 + usccCheckCharacter(first17);
 // G is the old employer (转出企业) of three temporary constructors, H the new employer (转入企业)
@@ -40,28 +40,6 @@ test.after.always(async () => {
   await registry?.close();
 });
 
-type Person = Client & { refreshToken: string; userId: string; phone: string };
-
-async function person(who: { name: string; idNumber: string }): Promise<Person> {
-  const phone = freshPhone();
-  const c = await login(s, phone);
-  const r = await c.put('/api/me/identity', who);
-  if (r.status !== 200) throw new Error(`identity ${r.status} ${JSON.stringify(r.body)}`);
-  await verifyInPerson(s, who.idNumber);
-  return Object.assign(c, { phone });
-}
-async function refresh(c: Person) {
-  const r = await new Client(s.baseUrl).post('/api/auth/refresh', { refreshToken: c.refreshToken });
-  c.token = r.body.accessToken;
-  c.refreshToken = r.body.refreshToken;
-}
-async function operatorOf(legalRep: Person, enterpriseId: string): Promise<Person> {
-  const phone = freshPhone();
-  const r = await legalRep.req('POST', '/api/enterprise/operators', { phone }, { 'x-enterprise-id': enterpriseId });
-  if (r.status !== 201) throw new Error(`invite ${JSON.stringify(r.body)}`);
-  return Object.assign(await login(s, phone), { phone });
-}
-
 interface Route {
   method: 'GET' | 'POST';
   /** The route as declared (OpenAPI path). */
@@ -74,16 +52,16 @@ interface Route {
 }
 
 test('the temporary constructors’ routes (release list, detail, form, code, release, refusal; filing a temporary matter): only the old employer’s legal representative (the proper actor) succeeds; no one 401, the person 403, the new employer’s operator and a removed operator 404', async (t) => {
-  const zhou = await person(ZHOU);
-  const wu = await person(WU);
+  const zhou = await verifiedPerson(s, ZHOU);
+  const wu = await verifiedPerson(s, WU);
   const gId = (await zhou.post('/api/enterprise/bindings', { uscc: G.uscc })).body.membership.enterpriseId as string;
   const hId = (await wu.post('/api/enterprise/bindings', { uscc: H.uscc })).body.membership.enterpriseId as string;
   t.truthy(gId && hId);
-  await refresh(zhou);
-  await refresh(wu);
+  await refreshTokens(s, zhou);
+  await refreshTokens(s, wu);
   for (const [rep, id] of [[zhou, gId], [wu, hId]] as const) t.is((await rep.req('PUT', '/api/enterprise/profile', DEV_ENTERPRISE_PROFILE, { 'x-enterprise-id': id })).status, 200);
-  const hOp = await operatorOf(wu, hId);
-  const removed = await operatorOf(zhou, gId);
+  const hOp = await operatorOf(s, wu, hId);
+  const removed = await operatorOf(s, zhou, gId);
   t.is((await zhou.req('DELETE', `/api/enterprise/operators/${removed.userId}`, undefined, { 'x-enterprise-id': gId })).status, 204);
   // the authority's register of temporary constructors (注册类型 二级注册临时建造师), all at G
   const day = (d: number) => new Date(s.now().getTime() + 8 * 3600_000 + d * 86_400_000).toISOString().slice(0, 10);
@@ -92,7 +70,7 @@ test('the temporary constructors’ routes (release list, detail, form, code, re
   csv.append('file', new Blob(['\ufeff' + rows.map((r) => r.join(',')).join('\r\n')]), 'temporary.csv');
   const imported = await fetch(`${s.baseUrl}/api/review/registrations/imports?profession=constructor`, { method: 'POST', headers: { authorization: `Bearer ${(await reviewerClient(s)).token}` }, body: csv });
   t.is(imported.status, 200, await imported.clone().text());
-  const [applicant] = [await person({ name: TEMPS.released.name, idNumber: TEMPS.released.idNumber }), await person({ name: TEMPS.refused.name, idNumber: TEMPS.refused.idNumber }), await person({ name: TEMPS.extended.name, idNumber: TEMPS.extended.idNumber })];
+  const [applicant] = [await verifiedPerson(s, { name: TEMPS.released.name, idNumber: TEMPS.released.idNumber }), await verifiedPerson(s, { name: TEMPS.refused.name, idNumber: TEMPS.refused.idNumber }), await verifiedPerson(s, { name: TEMPS.extended.name, idNumber: TEMPS.extended.idNumber })];
   // H files and signs two transfers (awaiting G's release)
   const transfer = async (p: { name: string; idNumber: string }) => {
     const created = await hOp.post('/api/enterprise/filings', { type: 'temporary_transfer', name: p.name, idNumber: p.idNumber });

@@ -13,9 +13,9 @@ import { usccCheckCharacter } from '@zhiyetong/shared';
 import type { EnterpriseRecord } from '../src/adapters/enterprise-registry.js';
 import { DEV_ENTERPRISE_PROFILE } from '../src/seed.js';
 import { startEnterpriseRegistryServer } from './helpers/enterprise-registry-server.js';
-import { Client, login, startTestServer, type TestServer } from './helpers/server.js';
+import { Client, startTestServer, type TestServer } from './helpers/server.js';
 import { freshPhone, makeIdNumber, validForm } from './helpers/data.js';
-import { applicantWithDraft, sign, verifyInPerson } from './helpers/flow.js';
+import { applicantWithDraft, operatorOf, type Person, refreshTokens, sign, verifiedPerson } from './helpers/flow.js';
 
 const uscc = (first17: string) => first17 + usccCheckCharacter(first17);
 const CHEN = { name: '陈六', idNumber: makeIdNumber('19700606', '911', '430102') };
@@ -36,29 +36,6 @@ test.after.always(async () => {
   await registry?.close();
 });
 
-type Person = Client & { refreshToken: string; userId: string; phone: string };
-
-async function person(who?: { name: string; idNumber: string }): Promise<Person> {
-  const phone = freshPhone();
-  const c = await login(s, phone);
-  if (who) {
-    if ((await c.put('/api/me/identity', who)).status !== 200) throw new Error('identity');
-    await verifyInPerson(s, who.idNumber);
-  }
-  return Object.assign(c, { phone });
-}
-async function refresh(c: Person) {
-  const r = await new Client(s.baseUrl).post('/api/auth/refresh', { refreshToken: c.refreshToken });
-  c.token = r.body.accessToken;
-  c.refreshToken = r.body.refreshToken;
-}
-async function operatorOf(legalRep: Person, enterpriseId: string): Promise<Person> {
-  const phone = freshPhone();
-  const r = await legalRep.req('POST', '/api/enterprise/operators', { phone }, { 'x-enterprise-id': enterpriseId });
-  if (r.status !== 201) throw new Error(`invite ${JSON.stringify(r.body)}`);
-  return Object.assign(await login(s, phone), { phone });
-}
-
 interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** The route as declared (OpenAPI path). */
@@ -72,16 +49,16 @@ interface Route {
 
 test('every enterprise route: only the legal representative of E succeeds; no one 401, applicant 403/404, another enterprise’s operator 404, a removed operator 404', async (t) => {
   // E and F bound by their legal representatives; E's basic information complete
-  const chen = await person(CHEN);
-  const lin = await person(LIN);
+  const chen = await verifiedPerson(s, CHEN);
+  const lin = await verifiedPerson(s, LIN);
   const eId = (await chen.post('/api/enterprise/bindings', { uscc: E.uscc })).body.membership.enterpriseId as string;
   const fId = (await lin.post('/api/enterprise/bindings', { uscc: F.uscc })).body.membership.enterpriseId as string;
   t.truthy(eId && fId);
-  await refresh(chen);
+  await refreshTokens(s, chen);
   t.is((await chen.req('PUT', '/api/enterprise/profile', DEV_ENTERPRISE_PROFILE, { 'x-enterprise-id': eId })).status, 200);
-  const otherOp = await operatorOf(lin, fId);
-  const removed = await operatorOf(chen, eId);
-  const target = await operatorOf(chen, eId); // removed by the legal representative in the walk
+  const otherOp = await operatorOf(s, lin, fId);
+  const removed = await operatorOf(s, chen, eId);
+  const target = await operatorOf(s, chen, eId); // removed by the legal representative in the walk
   t.is((await chen.req('DELETE', `/api/enterprise/operators/${removed.userId}`, undefined, { 'x-enterprise-id': eId })).status, 204);
   // two applications awaiting E's confirmation: one to sign, one to return
   const form = validForm({ employer: { name: E.name, uscc: E.uscc, phone: '0731-88880000' } });

@@ -1,5 +1,5 @@
 /** Steps of the registration path, for tests that need an application at a given status. */
-import { login, OPERATOR_PHONE, REVIEWER_PHONE, type Client, type TestServer } from './server.js';
+import { Client, login, OPERATOR_PHONE, REVIEWER_PHONE, type TestServer } from './server.js';
 import { freshPhone, makeIdNumber, validForm } from './data.js';
 import { closeDueNotices } from '../../src/domain/notices.js';
 
@@ -116,4 +116,34 @@ export async function uploadDocument(s: TestServer, c: Client, id: string, kind:
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(bytes)], { type }), kind === 'photo' ? 'photo' : 'evidence');
   return fetch(`${s.baseUrl}/api/applications/${id}/documents/${kind}`, { method: 'PUT', headers: { authorization: `Bearer ${c.token}` }, body: form });
+}
+
+/** A logged-in person with their tokens and phone (what the enterprise authorisation walks act as). */
+export type Person = Client & { refreshToken: string; userId: string; phone: string };
+
+/** A new user on a fresh phone; with `who`, their identity saved and verified in person. */
+export async function verifiedPerson(s: TestServer, who?: { name: string; idNumber: string }): Promise<Person> {
+  const phone = freshPhone();
+  const c = await login(s, phone);
+  if (who) {
+    const r = await c.put('/api/me/identity', who);
+    if (r.status !== 200) throw new Error(`identity ${r.status} ${JSON.stringify(r.body)}`);
+    await verifyInPerson(s, who.idNumber);
+  }
+  return Object.assign(c, { phone }) as Person;
+}
+
+/** New tokens for `c` (after a binding, so the access token carries the new role). */
+export async function refreshTokens(s: TestServer, c: Person): Promise<void> {
+  const r = await new Client(s.baseUrl).post('/api/auth/refresh', { refreshToken: c.refreshToken });
+  c.token = r.body.accessToken;
+  c.refreshToken = r.body.refreshToken;
+}
+
+/** An operator invited by `legalRep` to `enterpriseId`, logged in. */
+export async function operatorOf(s: TestServer, legalRep: Person, enterpriseId: string): Promise<Person> {
+  const phone = freshPhone();
+  const r = await legalRep.req('POST', '/api/enterprise/operators', { phone }, { 'x-enterprise-id': enterpriseId });
+  if (r.status !== 201) throw new Error(`invite ${JSON.stringify(r.body)}`);
+  return Object.assign(await login(s, phone), { phone }) as Person;
 }
