@@ -60,30 +60,24 @@ function TemporaryForm({ app, register, ctx, st, set, fields, editable }: Matter
         {st.kind === 'transfer' ? `；签名后由原聘用企业${app.releasingEmployer?.name ?? ''}同意转出，再由省住房城乡建设厅审核。` : '；签名后报送注册机构审核。'}
       </View>
       {st.kind === 'transfer' ? (
-        <View className='card' data-testid='temporary-employer'>
-          <View className='card__title'>现聘用企业信息（转入企业）</View>
-          <View className='card__hint'>
-            {st.employer.name || '—'} · {st.employer.uscc || '—'}
-          </View>
+        <EmployerPhone
+          title='现聘用企业信息（转入企业）'
+          testId='temporary-employer'
+          name={st.employer.name}
+          uscc={st.employer.uscc}
+          phone={st.employer.phone}
+          error={fields['employer.phone']}
+          help='手机号或带区号的固定电话，如 0731-85556789'
+          disabled={!editable}
+          onPhone={(v) =>
+            set((d) => {
+              d.employer.phone = v
+            })
+          }
+        >
           <View className='card__hint'>转出企业（原聘用企业）：{app.releasingEmployer?.name ?? register?.employer?.name ?? '—'}</View>
           {(fields['employer.name'] || fields['employer.uscc']) && <View className='field__error'>{fields['employer.name'] || fields['employer.uscc']}</View>}
-          <Field label='企业联系电话' required error={fields['employer.phone']} help='手机号或带区号的固定电话，如 0731-85556789'>
-            <Input
-              className={`field__input ${fields['employer.phone'] ? 'field__input--error' : ''}`}
-              maxlength={13}
-              placeholder='企业联系电话'
-              value={st.employer.phone}
-              disabled={!editable}
-              onInput={(e) =>
-                set((d) => {
-                  d.employer.phone = e.detail.value.trim()
-                })
-              }
-              data-testid='employer-phone'
-              aria-label='企业联系电话'
-            />
-          </Field>
-        </View>
+        </EmployerPhone>
       ) : (
         <EmployerPhone
           name={register?.employer?.name ?? app.employer?.name ?? ''}

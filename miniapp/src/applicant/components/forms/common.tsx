@@ -1,4 +1,5 @@
 import { Input, Picker, View } from '@tarojs/components'
+import type { ReactNode } from 'react'
 import dayjs from 'dayjs'
 import { PROFESSION_RULES, SPECIALTY_LABELS, type Specialty } from '@zhiyetong/shared'
 import { Check, Field } from '../../../components/ui'
@@ -31,16 +32,21 @@ export function Declarations({ texts, value, onChange, error, disabled }: { text
 }
 
 /** The registration's employer (not typed again) and its contact phone (企业联系电话). */
-export function EmployerPhone({ name, uscc, phone, onPhone, error, disabled, title = '聘用企业' }: { name: string; uscc?: string; phone: string; onPhone: (v: string) => void; error?: string; disabled?: boolean; title?: string }) {
+/**
+ * The employer card of a form: its name and USCC as filed, `children` (further lines, e.g. the releasing
+ * employer of a transfer) and the one field the person fills, 企业联系电话.
+ */
+export function EmployerPhone({ name, uscc, phone, onPhone, error, disabled, title = '聘用企业', help = '手机号或带区号的固定电话，如 021-12345678', testId, children }: { name: string; uscc?: string; phone: string; onPhone: (v: string) => void; error?: string; disabled?: boolean; title?: string; help?: string; testId?: string; children?: ReactNode }) {
   return (
-    <View className='card'>
+    <View className='card' data-testid={testId}>
       <View className='card__title'>{title}</View>
       <View className='card__hint'>
         {name || '—'}
         {uscc ? ` · ${uscc}` : ''}
       </View>
-      <Field label='企业联系电话' required error={error} help='手机号或带区号的固定电话，如 021-12345678'>
-        <Input className={`field__input ${error ? 'field__input--error' : ''}`} maxlength={13} placeholder='企业联系电话' value={phone} disabled={disabled} onInput={(e) => onPhone(e.detail.value.trim())} data-testid='employer-phone' />
+      {children}
+      <Field label='企业联系电话' required error={error} help={help}>
+        <Input className={`field__input ${error ? 'field__input--error' : ''}`} maxlength={13} placeholder='企业联系电话' value={phone} disabled={disabled} onInput={(e) => onPhone(e.detail.value.trim())} data-testid='employer-phone' aria-label='企业联系电话' />
       </Field>
     </View>
   )
