@@ -15,9 +15,9 @@ cd "$(dirname "$0")/.."
 logs=$(mktemp -d)
 mkdir "$logs/taken"
 
-lane() { # lane <name> <command…>: runs the command with its output prefixed, records its exit status
+lane() { # lane <name> <command…>: runs the command with its output prefixed, records its exit status and seconds
   local name=$1; shift
-  ( set -o pipefail; "$@" 2>&1 | tee "$logs/$name.log" | sed -u "s/^/[$name] /"; echo $? > "$logs/$name.rc" )
+  ( set -o pipefail; "$@" 2>&1 | tee "$logs/$name.log" | sed -u "s/^/[$name] /"; echo $? > "$logs/$name.rc"; echo $SECONDS > "$logs/$name.secs" )
 }
 
 # The browser test files, longest first (their durations in the README's "Tests"), then any others.
@@ -31,9 +31,10 @@ browser_files() {
   local file status=0
   for file in "${e2e_files[@]}"; do
     mkdir "$logs/taken/$(basename "$file")" 2>/dev/null || continue
+    local started=$SECONDS
     npx ava --concurrency 1 "$file"
     local rc=$?
-    echo "e2e $file: exit $rc"
+    echo "e2e $file: exit $rc ($((SECONDS - started)) s)"
     [ $rc = 0 ] || status=1
   done
   return $status
@@ -65,6 +66,7 @@ browser_passed=$(cat "$logs/ui.log" "$logs/ui2.log" 2>/dev/null | grep -E '^ *[0
 browser_ran=$(cat "$logs/ui.log" "$logs/ui2.log" 2>/dev/null | grep -c '^e2e .*: exit')
 echo "== bff: ${bff_passed:-no summary}$(grep -E '^Main package' "$logs/bff.log" | sed 's/^/; /')"
 echo "== browser: $browser_passed tests passed in $browser_ran of ${#e2e_files[@]} files"
+echo "== lanes ended after (s): $(for name in bff ui ui2; do printf '%s %s  ' $name "$(cat "$logs/$name.secs" 2>/dev/null || echo '?')"; done)"
 [ "$browser_ran" = "${#e2e_files[@]}" ] || { echo "== not every browser test file ran"; status=1; }
 rm -rf "$logs"
 exit $status
