@@ -4,9 +4,8 @@ import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
 import { MATTERS, applicationFormTitle, maskPhone, type ApplicationView, type OtpSentResponse, type SigningResult } from '@zhiyetong/shared'
 import { ApiError, api, errorMessage } from '../../../lib/api'
-import { fmtDateTime } from '../../../lib/format'
 import { useLoader, useRouterParams } from '../../../lib/hooks'
-import { ErrorBlock, LoadingBlock, Row } from '../../../components/ui'
+import { ErrorBlock, LoadingBlock, ResultCard, signingRows } from '../../../components/ui'
 import { PdfPreview } from '../../../components/PdfPreview'
 import { Signers } from '../../../components/Signers'
 import { SmsCode } from '../../../components/SmsCode'
@@ -52,31 +51,23 @@ export default function Sign() {
     return (
       <View className={pageClass('page page--padded')}>
         <NetBanner />
-        <View className='card' data-testid='sign-result'>
-          <View className='result'>
-            <View className='result__icon'>✓</View>
-            <View className='result__title'>{completed ? '已办结' : '签署成功'}</View>
-            <View className='card__hint mt'>
-              {completed
-                ? '纸质证书换领电子证书已办结，请到“证书”中确认并领取电子注册证书。'
-                : MATTERS[app.type].route.length
-                  ? '申请表已提交聘用企业确认，企业签名后报送注册机构受理。'
-                  : '申请表已提交聘用企业确认，企业签名确认后即办结（无需注册机构审批）。'}
-            </View>
-          </View>
-          <Row label='受理编号'>{result.acceptanceNo}</Row>
-          <Row label='签署时间'>{fmtDateTime(result.signedAt)}</Row>
-          <Row label='文件名称'>{result.fileName}</Row>
-        </View>
-        {completed ? (
-          <Button block type='primary' className='big-btn' onClick={() => Taro.switchTab({ url: '/pages/certs/index' })} data-testid='sign-done'>
-            去领取电子证书
-          </Button>
-        ) : (
-          <Button block type='primary' className='big-btn' onClick={() => Taro.redirectTo({ url: `/applicant/pages/detail/index?id=${id}` })} data-testid='sign-done'>
-            查看申请进度
-          </Button>
-        )}
+        <ResultCard
+          testId='sign-result'
+          title={completed ? '已办结' : '签署成功'}
+          note={
+            completed
+              ? '纸质证书换领电子证书已办结，请到“证书”中确认并领取电子注册证书。'
+              : MATTERS[app.type].route.length
+                ? '申请表已提交聘用企业确认，企业签名后报送注册机构受理。'
+                : '申请表已提交聘用企业确认，企业签名确认后即办结（无需注册机构审批）。'
+          }
+          rows={signingRows(result)}
+          actions={[
+            completed
+              ? { label: '去领取电子证书', onClick: () => Taro.switchTab({ url: '/pages/certs/index' }), testId: 'sign-done' }
+              : { label: '查看申请进度', onClick: () => Taro.redirectTo({ url: `/applicant/pages/detail/index?id=${id}` }), testId: 'sign-done' },
+          ]}
+        />
       </View>
     )
   }

@@ -8,7 +8,7 @@ import { loadMe } from '../../../lib/me'
 import { alertMessage } from '../../../lib/platform'
 import { useLoader } from '../../../lib/hooks'
 import { fmtDateTime } from '../../../lib/format'
-import { Check, ErrorBlock, LoadingBlock, Row } from '../../../components/ui'
+import { Check, ErrorBlock, LoadingBlock, ResultCard } from '../../../components/ui'
 import { PhotoSlot } from '../../components/PhotoSlot'
 import { FaceRecorder } from '../../components/FaceRecorder'
 import { IN_PERSON_NOTE, type DocumentKind, type LivenessSession, type LivenessVerdict, type Recording } from '../../lib/liveness'
@@ -125,19 +125,16 @@ export default function Verify() {
     return (
       <View className={pageClass('page page--padded')}>
         <NetBanner />
-        <View className='card'>
-          <View className='result'>
-            <View className='result__icon'>✓</View>
-            <View className='result__title'>已完成实名核验</View>
-          </View>
-          <Row label='姓名'>{identity.name}</Row>
-          <Row label='身份证号码'>{identity.idNumberMasked}</Row>
-          <Row label='核验方式'>{identity.verificationMethod === 'in_person' ? '注册机构现场核验' : '人脸识别核验'}</Row>
-          <Row label='核验时间'>{fmtDateTime(identity.verifiedAt)}</Row>
-        </View>
-        <Button type='primary' block className='big-btn' onClick={() => Taro.redirectTo({ url: '/applicant/pages/new/index' })}>
-          办理注册申请
-        </Button>
+        <ResultCard
+          title='已完成实名核验'
+          rows={[
+            { label: '姓名', value: identity.name },
+            { label: '身份证号码', value: identity.idNumberMasked },
+            { label: '核验方式', value: identity.verificationMethod === 'in_person' ? '注册机构现场核验' : '人脸识别核验' },
+            { label: '核验时间', value: fmtDateTime(identity.verifiedAt) },
+          ]}
+          actions={[{ label: '办理注册申请', onClick: () => Taro.redirectTo({ url: '/applicant/pages/new/index' }) }]}
+        />
       </View>
     )
   }
@@ -283,14 +280,22 @@ export default function Verify() {
 
       {step === 'result' && verdict && (
         <>
-          <View className='card' data-testid='liveness-result'>
-            <View className='result'>
-              <View className={`result__icon ${verdict.passed ? '' : 'result__icon--fail'}`}>{verdict.passed ? '✓' : '!'}</View>
-              <View className='result__title' data-testid='liveness-result-title'>
-                {verdict.passed ? '人脸识别核验通过' : '未通过核验'}
-              </View>
-              <View className='card__hint mt'>{verdict.passed ? '您已完成实名核验，可以办理注册申请了。' : '请根据以下提示调整后重新检测：'}</View>
-            </View>
+          <ResultCard
+            testId='liveness-result'
+            failed={!verdict.passed}
+            title={verdict.passed ? '人脸识别核验通过' : '未通过核验'}
+            titleTestId='liveness-result-title'
+            note={verdict.passed ? '您已完成实名核验，可以办理注册申请了。' : '请根据以下提示调整后重新检测：'}
+            rows={
+              verdict.passed && identity.verifiedAt
+                ? [
+                    { label: '核验方式', value: '人脸识别核验' },
+                    { label: '核验时间', value: fmtDateTime(identity.verifiedAt) },
+                  ]
+                : []
+            }
+            actions={[verdict.passed ? { label: '去办理注册申请', onClick: () => Taro.redirectTo({ url: '/applicant/pages/new/index' }), testId: 'verify-go-apply' } : { label: '重新检测', onClick: retry, testId: 'liveness-retry' }]}
+          >
             {!verdict.passed && (
               <View className='hints' data-testid='liveness-hints'>
                 {verdict.reasons.map((r, i) => (
@@ -301,25 +306,8 @@ export default function Verify() {
                 ))}
               </View>
             )}
-            {verdict.passed && identity.verifiedAt && (
-              <>
-                <Row label='核验方式'>人脸识别核验</Row>
-                <Row label='核验时间'>{fmtDateTime(identity.verifiedAt)}</Row>
-              </>
-            )}
-          </View>
-          {verdict.passed ? (
-            <Button type='primary' block className='big-btn' onClick={() => Taro.redirectTo({ url: '/applicant/pages/new/index' })} data-testid='verify-go-apply'>
-              去办理注册申请
-            </Button>
-          ) : (
-            <>
-              <Button type='primary' block className='big-btn' onClick={retry} data-testid='liveness-retry'>
-                重新检测
-              </Button>
-              <InPersonNote />
-            </>
-          )}
+          </ResultCard>
+          {!verdict.passed && <InPersonNote />}
         </>
       )}
     </View>

@@ -8,7 +8,7 @@ import { useLoader } from '../../../lib/hooks'
 import { getActingEnterprise } from '../../../lib/enterprise'
 import { go } from '../../../lib/platform'
 import { a11y } from '../../../lib/a11y'
-import { Check, Empty, ErrorBlock, LoadingBlock, Row } from '../../../components/ui'
+import { Check, Empty, ErrorBlock, LoadingBlock, ResultCard, Row } from '../../../components/ui'
 import { SignWithCode, checkSignInput, signFailure, type SignErrors } from '../../../components/SignWithCode'
 import { pageClass } from '../../../lib/prefs'
 import { NetBanner } from '../../../components/NetBanner'
@@ -85,40 +85,38 @@ export default function BatchConfirm() {
     return (
       <View className={pageClass('page page--padded')}>
         <NetBanner />
-        <View className='card' data-testid='batch-result'>
-          <View className='result'>
-            <View className='result__icon'>✓</View>
-            <View className='result__title'>
-              已确认 {result.signed.length} 份{result.skipped.length ? `，${result.skipped.length} 份未确认` : ''}
-            </View>
-          </View>
-          <Row label='批次'>{result.batchId.slice(0, 8)}</Row>
-        </View>
-        <View className='card' data-testid='batch-signed'>
-          <View className='card__title'>已签名确认（{result.signed.length}）</View>
-          {result.signed.map((s) => (
-            <Row key={s.id} label={s.acceptanceNo}>
-              <View data-testid='batch-signed-item'>已确认 · {fmtDateTime(s.signedAt)}</View>
-            </Row>
-          ))}
-        </View>
-        {result.skipped.length > 0 && (
-          <View className='card' data-testid='batch-skipped'>
-            <View className='card__title'>未确认（{result.skipped.length}）</View>
-            <View className='card__hint'>以下申请在列表显示后已变化或不再待企业确认，未签名；仍待企业确认的可单独确认或重新批量确认。</View>
-            {result.skipped.map((s) => {
-              const listed = list.find((a) => a.id === s.id)
-              return (
-                <View key={s.id} className='banner banner--warn mt' data-testid='batch-skipped-item' data-reason={s.reason}>
-                  {listed?.applicantName ?? ''} {s.acceptanceNo ?? listed?.acceptanceNo ?? ''}：{s.reason === 'not_found' ? '已不在本企业待确认列表中（申请人可能已修改或撤回该申请）' : s.message}
+        <ResultCard
+          testId='batch-result'
+          title={`已确认 ${result.signed.length} 份${result.skipped.length ? `，${result.skipped.length} 份未确认` : ''}`}
+          rows={[{ label: '批次', value: result.batchId.slice(0, 8) }]}
+          actions={[{ label: '返回待确认列表', onClick: again, testId: 'batch-again' }]}
+          after={
+            <>
+              <View className='card' data-testid='batch-signed'>
+                <View className='card__title'>已签名确认（{result.signed.length}）</View>
+                {result.signed.map((s) => (
+                  <Row key={s.id} label={s.acceptanceNo}>
+                    <View data-testid='batch-signed-item'>已确认 · {fmtDateTime(s.signedAt)}</View>
+                  </Row>
+                ))}
+              </View>
+              {result.skipped.length > 0 && (
+                <View className='card' data-testid='batch-skipped'>
+                  <View className='card__title'>未确认（{result.skipped.length}）</View>
+                  <View className='card__hint'>以下申请在列表显示后已变化或不再待企业确认，未签名；仍待企业确认的可单独确认或重新批量确认。</View>
+                  {result.skipped.map((s) => {
+                    const listed = list.find((a) => a.id === s.id)
+                    return (
+                      <View key={s.id} className='banner banner--warn mt' data-testid='batch-skipped-item' data-reason={s.reason}>
+                        {listed?.applicantName ?? ''} {s.acceptanceNo ?? listed?.acceptanceNo ?? ''}：{s.reason === 'not_found' ? '已不在本企业待确认列表中（申请人可能已修改或撤回该申请）' : s.message}
+                      </View>
+                    )
+                  })}
                 </View>
-              )
-            })}
-          </View>
-        )}
-        <Button block type='primary' className='big-btn' onClick={again} data-testid='batch-again'>
-          返回待确认列表
-        </Button>
+              )}
+            </>
+          }
+        />
       </View>
     )
   }

@@ -5,7 +5,7 @@ import { Button } from '@nutui/nutui-react-taro'
 import { enterpriseBindingRequest, type EnterpriseMembershipView } from '@zhiyetong/shared'
 import { ApiError, api, errorMessage, refreshSession } from '../../../lib/api'
 import { setActingEnterprise } from '../../../lib/enterprise'
-import { Field, Row } from '../../../components/ui'
+import { Field, ResultCard } from '../../../components/ui'
 import { pageClass } from '../../../lib/prefs'
 import { NetBanner } from '../../../components/NetBanner'
 import { go } from '../../../lib/platform'
@@ -65,24 +65,21 @@ export default function BindEnterprise() {
     return (
       <View className={pageClass('page page--padded')}>
         <NetBanner />
-        <View className='card' data-testid='bind-result'>
-          <View className='result'>
-            <View className='result__icon'>✓</View>
-            <View className='result__title'>{result.outcome === 'already' ? '企业已由您绑定' : '企业绑定成功'}</View>
-          </View>
-          <Row label='企业名称'>{result.membership.name}</Row>
-          <Row label='统一社会信用代码'>{result.membership.uscc}</Row>
-          <Row label='身份'>法定代表人</Row>
+        <ResultCard
+          testId='bind-result'
+          title={result.outcome === 'already' ? '企业已由您绑定' : '企业绑定成功'}
+          rows={[
+            { label: '企业名称', value: result.membership.name },
+            { label: '统一社会信用代码', value: result.membership.uscc },
+            { label: '身份', value: '法定代表人' },
+          ]}
+          actions={[
+            { label: '完善企业基本信息', onClick: () => go('/employer/pages/profile/index'), testId: 'bind-profile' },
+            { label: '进入企业服务', onClick: () => Taro.redirectTo({ url: '/employer/pages/home/index' }) },
+          ]}
+        >
           {!result.membership.profileComplete && <View className='banner banner--warn mt'>请先完善企业基本信息（带 * 的必填项），完善后才能办理申报和企业确认。</View>}
-        </View>
-        <Button block type='primary' className='big-btn' onClick={() => go('/employer/pages/profile/index')} data-testid='bind-profile'>
-          完善企业基本信息
-        </Button>
-        <View className='mt'>
-          <Button block fill='outline' className='big-btn' onClick={() => Taro.redirectTo({ url: '/employer/pages/home/index' })}>
-            进入企业服务
-          </Button>
-        </View>
+        </ResultCard>
       </View>
     )
   }

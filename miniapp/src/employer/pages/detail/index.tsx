@@ -4,10 +4,9 @@ import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
 import { MATTERS, REGISTRATION_TYPE_LABELS, applicationFormTitle, canRefuse, employerOpinion, filingPath, type ApplicationView, type OtpSentResponse, type SigningResult } from '@zhiyetong/shared'
 import { ApiError, api, errorMessage } from '../../../lib/api'
-import { fmtDateTime } from '../../../lib/format'
 import { confirm, toast } from '../../../lib/platform'
 import { useDraft, useLoader, useRouterParams } from '../../../lib/hooks'
-import { ErrorBlock, LoadingBlock, Row } from '../../../components/ui'
+import { ErrorBlock, LoadingBlock, ResultCard, signingRows } from '../../../components/ui'
 import { ApplicationDetails } from '../../../components/ApplicationDetails'
 import { PdfPreview } from '../../../components/PdfPreview'
 import { AcceptanceNotice } from '../../../components/AcceptanceNotice'
@@ -85,25 +84,20 @@ export default function EmployerDetail() {
     return (
       <View className={pageClass('page page--padded')}>
         <NetBanner />
-        <View className='card' data-testid='employer-sign-result'>
-          <View className='result'>
-            <View className='result__icon'>✓</View>
-            <View className='result__title'>{result.status === 'completed' ? '已办结' : '企业确认完成'}</View>
-            <View className='card__hint mt' data-testid='employer-result-note'>
-              {result.status === 'completed'
-                ? `${REGISTRATION_TYPE_LABELS[app.type]}已办结，注册信息已更新（无需注册机构审批）。`
-                : result.status === 'awaiting_release'
-                  ? `已签名上报，等待原聘用企业${app.releasingEmployer?.name ?? ''}同意转出；原单位同意后报送注册机构审核。`
-                  : '申请已报送注册机构受理。'}
-            </View>
-          </View>
-          <Row label='受理编号'>{result.acceptanceNo}</Row>
-          <Row label='签署时间'>{fmtDateTime(result.signedAt)}</Row>
-          <Row label='文件名称'>{result.fileName}</Row>
-        </View>
-        <Button block type='primary' className='big-btn' onClick={() => Taro.redirectTo({ url: '/employer/pages/queue/index' })} data-testid='employer-done'>
-          返回待确认列表
-        </Button>
+        <ResultCard
+          testId='employer-sign-result'
+          title={result.status === 'completed' ? '已办结' : '企业确认完成'}
+          note={
+            result.status === 'completed'
+              ? `${REGISTRATION_TYPE_LABELS[app.type]}已办结，注册信息已更新（无需注册机构审批）。`
+              : result.status === 'awaiting_release'
+                ? `已签名上报，等待原聘用企业${app.releasingEmployer?.name ?? ''}同意转出；原单位同意后报送注册机构审核。`
+                : '申请已报送注册机构受理。'
+          }
+          noteTestId='employer-result-note'
+          rows={signingRows(result)}
+          actions={[{ label: '返回待确认列表', onClick: () => Taro.redirectTo({ url: '/employer/pages/queue/index' }), testId: 'employer-done' }]}
+        />
       </View>
     )
   }

@@ -4,10 +4,9 @@ import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
 import { applicationFormTitle, canRefuse, releaseOpinion, type ApplicationView, type OtpSentResponse, type SigningResult } from '@zhiyetong/shared'
 import { ApiError, api, errorMessage } from '../../../lib/api'
-import { fmtDateTime } from '../../../lib/format'
 import { confirm, toast } from '../../../lib/platform'
 import { useDraft, useLoader, useRouterParams } from '../../../lib/hooks'
-import { ErrorBlock, LoadingBlock, ProgressSteps, Row } from '../../../components/ui'
+import { ErrorBlock, LoadingBlock, ProgressSteps, ResultCard, signingRows } from '../../../components/ui'
 import { ApplicationDetails } from '../../../components/ApplicationDetails'
 import { PdfPreview } from '../../../components/PdfPreview'
 import { Signers } from '../../../components/Signers'
@@ -87,21 +86,13 @@ export default function Release() {
     return (
       <View className={pageClass('page page--padded')}>
         <NetBanner />
-        <View className='card' data-testid='release-result'>
-          <View className='result'>
-            <View className='result__icon'>✓</View>
-            <View className='result__title'>已同意转出</View>
-            <View className='card__hint mt'>
-              {app.applicant.name}的临时建造师变更已报送注册机构审核，审核通过后其注册聘用企业变更为{newEmployer}。
-            </View>
-          </View>
-          <Row label='受理编号'>{result.acceptanceNo}</Row>
-          <Row label='签署时间'>{fmtDateTime(result.signedAt)}</Row>
-          <Row label='文件名称'>{result.fileName}</Row>
-        </View>
-        <Button block type='primary' className='big-btn' onClick={() => Taro.redirectTo({ url: '/employer/pages/releases/index' })} data-testid='release-done'>
-          返回变更确认列表
-        </Button>
+        <ResultCard
+          testId='release-result'
+          title='已同意转出'
+          note={`${app.applicant.name}的临时建造师变更已报送注册机构审核，审核通过后其注册聘用企业变更为${newEmployer}。`}
+          rows={signingRows(result)}
+          actions={[{ label: '返回变更确认列表', onClick: () => Taro.redirectTo({ url: '/employer/pages/releases/index' }), testId: 'release-done' }]}
+        />
       </View>
     )
   }
