@@ -6,7 +6,7 @@ import { FACE_CONSENT_VERSION, type MeResponse } from '@zhiyetong/shared'
 import { ApiError, api, errorMessage } from '../../../lib/api'
 import { loadMe } from '../../../lib/me'
 import { alertMessage } from '../../../lib/platform'
-import { useLoader } from '../../../lib/hooks'
+import { useAction, useLoader } from '../../../lib/hooks'
 import { fmtDateTime } from '../../../lib/format'
 import { Check, ErrorBlock, LoadingBlock, ResultCard } from '../../../components/ui'
 import { PhotoSlot } from '../../components/PhotoSlot'
@@ -92,7 +92,7 @@ export default function Verify() {
   )
   const [step, setStep] = useState<Step>('docs')
   const [agreed, setAgreed] = useState(false)
-  const [consenting, setConsenting] = useState(false)
+  const consenting = useAction({ show: 'alert' })
   const [verdict, setVerdict] = useState<Pick<LivenessVerdict, 'passed' | 'reasons'> | null>(null)
   const [attempt, setAttempt] = useState(0)
   const [cameraError, setCameraError] = useState('')
@@ -154,16 +154,11 @@ export default function Verify() {
 
   async function consent() {
     if (!agreed) return alertMessage('请先阅读并勾选同意《人脸信息处理规则》')
-    setConsenting(true)
-    try {
+    await consenting.run(async () => {
       await api.post('/api/identity/face-consents', { version: FACE_CONSENT_VERSION }, { loading: '提交中' })
       setData({ ...data!, me: { ...data!.me, faceConsent: { version: FACE_CONSENT_VERSION, at: new Date().toISOString(), current: true } } })
       toCamera()
-    } catch (e) {
-      alertMessage(errorMessage(e))
-    } finally {
-      setConsenting(false)
-    }
+    })
   }
 
   async function begin(): Promise<LivenessSession | null> {
@@ -244,7 +239,7 @@ export default function Verify() {
             <Button fill='outline' type='primary' className='big-btn' onClick={() => setStep('docs')}>
               上一步
             </Button>
-            <Button type='primary' className='big-btn' disabled={!agreed} loading={consenting} onClick={consent} data-testid='face-consent-submit'>
+            <Button type='primary' className='big-btn' disabled={!agreed} loading={consenting.busy} onClick={consent} data-testid='face-consent-submit'>
               同意并开始
             </Button>
           </View>

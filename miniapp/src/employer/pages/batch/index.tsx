@@ -4,7 +4,7 @@ import { Button } from '@nutui/nutui-react-taro'
 import { BATCH_MAX, PROFESSION_LABELS, REGISTRATION_TYPE_LABELS, type ApplicationListItem, type BatchCodeSentResponse, type BatchConfirmationResult, type BatchItem } from '@zhiyetong/shared'
 import { ApiError, api } from '../../../lib/api'
 import { fmtDateTime } from '../../../lib/format'
-import { useLoader } from '../../../lib/hooks'
+import { useAction, useLoader } from '../../../lib/hooks'
 import { getActingEnterprise } from '../../../lib/enterprise'
 import { go } from '../../../lib/platform'
 import { a11y } from '../../../lib/a11y'
@@ -27,9 +27,7 @@ export default function BatchConfirm() {
   const [code, setCode] = useState('')
   const [sent, setSent] = useState<{ items: BatchItem[]; res: BatchCodeSentResponse } | null>(null)
   const [changed, setChanged] = useState<Record<string, string>>({})
-  const [errors, setErrors] = useState<SignErrors>({})
-  const [actionError, setActionError] = useState('')
-  const [busy, setBusy] = useState(false)
+  const confirming = useAction<SignErrors>({ failure: signFailure })
   const [result, setResult] = useState<BatchConfirmationResult | null>(null)
 
   const list = data ?? []
@@ -38,7 +36,7 @@ export default function BatchConfirm() {
   const all = list.length > 0 && list.slice(0, BATCH_MAX).every((a) => selected.includes(a.id))
 
   async function sendCode(): Promise<BatchCodeSentResponse> {
-    setActionError('')
+    confirming.setMessage('')
     setChanged({})
     const chosen = items()
     if (!chosen.length) throw new ApiError(400, 'validation_failed', '请至少选择一份申请')
@@ -56,20 +54,8 @@ export default function BatchConfirm() {
   }
 
   async function confirmBatch() {
-    const errs = checkSignInput(opinion, code, { sent: !!sent })
-    setErrors(errs)
-    setActionError('')
-    if (Object.keys(errs).length) return
-    setBusy(true)
-    try {
-      setResult(await api.post<BatchConfirmationResult>('/api/enterprise/batch-signatures', { items: sent!.items, code, opinionAccepted: true }, { loading: `正在签署 ${sent!.items.length} 份申请` }))
-    } catch (e) {
-      const f = signFailure(e)
-      setErrors(f.errors)
-      setActionError(f.message)
-    } finally {
-      setBusy(false)
-    }
+    if (!confirming.check(checkSignInput(opinion, code, { sent: !!sent }))) return
+    await confirming.run(async () => setResult(await api.post<BatchConfirmationResult>('/api/enterprise/batch-signatures', { items: sent!.items, code, opinionAccepted: true }, { loading: `正在签署 ${sent!.items.length} 份申请` })))
   }
 
   function again() {
@@ -165,8 +151,8 @@ export default function BatchConfirm() {
           onOpinion={setOpinion}
           opinionText={`本企业已与所选申请人签订真实有效的劳动聘用合同，已核对所选 ${selected.length} 份申请的申报材料真实，同意其申报。`}
           opinionTestId='batch-opinion'
-          errors={errors}
-          actionError={actionError}
+          errors={confirming.errors}
+          actionError={confirming.message}
           actionErrorTestId='batch-error'
           send={sendCode}
           code={code}
@@ -187,7 +173,7 @@ export default function BatchConfirm() {
       )}
       {list.length > 0 && (
         <View className='btn-bar'>
-          <Button className='big-btn' type='primary' loading={busy} disabled={!sent} onClick={confirmBatch} data-testid='batch-confirm'>
+          <Button className='big-btn' type='primary' loading={confirming.busy} disabled={!sent} onClick={confirmBatch} data-testid='batch-confirm'>
             确认 {sent?.res.count ?? selected.length} 份申请并签名
           </Button>
         </View>
