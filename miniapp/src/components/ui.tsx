@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react'
 import { Text, View } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
-import { MATTERS, type ApplicationStatus, type FiledBy, type HistoryEntryView, type RegistrationType } from '@zhiyetong/shared'
+import { MATTERS, type ApplicationStatus, type FiledBy, type HistoryEntryView, type RegistrationType, type SigningResult } from '@zhiyetong/shared'
 import { fmtDateTime } from '../lib/format'
 import { a11y } from '../lib/a11y'
 
@@ -134,6 +134,95 @@ export function Row({ label, children }: { label: string; children: ReactNode })
       <View className='row__value'>{children}</View>
     </View>
   )
+}
+
+/** A button under a ResultCard: the first is the main one (filled), the others outlined. */
+export interface ResultAction {
+  label: string
+  onClick: () => void
+  testId?: string
+}
+
+/**
+ * The outcome of an action, shown in place of its form (签署成功, 企业确认完成, 企业绑定成功, 已同意转出, 实名核验…):
+ * a card with a round ✓ (or ! when `failed`), the title, an optional note under it, label/value rows (Row) and
+ * what the page adds (`children`, e.g. the hints of a failed check or a warning); then `after` (further cards, e.g.
+ * a batch's signed and skipped lists) and the buttons (`actions`, full width, the first filled, each with its
+ * data-testid). The card takes `testId`; `titleTestId` / `noteTestId` mark the title and the note where tests read
+ * them. The icon is decoration (aria-hidden): the title says the outcome, and the card is announced (role=status).
+ * Sizes and colours come from the shared .result styles, so elder mode and dark mode apply.
+ */
+export function ResultCard({
+  title,
+  failed,
+  note,
+  rows = [],
+  children,
+  after,
+  actions = [],
+  testId,
+  titleTestId,
+  noteTestId,
+}: {
+  title: ReactNode
+  failed?: boolean
+  note?: ReactNode
+  rows?: { label: string; value: ReactNode }[]
+  children?: ReactNode
+  after?: ReactNode
+  actions?: ResultAction[]
+  testId?: string
+  titleTestId?: string
+  noteTestId?: string
+}) {
+  return (
+    <>
+      <View className='card' data-testid={testId} {...a11y({ role: 'status' })}>
+        <View className='result'>
+          <View className={`result__icon ${failed ? 'result__icon--fail' : ''}`} {...a11y({ hidden: true })}>
+            {failed ? '!' : '✓'}
+          </View>
+          <View className='result__title' data-testid={titleTestId}>
+            {title}
+          </View>
+          {note && (
+            <View className='card__hint mt' data-testid={noteTestId}>
+              {note}
+            </View>
+          )}
+        </View>
+        {rows.map((r) => (
+          <Row key={r.label} label={r.label}>
+            {r.value}
+          </Row>
+        ))}
+        {children}
+      </View>
+      {after}
+      {actions.map((a, i) =>
+        i === 0 ? (
+          <Button key={a.label} block type='primary' className='big-btn' onClick={a.onClick} data-testid={a.testId}>
+            {a.label}
+          </Button>
+        ) : (
+          <View key={a.label} className='mt'>
+            <Button block fill='outline' className='big-btn' onClick={a.onClick} data-testid={a.testId}>
+              {a.label}
+            </Button>
+          </View>
+        ),
+      )}
+    </>
+  )
+}
+
+/** A ResultCard's rows after a signature (SigningResult): 受理编号, 签署时间, 文件名称 (the signed PDF). */
+export function signingRows(r: Pick<SigningResult, 'acceptanceNo' | 'signedAt' | 'fileName'>): { label: string; value: ReactNode }[] {
+  return [
+    { label: '受理编号', value: r.acceptanceNo },
+    { label: '签署时间', value: fmtDateTime(r.signedAt) },
+    { label: '文件名称', value: r.fileName },
+  ]
 }
 
 export function Field({ label, required, error, help, children }: { label: ReactNode; required?: boolean; error?: string; help?: ReactNode; children: ReactNode }) {

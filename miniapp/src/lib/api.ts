@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro'
 import type { ApiErrorBody, SessionResponse } from '@zhiyetong/shared'
 import { clearSession, getSession, setSession } from './session'
-import { isH5 } from './platform'
+import { isH5, taroCall } from './platform'
 import { isDeviceOnline, reportAnswer, sleep, waitOnline } from './net'
 import { enterpriseHeader } from './enterprise'
 
@@ -192,6 +192,22 @@ export async function authedFetch(path: string, init: () => RequestInit = () => 
     throw toApiError(res.status, data)
   }
   return res
+}
+
+/**
+ * weapp: downloads an authenticated file (a PDF, a photo, the statistics chart) to a temporary path
+ * (Taro.downloadFile with the bearer header, refreshed once on 401). No answer: ApiError `network`; another
+ * status than 200: its ApiError (toApiError). The H5 counterpart is fetchBlob.
+ */
+export async function downloadFile(path: string): Promise<string> {
+  let res: Taro.downloadFile.FileSuccessCallbackResult
+  try {
+    res = await withFreshToken((authorization) => taroCall(() => Taro.downloadFile({ url: `${apiBase}${path}`, header: authorization })))
+  } catch (e: any) {
+    throw new ApiError(0, 'network', e?.message || NETWORK_ERROR)
+  }
+  if (res.statusCode !== 200) throw toApiError(res.statusCode, undefined)
+  return res.tempFilePath
 }
 
 /** Downloads an authenticated binary (PDF) in H5 as a Blob. */

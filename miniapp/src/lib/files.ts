@@ -1,22 +1,10 @@
 import { useEffect, useState } from 'react'
 import Taro from '@tarojs/taro'
-import { ApiError, NETWORK_ERROR, apiBase, fetchBlob, toApiError, withFreshToken } from './api'
+import { downloadFile, fetchBlob } from './api'
 import { isH5, taroCall } from './platform'
 
 /** The path of an application's uploaded document (photo | evidence), readable by the applicant, the employer and the authority. */
 export const documentPath = (applicationId: string, kind: string) => `/api/applications/${applicationId}/documents/${kind}`
-
-/** weapp: downloads an authenticated file to a temp path. */
-async function download(path: string): Promise<string> {
-  let res: Taro.downloadFile.FileSuccessCallbackResult
-  try {
-    res = await withFreshToken((authorization) => taroCall(() => Taro.downloadFile({ url: `${apiBase}${path}`, header: authorization })))
-  } catch (e: any) {
-    throw new ApiError(0, 'network', e?.message || NETWORK_ERROR)
-  }
-  if (res.statusCode !== 200) throw toApiError(res.statusCode, undefined)
-  return res.tempFilePath
-}
 
 /** Opens an uploaded document: H5 in a new tab (object URL), weapp with previewImage or openDocument for a PDF. */
 export async function openDocument(path: string, contentType: string) {
@@ -28,7 +16,7 @@ export async function openDocument(path: string, contentType: string) {
       setTimeout(() => URL.revokeObjectURL(url), 60_000)
       return
     }
-    const file = await download(path)
+    const file = await downloadFile(path)
     if (contentType === 'application/pdf') await taroCall(() => Taro.openDocument({ filePath: file, fileType: 'pdf', showMenu: true }) as any)
     else await taroCall(() => Taro.previewImage({ urls: [file], current: file }) as any)
   } finally {
@@ -46,7 +34,7 @@ export function useDocumentImage(path: string | null, stamp?: string) {
     }
     let gone = false
     let objectUrl = ''
-    ;(isH5 ? fetchBlob(path).then((b) => (objectUrl = URL.createObjectURL(b))) : download(path))
+    ;(isH5 ? fetchBlob(path).then((b) => (objectUrl = URL.createObjectURL(b))) : downloadFile(path))
       .then((s) => {
         if (!gone) setSrc(s)
       })

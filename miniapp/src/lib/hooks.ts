@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import Taro, { useDidShow } from '@tarojs/taro'
-import { errorMessage } from './api'
+import { ApiError, errorMessage } from './api'
+import { alertMessage } from './platform'
 
 /** Seconds left until a deadline, ticking every second; 0 when passed or unset. */
 export function useCountdown() {
@@ -100,4 +101,83 @@ export function useDraft<T>(key: string, initial: T): [T, (v: T) => void, () => 
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [storageKey])
   return [value, set, clear]
+}
+
+/** A failed action as the page shows it: errors by form field, and a message ('' for none). */
+export interface ActionFailure<E extends Record<string, string> = Record<string, string>> {
+  errors: E
+  message: string
+}
+
+/** The usual reading of a failure: the server's field errors (ApiError.fields) by field, and its message (errorMessage). */
+export function fieldFailure(e: unknown): ActionFailure {
+  return { errors: e instanceof ApiError && e.fields ? e.fields : {}, message: errorMessage(e) }
+}
+
+/** A form's own check (a zod schema's safeParse) by field, as useAction's `check` takes it: one message for each top-level key (the last, as Object.fromEntries gave it). */
+export function issuesByField(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Record<string, string> {
+  const errs: Record<string, string> = {}
+  for (const i of issues) errs[String(i.path[0])] = i.message
+  return errs
+}
+
+/**
+ * A form of one field the server may refuse (a phone number, a credit code): the server's error for `field` goes
+ * under that field and nothing in the banner; any other failure is the banner's message.
+ */
+export function oneFieldFailure(field: string): (e: unknown) => ActionFailure {
+  return (e) => (e instanceof ApiError && e.fields?.[field] ? { errors: { [field]: e.fields[field] }, message: '' } : { errors: {}, message: errorMessage(e) })
+}
+
+/**
+ * What a page runs from a button (sign, return, refuse, save, invite, search…), once for all of them:
+ * - `busy` while it runs (the button's `loading`); a second tap meanwhile is ignored;
+ * - `errors` by form field: the page's own checks through `check(errors)` (which also clears the message and
+ *   answers whether there were none), the server's through `failure` (default fieldFailure; signFailure for an SMS
+ *   signature, oneFieldFailure for a one-field form);
+ * - `message` of the last failure for the page's banner, and `code`, the ApiError code of that failure ('unknown'
+ *   for one that is not an ApiError, '' after a success or a page's own check); with `show: 'alert'` the message
+ *   is shown in a modal (alertMessage) instead and `message` stays ''.
+ * `run(call)` clears errors and message, runs `call` (the request and what the page does when it succeeds) and
+ * answers true, or false after a failure (thrown by any part of `call`).
+ */
+export function useAction<E extends Record<string, string> = Record<string, string>>(opts: { failure?: (e: unknown) => ActionFailure<E>; show?: 'inline' | 'alert' } = {}) {
+  const [busy, setBusy] = useState(false)
+  const [errors, setErrors] = useState<E>({} as E)
+  const [message, setMessage] = useState('')
+  const [code, setCode] = useState('')
+  const running = useRef(false)
+  const optsRef = useRef(opts)
+  optsRef.current = opts
+  const check = useCallback((errs: E) => {
+    setErrors(errs)
+    setMessage('')
+    setCode('')
+    return Object.keys(errs).length === 0
+  }, [])
+  const run = useCallback(async (call: () => Promise<unknown>): Promise<boolean> => {
+    if (running.current) return false
+    running.current = true
+    setErrors({} as E)
+    setMessage('')
+    setCode('')
+    setBusy(true)
+    try {
+      await call()
+      return true
+    } catch (e) {
+      const { failure = fieldFailure as (e: unknown) => ActionFailure<E>, show = 'inline' } = optsRef.current
+      const f = failure(e)
+      setErrors(f.errors)
+      setCode(e instanceof ApiError ? e.code : 'unknown')
+      if (show === 'alert') {
+        if (f.message) alertMessage(f.message)
+      } else setMessage(f.message)
+      return false
+    } finally {
+      running.current = false
+      setBusy(false)
+    }
+  }, [])
+  return { busy, errors, setErrors, message, setMessage, code, check, run }
 }

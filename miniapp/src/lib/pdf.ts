@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro'
-import { ApiError, apiBase, fetchBlob, NETWORK_ERROR, toApiError, withFreshToken } from './api'
+import { downloadFile, fetchBlob } from './api'
 import { isH5, taroCall } from './platform'
 
 /** H5: fetches a PDF with the bearer token and returns an object URL (revoke it when done). */
@@ -21,14 +21,8 @@ export async function openPdf(path: string, fileName: string) {
       setTimeout(() => URL.revokeObjectURL(url), 60_000)
       return
     }
-    let res: Taro.downloadFile.FileSuccessCallbackResult
-    try {
-      res = await withFreshToken((authorization) => taroCall(() => Taro.downloadFile({ url: `${apiBase}${path}`, header: authorization })))
-    } catch (e: any) {
-      throw new ApiError(0, 'network', e?.message || NETWORK_ERROR)
-    }
-    if (res.statusCode !== 200) throw toApiError(res.statusCode, undefined)
-    await taroCall(() => Taro.openDocument({ filePath: res.tempFilePath, fileType: 'pdf', showMenu: true }) as any)
+    const filePath = await downloadFile(path)
+    await taroCall(() => Taro.openDocument({ filePath, fileType: 'pdf', showMenu: true }) as any)
   } finally {
     Taro.hideLoading()
   }

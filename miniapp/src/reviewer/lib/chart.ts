@@ -1,6 +1,5 @@
-import Taro from '@tarojs/taro'
-import { ApiError, NETWORK_ERROR, apiBase, fetchBlob, toApiError, withFreshToken } from '../../lib/api'
-import { isH5, taroCall } from '../../lib/platform'
+import { downloadFile, fetchBlob } from '../../lib/api'
+import { isH5 } from '../../lib/platform'
 
 /**
  * An authenticated image (the statistics SVG) as a source for <Image>/<img>: H5 fetches it with the bearer token
@@ -12,12 +11,5 @@ export async function authedImage(path: string): Promise<{ src: string; revoke: 
     const src = URL.createObjectURL(blob.type.startsWith('image/') ? blob : new Blob([blob], { type: 'image/svg+xml' }))
     return { src, revoke: () => URL.revokeObjectURL(src) }
   }
-  let res: Taro.downloadFile.FileSuccessCallbackResult
-  try {
-    res = await withFreshToken((authorization) => taroCall(() => Taro.downloadFile({ url: `${apiBase}${path}`, header: authorization })))
-  } catch (e: any) {
-    throw new ApiError(0, 'network', e?.message || NETWORK_ERROR)
-  }
-  if (res.statusCode !== 200) throw toApiError(res.statusCode, undefined)
-  return { src: res.tempFilePath, revoke: () => undefined }
+  return { src: await downloadFile(path), revoke: () => undefined }
 }

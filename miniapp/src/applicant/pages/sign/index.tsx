@@ -3,13 +3,13 @@ import { View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
 import { MATTERS, applicationFormTitle, maskPhone, type ApplicationView, type OtpSentResponse, type SigningResult } from '@zhiyetong/shared'
-import { ApiError, api, errorMessage } from '../../../lib/api'
-import { fmtDateTime } from '../../../lib/format'
-import { useLoader, useRouterParams } from '../../../lib/hooks'
-import { ErrorBlock, LoadingBlock, Row } from '../../../components/ui'
+import { api } from '../../../lib/api'
+import { useAction, useLoader, useRouterParams } from '../../../lib/hooks'
+import { ErrorBlock, LoadingBlock, ResultCard, signingRows } from '../../../components/ui'
 import { PdfPreview } from '../../../components/PdfPreview'
 import { Signers } from '../../../components/Signers'
 import { SmsCode } from '../../../components/SmsCode'
+import { signFailure, type SignErrors } from '../../../components/SignWithCode'
 import { pageClass } from '../../../lib/prefs'
 import { NetBanner } from '../../../components/NetBanner'
 
@@ -17,9 +17,7 @@ export default function Sign() {
   const { id = '' } = useRouterParams()
   const { data: app, error, loading, reload } = useLoader(() => api.get<ApplicationView>(`/api/applications/${id}`), [id], { onShow: false })
   const [code, setCode] = useState('')
-  const [codeError, setCodeError] = useState('')
-  const [signError, setSignError] = useState('')
-  const [signing, setSigning] = useState(false)
+  const signing = useAction<SignErrors>({ failure: signFailure })
   const [result, setResult] = useState<SigningResult | null>(null)
 
   if (loading && !app) return <LoadingBlock />
@@ -30,21 +28,8 @@ export default function Sign() {
   const withEmployer = MATTERS[app.type].signers.includes('employer')
 
   async function sign() {
-    setSignError('')
-    if (!/^\d{6}$/.test(code)) {
-      setCodeError('请输入 6 位短信验证码')
-      return
-    }
-    setCodeError('')
-    setSigning(true)
-    try {
-      setResult(await api.post<SigningResult>(`/api/applications/${id}/signatures`, { code }, { loading: '正在签署' }))
-    } catch (e) {
-      if (e instanceof ApiError && e.code.startsWith('otp_')) setCodeError(e.message)
-      else setSignError(errorMessage(e))
-    } finally {
-      setSigning(false)
-    }
+    if (!signing.check(/^\d{6}$/.test(code) ? {} : { code: '请输入 6 位短信验证码' })) return
+    await signing.run(async () => setResult(await api.post<SigningResult>(`/api/applications/${id}/signatures`, { code }, { loading: '正在签署' })))
   }
 
   if (result) {
@@ -52,31 +37,23 @@ export default function Sign() {
     return (
       <View className={pageClass('page page--padded')}>
         <NetBanner />
-        <View className='card' data-testid='sign-result'>
-          <View className='result'>
-            <View className='result__icon'>✓</View>
-            <View className='result__title'>{completed ? '已办结' : '签署成功'}</View>
-            <View className='card__hint mt'>
-              {completed
-                ? '纸质证书换领电子证书已办结，请到“证书”中确认并领取电子注册证书。'
-                : MATTERS[app.type].route.length
-                  ? '申请表已提交聘用企业确认，企业签名后报送注册机构受理。'
-                  : '申请表已提交聘用企业确认，企业签名确认后即办结（无需注册机构审批）。'}
-            </View>
-          </View>
-          <Row label='受理编号'>{result.acceptanceNo}</Row>
-          <Row label='签署时间'>{fmtDateTime(result.signedAt)}</Row>
-          <Row label='文件名称'>{result.fileName}</Row>
-        </View>
-        {completed ? (
-          <Button block type='primary' className='big-btn' onClick={() => Taro.switchTab({ url: '/pages/certs/index' })} data-testid='sign-done'>
-            去领取电子证书
-          </Button>
-        ) : (
-          <Button block type='primary' className='big-btn' onClick={() => Taro.redirectTo({ url: `/applicant/pages/detail/index?id=${id}` })} data-testid='sign-done'>
-            查看申请进度
-          </Button>
-        )}
+        <ResultCard
+          testId='sign-result'
+          title={completed ? '已办结' : '签署成功'}
+          note={
+            completed
+              ? '纸质证书换领电子证书已办结，请到“证书”中确认并领取电子注册证书。'
+              : MATTERS[app.type].route.length
+                ? '申请表已提交聘用企业确认，企业签名后报送注册机构受理。'
+                : '申请表已提交聘用企业确认，企业签名确认后即办结（无需注册机构审批）。'
+          }
+          rows={signingRows(result)}
+          actions={[
+            completed
+              ? { label: '去领取电子证书', onClick: () => Taro.switchTab({ url: '/pages/certs/index' }), testId: 'sign-done' }
+              : { label: '查看申请进度', onClick: () => Taro.redirectTo({ url: `/applicant/pages/detail/index?id=${id}` }), testId: 'sign-done' },
+          ]}
+        />
       </View>
     )
   }
@@ -93,10 +70,10 @@ export default function Sign() {
         <View className='card'>
           <View className='card__title'>短信验证签署</View>
           <View className='card__hint'>验证码将发送到您登录的手机号 {maskPhone(app.applicant.phone)}，输入验证码即完成电子签名。</View>
-          {signError && <View className='banner banner--error mt'>{signError}</View>}
-          <SmsCode send={() => api.post<OtpSentResponse>(`/api/applications/${id}/signatures/sms-code`)} code={code} onCode={setCode} error={codeError} />
+          {signing.message && <View className='banner banner--error mt'>{signing.message}</View>}
+          <SmsCode send={() => api.post<OtpSentResponse>(`/api/applications/${id}/signatures/sms-code`)} code={code} onCode={setCode} error={signing.errors.code} />
           <View className='mt'>
-            <Button block type='primary' className='big-btn' loading={signing} onClick={sign} data-testid='sign-submit'>
+            <Button block type='primary' className='big-btn' loading={signing.busy} onClick={sign} data-testid='sign-submit'>
               确认签署
             </Button>
           </View>

@@ -6,9 +6,9 @@ import { FACE_CONSENT_VERSION, type MeResponse } from '@zhiyetong/shared'
 import { ApiError, api, errorMessage } from '../../../lib/api'
 import { loadMe } from '../../../lib/me'
 import { alertMessage } from '../../../lib/platform'
-import { useLoader } from '../../../lib/hooks'
+import { useAction, useLoader } from '../../../lib/hooks'
 import { fmtDateTime } from '../../../lib/format'
-import { Check, ErrorBlock, LoadingBlock, Row } from '../../../components/ui'
+import { Check, ErrorBlock, LoadingBlock, ResultCard } from '../../../components/ui'
 import { PhotoSlot } from '../../components/PhotoSlot'
 import { FaceRecorder } from '../../components/FaceRecorder'
 import { IN_PERSON_NOTE, type DocumentKind, type LivenessSession, type LivenessVerdict, type Recording } from '../../lib/liveness'
@@ -92,7 +92,7 @@ export default function Verify() {
   )
   const [step, setStep] = useState<Step>('docs')
   const [agreed, setAgreed] = useState(false)
-  const [consenting, setConsenting] = useState(false)
+  const consenting = useAction({ show: 'alert' })
   const [verdict, setVerdict] = useState<Pick<LivenessVerdict, 'passed' | 'reasons'> | null>(null)
   const [attempt, setAttempt] = useState(0)
   const [cameraError, setCameraError] = useState('')
@@ -125,19 +125,16 @@ export default function Verify() {
     return (
       <View className={pageClass('page page--padded')}>
         <NetBanner />
-        <View className='card'>
-          <View className='result'>
-            <View className='result__icon'>✓</View>
-            <View className='result__title'>已完成实名核验</View>
-          </View>
-          <Row label='姓名'>{identity.name}</Row>
-          <Row label='身份证号码'>{identity.idNumberMasked}</Row>
-          <Row label='核验方式'>{identity.verificationMethod === 'in_person' ? '注册机构现场核验' : '人脸识别核验'}</Row>
-          <Row label='核验时间'>{fmtDateTime(identity.verifiedAt)}</Row>
-        </View>
-        <Button type='primary' block className='big-btn' onClick={() => Taro.redirectTo({ url: '/applicant/pages/new/index' })}>
-          办理注册申请
-        </Button>
+        <ResultCard
+          title='已完成实名核验'
+          rows={[
+            { label: '姓名', value: identity.name },
+            { label: '身份证号码', value: identity.idNumberMasked },
+            { label: '核验方式', value: identity.verificationMethod === 'in_person' ? '注册机构现场核验' : '人脸识别核验' },
+            { label: '核验时间', value: fmtDateTime(identity.verifiedAt) },
+          ]}
+          actions={[{ label: '办理注册申请', onClick: () => Taro.redirectTo({ url: '/applicant/pages/new/index' }) }]}
+        />
       </View>
     )
   }
@@ -157,16 +154,11 @@ export default function Verify() {
 
   async function consent() {
     if (!agreed) return alertMessage('请先阅读并勾选同意《人脸信息处理规则》')
-    setConsenting(true)
-    try {
+    await consenting.run(async () => {
       await api.post('/api/identity/face-consents', { version: FACE_CONSENT_VERSION }, { loading: '提交中' })
       setData({ ...data!, me: { ...data!.me, faceConsent: { version: FACE_CONSENT_VERSION, at: new Date().toISOString(), current: true } } })
       toCamera()
-    } catch (e) {
-      alertMessage(errorMessage(e))
-    } finally {
-      setConsenting(false)
-    }
+    })
   }
 
   async function begin(): Promise<LivenessSession | null> {
@@ -247,7 +239,7 @@ export default function Verify() {
             <Button fill='outline' type='primary' className='big-btn' onClick={() => setStep('docs')}>
               上一步
             </Button>
-            <Button type='primary' className='big-btn' disabled={!agreed} loading={consenting} onClick={consent} data-testid='face-consent-submit'>
+            <Button type='primary' className='big-btn' disabled={!agreed} loading={consenting.busy} onClick={consent} data-testid='face-consent-submit'>
               同意并开始
             </Button>
           </View>
@@ -283,14 +275,22 @@ export default function Verify() {
 
       {step === 'result' && verdict && (
         <>
-          <View className='card' data-testid='liveness-result'>
-            <View className='result'>
-              <View className={`result__icon ${verdict.passed ? '' : 'result__icon--fail'}`}>{verdict.passed ? '✓' : '!'}</View>
-              <View className='result__title' data-testid='liveness-result-title'>
-                {verdict.passed ? '人脸识别核验通过' : '未通过核验'}
-              </View>
-              <View className='card__hint mt'>{verdict.passed ? '您已完成实名核验，可以办理注册申请了。' : '请根据以下提示调整后重新检测：'}</View>
-            </View>
+          <ResultCard
+            testId='liveness-result'
+            failed={!verdict.passed}
+            title={verdict.passed ? '人脸识别核验通过' : '未通过核验'}
+            titleTestId='liveness-result-title'
+            note={verdict.passed ? '您已完成实名核验，可以办理注册申请了。' : '请根据以下提示调整后重新检测：'}
+            rows={
+              verdict.passed && identity.verifiedAt
+                ? [
+                    { label: '核验方式', value: '人脸识别核验' },
+                    { label: '核验时间', value: fmtDateTime(identity.verifiedAt) },
+                  ]
+                : []
+            }
+            actions={[verdict.passed ? { label: '去办理注册申请', onClick: () => Taro.redirectTo({ url: '/applicant/pages/new/index' }), testId: 'verify-go-apply' } : { label: '重新检测', onClick: retry, testId: 'liveness-retry' }]}
+          >
             {!verdict.passed && (
               <View className='hints' data-testid='liveness-hints'>
                 {verdict.reasons.map((r, i) => (
@@ -301,25 +301,8 @@ export default function Verify() {
                 ))}
               </View>
             )}
-            {verdict.passed && identity.verifiedAt && (
-              <>
-                <Row label='核验方式'>人脸识别核验</Row>
-                <Row label='核验时间'>{fmtDateTime(identity.verifiedAt)}</Row>
-              </>
-            )}
-          </View>
-          {verdict.passed ? (
-            <Button type='primary' block className='big-btn' onClick={() => Taro.redirectTo({ url: '/applicant/pages/new/index' })} data-testid='verify-go-apply'>
-              去办理注册申请
-            </Button>
-          ) : (
-            <>
-              <Button type='primary' block className='big-btn' onClick={retry} data-testid='liveness-retry'>
-                重新检测
-              </Button>
-              <InPersonNote />
-            </>
-          )}
+          </ResultCard>
+          {!verdict.passed && <InPersonNote />}
         </>
       )}
     </View>

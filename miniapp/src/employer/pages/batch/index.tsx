@@ -4,11 +4,11 @@ import { Button } from '@nutui/nutui-react-taro'
 import { BATCH_MAX, PROFESSION_LABELS, REGISTRATION_TYPE_LABELS, type ApplicationListItem, type BatchCodeSentResponse, type BatchConfirmationResult, type BatchItem } from '@zhiyetong/shared'
 import { ApiError, api } from '../../../lib/api'
 import { fmtDateTime } from '../../../lib/format'
-import { useLoader } from '../../../lib/hooks'
+import { useAction, useLoader } from '../../../lib/hooks'
 import { getActingEnterprise } from '../../../lib/enterprise'
 import { go } from '../../../lib/platform'
 import { a11y } from '../../../lib/a11y'
-import { Check, Empty, ErrorBlock, LoadingBlock, Row } from '../../../components/ui'
+import { Check, Empty, ErrorBlock, LoadingBlock, ResultCard, Row } from '../../../components/ui'
 import { SignWithCode, checkSignInput, signFailure, type SignErrors } from '../../../components/SignWithCode'
 import { pageClass } from '../../../lib/prefs'
 import { NetBanner } from '../../../components/NetBanner'
@@ -27,9 +27,7 @@ export default function BatchConfirm() {
   const [code, setCode] = useState('')
   const [sent, setSent] = useState<{ items: BatchItem[]; res: BatchCodeSentResponse } | null>(null)
   const [changed, setChanged] = useState<Record<string, string>>({})
-  const [errors, setErrors] = useState<SignErrors>({})
-  const [actionError, setActionError] = useState('')
-  const [busy, setBusy] = useState(false)
+  const confirming = useAction<SignErrors>({ failure: signFailure })
   const [result, setResult] = useState<BatchConfirmationResult | null>(null)
 
   const list = data ?? []
@@ -38,7 +36,7 @@ export default function BatchConfirm() {
   const all = list.length > 0 && list.slice(0, BATCH_MAX).every((a) => selected.includes(a.id))
 
   async function sendCode(): Promise<BatchCodeSentResponse> {
-    setActionError('')
+    confirming.setMessage('')
     setChanged({})
     const chosen = items()
     if (!chosen.length) throw new ApiError(400, 'validation_failed', '请至少选择一份申请')
@@ -56,20 +54,8 @@ export default function BatchConfirm() {
   }
 
   async function confirmBatch() {
-    const errs = checkSignInput(opinion, code, { sent: !!sent })
-    setErrors(errs)
-    setActionError('')
-    if (Object.keys(errs).length) return
-    setBusy(true)
-    try {
-      setResult(await api.post<BatchConfirmationResult>('/api/enterprise/batch-signatures', { items: sent!.items, code, opinionAccepted: true }, { loading: `正在签署 ${sent!.items.length} 份申请` }))
-    } catch (e) {
-      const f = signFailure(e)
-      setErrors(f.errors)
-      setActionError(f.message)
-    } finally {
-      setBusy(false)
-    }
+    if (!confirming.check(checkSignInput(opinion, code, { sent: !!sent }))) return
+    await confirming.run(async () => setResult(await api.post<BatchConfirmationResult>('/api/enterprise/batch-signatures', { items: sent!.items, code, opinionAccepted: true }, { loading: `正在签署 ${sent!.items.length} 份申请` })))
   }
 
   function again() {
@@ -85,40 +71,38 @@ export default function BatchConfirm() {
     return (
       <View className={pageClass('page page--padded')}>
         <NetBanner />
-        <View className='card' data-testid='batch-result'>
-          <View className='result'>
-            <View className='result__icon'>✓</View>
-            <View className='result__title'>
-              已确认 {result.signed.length} 份{result.skipped.length ? `，${result.skipped.length} 份未确认` : ''}
-            </View>
-          </View>
-          <Row label='批次'>{result.batchId.slice(0, 8)}</Row>
-        </View>
-        <View className='card' data-testid='batch-signed'>
-          <View className='card__title'>已签名确认（{result.signed.length}）</View>
-          {result.signed.map((s) => (
-            <Row key={s.id} label={s.acceptanceNo}>
-              <View data-testid='batch-signed-item'>已确认 · {fmtDateTime(s.signedAt)}</View>
-            </Row>
-          ))}
-        </View>
-        {result.skipped.length > 0 && (
-          <View className='card' data-testid='batch-skipped'>
-            <View className='card__title'>未确认（{result.skipped.length}）</View>
-            <View className='card__hint'>以下申请在列表显示后已变化或不再待企业确认，未签名；仍待企业确认的可单独确认或重新批量确认。</View>
-            {result.skipped.map((s) => {
-              const listed = list.find((a) => a.id === s.id)
-              return (
-                <View key={s.id} className='banner banner--warn mt' data-testid='batch-skipped-item' data-reason={s.reason}>
-                  {listed?.applicantName ?? ''} {s.acceptanceNo ?? listed?.acceptanceNo ?? ''}：{s.reason === 'not_found' ? '已不在本企业待确认列表中（申请人可能已修改或撤回该申请）' : s.message}
+        <ResultCard
+          testId='batch-result'
+          title={`已确认 ${result.signed.length} 份${result.skipped.length ? `，${result.skipped.length} 份未确认` : ''}`}
+          rows={[{ label: '批次', value: result.batchId.slice(0, 8) }]}
+          actions={[{ label: '返回待确认列表', onClick: again, testId: 'batch-again' }]}
+          after={
+            <>
+              <View className='card' data-testid='batch-signed'>
+                <View className='card__title'>已签名确认（{result.signed.length}）</View>
+                {result.signed.map((s) => (
+                  <Row key={s.id} label={s.acceptanceNo}>
+                    <View data-testid='batch-signed-item'>已确认 · {fmtDateTime(s.signedAt)}</View>
+                  </Row>
+                ))}
+              </View>
+              {result.skipped.length > 0 && (
+                <View className='card' data-testid='batch-skipped'>
+                  <View className='card__title'>未确认（{result.skipped.length}）</View>
+                  <View className='card__hint'>以下申请在列表显示后已变化或不再待企业确认，未签名；仍待企业确认的可单独确认或重新批量确认。</View>
+                  {result.skipped.map((s) => {
+                    const listed = list.find((a) => a.id === s.id)
+                    return (
+                      <View key={s.id} className='banner banner--warn mt' data-testid='batch-skipped-item' data-reason={s.reason}>
+                        {listed?.applicantName ?? ''} {s.acceptanceNo ?? listed?.acceptanceNo ?? ''}：{s.reason === 'not_found' ? '已不在本企业待确认列表中（申请人可能已修改或撤回该申请）' : s.message}
+                      </View>
+                    )
+                  })}
                 </View>
-              )
-            })}
-          </View>
-        )}
-        <Button block type='primary' className='big-btn' onClick={again} data-testid='batch-again'>
-          返回待确认列表
-        </Button>
+              )}
+            </>
+          }
+        />
       </View>
     )
   }
@@ -167,8 +151,8 @@ export default function BatchConfirm() {
           onOpinion={setOpinion}
           opinionText={`本企业已与所选申请人签订真实有效的劳动聘用合同，已核对所选 ${selected.length} 份申请的申报材料真实，同意其申报。`}
           opinionTestId='batch-opinion'
-          errors={errors}
-          actionError={actionError}
+          errors={confirming.errors}
+          actionError={confirming.message}
           actionErrorTestId='batch-error'
           send={sendCode}
           code={code}
@@ -189,7 +173,7 @@ export default function BatchConfirm() {
       )}
       {list.length > 0 && (
         <View className='btn-bar'>
-          <Button className='big-btn' type='primary' loading={busy} disabled={!sent} onClick={confirmBatch} data-testid='batch-confirm'>
+          <Button className='big-btn' type='primary' loading={confirming.busy} disabled={!sent} onClick={confirmBatch} data-testid='batch-confirm'>
             确认 {sent?.res.count ?? selected.length} 份申请并签名
           </Button>
         </View>

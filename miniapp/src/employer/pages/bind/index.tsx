@@ -3,9 +3,10 @@ import { Input, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
 import { enterpriseBindingRequest, type EnterpriseMembershipView } from '@zhiyetong/shared'
-import { ApiError, api, errorMessage, refreshSession } from '../../../lib/api'
+import { api, refreshSession } from '../../../lib/api'
+import { oneFieldFailure, useAction } from '../../../lib/hooks'
 import { setActingEnterprise } from '../../../lib/enterprise'
-import { Field, Row } from '../../../components/ui'
+import { Field, ResultCard } from '../../../components/ui'
 import { pageClass } from '../../../lib/prefs'
 import { NetBanner } from '../../../components/NetBanner'
 import { go } from '../../../lib/platform'
@@ -34,55 +35,41 @@ const NEXT_STEP: Record<string, string> = {
  */
 export default function BindEnterprise() {
   const [uscc, setUscc] = useState('')
-  const [error, setError] = useState('')
-  const [refusal, setRefusal] = useState<{ code: string; message: string } | null>(null)
-  const [busy, setBusy] = useState(false)
+  // the code's error under the field; a refusal (its message and code: NEXT_STEP) in the banner
+  const binding = useAction({ failure: oneFieldFailure('uscc') })
+  const error = binding.errors.uscc
   const [result, setResult] = useState<BindingResult | null>(null)
 
   async function submit() {
-    setRefusal(null)
     const parsed = enterpriseBindingRequest.safeParse({ uscc: uscc.trim().toUpperCase() })
-    if (!parsed.success) {
-      setError(parsed.error.issues[0]?.message ?? '请输入 18 位统一社会信用代码')
-      return
-    }
-    setError('')
-    setBusy(true)
-    try {
+    if (!parsed.success) return void binding.check({ uscc: parsed.error.issues[0]?.message ?? '请输入 18 位统一社会信用代码' })
+    await binding.run(async () => {
       const r = await api.post<BindingResult>('/api/enterprise/bindings', parsed.data, { loading: '正在核验工商登记信息' })
       if (r.sessionRefreshRequired) await refreshSession()
       setActingEnterprise({ enterpriseId: r.membership.enterpriseId, name: r.membership.name })
       setResult(r)
-    } catch (e) {
-      if (e instanceof ApiError && e.fields?.uscc) setError(e.fields.uscc)
-      else setRefusal({ code: e instanceof ApiError ? e.code : 'unknown', message: errorMessage(e) })
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   if (result) {
     return (
       <View className={pageClass('page page--padded')}>
         <NetBanner />
-        <View className='card' data-testid='bind-result'>
-          <View className='result'>
-            <View className='result__icon'>✓</View>
-            <View className='result__title'>{result.outcome === 'already' ? '企业已由您绑定' : '企业绑定成功'}</View>
-          </View>
-          <Row label='企业名称'>{result.membership.name}</Row>
-          <Row label='统一社会信用代码'>{result.membership.uscc}</Row>
-          <Row label='身份'>法定代表人</Row>
+        <ResultCard
+          testId='bind-result'
+          title={result.outcome === 'already' ? '企业已由您绑定' : '企业绑定成功'}
+          rows={[
+            { label: '企业名称', value: result.membership.name },
+            { label: '统一社会信用代码', value: result.membership.uscc },
+            { label: '身份', value: '法定代表人' },
+          ]}
+          actions={[
+            { label: '完善企业基本信息', onClick: () => go('/employer/pages/profile/index'), testId: 'bind-profile' },
+            { label: '进入企业服务', onClick: () => Taro.redirectTo({ url: '/employer/pages/home/index' }) },
+          ]}
+        >
           {!result.membership.profileComplete && <View className='banner banner--warn mt'>请先完善企业基本信息（带 * 的必填项），完善后才能办理申报和企业确认。</View>}
-        </View>
-        <Button block type='primary' className='big-btn' onClick={() => go('/employer/pages/profile/index')} data-testid='bind-profile'>
-          完善企业基本信息
-        </Button>
-        <View className='mt'>
-          <Button block fill='outline' className='big-btn' onClick={() => Taro.redirectTo({ url: '/employer/pages/home/index' })}>
-            进入企业服务
-          </Button>
-        </View>
+        </ResultCard>
       </View>
     )
   }
@@ -96,14 +83,14 @@ export default function BindEnterprise() {
         <Field label='统一社会信用代码' required error={error} help='营业执照上的 18 位代码，字母不区分大小写'>
           <Input className={`field__input ${error ? 'field__input--error' : ''}`} maxlength={18} placeholder='如 91310115MA1K3YJH5A' value={uscc} onInput={(e) => setUscc(e.detail.value.toUpperCase())} data-testid='bind-uscc' aria-label='统一社会信用代码' />
         </Field>
-        {refusal && (
-          <View className='banner banner--error mt' data-testid='bind-error' data-code={refusal.code}>
-            {refusal.message}
-            {NEXT_STEP[refusal.code] && <View className='small mt'>{NEXT_STEP[refusal.code]}</View>}
+        {binding.message && (
+          <View className='banner banner--error mt' data-testid='bind-error' data-code={binding.code}>
+            {binding.message}
+            {NEXT_STEP[binding.code] && <View className='small mt'>{NEXT_STEP[binding.code]}</View>}
           </View>
         )}
       </View>
-      <Button block type='primary' className='big-btn' loading={busy} onClick={submit} data-testid='bind-submit'>
+      <Button block type='primary' className='big-btn' loading={binding.busy} onClick={submit} data-testid='bind-submit'>
         核验并绑定
       </Button>
     </View>

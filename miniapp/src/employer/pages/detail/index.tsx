@@ -3,11 +3,10 @@ import { Textarea, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
 import { MATTERS, REGISTRATION_TYPE_LABELS, applicationFormTitle, canRefuse, employerOpinion, filingPath, type ApplicationView, type OtpSentResponse, type SigningResult } from '@zhiyetong/shared'
-import { ApiError, api, errorMessage } from '../../../lib/api'
-import { fmtDateTime } from '../../../lib/format'
+import { api } from '../../../lib/api'
 import { confirm, toast } from '../../../lib/platform'
-import { useDraft, useLoader, useRouterParams } from '../../../lib/hooks'
-import { ErrorBlock, LoadingBlock, Row } from '../../../components/ui'
+import { useAction, useDraft, useLoader, useRouterParams } from '../../../lib/hooks'
+import { ErrorBlock, LoadingBlock, ResultCard, signingRows } from '../../../components/ui'
 import { ApplicationDetails } from '../../../components/ApplicationDetails'
 import { PdfPreview } from '../../../components/PdfPreview'
 import { AcceptanceNotice } from '../../../components/AcceptanceNotice'
@@ -22,10 +21,10 @@ export default function EmployerDetail() {
   const [mode, setMode] = useState<'view' | 'return' | 'refuse'>('view')
   const [opinion, setOpinion] = useState(false)
   const [code, setCode] = useState('')
-  const [errors, setErrors] = useState<SignErrors>({})
-  const [actionError, setActionError] = useState('')
+  // one action for the signature and the return / refusal: the same busy flag, field errors and banner
+  const action = useAction<SignErrors>({ failure: signFailure })
+  const { errors, message: actionError, busy } = action
   const [reason, setReason, clearReason] = useDraft(`employer-return:${id}`, '')
-  const [busy, setBusy] = useState(false)
   const [result, setResult] = useState<SigningResult | null>(null)
 
   if (loading && !app) return <LoadingBlock />
@@ -40,70 +39,43 @@ export default function EmployerDetail() {
   const refusable = canRefuse(path, app.status, 'enterprise_operator')
 
   async function sign() {
-    const errs = checkSignInput(opinion, code)
-    setErrors(errs)
-    setActionError('')
-    if (Object.keys(errs).length) return
-    setBusy(true)
-    try {
-      setResult(await api.post<SigningResult>(`/api/enterprise/applications/${id}/signatures`, { code, opinionAccepted: true }, { loading: '正在签署' }))
-    } catch (e) {
-      const f = signFailure(e)
-      setErrors(f.errors)
-      setActionError(f.message)
-    } finally {
-      setBusy(false)
-    }
+    if (!action.check(checkSignInput(opinion, code))) return
+    await action.run(async () => setResult(await api.post<SigningResult>(`/api/enterprise/applications/${id}/signatures`, { code, opinionAccepted: true }, { loading: '正在签署' })))
   }
 
   async function doReturn() {
-    setActionError('')
     const refusing = mode === 'refuse'
-    if (reason.trim().length < 2) {
-      setErrors({ reason: refusing ? '请填写拒绝原因' : '请填写退回原因' })
-      return
-    }
+    if (!action.check(reason.trim().length < 2 ? { reason: refusing ? '请填写拒绝原因' : '请填写退回原因' } : {})) return
     if (refusing) {
       if (!(await confirm(`拒绝确认后 ${app!.applicant.name} 的这份${REGISTRATION_TYPE_LABELS[app!.type]}申请即终止，申请人将收到短信通知。确定拒绝吗？`, '拒绝确认', '拒绝'))) return
     } else if (!(await confirm(`确定将 ${app!.applicant.name} 的申请退回吗？申请人修改后可重新提交。`, '退回申请', '退回'))) return
-    setBusy(true)
-    try {
+    await action.run(async () => {
       if (refusing) await api.post(`/api/enterprise/applications/${id}/refusals`, { reason: reason.trim() }, { loading: '正在提交' })
       else await api.post(`/api/enterprise/applications/${id}/returns`, { reason: reason.trim() }, { loading: '正在退回' })
       toast(refusing ? '已拒绝，申请已终止' : '已退回', 'success')
       clearReason()
       setTimeout(() => Taro.navigateBack().catch(() => Taro.redirectTo({ url: '/employer/pages/queue/index' })), 800)
-    } catch (e) {
-      if (e instanceof ApiError && e.fields) setErrors(e.fields)
-      setActionError(errorMessage(e))
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   if (result) {
     return (
       <View className={pageClass('page page--padded')}>
         <NetBanner />
-        <View className='card' data-testid='employer-sign-result'>
-          <View className='result'>
-            <View className='result__icon'>✓</View>
-            <View className='result__title'>{result.status === 'completed' ? '已办结' : '企业确认完成'}</View>
-            <View className='card__hint mt' data-testid='employer-result-note'>
-              {result.status === 'completed'
-                ? `${REGISTRATION_TYPE_LABELS[app.type]}已办结，注册信息已更新（无需注册机构审批）。`
-                : result.status === 'awaiting_release'
-                  ? `已签名上报，等待原聘用企业${app.releasingEmployer?.name ?? ''}同意转出；原单位同意后报送注册机构审核。`
-                  : '申请已报送注册机构受理。'}
-            </View>
-          </View>
-          <Row label='受理编号'>{result.acceptanceNo}</Row>
-          <Row label='签署时间'>{fmtDateTime(result.signedAt)}</Row>
-          <Row label='文件名称'>{result.fileName}</Row>
-        </View>
-        <Button block type='primary' className='big-btn' onClick={() => Taro.redirectTo({ url: '/employer/pages/queue/index' })} data-testid='employer-done'>
-          返回待确认列表
-        </Button>
+        <ResultCard
+          testId='employer-sign-result'
+          title={result.status === 'completed' ? '已办结' : '企业确认完成'}
+          note={
+            result.status === 'completed'
+              ? `${REGISTRATION_TYPE_LABELS[app.type]}已办结，注册信息已更新（无需注册机构审批）。`
+              : result.status === 'awaiting_release'
+                ? `已签名上报，等待原聘用企业${app.releasingEmployer?.name ?? ''}同意转出；原单位同意后报送注册机构审核。`
+                : '申请已报送注册机构受理。'
+          }
+          noteTestId='employer-result-note'
+          rows={signingRows(result)}
+          actions={[{ label: '返回待确认列表', onClick: () => Taro.redirectTo({ url: '/employer/pages/queue/index' }), testId: 'employer-done' }]}
+        />
       </View>
     )
   }

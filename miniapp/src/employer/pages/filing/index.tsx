@@ -1,11 +1,10 @@
-import { useState } from 'react'
 import { View } from '@tarojs/components'
 import Taro, { usePullDownRefresh } from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
 import { MATTERS, applicationFormTitle, filingPath, type ApplicationView } from '@zhiyetong/shared'
-import { api, errorMessage } from '../../../lib/api'
+import { api } from '../../../lib/api'
 import { confirm, go, toast } from '../../../lib/platform'
-import { useLoader, useRouterParams } from '../../../lib/hooks'
+import { useAction, useLoader, useRouterParams } from '../../../lib/hooks'
 import { ErrorBlock, LoadingBlock, ProgressSteps } from '../../../components/ui'
 import { ApplicationDetails } from '../../../components/ApplicationDetails'
 import { PdfPreview } from '../../../components/PdfPreview'
@@ -24,8 +23,8 @@ import { NetBanner } from '../../../components/NetBanner'
 export default function Filing() {
   const { id = '' } = useRouterParams()
   const { data: app, error, loading, reload } = useLoader(() => api.get<ApplicationView>(`/api/enterprise/applications/${id}`), [id])
-  const [actionError, setActionError] = useState('')
-  const [busy, setBusy] = useState(false)
+  const action = useAction()
+  const { message: actionError, busy } = action
   usePullDownRefresh(() => {
     reload()
   })
@@ -42,32 +41,22 @@ export default function Filing() {
 
   async function remove() {
     if (!(await confirm(`删除 ${app!.applicant.name} 的这份申请草稿吗？删除后不能恢复。`, '删除草稿', '删除'))) return
-    setBusy(true)
-    try {
+    await action.run(async () => {
       await api.del(`/api/enterprise/filings/${id}`, { loading: '正在删除' })
       toast('已删除', 'success')
       setTimeout(() => Taro.navigateBack().catch(() => Taro.redirectTo({ url: '/employer/pages/filings/index' })), 600)
-    } catch (e) {
-      setActionError(errorMessage(e))
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   async function file() {
-    setActionError('')
+    action.setMessage('')
     const note = personSigns ? `上报后将短信通知 ${app!.applicant.name} 核对并签名确认，上报后不能再修改或删除。` : '上报后由本企业用经办人短信验证码签名确认，上报后不能再修改或删除。'
     if (!(await confirm(note, '上报申请', '上报'))) return
-    setBusy(true)
-    try {
+    await action.run(async () => {
       await api.post<ApplicationView>(`/api/enterprise/filings/${id}/submissions`, undefined, { loading: '正在上报' })
       toast(personSigns ? '已上报，待个人确认' : '已上报，请签名确认', 'success')
       await reload()
-    } catch (e) {
-      setActionError(errorMessage(e))
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   const actions = editable || deletable || fileable || app.status === 'awaiting_employer'

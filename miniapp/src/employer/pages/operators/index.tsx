@@ -2,9 +2,9 @@ import { useState } from 'react'
 import { Input, View } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import { operatorInviteRequest, type EnterpriseMemberView } from '@zhiyetong/shared'
-import { ApiError, api, errorMessage } from '../../../lib/api'
+import { api } from '../../../lib/api'
 import { fmtDateTime } from '../../../lib/format'
-import { useLoader } from '../../../lib/hooks'
+import { oneFieldFailure, useAction, useLoader } from '../../../lib/hooks'
 import { confirm, toast } from '../../../lib/platform'
 import { getActingEnterprise } from '../../../lib/enterprise'
 import { ErrorBlock, Field, LoadingBlock, Tag } from '../../../components/ui'
@@ -21,39 +21,30 @@ import './index.scss'
 export default function Operators() {
   const { data, error, loading, reload } = useLoader(() => api.get<EnterpriseMemberView[]>('/api/enterprise/operators'))
   const [phone, setPhone] = useState('')
-  const [phoneError, setPhoneError] = useState('')
-  const [actionError, setActionError] = useState('')
-  const [busy, setBusy] = useState(false)
+  // one action for the invitation and the removal: the phone's error under it, any other in the banner
+  const action = useAction({ failure: oneFieldFailure('phone') })
+  const { message: actionError, busy } = action
+  const phoneError = action.errors.phone
 
   async function invite() {
-    setActionError('')
     const parsed = operatorInviteRequest.safeParse({ phone: phone.trim() })
-    if (!parsed.success) return setPhoneError(parsed.error.issues[0]?.message ?? '请输入 11 位手机号')
-    setPhoneError('')
-    setBusy(true)
-    try {
+    if (!parsed.success) return void action.check({ phone: parsed.error.issues[0]?.message ?? '请输入 11 位手机号' })
+    await action.run(async () => {
       await api.post('/api/enterprise/operators', parsed.data, { loading: '正在邀请' })
       setPhone('')
       toast('已邀请，对方用该手机号登录即可办理', 'success')
       await reload()
-    } catch (e) {
-      if (e instanceof ApiError && e.fields?.phone) setPhoneError(e.fields.phone)
-      else setActionError(errorMessage(e))
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   async function remove(m: EnterpriseMemberView) {
-    setActionError('')
+    action.setMessage('')
     if (!(await confirm(`移除经办人 ${m.name ?? ''} ${m.phoneMasked}？移除后对方立即不能再为本企业办理业务。`, '移除经办人', '移除'))) return
-    try {
+    await action.run(async () => {
       await api.del(`/api/enterprise/operators/${m.userId}`, { loading: '正在移除' })
       toast('已移除', 'success')
       await reload()
-    } catch (e) {
-      setActionError(errorMessage(e))
-    }
+    })
   }
 
   return (

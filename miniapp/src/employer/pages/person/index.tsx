@@ -2,7 +2,8 @@ import { useState } from 'react'
 import { Input, View } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import { REGISTRATION_TYPE_LABELS, personLookupRequest, type ApplicationView, type PersonLookupView, type RegistrationType } from '@zhiyetong/shared'
-import { ApiError, api, errorMessage } from '../../../lib/api'
+import { api } from '../../../lib/api'
+import { issuesByField, useAction } from '../../../lib/hooks'
 import { go } from '../../../lib/platform'
 import { a11y } from '../../../lib/a11y'
 import { Field, Row } from '../../../components/ui'
@@ -20,36 +21,23 @@ import './index.scss'
 export default function FindPerson() {
   const [name, setName] = useState('')
   const [idNumber, setIdNumber] = useState('')
-  const [fields, setFields] = useState<Record<string, string>>({})
-  const [error, setError] = useState('')
-  const [busy, setBusy] = useState(false)
+  // one action for the search and the start of a filing: the same busy flag, field errors and banner
+  const action = useAction()
+  const { errors: fields, message: error, busy } = action
   const [found, setFound] = useState<PersonLookupView | null>(null)
 
   async function search() {
-    setError('')
     setFound(null)
     const parsed = personLookupRequest.safeParse({ name, idNumber })
-    if (!parsed.success) return setFields(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])))
-    setFields({})
-    setBusy(true)
-    try {
-      setFound(await api.post<PersonLookupView>('/api/enterprise/people/search', parsed.data, { loading: '正在查找' }))
-    } catch (e) {
-      if (e instanceof ApiError && e.fields) setFields(e.fields)
-      setError(errorMessage(e))
-    } finally {
-      setBusy(false)
-    }
+    if (!parsed.success) return void action.check(issuesByField(parsed.error.issues))
+    await action.run(async () => setFound(await api.post<PersonLookupView>('/api/enterprise/people/search', parsed.data, { loading: '正在查找' })))
   }
 
   async function start(type: RegistrationType) {
-    setError('')
-    try {
+    await action.run(async () => {
       const app = await api.post<ApplicationView>('/api/enterprise/filings', { type, name: name.trim(), idNumber: idNumber.trim().toUpperCase(), profession: found!.profession }, { loading: '正在创建' })
       go(`/employer/pages/filing/index?id=${app.id}`)
-    } catch (e) {
-      setError(errorMessage(e))
-    }
+    })
   }
 
   return (

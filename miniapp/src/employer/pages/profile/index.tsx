@@ -2,9 +2,9 @@ import { useEffect, useState } from 'react'
 import { Input, Picker, Textarea, View } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import { CAPITAL_CURRENCIES, ENTERPRISE_LOCALITIES, ENTERPRISE_REGISTRATION_TYPES, REQUIRED_PROFILE_FIELDS, enterpriseProfileSchema, type EnterpriseMembershipView, type EnterpriseProfileView } from '@zhiyetong/shared'
-import { ApiError, api, errorMessage } from '../../../lib/api'
+import { api } from '../../../lib/api'
 import { fmtDateTime } from '../../../lib/format'
-import { useLoader } from '../../../lib/hooks'
+import { issuesByField, useAction, useLoader } from '../../../lib/hooks'
 import { toast } from '../../../lib/platform'
 import { ErrorBlock, Field, LoadingBlock, Row } from '../../../components/ui'
 import { pageClass } from '../../../lib/prefs'
@@ -49,9 +49,8 @@ export default function EnterpriseProfile() {
   })
   const [values, setValues] = useState<Record<string, string>>({})
   const [editing, setEditing] = useState(false)
-  const [fields, setFields] = useState<Record<string, string>>({})
-  const [saveError, setSaveError] = useState('')
-  const [saving, setSaving] = useState(false)
+  const saving = useAction()
+  const { errors: fields, message: saveError } = saving
 
   useEffect(() => {
     if (data) setValues(Object.fromEntries(FIELDS.map((f) => [f.key, shown((data.view.profile as Record<string, unknown>)[f.key])])))
@@ -64,11 +63,10 @@ export default function EnterpriseProfile() {
   const legal = membership?.role === 'legal_representative'
   const set = (key: string, v: string) => {
     setValues({ ...values, [key]: v })
-    setFields({ ...fields, [key]: '' })
+    saving.setErrors({ ...fields, [key]: '' })
   }
 
   async function save() {
-    setSaveError('')
     const body: Record<string, unknown> = {}
     for (const f of FIELDS) {
       const v = (values[f.key] ?? '').trim()
@@ -76,23 +74,16 @@ export default function EnterpriseProfile() {
     }
     const parsed = enterpriseProfileSchema.safeParse(body)
     if (!parsed.success) {
-      setFields(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])))
-      setSaveError('填写的信息有误，请按红色提示修改')
+      saving.check(issuesByField(parsed.error.issues))
+      saving.setMessage('填写的信息有误，请按红色提示修改')
       return
     }
-    setSaving(true)
-    try {
+    await saving.run(async () => {
       const saved = await api.put<EnterpriseProfileView>('/api/enterprise/profile', parsed.data, { loading: '正在保存' })
       setData({ view: saved, membership })
       setEditing(false)
-      setFields({})
       toast(saved.missing.length ? '已保存，仍有必填项未填写' : '已保存', saved.missing.length ? 'none' : 'success')
-    } catch (e) {
-      if (e instanceof ApiError && e.fields) setFields(e.fields)
-      setSaveError(errorMessage(e))
-    } finally {
-      setSaving(false)
-    }
+    })
   }
 
   const label = (f: (typeof FIELDS)[number], v: string) => (typeof f.kind === 'object' ? (f.kind.options[v] ?? '') : v)
@@ -150,7 +141,7 @@ export default function EnterpriseProfile() {
               <Button className='big-btn' fill='outline' onClick={() => setEditing(false)}>
                 取消
               </Button>
-              <Button className='big-btn' type='primary' loading={saving} onClick={save} data-testid='profile-save'>
+              <Button className='big-btn' type='primary' loading={saving.busy} onClick={save} data-testid='profile-save'>
                 保存
               </Button>
             </>

@@ -3,11 +3,10 @@ import { Textarea, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
 import { applicationFormTitle, canRefuse, releaseOpinion, type ApplicationView, type OtpSentResponse, type SigningResult } from '@zhiyetong/shared'
-import { ApiError, api, errorMessage } from '../../../lib/api'
-import { fmtDateTime } from '../../../lib/format'
+import { api } from '../../../lib/api'
 import { confirm, toast } from '../../../lib/platform'
-import { useDraft, useLoader, useRouterParams } from '../../../lib/hooks'
-import { ErrorBlock, LoadingBlock, ProgressSteps, Row } from '../../../components/ui'
+import { useAction, useDraft, useLoader, useRouterParams } from '../../../lib/hooks'
+import { ErrorBlock, LoadingBlock, ProgressSteps, ResultCard, signingRows } from '../../../components/ui'
 import { ApplicationDetails } from '../../../components/ApplicationDetails'
 import { PdfPreview } from '../../../components/PdfPreview'
 import { Signers } from '../../../components/Signers'
@@ -29,10 +28,10 @@ export default function Release() {
   const [mode, setMode] = useState<'view' | 'refuse'>('view')
   const [opinion, setOpinion] = useState(false)
   const [code, setCode] = useState('')
-  const [errors, setErrors] = useState<SignErrors>({})
-  const [actionError, setActionError] = useState('')
+  // one action for the release and the refusal: the same busy flag, field errors and banner
+  const action = useAction<SignErrors>({ failure: signFailure })
+  const { errors, message: actionError, busy } = action
   const [reason, setReason, clearReason] = useDraft(`release-refusal:${id}`, '')
-  const [busy, setBusy] = useState(false)
   const [result, setResult] = useState<SigningResult | null>(null)
 
   if (loading && !app) return <LoadingBlock />
@@ -44,64 +43,33 @@ export default function Release() {
   const releasing = app.releasingEmployer?.name ?? '本企业'
 
   async function release() {
-    const errs = checkSignInput(opinion, code, { opinionMessage: '请阅读并勾选原聘用企业意见' })
-    setErrors(errs)
-    setActionError('')
-    if (Object.keys(errs).length) return
-    setBusy(true)
-    try {
-      setResult(await api.post<SigningResult>(`/api/enterprise/releases/${id}/signatures`, { code, opinionAccepted: true }, { loading: '正在签署' }))
-    } catch (e) {
-      const f = signFailure(e)
-      setErrors(f.errors)
-      setActionError(f.message)
-    } finally {
-      setBusy(false)
-    }
+    if (!action.check(checkSignInput(opinion, code, { opinionMessage: '请阅读并勾选原聘用企业意见' }))) return
+    await action.run(async () => setResult(await api.post<SigningResult>(`/api/enterprise/releases/${id}/signatures`, { code, opinionAccepted: true }, { loading: '正在签署' })))
   }
 
   async function refuse() {
-    setActionError('')
-    if (reason.trim().length < 2) {
-      setErrors({ reason: '请填写不同意转出的原因' })
-      return
-    }
+    if (!action.check(reason.trim().length < 2 ? { reason: '请填写不同意转出的原因' } : {})) return
     if (!(await confirm(`不同意 ${app!.applicant.name} 转出后，${newEmployer}的这份临时建造师变更申请即终止，对方企业和本人将收到短信通知。确定不同意转出吗？`, '不同意转出', '不同意'))) return
-    setBusy(true)
-    try {
+    await action.run(async () => {
       await api.post(`/api/enterprise/releases/${id}/refusals`, { reason: reason.trim() }, { loading: '正在提交' })
       toast('已提交，申请已终止', 'success')
       clearReason()
       setMode('view')
-      setErrors({})
       await reload()
-    } catch (e) {
-      if (e instanceof ApiError && e.fields) setErrors(e.fields)
-      setActionError(errorMessage(e))
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   if (result) {
     return (
       <View className={pageClass('page page--padded')}>
         <NetBanner />
-        <View className='card' data-testid='release-result'>
-          <View className='result'>
-            <View className='result__icon'>✓</View>
-            <View className='result__title'>已同意转出</View>
-            <View className='card__hint mt'>
-              {app.applicant.name}的临时建造师变更已报送注册机构审核，审核通过后其注册聘用企业变更为{newEmployer}。
-            </View>
-          </View>
-          <Row label='受理编号'>{result.acceptanceNo}</Row>
-          <Row label='签署时间'>{fmtDateTime(result.signedAt)}</Row>
-          <Row label='文件名称'>{result.fileName}</Row>
-        </View>
-        <Button block type='primary' className='big-btn' onClick={() => Taro.redirectTo({ url: '/employer/pages/releases/index' })} data-testid='release-done'>
-          返回变更确认列表
-        </Button>
+        <ResultCard
+          testId='release-result'
+          title='已同意转出'
+          note={`${app.applicant.name}的临时建造师变更已报送注册机构审核，审核通过后其注册聘用企业变更为${newEmployer}。`}
+          rows={signingRows(result)}
+          actions={[{ label: '返回变更确认列表', onClick: () => Taro.redirectTo({ url: '/employer/pages/releases/index' }), testId: 'release-done' }]}
+        />
       </View>
     )
   }

@@ -3,16 +3,15 @@
  * platform checks it against the business registry and renames every registration held with the
  * enterprise in one batch, after which each holder claims the reissued certificate. Lists the batches.
  */
-import { useState } from 'react'
 import { Input, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
 import type { EmployerRenameBatchView, MeResponse } from '@zhiyetong/shared'
-import { api, errorMessage } from '../../../lib/api'
+import { api } from '../../../lib/api'
 import { fmtDateTime } from '../../../lib/format'
-import { useDraft, useLoader } from '../../../lib/hooks'
+import { useAction, useDraft, useLoader } from '../../../lib/hooks'
 import { loadMe } from '../../../lib/me'
-import { alertMessage, toast } from '../../../lib/platform'
+import { toast } from '../../../lib/platform'
 import { Empty, ErrorBlock, Field, LoadingBlock, Row, Tag } from '../../../components/ui'
 import { pageClass } from '../../../lib/prefs'
 import { NetBanner } from '../../../components/NetBanner'
@@ -23,8 +22,8 @@ export default function EmployerRename() {
     return { me, batches } as { me: MeResponse; batches: EmployerRenameBatchView[] }
   })
   const [newName, setNewName, clearNewName] = useDraft('employer-rename', '')
-  const [fieldError, setFieldError] = useState<string>()
-  const [busy, setBusy] = useState(false)
+  // a refusal (the registry does not know the name…) in a modal; the page's own check under the field
+  const renaming = useAction({ show: 'alert' })
 
   if (loading && !data) return <LoadingBlock />
   if (error && !data) return <ErrorBlock message={error} onRetry={reload} />
@@ -33,25 +32,19 @@ export default function EmployerRename() {
 
   async function submit() {
     const name = newName.trim()
-    if (name.length < 2) return setFieldError('请填写营业执照上的企业全称')
-    setFieldError(undefined)
+    if (!renaming.check(name.length < 2 ? { newName: '请填写营业执照上的企业全称' } : {})) return
     const ok = await Taro.showModal({
       title: '确定更名',
       content: `将“${data!.me.enterprise?.name ?? ''}”变更为“${name}”。更名后，注册在本企业的所有人员需重新领取电子注册证书。`,
       confirmText: '确定更名',
     })
     if (!ok.confirm) return
-    setBusy(true)
-    try {
+    await renaming.run(async () => {
       await api.post<EmployerRenameBatchView>('/api/enterprise/renames', { newName: name }, { loading: '正在比对工商登记信息' })
       toast('已受理，正在批量更新证书', 'success')
       clearNewName()
       reload()
-    } catch (e) {
-      alertMessage(errorMessage(e))
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (
@@ -65,10 +58,10 @@ export default function EmployerRename() {
       <View className='card'>
         <View className='card__title'>注册企业名称批量变更</View>
         <View className='card__hint'>适用于企业工商注册名称变更：变更前请先完成工商登记的名称变更，平台将与工商登记信息比对。更名后，注册在本企业的所有人员需重新领取电子注册证书。</View>
-        <Field label='变更后企业名称' required error={fieldError}>
+        <Field label='变更后企业名称' required error={renaming.errors.newName}>
           <Input className='field__input' placeholder='营业执照上的企业全称' value={newName} maxlength={100} disabled={!!running} onInput={(e) => setNewName(e.detail.value)} data-testid='rename-new-name' aria-label='变更后企业名称' />
         </Field>
-        <Button block type='primary' className='big-btn' loading={busy} disabled={!!running} onClick={submit} data-testid='rename-submit'>
+        <Button block type='primary' className='big-btn' loading={renaming.busy} disabled={!!running} onClick={submit} data-testid='rename-submit'>
           {running ? '更名进行中' : '确定更名'}
         </Button>
       </View>

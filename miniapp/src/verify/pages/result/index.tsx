@@ -121,15 +121,7 @@ export default function VerifyResult() {
             {/* the offline claims carry no registration type (token format unchanged): the live answer says it */}
             {certificateTitle(c.profession, live?.certificate?.registrationType)} · 第 {c.version} 版
           </View>
-          <Row label='姓名'>{c.holderName}</Row>
-          <Row label='注册编号'>{c.registrationNo}</Row>
-          <Row label='聘用企业'>{c.employerName}</Row>
-          {c.specialties.map((s) => (
-            <Row key={s.specialty} label={`注册专业 · ${SPECIALTY_LABELS[s.specialty]}`}>
-              有效期至 {fmtDate(s.validUntil)}
-            </Row>
-          ))}
-          <Row label='发证日期'>{fmtDate(c.issueDate)}</Row>
+          <CertificateRows c={c} />
           <Row label='本件使用有效期'>
             {fmtDate(c.copy.validFrom)} 至 {fmtDate(c.copy.validUntil)}
           </Row>
@@ -137,6 +129,23 @@ export default function VerifyResult() {
       )}
       {scanAgain}
     </View>
+  )
+}
+
+/** What both results show of a certificate (the offline claims and the online answer alike): holder, number, employer, each specialty's validity, the issue date. */
+function CertificateRows({ c }: { c: Pick<NonNullable<VerifyResponse['certificate']>, 'holderName' | 'registrationNo' | 'employerName' | 'specialties' | 'issueDate'> }) {
+  return (
+    <>
+      <Row label='姓名'>{c.holderName}</Row>
+      <Row label='注册编号'>{c.registrationNo}</Row>
+      <Row label='聘用企业'>{c.employerName}</Row>
+      {c.specialties.map((s) => (
+        <Row key={s.specialty} label={`注册专业 · ${SPECIALTY_LABELS[s.specialty]}`}>
+          有效期至 {fmtDate(s.validUntil)}
+        </Row>
+      ))}
+      <Row label='发证日期'>{fmtDate(c.issueDate)}</Row>
+    </>
   )
 }
 
@@ -160,15 +169,7 @@ function OnlineResult({ data, scanAgain }: { data: VerifyResponse; scanAgain: JS
       {c && (
         <View className='card'>
           <View className='card__title' data-testid='verify-registration-type'>{certificateTitle(c.profession, c.registrationType)}</View>
-          <Row label='姓名'>{c.holderName}</Row>
-          <Row label='注册编号'>{c.registrationNo}</Row>
-          <Row label='聘用企业'>{c.employerName}</Row>
-          {c.specialties.map((s) => (
-            <Row key={s.specialty} label={`注册专业 · ${SPECIALTY_LABELS[s.specialty]}`}>
-              有效期至 {fmtDate(s.validUntil)}
-            </Row>
-          ))}
-          <Row label='发证日期'>{fmtDate(c.issueDate)}</Row>
+          <CertificateRows c={c} />
         </View>
       )}
       {scanAgain}
