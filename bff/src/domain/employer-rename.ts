@@ -23,7 +23,11 @@
  *  2. Each registration is one step, in its own transaction: the registration row is locked, the step
  *     row (batch_id, registration_id) is looked up, and when absent the register is written (row,
  *     specialties, event, audit, certificate version), the holder's SMS is queued and the step row is
- *     inserted. The step is atomic for the register: a crash inside it rolls all of it back, the
+ *     inserted. The certificate version's PDF is signed BEFORE the step's transaction (prepareStep, in the
+ *     PDF worker threads, up to PDF_WORKERS steps ahead of the one committing, as the approval does, issue
+ *     14) and stored when its fingerprint matches the version the step inserts; otherwise (the registration
+ *     changed in between, the day changed) it is signed again inside, as before: the lock is held only for
+ *     the writes. The step is atomic for the register: a crash inside it rolls all of it back, the
  *     certificate and the SMS included; after it commits, nothing of it is ever done again (the primary
  *     key, and the row lock taken before the check, also serialise two runners of one batch).
  *  3. When no registration of the enterprise is left without the new name, the batch becomes completed
