@@ -46,6 +46,7 @@ test.serial('a worker thread that dies in the middle of a signature: 503 signatu
     t.is(res.status, 503, JSON.stringify(res.body));
     t.is(res.body.error.code, 'signature_unavailable');
     t.regex(res.body.error.message, /未作任何更改/);
+    t.is(res.headers.get('retry-after'), '5');
   } finally {
     delete s.server.deps.faults;
   }

@@ -18,7 +18,7 @@
  * Errors: what the job threw comes back as it was (an AppError by its code, e.g. timestamp_unavailable; a
  * RangeError for an unreadable photo; an Error otherwise). When the worker itself fails (it died mid-job, the
  * pool was closed) the job answers 503 signature_unavailable and nothing was written (callers sign before they
- * write, or inside the transaction that the error then rolls back); piscina starts a new worker.
+ * write, or inside the transaction that the error then rolls back), with Retry-After 5; piscina starts a new worker.
  *
  * Loader: the BFF runs TypeScript under tsx (`tsx bff/src/main.ts`, ava's `--import=tsx`); worker-entry.mjs
  * registers tsx in the worker and imports worker.ts, as bff/src/liveness/worker-entry.mjs does.
@@ -109,7 +109,8 @@ async function runJob(deps: PdfDeps, job: PdfJob): Promise<Uint8Array> {
     result = await pdfPool(deps.log).run(job, { transferList: (channel ? [channel.port2] : []) as unknown as RunTransferList });
   } catch (err) {
     deps.log.error({ err }, 'PDF worker failed during a job; nothing was signed');
-    throw appError('signature_unavailable');
+    // a new worker is started at once: the client may try again in a few seconds (Retry-After)
+    throw Object.assign(appError('signature_unavailable'), { retryAfter: 5 });
   } finally {
     channel?.port1.close();
   }
