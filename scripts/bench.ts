@@ -7,23 +7,31 @@
  *     (VERIFY_RATE_LIMIT_PER_MIN) so the work itself is measured (the limit's PostgreSQL counting stays on);
  *  2. memory: the BFF's RSS idle without the face models (a process that does not load them), and with them
  *     loaded (`npm start`'s process, after it warmed the engine);
- *  3. PDF: the application form rendered, and rendered with both signatures, against an empty pdf-lib page;
+ *  3. PDF: the application form rendered, and rendered with both signatures, against an empty pdf-lib page,
+ *     in the bench process (the code path before issue 14's worker threads) and in the PDF worker pool
+ *     (bff/src/pdf/workers.ts, what the BFF does now); then K documents at once (`--concurrent`, default 8,
+ *     at most one per core at a time as the BFF's signing slots allow) both ways, with the bench process's
+ *     event-loop delay meanwhile (perf_hooks, against the idle loop of the same run);
  *  4. the whole path under load: N applicants at once (N = 10, then 50) logging in, saving, signing, their
  *     employer's operator confirming (one operator each: an operator gets 10 codes a day) and the reviewer
  *     deciding four stages; the BFF's clock is moved 61 s between phases (the SMS resend wait), each phase
- *     runs for all N in parallel: wall time, steps per second and p95 per step, errors;
+ *     runs for all N in parallel: wall time, steps per second and p95 per step, errors, and the latency of a
+ *     light request (GET /api/province, from memory, every 100 ms) during each step: how long the BFF's event
+ *     loop makes any request wait while the signatures run;
  *  5. an employer rename touching R certificates (scripts/bench-employer-rename.ts), default R = 50 with the
  *     time for 1,000 extrapolated from it (each registration is one transaction signing one certificate, so
  *     the batch is linear); `--rename 1000` runs the 1,000 (about 5 min on this machine when loaded).
  * Printed as Markdown tables with the date, the machine and the load average at the start and end.
  *
- * Usage: npm run bench [-- --seconds 3 --rounds 2 --pdf 12 --applicants 10,50 --rename 30] [-- --verify-only] (part 1 alone)
+ * Usage: npm run bench [-- --seconds 3 --rounds 2 --pdf 12 --concurrent 8 --applicants 10,50 --rename 30] [-- --verify-only] (part 1 alone)
+ *   [-- --parts 3,4] (only those parts, e.g. PDF and the whole path; part 2's memory is then what parts 1 and 4 measured)
  * The defaults keep the whole run under 5 minutes on this shared 2-core machine (about 2-4 min): two
  * interleaved rounds of 3 s per route (each comparison at least twice, the ratios within one run), 12 PDF
  * iterations (p95 of 12 is the second worst), both path sizes, a rename of 30 extrapolated to 1,000.
  * Errors of the whole path are printed by step and code.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { open, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
@@ -38,6 +46,8 @@ import { makeIdNumber, validForm } from '../bff/test/helpers/data.js';
 import { loadOrCreatePlatformCa } from '../bff/src/pdf/ca.js';
 import { renderApplicationForm, type ApplicationFormView } from '../bff/src/pdf/application-form.js';
 import { signPdf } from '../bff/src/pdf/sign.js';
+import { closePdfWorkers, PDF_WORKERS, renderAndSign, warmPdfWorkers, type PdfDeps } from '../bff/src/pdf/workers.js';
+import pLimit from 'p-limit';
 
 const { values: args } = parseArgs({
   options: {
@@ -47,9 +57,12 @@ const { values: args } = parseArgs({
     applicants: { type: 'string', default: '10,50' },
     rename: { type: 'string', default: '30' },
     'verify-only': { type: 'boolean', default: false },
+    parts: { type: 'string', default: '1,2,3,4,5' },
+    concurrent: { type: 'string', default: '8' },
   },
 });
 const seconds = Number(args.seconds);
+const parts = new Set(args.parts.split(',').map(Number));
 const rounds = Number(args.rounds);
 const root = path.resolve(import.meta.dirname, '..');
 const benchStarted = performance.now();
@@ -86,9 +99,13 @@ function waitFor(child: ChildProcess, text: string | RegExp): Promise<string> {
 }
 
 // ---- 1. the verify route, and memory with the face models ----
+const memory: Record<string, number> = {};
+let dataDir = await mkdtemp(path.join(tmpdir(), 'zyt-bench-'));
+if (parts.has(1)) {
 // one issued certificate, made through the real path; the benchmarked BFF then serves that data directory
 const setup = await startTestServer();
-const dataDir = setup.dataDir;
+await rm(dataDir, { recursive: true, force: true });
+dataDir = setup.dataDir;
 const holder = await registeredConstructor(setup);
 const [cert] = (await holder.c.get('/api/certificates')).body as { id: string; registrationNo: string; verifyUrl: string }[];
 const claimsToken = cert.verifyUrl.split('/v/')[1];
@@ -108,7 +125,6 @@ const bare = spawn(
   ['-e', `import Koa from 'koa'; const app = new Koa(); app.use((ctx) => { ctx.body = { status: 'valid', certificate: null }; }); app.listen(${barePort}, '127.0.0.1', () => console.log('bare ready'));`],
   { cwd: path.join(root, 'bff'), stdio: ['ignore', 'pipe', 'pipe'] },
 );
-const memory: Record<string, number> = {};
 try {
   await Promise.all([waitFor(bff, '执业通 BFF started'), waitFor(bare, 'bare ready')]);
   // main.ts loads the face models in the background: wait for the RSS to settle (at most 60 s)
@@ -154,6 +170,7 @@ try {
   await Promise.all([bff, bare].map((c) => (c.exitCode !== null ? undefined : new Promise((r) => c.once('exit', r)))));
 }
 partDone('1. verify route (with set-up and the face models loading)');
+}
 if (args['verify-only']) {
   console.log(`\nbench took ${((performance.now() - benchStarted) / 1000).toFixed(0)} s; load average at the start ${startLoad}, at the end ${load()}`);
   await rm(h5, { recursive: true, force: true });
@@ -161,6 +178,7 @@ if (args['verify-only']) {
 }
 
 // ---- 3. PDF ----
+if (parts.has(3)) {
 const iterations = Number(args.pdf);
 const ca = await loadOrCreatePlatformCa(path.join(dataDir, 'bench-pki'));
 const EMPLOYER = { name: '上海建和工程咨询有限公司', uscc: '91310115MA1K3YJH5A', phone: '021-55501234' };
@@ -175,13 +193,31 @@ const view: ApplicationFormView = {
   applicantDeclaration: applicantDeclaration({ applicantName: '张建国', employerName: EMPLOYER.name, profession: 'constructor' }),
   employerOpinion: employerOpinion({ applicantName: '张建国', employerName: EMPLOYER.name, type: 'initial' }),
 };
-const times: Record<string, number[]> = { 'empty pdf-lib page (baseline)': [], 'form render': [], 'form render + two signatures': [] };
+const IN_PROCESS = 'form render + two signatures, in the bench process (before)';
+const POOLED = 'form render + two signatures, in the PDF worker pool (now)';
+const times: Record<string, number[]> = { 'empty pdf-lib page (baseline)': [], 'form render': [], [IN_PROCESS]: [], [POOLED]: [] };
+const quiet = () => undefined;
+const pdfDeps = { ca, log: { error: quiet, warn: quiet, info: quiet }, config: { env: 'test' } } as unknown as PdfDeps;
+const applicantSigner = { kind: 'applicant', commonName: '张建国' } as const;
+const employerSigner = { kind: 'employer', commonName: EMPLOYER.name, organization: EMPLOYER.name, uscc: EMPLOYER.uscc } as const;
+const inProcess = async () => {
+  const pdf = await renderApplicationForm(view);
+  const one = await signPdf(pdf, applicantSigner, { ca, slot: 'applicant', reason: 'bench', signedAt: new Date() });
+  await signPdf(one, employerSigner, { ca, slot: 'employer', reason: 'bench', signedAt: new Date() });
+};
+const pooled = async () => {
+  const one = await renderAndSign(pdfDeps, { kind: 'application_form', view }, applicantSigner, { slot: 'applicant', reason: 'bench', signedAt: new Date() });
+  await renderAndSign(pdfDeps, { kind: 'pdf', bytes: one }, employerSigner, { slot: 'employer', reason: 'bench', signedAt: new Date() });
+};
 const timed = async (name: string, fn: () => Promise<unknown>) => {
   const t = performance.now();
   await fn();
   times[name].push(performance.now() - t);
 };
 await renderApplicationForm(view); // warm-up: font parse
+await warmPdfWorkers(pdfDeps); // the workers' font parse
+await inProcess();
+await pooled();
 for (let i = 0; i < iterations; i++) {
   await timed('empty pdf-lib page (baseline)', async () => {
     const doc = await PDFDocument.create();
@@ -189,21 +225,44 @@ for (let i = 0; i < iterations; i++) {
     await doc.save();
   });
   await timed('form render', () => renderApplicationForm(view));
-  await timed('form render + two signatures', async () => {
-    const pdf = await renderApplicationForm(view);
-    const one = await signPdf(pdf, { kind: 'applicant', commonName: '张建国' }, { ca, slot: 'applicant', reason: 'bench', signedAt: new Date() });
-    await signPdf(one, { kind: 'employer', commonName: EMPLOYER.name, organization: EMPLOYER.name, uscc: EMPLOYER.uscc }, { ca, slot: 'employer', reason: 'bench', signedAt: new Date() });
-  });
+  await timed(IN_PROCESS, inProcess);
+  await timed(POOLED, pooled);
 }
 const baseline = pct(times['empty pdf-lib page (baseline)'], 0.5);
 console.log(`\n## 3. PDF (${iterations} interleaved iterations, in the bench process; load average ${load()})\n`);
 console.log('| step | p50 ratio to the empty page | p50 ms | p95 ms |');
 console.log('|---|---:|---:|---:|');
 for (const [name, xs] of Object.entries(times)) console.log(`| ${name} | ${(pct(xs, 0.5) / baseline).toFixed(1)} | ${pct(xs, 0.5).toFixed(1)} | ${pct(xs, 0.95).toFixed(1)} |`);
-await rm(dataDir, { recursive: true, force: true }).catch(() => {});
+console.log(`\nrender + two signatures, worker pool / bench process: p50 ${(pct(times[POOLED], 0.5) / pct(times[IN_PROCESS], 0.5)).toFixed(2)}, p95 ${(pct(times[POOLED], 0.95) / pct(times[IN_PROCESS], 0.95)).toFixed(2)} (one document at a time: the pool adds the messages, and takes the CPU off the event loop)`);
+
+// K documents at once, at most PDF_WORKERS at a time (the BFF's signing slots), and the event loop meanwhile
+const k = Number(args.concurrent);
+const loopDelay = async (fn: () => Promise<unknown>) => {
+  const h = monitorEventLoopDelay({ resolution: 5 });
+  h.enable();
+  const t = performance.now();
+  await fn();
+  const wall = performance.now() - t;
+  h.disable();
+  return { wall, p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6 };
+};
+const slots = pLimit(PDF_WORKERS);
+const idle = await loopDelay(() => new Promise((r) => setTimeout(r, 1000)));
+const burstIn = await loopDelay(() => Promise.all(Array.from({ length: k }, () => slots(inProcess))));
+const burstPool = await loopDelay(() => Promise.all(Array.from({ length: k }, () => slots(pooled))));
+console.log(`\n### ${k} forms at once, each rendered and signed twice, ${PDF_WORKERS} at a time (load average ${load()})\n`);
+console.log('| where | wall ms | ms per form | event-loop delay p50 / p99 / max ms |');
+console.log('|---|---:|---:|---:|');
+for (const [name, r] of [['idle event loop, 1 s (baseline)', idle], ['in the bench process (before)', burstIn], ['in the PDF worker pool (now)', burstPool]] as const)
+  console.log(`| ${name} | ${r.wall.toFixed(0)} | ${name.startsWith('idle') ? '' : (r.wall / k).toFixed(0)} | ${r.p50.toFixed(1)} / ${r.p99.toFixed(1)} / ${r.max.toFixed(1)} |`);
+console.log(`\nworker pool / bench process: wall ${(burstPool.wall / burstIn.wall).toFixed(2)}, event-loop delay p99 ${(burstPool.p99 / burstIn.p99).toFixed(3)}, max ${(burstPool.max / burstIn.max).toFixed(3)}; pool's p99 / idle p99 ${(burstPool.p99 / idle.p99).toFixed(2)}`);
+await closePdfWorkers();
 partDone('3. PDF');
+}
+await rm(dataDir, { recursive: true, force: true }).catch(() => {});
 
 // ---- 4. the whole path under load, and idle memory without the face models ----
+if (parts.has(4)) {
 const sizes = args.applicants.split(',').map(Number).filter((x) => x > 0);
 const total = sizes.reduce((a, b) => a + b, 0);
 const path0 = await startTestServer();
@@ -319,10 +378,21 @@ for (const n of sizes) {
     const i = ++personSeq;
     return { phone: `1391${String(i).padStart(7, '0')}`, idNumber: makeIdNumber('19850101', String(i).padStart(3, '0')), opPhone: opPhones[opSeq++], c: null as Client | null, op: null as Client | null, id: '', version: 0 };
   });
-  const steps: Record<string, { ms: number[]; wall: number; requests: number }> = {};
+  const steps: Record<string, { ms: number[]; wall: number; requests: number; light: number[] }> = {};
   const phase = async (name: string, requests: number, fn: (p: (typeof people)[number]) => Promise<void>) => {
-    const slot: { ms: number[]; wall: number; requests: number } = { ms: [], wall: 0, requests: requests * n };
+    const slot: { ms: number[]; wall: number; requests: number; light: number[] } = { ms: [], wall: 0, requests: requests * n, light: [] };
     steps[name] = slot;
+    // a light request every 100 ms meanwhile: how long the BFF's event loop keeps any request waiting
+    let probing = true;
+    const probe = (async () => {
+      const c = new Client(url);
+      while (probing) {
+        const t = performance.now();
+        await c.get('/api/province').catch(() => undefined);
+        slot.light.push(performance.now() - t);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
     const t0 = performance.now();
     await Promise.all(
       people.map(async (p) => {
@@ -337,6 +407,8 @@ for (const n of sizes) {
       }),
     );
     slot.wall = performance.now() - t0;
+    probing = false;
+    await probe;
   };
   const errorsBefore = errors;
   currentN = n;
@@ -373,8 +445,8 @@ for (const n of sizes) {
   throughput.push((n / wall) * 60_000);
   const requests = Object.values(steps).reduce((a, s) => a + s.requests, 0);
   pathRows.push(`\n### N = ${n} applicants at once: ${(wall / 1000).toFixed(1)} s for the whole path (${((n / wall) * 60_000).toFixed(0)} registrations/min, ${((requests / wall) * 1000).toFixed(0)} requests/s), ${errors - errorsBefore} errors; load average ${load()}\n`);
-  pathRows.push('| step (all N in parallel) | steps/s | p50 ms | p95 ms |', '|---|---:|---:|---:|');
-  for (const [name, s] of Object.entries(steps)) pathRows.push(`| ${name} | ${((n / s.wall) * 1000).toFixed(1)} | ${pct(s.ms, 0.5).toFixed(0)} | ${pct(s.ms, 0.95).toFixed(0)} |`);
+  pathRows.push('| step (all N in parallel) | steps/s | p50 ms | p95 ms | light GET /api/province meanwhile, p50 / p95 / max ms |', '|---|---:|---:|---:|---:|');
+  for (const [name, s] of Object.entries(steps)) pathRows.push(`| ${name} | ${((n / s.wall) * 1000).toFixed(1)} | ${pct(s.ms, 0.5).toFixed(0)} | ${pct(s.ms, 0.95).toFixed(0)} | ${pct(s.light, 0.5).toFixed(0)} / ${pct(s.light, 0.95).toFixed(0)} / ${Math.max(...s.light).toFixed(0)} |`);
 }
 memory['BFF process without the face models, after the path load'] = await rssMb(child.pid!);
 clearInterval(smsTimer);
@@ -390,6 +462,7 @@ child.kill('SIGTERM');
 await new Promise((r) => child.on('exit', r));
 await path0.stop();
 partDone('4. whole path');
+}
 
 console.log(`\n## 2. memory (RSS)\n`);
 console.log('| process | MB |');
@@ -404,7 +477,7 @@ console.log('| per liveness analysis running (LIVENESS_LOAD_TEST=1 bff/test/live
 
 // ---- 5. employer rename ----
 const renameN = Number(args.rename);
-if (renameN > 0) {
+if (renameN > 0 && parts.has(5)) {
   const r = spawn(path.join(root, 'node_modules/.bin/tsx'), ['scripts/bench-employer-rename.ts', String(renameN)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   const line = await waitFor(r, /(\d+ registrations: .*)\n/);
   await new Promise((res) => r.on('exit', res));

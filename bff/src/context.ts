@@ -35,6 +35,8 @@ export interface Deps {
   faults?: {
     /** Called inside the employer-rename step transaction of the `step`-th registration (1-based) after its register write; a throw aborts that transaction (bff/src/domain/employer-rename.ts). */
     employerRenameStep?: (step: number, registrationId: string) => void | Promise<void>;
+    /** Asked before each PDF worker job; true: that job's worker thread exits after rendering, before signing (bff/src/pdf/workers.ts). */
+    pdfWorkerCrash?: () => boolean;
   };
 }
 

@@ -14,7 +14,7 @@ import { PiiCipher } from './pii.js';
 import { createSmsProvider } from './adapters/sms.js';
 import { WechatClient } from './adapters/wechat.js';
 import { loadOrCreatePlatformCa, platformCaFromPem } from './pdf/ca.js';
-import { loadCjkFontBytes } from './pdf/font.js';
+import { warmPdfWorkers } from './pdf/workers.js';
 import { loadCertificateTokens } from './domain/certificate-tokens.js';
 import { httpTsa } from './adapters/tsa.js';
 import { OutboxWorker } from './domain/outbox.js';
@@ -64,6 +64,7 @@ export async function startServer(config: Config, overrides: Partial<Pick<Deps, 
       deps.ca = {
         ...deps.ca,
         issueSignerCredentials: deps.ca.issueSignerCredentials.bind(deps.ca),
+        pem: deps.ca.pem.bind(deps.ca),
         timestamps: {
           authority: httpTsa(config.tsa),
           required: !config.tsa.allowUntimestamped,
@@ -71,8 +72,8 @@ export async function startServer(config: Config, overrides: Partial<Pick<Deps, 
         },
       };
     }
-    // parse the 10 MB CJK font now rather than on the first signing request
-    await loadCjkFontBytes();
+    // the PDF worker threads (one per core) parse the 10 MB CJK font now rather than on the first signing request
+    await warmPdfWorkers(deps);
     if (config.relay) deps.relay = relayClient(deps);
     // scans answered from memory for certificates scanned lately, forgotten on any change in any process (issue 14)
     deps.certificateCache = new CertificateRowCache({ url: database.url, log });

@@ -13,6 +13,7 @@ import path from 'node:path';
 import test from 'ava';
 import { sql } from 'kysely';
 import { createEnterpriseRegistry, DEV_ENTERPRISE_RECORD, EnterpriseRegistryUnavailable, FileEnterpriseRegistry, HttpEnterpriseRegistry } from '../src/adapters/enterprise-registry.js';
+import { firstCopies } from '../src/domain/certificates.js';
 import { employerRenamesIdle } from '../src/domain/employer-rename.js';
 import { pdfsigReport, pdfText } from './pdf/helpers.js';
 import { startEnterpriseRegistryServer } from './helpers/enterprise-registry-server.js';
@@ -171,6 +172,7 @@ test.serial('a rename the registry does not confirm is refused, and nothing chan
 test.serial('the rename: one batch; every registration shows the new name, each holder has a new version to claim and an SMS, the old versions verify superseded', async (t) => {
   const op = await operatorClient(s);
   registry.rename(ENTERPRISE.uscc, NAME2);
+  const copies = { ...firstCopies };
   const started = performance.now();
   const res = await op.post('/api/enterprise/renames', { newName: `  ${NAME2} ` });
   t.is(res.status, 202, JSON.stringify(res.body));
@@ -185,6 +187,16 @@ test.serial('the rename: one batch; every registration shows the new name, each 
   t.log(`rename of ${people.length} registrations: ${Math.round(ms)} ms (${Math.round(ms / people.length)} ms per registration, certificate signing included)`);
   t.like(done, { statusLabel: '已完成', oldName: ENTERPRISE.name, newName: NAME2, registrations: 3, certificates: 3, notified: 3 });
   t.is((await renames()).length, 1);
+  // each certificate was signed before its step's transaction and used as it was (issue 14)
+  t.deepEqual([firstCopies.prepared - copies.prepared, firstCopies.signedInTransaction - copies.signedInTransaction], [3, 0]);
+  // the stored first copies (made in the PDF worker threads) verify and print the new name
+  const stored = await s.server.deps.db.selectFrom('certificates').select(['pdf', 'employer_name']).where('matter', '=', 'employer_rename').execute();
+  t.is(stored.length, 3);
+  for (const c of stored) {
+    t.is(c.employer_name, NAME2);
+    t.deepEqual((await pdfsigReport(c.pdf!)).map((x) => x.valid), [true]);
+    t.true((await pdfText(c.pdf!)).replace(/\s+/g, '').includes(NAME2));
+  }
 
   for (const p of people) {
     const [reg] = (await p.c.get('/api/registrations')).body;

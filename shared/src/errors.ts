@@ -100,6 +100,7 @@ export const ERRORS = {
   certificate_superseded: { status: 409, message: '该证书已换发新证书，请领取最新版本' },
   certificate_expired: { status: 409, message: '该证书的注册专业均已过有效期，不能下载使用' },
   timestamp_unavailable: { status: 503, message: '时间戳服务暂时不可用，签名未完成，请稍后再试' },
+  signature_unavailable: { status: 503, message: '电子签名暂时无法完成，未作任何更改，请稍后再试' },
   copy_period_invalid: { status: 422, message: '使用有效期天数无效，请在允许的范围内选择' },
   privacy_consent_required: { status: 409, message: '请先阅读并同意隐私保护指引' },
   reminder_mandatory: { status: 409, message: '该提醒关系到执业资格，不能关闭' },

@@ -48,8 +48,8 @@ import type { ApplicationRow } from '../db/schema.js';
 import { AppError, appError, NotFound } from '../errors.js';
 import { maskPhone } from '../pii.js';
 import { dateAtShanghaiNoon, dayjs, shanghaiDate, ZONE } from '../time.js';
-import { renderApplicationForm, type ApplicationFormView } from '../pdf/application-form.js';
-import { signPdf } from '../pdf/sign.js';
+import type { ApplicationFormView } from '../pdf/application-form.js';
+import { renderAndSign, renderPdf } from '../pdf/workers.js';
 import { signingSlots } from '../pdf/signing-slots.js';
 import { audit } from './audit.js';
 import { queueRelay } from './relay.js';
@@ -361,8 +361,7 @@ async function applicantSignature(deps: AppDeps, db: DbOrTx, app: ApplicationRow
   return signingSlots(async () => {
     const signedAt = deps.now();
     const view = { ...read, generatedAt: signedAt };
-    const unsigned = await renderApplicationForm(view);
-    const pdf = await signPdf(unsigned, { kind: 'applicant', commonName: view.applicant.name }, { ca: deps.ca, slot: 'applicant', reason: '申请人员意见：本人已核对申请表内容并签名', signedAt, location: deps.config.authorityName });
+    const pdf = await renderAndSign(deps, { kind: 'application_form', view }, { kind: 'applicant', commonName: view.applicant.name }, { slot: 'applicant', reason: '申请人员意见：本人已核对申请表内容并签名', signedAt, location: deps.config.authorityName });
     return { basis: signingBasis(app), pdf, signedAt, fileName: formFileName(app, signedAt), applicantName: view.applicant.name };
   });
 }
@@ -480,16 +479,12 @@ export async function employerSignature(deps: AppDeps, db: DbOrTx, app: Applicat
 async function makeEmployerSignature(deps: AppDeps, app: ApplicationRow, enterprise: { name: string; uscc: string }, view: ApplicationFormView | null): Promise<EmployerSignature> {
   const signedAt = deps.now();
   // a matter the person does not sign (temporary constructors, 003 §3.2.3.8-11): the employer's is the first signature
-  let fileName = app.form_pdf_name;
-  let unsigned = app.form_pdf;
-  if (!unsigned) {
-    unsigned = Buffer.from(await renderApplicationForm({ ...view!, generatedAt: signedAt }));
-    fileName = formFileName(app, signedAt);
-  }
-  const pdf = await signPdf(
-    unsigned,
+  const fileName = app.form_pdf ? app.form_pdf_name : formFileName(app, signedAt);
+  const pdf = await renderAndSign(
+    deps,
+    app.form_pdf ? { kind: 'pdf', bytes: app.form_pdf } : { kind: 'application_form', view: { ...view!, generatedAt: signedAt } },
     { kind: 'employer', commonName: enterprise.name, organization: enterprise.name, uscc: enterprise.uscc },
-    { ca: deps.ca, slot: 'employer', reason: '聘用企业意见：同意申报', signedAt, location: deps.config.authorityName },
+    { slot: 'employer', reason: '聘用企业意见：同意申报', signedAt, location: deps.config.authorityName },
   );
   return { basis: signingBasis(app), pdf, signedAt, fileName, enterpriseName: enterprise.name };
 }
@@ -771,7 +766,7 @@ export async function applicationFormPdf(deps: AppDeps, user: AuthUser, role: Ro
   if (app.form_pdf) return { pdf: app.form_pdf, fileName: app.form_pdf_name ?? 'application.pdf' };
   if (!app.form) throw NotFound();
   const now = deps.now();
-  return { pdf: await renderApplicationForm(await formView(deps, deps.db, app, now)), fileName: formFileName(app, now) };
+  return { pdf: await renderPdf(deps, { kind: 'application_form', view: await formView(deps, deps.db, app, now) }), fileName: formFileName(app, now) };
 }
 
 export { operatorEnterpriseId, isLateRegistration, matterContext, formView };

@@ -31,14 +31,14 @@ import type { Tx } from '../db/database.js';
 import type { CertificateRow, RegistrationRow } from '../db/schema.js';
 import { appError, NotFound } from '../errors.js';
 import { dayjs, shanghaiDate } from '../time.js';
-import { renderCertificatePdf, type CertificateView as CertificatePdfView } from '../pdf/certificate.js';
+import type { CertificateView as CertificatePdfView } from '../pdf/certificate.js';
 import { signingSlots } from '../pdf/signing-slots.js';
-import { signPdf } from '../pdf/sign.js';
+import { renderAndSign } from '../pdf/workers.js';
 import { audit } from './audit.js';
 import { nextCounter } from './counters.js';
 import { isUuid } from './policies.js';
 
-type CertDeps = Pick<Deps, 'db' | 'now' | 'config' | 'ca' | 'certificateTokens' | 'certificateCache'>;
+type CertDeps = Pick<Deps, 'db' | 'now' | 'config' | 'ca' | 'certificateTokens' | 'certificateCache' | 'log' | 'faults'>;
 
 export function verifyUrl(config: Deps['config'], token: string): string {
   return `${config.publicBaseUrl}/v/${token}`;
@@ -124,14 +124,19 @@ function certificateView(deps: Pick<Deps, 'pii'>, cert: CertificateContent, regi
 }
 
 /** Renders and signs a copy of `view` with the QR code of `token` (slot 'authority', the authority's one-signature certificate). */
-async function signView(deps: Pick<Deps, 'now' | 'config' | 'ca'>, cert: CertificateContent, view: Omit<CertificatePdfView, 'verifyUrl'>, token: string): Promise<Uint8Array> {
-  const pdf = await renderCertificatePdf({ ...view, verifyUrl: verifyUrl(deps.config, token) });
-  return signPdf(pdf, { kind: 'authority', commonName: cert.authority_name, organization: cert.authority_name }, { ca: deps.ca, slot: 'authority', reason: `电子注册证书 ${cert.registration_no}，发证日期 ${chineseDate(cert.issue_date)}`, signedAt: deps.now(), location: cert.authority_name });
+async function signView(deps: Pick<Deps, 'now' | 'config' | 'ca' | 'log' | 'faults'>, cert: CertificateContent, view: Omit<CertificatePdfView, 'verifyUrl'>, token: string): Promise<Uint8Array> {
+  return renderAndSign(
+    deps,
+    { kind: 'certificate', view: { ...view, verifyUrl: verifyUrl(deps.config, token) } },
+    { kind: 'authority', commonName: cert.authority_name, organization: cert.authority_name },
+    { slot: 'authority', reason: `电子注册证书 ${cert.registration_no}，发证日期 ${chineseDate(cert.issue_date)}`, signedAt: deps.now(), location: cert.authority_name },
+  );
 }
 
-/** Renders and signs a copy; the photo is the registration's (registrations.photo_enc, 000 §3.1.1 step 4), when it has one. */
+/** Renders and signs a copy, in a worker when a signing slot is free; the photo is the registration's (registrations.photo_enc, 000 §3.1.1 step 4), when it has one. */
 async function renderSigned(deps: CertDeps & Pick<Deps, 'pii'>, cert: CertificateContent, token: string, registration: CertificateRegistration, copy?: { validFrom: string; validUntil: string }): Promise<Uint8Array> {
-  return signView(deps, cert, certificateView(deps, cert, registration, copy), token);
+  const view = certificateView(deps, cert, registration, copy);
+  return signingSlots(() => signView(deps, cert, view, token));
 }
 
 /**
@@ -166,7 +171,7 @@ export interface PreparedCertificate {
  * Renders and signs the first copy of the certificate version `cert` would be (a draft: the id it will be
  * inserted with, the register content, the next version number, today's issue date) with the registration's
  * photo, signature image and ID number `registration`. Reads nothing; CPU-bound (0.1-0.3 s), so the approval
- * makes it before its transaction, in one of the signing slots (signing-slots.ts), and issueCertificateVersion
+ * makes it before its transaction, in one of the signing slots (signing-slots.ts) and a PDF worker thread, and issueCertificateVersion
  * uses it when the row it inserts has the same fingerprint (else it signs again inside; issue 14).
  */
 export async function prepareCertificate(deps: CertDeps & Pick<Deps, 'pii'>, cert: CertificateContent, registration: CertificateRegistration): Promise<PreparedCertificate> {

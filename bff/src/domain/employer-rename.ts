@@ -23,7 +23,11 @@
  *  2. Each registration is one step, in its own transaction: the registration row is locked, the step
  *     row (batch_id, registration_id) is looked up, and when absent the register is written (row,
  *     specialties, event, audit, certificate version), the holder's SMS is queued and the step row is
- *     inserted. The step is atomic for the register: a crash inside it rolls all of it back, the
+ *     inserted. The certificate version's PDF is signed BEFORE the step's transaction (prepareStep, in the
+ *     PDF worker threads, up to PDF_WORKERS steps ahead of the one committing, as the approval does, issue
+ *     14) and stored when its fingerprint matches the version the step inserts; otherwise (the registration
+ *     changed in between, the day changed) it is signed again inside, as before: the lock is held only for
+ *     the writes. The step is atomic for the register: a crash inside it rolls all of it back, the
  *     certificate and the SMS included; after it commits, nothing of it is ever done again (the primary
  *     key, and the row lock taken before the check, also serialise two runners of one batch).
  *  3. When no registration of the enterprise is left without the new name, the batch becomes completed
@@ -46,19 +50,22 @@
  * setting or environment variable, only by test code holding the Deps object, and is refused under
  * NODE_ENV=production.
  */
-import { PROFESSION_LABELS, type EmployerRenameBatchView, type Profession } from '@zhiyetong/shared';
+import { randomUUID } from 'node:crypto';
+import { certificateSpecialties, PROFESSION_LABELS, type EmployerRenameBatchView, type Profession, type RegisterState } from '@zhiyetong/shared';
 import { sql } from 'kysely';
 import type { Actor, Deps } from '../context.js';
 import type { DbOrTx } from '../db/database.js';
 import type { Selectable } from 'kysely';
 import type { EmployerRenameBatchesTable } from '../db/schema.js';
 import { EnterpriseRegistryUnavailable, type EnterpriseRecord } from '../adapters/enterprise-registry.js';
-import { appError } from '../errors.js';
+import { AppError, appError } from '../errors.js';
+import { PDF_WORKERS } from '../pdf/workers.js';
 import { shanghaiDate } from '../time.js';
 import { audit } from './audit.js';
 import { nextCounter } from './counters.js';
 import { enqueue } from './outbox.js';
-import { registrationById, writeRegister } from './register.js';
+import { prepareCertificate, type PreparedCertificate } from './certificates.js';
+import { issuesCertificate, registrationById, writeRegister, type LoadedRegistration } from './register.js';
 import { presentRenameBatch } from '../presenters/employer-rename.js';
 
 export type RenameDeps = Pick<Deps, 'db' | 'now' | 'config' | 'ca' | 'certificateTokens' | 'pii' | 'log' | 'enterpriseRegistry' | 'faults'>;
@@ -273,9 +280,22 @@ async function runBatch(deps: RenameDeps, batchId: string): Promise<void> {
     const batch = await deps.db.selectFrom('employer_rename_batches').selectAll().where('id', '=', batchId).executeTakeFirst();
     if (!batch || batch.status === 'completed') return;
     const todo = await pending(deps.db, batch).orderBy('registrations.created_at').orderBy('registrations.id').execute();
-    for (const { id } of todo) {
+    // the certificates are signed ahead, PDF_WORKERS steps at most, while the steps commit one by one in order
+    const prepared: Promise<PreparedCertificate | undefined>[] = [];
+    const prepare = (i: number) => {
+      if (i < todo.length && !prepared[i]) {
+        prepared[i] = prepareStep(deps, batch, todo[i].id);
+        prepared[i].catch(() => undefined); // a step not reached (stopping, an attempt that failed) is not awaited
+      }
+    };
+    for (let i = 0; i < todo.length; i++) {
       if (r.stopping) return;
-      await renameRegistration(deps, batch, id);
+      for (let k = i; k < i + PDF_WORKERS; k++) prepare(k);
+      const certificate = await prepared[i].catch((e: unknown) => {
+        if (!(e instanceof AppError)) deps.log.warn({ err: e, batchId, registrationId: todo[i].id }, 'signing before the rename step failed; signed in its transaction');
+        return undefined;
+      });
+      await renameRegistration(deps, batch, todo[i].id, certificate);
     }
     if (await tryComplete(deps, batch)) {
       deps.log.info({ batchId, ms: Math.round(performance.now() - started) }, 'employer rename batch completed');
@@ -285,21 +305,59 @@ async function runBatch(deps: RenameDeps, batchId: string): Promise<void> {
   deps.log.warn({ batchId }, 'employer rename batch still has registrations after 10 passes; it resumes on the next request or start');
 }
 
+/** Whether `reg` is still to be renamed by `batch` (it may have changed since it was listed: cancelled, another employer, a matter that already renamed it). */
+function toRename(reg: LoadedRegistration, batch: BatchRow): reg is LoadedRegistration & { state: { employer: NonNullable<RegisterState['employer']> } } {
+  return reg.row.employer_id === batch.enterprise_id && reg.row.status === 'registered' && reg.row.employer_name !== batch.new_name && !!reg.state.employer;
+}
+
+/** The register content of `reg` after the rename. */
+const renamed = (reg: LoadedRegistration & { state: { employer: NonNullable<RegisterState['employer']> } }, batch: BatchRow): RegisterState => ({ ...reg.state, employer: { ...reg.state.employer, name: batch.new_name } });
+
+/**
+ * The certificate version the step of `registrationId` would issue, rendered and signed now, before its
+ * transaction (as the approval's, applications.ts prepareCompletion): reads without a lock, nothing written.
+ * Undefined when the step would issue none (already renamed, no electronic certificate). The step's
+ * transaction uses it only when the version it inserts has the same fingerprint (issueCertificateVersion), else
+ * it signs again inside; so the step stays atomic and right, and the lock is held only for its writes.
+ */
+async function prepareStep(deps: RenameDeps, batch: BatchRow, registrationId: string): Promise<PreparedCertificate | undefined> {
+  const reg = await registrationById(deps.db, registrationId);
+  if (!reg || !toRename(reg, batch)) return undefined;
+  const after = renamed(reg, batch);
+  if (!issuesCertificate(reg, after)) return undefined;
+  const previous = await deps.db.selectFrom('certificates').select('version').where('registration_id', '=', reg.row.id).orderBy('version', 'desc').limit(1).executeTakeFirst();
+  return prepareCertificate(
+    deps,
+    {
+      id: randomUUID(),
+      registration_no: after.registrationNo,
+      profession: after.profession,
+      holder_name: after.holderName,
+      gender: reg.row.gender,
+      employer_name: after.employer?.name ?? '',
+      specialties: certificateSpecialties(after),
+      issue_date: shanghaiDate(deps.now()),
+      authority_name: deps.config.authorityName,
+      version: (previous?.version ?? 0) + 1,
+    },
+    reg.row,
+  );
+}
+
 /**
  * One step: renames registration `registrationId` in `batch` unless already done (see the module's
- * docstring). Returns whether it changed the register.
+ * docstring), with `certificate` its new version's first copy signed before (prepareStep), used if it matches.
+ * Returns whether it changed the register.
  */
-async function renameRegistration(deps: RenameDeps, batch: BatchRow, registrationId: string): Promise<boolean> {
+async function renameRegistration(deps: RenameDeps, batch: BatchRow, registrationId: string, certificate?: PreparedCertificate): Promise<boolean> {
   return deps.db.transaction().execute(async (tx) => {
     const reg = await registrationById(tx, registrationId, { lock: true });
     if (!reg) return false;
     const done = await tx.selectFrom('employer_rename_steps').select('registration_id').where('batch_id', '=', batch.id).where('registration_id', '=', registrationId).executeTakeFirst();
     if (done) return false;
-    // it may have changed since it was listed (cancelled, another employer, a matter that already renamed it)
-    if (reg.row.employer_id !== batch.enterprise_id || reg.row.status !== 'registered' || reg.row.employer_name === batch.new_name || !reg.state.employer) return false;
+    if (!toRename(reg, batch)) return false;
     const actor: Actor | null = batch.requested_by ? { id: batch.requested_by, role: 'enterprise_operator' } : null;
-    const after = { ...reg.state, employer: { ...reg.state.employer, name: batch.new_name } };
-    const written = await writeRegister(deps, tx, reg, after, { matter: 'employer_rename', batchId: batch.id, actor });
+    const written = await writeRegister(deps, tx, reg, renamed(reg, batch), { matter: 'employer_rename', batchId: batch.id, actor }, { certificate });
     let notified = false;
     if (written.certificateId && reg.row.holder_id) {
       const holder = await tx.selectFrom('users').select('phone').where('id', '=', reg.row.holder_id).executeTakeFirst();

@@ -63,7 +63,7 @@ import { audit } from './audit.js';
 import { findRegistration, writeRegister } from './register.js';
 import { readTableFile } from './table-file.js';
 
-type ImportDeps = Pick<Deps, 'db' | 'now' | 'config' | 'ca' | 'certificateTokens' | 'pii'>;
+type ImportDeps = Pick<Deps, 'db' | 'now' | 'config' | 'ca' | 'certificateTokens' | 'pii' | 'log' | 'faults'>;
 
 /** The columns of the import file, in the order the template lists them. */
 export const IMPORT_COLUMNS = ['注册编号', '姓名', '身份证号码', '聘用企业', '统一社会信用代码', '注册专业', '注册日期', '有效期至'] as const;

@@ -85,7 +85,7 @@ export interface RegisterChange {
  * and the id of the certificate version issued, if any.
  */
 export async function writeRegister(
-  deps: Pick<Deps, 'db' | 'now' | 'config' | 'ca' | 'certificateTokens' | 'pii'>,
+  deps: Pick<Deps, 'db' | 'now' | 'config' | 'ca' | 'certificateTokens' | 'pii' | 'log' | 'faults'>,
   tx: Tx,
   existing: LoadedRegistration | null,
   after: RegisterState,

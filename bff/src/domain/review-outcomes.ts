@@ -32,8 +32,8 @@ import type { Actor, AuthUser, Deps } from '../context.js';
 import type { DbOrTx, Tx } from '../db/database.js';
 import type { ApplicationRow } from '../db/schema.js';
 import { NotFound } from '../errors.js';
-import { renderAcceptanceNotice } from '../pdf/acceptance-notice.js';
-import { signPdf } from '../pdf/sign.js';
+import type { AcceptanceNoticeView } from '../pdf/acceptance-notice.js';
+import { renderAndSign } from '../pdf/workers.js';
 import { shanghaiDate } from '../time.js';
 import { audit } from './audit.js';
 import { enqueue } from './outbox.js';
@@ -159,7 +159,7 @@ async function makeAcceptanceNotice(deps: OutcomeDeps, app: ApplicationRow, iden
   const route = routeOf(deps.config, app.type);
   const ahead = route.slice(1);
   const limits = ahead.map((s) => settings.stageTimeLimitsWorkingDays[s]);
-  const unsigned = await renderAcceptanceNotice({
+  const view: AcceptanceNoticeView = {
     acceptanceNo: app.acceptance_no ?? '',
     acceptedOn,
     applicantName: identity.name,
@@ -171,8 +171,8 @@ async function makeAcceptanceNotice(deps: OutcomeDeps, app: ApplicationRow, iden
     stagesAhead: ahead.map((s) => stageLabel(settings, s)),
     workingDaysLimit: limits.length && limits.every((l) => l !== undefined) ? limits.reduce((a, b) => a! + b!, 0)! : null,
     publicNotice: hasPublicNotice(settings, app.type as RegistrationType) ? { workingDays: settings.publicNotice.workingDays } : null,
-  });
-  const pdf = await signPdf(unsigned, { kind: 'authority', commonName: deps.config.authorityName, organization: deps.config.authorityName }, { ca: deps.ca, slot: 'authority', reason: `行政审批受理通知书 ${app.acceptance_no}`, signedAt: now, location: deps.config.authorityName });
+  };
+  const pdf = await renderAndSign(deps, { kind: 'acceptance_notice', view }, { kind: 'authority', commonName: deps.config.authorityName, organization: deps.config.authorityName }, { slot: 'authority', reason: `行政审批受理通知书 ${app.acceptance_no}`, signedAt: now, location: deps.config.authorityName });
   return { basis: noticeBasis(app), pdf, acceptedOn };
 }
 

@@ -19,7 +19,7 @@ import { audit } from './audit.js';
 import { certificateStatus, loadOwnCertificate, renderCertificateCopy, verifiedDetails } from './certificates.js';
 import { isUuid } from './policies.js';
 
-type ShareDeps = Pick<Deps, 'db' | 'now' | 'config' | 'pii' | 'ca' | 'certificateTokens'>;
+type ShareDeps = Pick<Deps, 'db' | 'now' | 'config' | 'pii' | 'ca' | 'certificateTokens' | 'log' | 'faults'>;
 
 /** How many links one certificate may have that are neither expired nor revoked. */
 export const MAX_ACTIVE_LINKS = 20;

@@ -18,7 +18,8 @@ import type { ApplicationRow } from '../db/schema.js';
 import type { Tx } from '../db/database.js';
 import { appError } from '../errors.js';
 import { maskPhone } from '../pii.js';
-import { signPdf } from '../pdf/sign.js';
+import { signingSlots } from '../pdf/signing-slots.js';
+import { renderAndSign } from '../pdf/workers.js';
 import { listApplications } from '../presenters/applications.js';
 import { addEvent, completeMatter, notifyApplicant, userPhone } from './applications.js';
 import { audit } from './audit.js';
@@ -93,12 +94,17 @@ export async function confirmRelease(deps: ReleaseDeps, user: AuthUser, actor: A
 /** The old employer's signature on the locked `app` in `tx`: PDF, status, history, audit, notification, relay. */
 async function releaseSign(deps: ReleaseDeps, tx: Tx, user: AuthUser, actor: Actor, app: ApplicationRow) {
   const enterprise = await tx.selectFrom('enterprises').selectAll().where('id', '=', app.releasing_employer_id!).executeTakeFirstOrThrow();
-  const signedAt = deps.now();
-  const pdf = await signPdf(
-    app.form_pdf!,
-    { kind: 'employer', commonName: enterprise.name, organization: enterprise.name, uscc: enterprise.uscc },
-    { ca: deps.ca, slot: 'releasing_employer', reason: '原聘用企业意见：同意转出', signedAt, location: deps.config.authorityName },
-  );
+  // signed in its transaction (a release is rare), in a worker thread when a slot is free (signing-slots.ts)
+  const { pdf, signedAt } = await signingSlots(async () => {
+    const signedAt = deps.now();
+    const pdf = await renderAndSign(
+      deps,
+      { kind: 'pdf', bytes: app.form_pdf! },
+      { kind: 'employer', commonName: enterprise.name, organization: enterprise.name, uscc: enterprise.uscc },
+      { slot: 'releasing_employer', reason: '原聘用企业意见：同意转出', signedAt, location: deps.config.authorityName },
+    );
+    return { pdf, signedAt };
+  });
   const status = statusAfterSignatures(routeOf(deps.config, app.type));
   await tx
     .updateTable('applications')

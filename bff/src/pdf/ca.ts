@@ -60,6 +60,18 @@ export interface PlatformCa {
   timestamps?: SignatureTimestamps;
   /** issues a short-lived (default 10 min) RSA-2048 signing cert + key for one signature */
   issueSignerCredentials(subject: SignerSubject, validMinutes?: number): SignerCredentials;
+  /**
+   * The CA's key and certificate (PEM), for the PDF worker threads of this process only: each loads the CA
+   * once (platformCaFromPem) and issues the one-signature certificates itself (bff/src/pdf/workers.ts). Never
+   * log it or send it elsewhere.
+   */
+  pem(): CaPem;
+}
+
+/** A CA's private key (PKCS#1 or PKCS#8) and certificate, PEM. */
+export interface CaPem {
+  keyPem: string;
+  certPem: string;
 }
 
 /** Default subject of a CA created on first use (development / test). */
@@ -262,6 +274,7 @@ export function platformCaFromPem(keyPem: string, certPem: string): PlatformCa {
 
   return {
     caCertificatePem,
+    pem: () => ({ keyPem, certPem }),
     issueSignerCredentials(subject: SignerSubject, validMinutes = 10): SignerCredentials {
       if (!subject.commonName.trim()) throw new Error('platform CA: signer commonName is empty');
       if (!(validMinutes > 0)) throw new Error('platform CA: validMinutes must be positive');

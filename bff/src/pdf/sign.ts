@@ -30,7 +30,7 @@ import {
   rgb,
 } from 'pdf-lib';
 import type { Color } from 'pdf-lib';
-import type { PlatformCa, SignerSubject } from './ca.js';
+import type { PlatformCa, SignatureTimestamps, SignerCredentials, SignerSubject } from './ca.js';
 import { embedCjkFont } from './font.js';
 import { formatShanghaiDateTime, pdfDateString } from './format.js';
 import { appendIncrementalUpdate } from './incremental.js';
@@ -43,10 +43,8 @@ export type { SignatureSlot } from './signature-field.js';
 /** Bytes reserved for the DER signature (/Contents holds twice as many hex digits). A signature is ≈3 KB. */
 export const SIGNATURE_PLACEHOLDER_BYTES = 8192;
 
-/** Options of {@link signPdf}. */
-export interface SignPdfOptions {
-  /** Issues the one-signature certificate. */
-  ca: PlatformCa;
+/** What a signature says, apart from the key material (the options of {@link signPdf} without the CA). */
+export interface SignatureSpec {
   /** Which pre-rendered signature block to fill. */
   slot: SignatureSlot;
   /** /Reason of the signature dictionary, e.g. 申请人确认申请表内容. */
@@ -55,6 +53,19 @@ export interface SignPdfOptions {
   signedAt: Date;
   /** /Location, e.g. 上海. */
   location?: string;
+}
+
+/** Options of {@link signPdf}. */
+export interface SignPdfOptions extends SignatureSpec {
+  /** Issues the one-signature certificate. */
+  ca: PlatformCa;
+}
+
+/** Options of {@link signPdfWith}: the key material already issued, and the timestamps to add (if any). */
+export interface SignPdfWithOptions extends SignatureSpec {
+  /** One-signature credentials from `PlatformCa.issueSignerCredentials` (PEM strings: structured-clonable). */
+  credentials: SignerCredentials;
+  timestamps?: SignatureTimestamps;
 }
 
 /**
@@ -74,6 +85,20 @@ export async function signPdf(
   pdf: Uint8Array,
   signer: SignerSubject,
   opts: SignPdfOptions,
+): Promise<Uint8Array> {
+  const { ca, ...spec } = opts;
+  return signPdfWith(pdf, signer, { ...spec, credentials: ca.issueSignerCredentials(signer), timestamps: ca.timestamps });
+}
+
+/**
+ * {@link signPdf} with credentials issued beforehand: the CPU part of a signature (layout, font subset,
+ * serialisation, CMS, SHA-256, RSA), as the PDF worker threads run it (bff/src/pdf/worker.ts); the only I/O is
+ * the timestamp, through `opts.timestamps`. Same result and errors as signPdf.
+ */
+export async function signPdfWith(
+  pdf: Uint8Array,
+  signer: SignerSubject,
+  opts: SignPdfWithOptions,
 ): Promise<Uint8Array> {
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
   const { context } = doc;
@@ -119,10 +144,9 @@ export async function signPdf(
   }
   const withPlaceholder = appendIncrementalUpdate(pdf, doc, changed);
 
-  const credentials = opts.ca.issueSignerCredentials(signer);
   const signed = await new SignPdf().sign(
     Buffer.from(withPlaceholder.buffer, withPlaceholder.byteOffset, withPlaceholder.byteLength),
-    new ForgePkcs7DetachedSigner(credentials, opts.ca.timestamps),
+    new ForgePkcs7DetachedSigner(opts.credentials, opts.timestamps),
     opts.signedAt,
   );
   return new Uint8Array(signed.buffer, signed.byteOffset, signed.byteLength);

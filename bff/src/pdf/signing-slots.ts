@@ -1,14 +1,16 @@
 /**
- * At most one PDF signature per core is made at a time in this process by the commands that sign before their
- * transaction (applicantSignature, employerSignature, prepareAcceptanceNotice, prepareCertificate for the
- * approval); the others wait here, holding no database connection (they read what they need before taking a
- * slot, so a slot's holder never waits for a pooled connection either). Why (issue 14, `npm run bench` whole path at N = 50): a signature is 0.1-0.3 s of
- * mostly synchronous CPU (layout, subsetting, serialisation, RSA); fifty interleaved on one event loop left
- * every transaction's next query waiting behind them, so connections were held for seconds and requests
- * waiting for one passed the pool's 5 s timeout (503). Queued here, the signatures run a few at a time and the
- * transactions between them finish at once. p-limit (sindresorhus) is the queue.
+ * At most one PDF signature per worker thread (bff/src/pdf/workers.ts, one per core) is under way at a time
+ * in this process; the others wait here, holding no database connection (the commands read what they need
+ * before taking a slot, so a slot's holder never waits for a pooled connection either). The callers
+ * (applicantSignature, employerSignature, prepareAcceptanceNotice, prepareCertificate, and their re-signing
+ * inside a transaction) take a slot, then read the clock for the signing time and issue the one-signature
+ * certificate: a job that starts at once in a free worker is signed at the time it prints, and its
+ * certificate (valid 10 minutes) is not aging in a queue. The rendering and signing themselves run in the
+ * worker, off the event loop (issue 14: on the event loop, fifty signatures at N = 50 left every
+ * transaction's next statement waiting behind them and requests timed out waiting for a connection).
+ * p-limit (sindresorhus) is the queue.
  */
-import { availableParallelism } from 'node:os';
 import pLimit from 'p-limit';
+import { PDF_WORKERS } from './workers.js';
 
-export const signingSlots = pLimit(Math.max(1, availableParallelism()));
+export const signingSlots = pLimit(PDF_WORKERS);
