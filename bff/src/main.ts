@@ -49,6 +49,10 @@ async function main() {
   const running = await startServer(config);
   process.off('uncaughtException', startupFailed);
   running.deps.log.info({ url: `http://localhost:${config.port}`, database: config.databaseUrl ? 'external' : 'embedded', dataDir: config.dataDir }, '执业通 BFF started');
+  // the PDF worker threads parse the 10 MB CJK font now rather than on the first signing request
+  import('./pdf/workers.js')
+    .then((m) => m.warmPdfWorkers(running.deps))
+    .catch((e) => running.deps.log.warn({ err: e }, 'PDF workers failed to start'));
   // load the face models in the background so the first liveness check does not wait for them
   import('./liveness/index.js')
     .then((m) => m.warmLivenessEngine())

@@ -14,7 +14,6 @@ import { PiiCipher } from './pii.js';
 import { createSmsProvider } from './adapters/sms.js';
 import { WechatClient } from './adapters/wechat.js';
 import { loadOrCreatePlatformCa, platformCaFromPem } from './pdf/ca.js';
-import { warmPdfWorkers } from './pdf/workers.js';
 import { loadCertificateTokens } from './domain/certificate-tokens.js';
 import { httpTsa } from './adapters/tsa.js';
 import { OutboxWorker } from './domain/outbox.js';
@@ -72,8 +71,6 @@ export async function startServer(config: Config, overrides: Partial<Pick<Deps, 
         },
       };
     }
-    // the PDF worker threads (one per core) parse the 10 MB CJK font now rather than on the first signing request
-    await warmPdfWorkers(deps);
     if (config.relay) deps.relay = relayClient(deps);
     // scans answered from memory for certificates scanned lately, forgotten on any change in any process (issue 14)
     deps.certificateCache = new CertificateRowCache({ url: database.url, log });

@@ -1,6 +1,9 @@
 /**
- * PDF rendering and signing in worker threads (issue 14): a piscina pool of one thread per core
- * (`PDF_WORKERS`), shared by every server of the process, started on first use (startServer warms it).
+ * PDF rendering and signing in worker threads (issue 14): a piscina pool of up to one thread per core
+ * (`PDF_WORKERS`), shared by every server of the process, created on first use (`npm start` warms it, main.ts).
+ * One thread is kept; a second starts when a job waits for a busy one and stops after IDLE_MS without work:
+ * each thread costs about 3 s of CPU to start (tsx, pdf-lib, the 10 MB CJK font) and 120 MB, which a process
+ * signing one document at a time (every test server) should not pay twice.
  * Each job renders a document from its plain view (or takes a PDF made earlier) and adds at most one
  * signature; the worker (bff/src/pdf/worker.ts) does all of the CPU: fontkit layout and subsetting, pdf-lib
  * serialisation, the one-signature certificate (each worker loads the platform CA once, `PlatformCa.pem`, and
@@ -35,8 +38,10 @@ import type { PdfDocument, PdfJob, PdfJobResult, TimestampAnswer, TimestampReque
 
 export type { PdfDocument } from './worker.js';
 
-/** Threads of the pool: one per core (os.availableParallelism). */
+/** Threads of the pool at most: one per core (os.availableParallelism). */
 export const PDF_WORKERS = Math.max(1, availableParallelism());
+/** A thread beyond the first stops after this long without a job (ms). */
+const IDLE_MS = 60_000;
 
 /** What a job needs of the server: the CA (credentials, timestamps), the log, the environment and the test faults. */
 export type PdfDeps = Pick<Deps, 'ca' | 'log' | 'config'> & Partial<Pick<Deps, 'faults'>>;
@@ -51,8 +56,9 @@ function pdfPool(log: PdfDeps['log']): Piscina {
   if (!pool) {
     pool = new Piscina({
       filename: fileURLToPath(new URL('./worker-entry.mjs', import.meta.url)),
-      minThreads: PDF_WORKERS,
+      minThreads: 1,
       maxThreads: PDF_WORKERS,
+      idleTimeout: IDLE_MS,
       // jobs await the main thread's timestamp answer: keep the worker's event loop running between jobs
       atomics: 'disabled',
     });
@@ -62,7 +68,7 @@ function pdfPool(log: PdfDeps['log']): Piscina {
   return pool;
 }
 
-/** Starts the pool's threads and waits until each has loaded its modules and the CJK font (server start). */
+/** Starts the pool's threads (PDF_WORKERS) and waits until each has loaded its modules and the CJK font (`npm start`, the bench). */
 export async function warmPdfWorkers(deps: Pick<PdfDeps, 'log'>): Promise<void> {
   const p = pdfPool(deps.log);
   await Promise.all(Array.from({ length: PDF_WORKERS }, () => p.run({ warm: true })));
