@@ -49,10 +49,12 @@ async function main() {
   const running = await startServer(config);
   process.off('uncaughtException', startupFailed);
   running.deps.log.info({ url: `http://localhost:${config.port}`, database: config.databaseUrl ? 'external' : 'embedded', dataDir: config.dataDir }, '执业通 BFF started');
-  // load the face models in the background so the first liveness check does not wait for them
-  import('./liveness/index.js')
-    .then((m) => m.warmLivenessEngine())
-    .catch((e) => running.deps.log.warn({ err: e }, 'liveness engine failed to load'));
+  // load the face models in the background so the first liveness check does not wait for them; an API process
+  // whose analyses are queued for worker processes (LIVENESS_ANALYSIS=queue, LIVENESS_WORKER=off) never loads them
+  if (config.liveness.analysis === 'local' || config.liveness.worker)
+    import('./liveness/index.js')
+      .then((m) => m.warmLivenessEngine())
+      .catch((e) => running.deps.log.warn({ err: e }, 'liveness engine failed to load'));
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
