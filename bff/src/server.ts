@@ -20,7 +20,7 @@ import { httpTsa } from './adapters/tsa.js';
 import { OutboxWorker } from './domain/outbox.js';
 import { Scheduler } from './jobs.js';
 import { LivenessJobs } from './liveness/jobs.js';
-import { analyseQueuedVideo } from './domain/real-name.js';
+import { analyseQueuedVideo, retryJobsOfGoneWorkers } from './domain/real-name.js';
 import { relayClient } from './domain/relay.js';
 import { createApp } from './app.js';
 import { createEnterpriseRegistry } from './adapters/enterprise-registry.js';
@@ -86,6 +86,7 @@ export async function startServer(config: Config, overrides: Partial<Pick<Deps, 
     if (config.liveness.analysis === 'queue') {
       deps.livenessJobs = new LivenessJobs(database.url, { expireSeconds: config.liveness.jobExpireSeconds, log });
       await deps.livenessJobs.start();
+      if (config.liveness.worker) await retryJobsOfGoneWorkers(deps, deps.livenessJobs);
       if (config.liveness.worker) await deps.livenessJobs.work(config.liveness.concurrentAnalyses, (data) => analyseQueuedVideo(deps, data));
     }
     const { app, api } = createApp(deps, { kickOutbox: () => outbox.kick() });

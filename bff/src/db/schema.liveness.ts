@@ -37,6 +37,10 @@ export interface LivenessVideosTable {
   /** the upload, AES-256-GCM under the PII key (PiiCipher.encryptBytes); null once the analysis ended */
   video_enc: Buffer | null;
   file_name: string;
+  /** its pg-boss job */
+  job_id: string;
+  /** the worker analysing it: <host tag>-<pid> */
+  held_by: string | null;
   created_at: ColumnType<Date, Date | undefined, never>;
   /** the verdict (LivenessVerdict) the worker reached */
   result: ColumnType<unknown, string | undefined, string>;

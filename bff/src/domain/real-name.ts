@@ -23,7 +23,7 @@ import { FaceProviderUnavailable, TencentFaceId } from '../adapters/faceid.js';
 import { WECHAT_VERIFY_OK, WechatFace } from '../adapters/faceid-wechat.js';
 import { makeSchedule, promptsMatchSchedule, scheduleWindows, type ReportedPrompt, type Schedule } from '../liveness/schedule.js';
 import { queueFor } from '../liveness/queue.js';
-import { LIVENESS_QUEUE, livenessQueueState, type LivenessJobData } from '../liveness/jobs.js';
+import { LIVENESS_QUEUE, livenessQueueState, type LivenessJobData, type LivenessJobs } from '../liveness/jobs.js';
 import { audit } from './audit.js';
 import { testHold } from './test-hold.js';
 import { latestConsent } from './consents.js';
@@ -470,15 +470,17 @@ async function analyseThroughQueue(deps: RealNameDeps & Pick<Deps, 'config'>, jo
   const jobs = deps.livenessJobs;
   if (!jobs) throw new Error('LIVENESS_ANALYSIS=queue but the liveness job queue is not started');
   const video = deps.pii.encryptBytes(await readFile(videoPath));
+  const jobId = randomUUID();
   await deps.db.transaction().execute(async (tx) => {
     // a released session submitted again: a row its earlier upload left (its API process died) goes first
     await tx.deleteFrom('liveness_videos').where('session_id', '=', job.sessionId).execute();
-    await tx.insertInto('liveness_videos').values({ session_id: job.sessionId, user_id: job.userId, video_enc: video, file_name: path.basename(videoPath) }).execute();
+    await tx.insertInto('liveness_videos').values({ session_id: job.sessionId, user_id: job.userId, video_enc: video, file_name: path.basename(videoPath), job_id: jobId }).execute();
   });
-  let jobId: string | undefined;
+  let sent = false;
   let answered = false;
   try {
-    jobId = await jobs.send(job);
+    await jobs.send(jobId, job);
+    sent = true;
     const until = Date.now() + CHECK_TIMEOUT_MS;
     while (Date.now() < until) {
       const { rows } = await sql<{ result: LivenessVerdict | null; state: string | null }>`
@@ -495,7 +497,7 @@ async function analyseThroughQueue(deps: RealNameDeps & Pick<Deps, 'config'>, jo
     }
     return 'unavailable';
   } finally {
-    if (jobId && !answered) await jobs.cancel(jobId);
+    if (sent && !answered) await jobs.cancel(jobId);
     await deps.db.deleteFrom('liveness_videos').where('session_id', '=', job.sessionId).execute().catch(() => undefined);
   }
 }
@@ -519,6 +521,7 @@ export async function analyseQueuedVideo(deps: Pick<Deps, 'db' | 'pii' | 'config
 async function analyseQueuedVideoNow(deps: Pick<Deps, 'db' | 'pii' | 'config'>, job: LivenessJobData): Promise<void> {
   const row = await deps.db.selectFrom('liveness_videos').select(['video_enc', 'file_name']).where('session_id', '=', job.sessionId).executeTakeFirst();
   if (!row?.video_enc) return;
+  await deps.db.updateTable('liveness_videos').set({ held_by: WORKER_TAG }).where('session_id', '=', job.sessionId).execute();
   const work = await privateLivenessDir();
   try {
     const videoPath = path.join(work.dir, path.basename(row.file_name));
@@ -532,6 +535,28 @@ async function analyseQueuedVideoNow(deps: Pick<Deps, 'db' | 'pii' | 'config'>, 
   } finally {
     await work.release();
   }
+}
+
+/** This process as the holder of a queued video: <host tag>-<pid>. */
+const WORKER_TAG = `${HOST_TAG}-${process.pid}`;
+
+/**
+ * LIVENESS_ANALYSIS=queue, at a worker's start: the queued videos held by a worker of this host that no longer
+ * runs (its pid is gone: it was killed or crashed) have their job failed, which pg-boss retries at once (if
+ * tries are left) instead of after LIVENESS_JOB_EXPIRE_SECONDS. Another host's holders are left to the
+ * expiry. Returns how many jobs were failed.
+ */
+export async function retryJobsOfGoneWorkers(deps: Pick<Deps, 'db'>, jobs: Pick<LivenessJobs, 'fail'>): Promise<number> {
+  const rows = await deps.db.selectFrom('liveness_videos').select(['session_id', 'job_id', 'held_by']).where('result', 'is', null).where('held_by', 'like', `${HOST_TAG}-%`).execute();
+  let failed = 0;
+  for (const r of rows) {
+    const pid = Number(r.held_by!.slice(HOST_TAG.length + 1));
+    if (pid === process.pid || processAlive(pid)) continue;
+    await deps.db.updateTable('liveness_videos').set({ held_by: null }).where('session_id', '=', r.session_id).where('held_by', '=', r.held_by).execute();
+    await jobs.fail(r.job_id, `liveness worker ${r.held_by} is gone`);
+    failed++;
+  }
+  return failed;
 }
 
 /** Seconds a person is asked to wait (Retry-After) when the face provider did not answer. */

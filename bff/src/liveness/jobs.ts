@@ -82,11 +82,15 @@ export class LivenessJobs {
     return this.boss;
   }
 
-  /** Queues an analysis; returns the job id. */
-  async send(data: LivenessJobData): Promise<string> {
-    const id = await this.client.send(LIVENESS_QUEUE, data, { retryLimit: LIVENESS_JOB_RETRIES, expireInSeconds: this.settings.expireSeconds, retentionMinutes: 10 });
-    if (!id) throw new Error('liveness job not queued');
-    return id;
+  /** Queues an analysis under the job id `id` (a UUID the caller chose, stored beside the video first). */
+  async send(id: string, data: LivenessJobData): Promise<void> {
+    const sent = await this.client.send(LIVENESS_QUEUE, data, { id, retryLimit: LIVENESS_JOB_RETRIES, expireInSeconds: this.settings.expireSeconds, retentionMinutes: 10 });
+    if (!sent) throw new Error('liveness job not queued');
+  }
+
+  /** Fails a job whose worker is gone: pg-boss retries it now (if tries are left) instead of after its expiry. */
+  async fail(id: string, why: string): Promise<void> {
+    await this.client.fail(LIVENESS_QUEUE, id, { message: why });
   }
 
   /** Cancels a job nobody waits for any more (a no-op once it is completed or failed). */

@@ -4,13 +4,14 @@
  * pg-boss queue liveness.analyse LIVENESS_CONCURRENT_ANALYSES jobs at a time (analyseQueuedVideo,
  * bff/src/domain/real-name.ts: each video in its own private temp dir, removed after). It needs the same
  * PII_ENCRYPTION_KEY as the API processes (the videos are encrypted under it; in development DATA_DIR's
- * secrets.json). Sweeps this host's leftover liveness temp dirs and stale queued videos like an API process.
+ * secrets.json). Sweeps this host's leftover liveness temp dirs and stale queued videos like an API process,
+ * and at its start has the jobs of a killed worker of this host retried at once (retryJobsOfGoneWorkers).
  * Started by `npm run liveness-worker` (bff/src/liveness-worker.ts) or `npm run cluster -- --workers M`.
  */
 import type { Config } from '../config.js';
 import type { Deps } from '../context.js';
 import { openDatabase } from '../db/database.js';
-import { analyseQueuedVideo, startLivenessSweeper } from '../domain/real-name.js';
+import { analyseQueuedVideo, retryJobsOfGoneWorkers, startLivenessSweeper } from '../domain/real-name.js';
 import { createLogger } from '../logger.js';
 import { PiiCipher } from '../pii.js';
 import { LivenessJobs } from './jobs.js';
@@ -30,10 +31,13 @@ export async function startLivenessWorker(config: Config): Promise<RunningLivene
   const deps = { config, db: database.db, log, pii: new PiiCipher(config.secrets.piiEncryptionKey, config.secrets.piiHashKey), now: () => new Date() };
   const jobs = new LivenessJobs(database.url, { expireSeconds: config.liveness.jobExpireSeconds, log });
   try {
+    await jobs.start();
+    // a job held by a worker of this host that was killed is retried now, by whichever worker is ready first
+    const retried = await retryJobsOfGoneWorkers(deps, jobs);
+    if (retried) log.warn({ retried }, 'liveness jobs of a gone worker retried');
     const engine = await import('./index.js');
     await engine.warmLivenessEngine();
     startLivenessSweeper(deps, config.liveness.sweepSeconds);
-    await jobs.start();
     await jobs.work(config.liveness.concurrentAnalyses, async (data) => {
       const started = performance.now();
       await analyseQueuedVideo(deps, data);

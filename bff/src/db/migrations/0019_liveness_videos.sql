@@ -11,6 +11,10 @@ create table liveness_videos (
   video_enc bytea,
   -- the file name the analysis writes it to ('video.mkv', 'video.mp4' …: ffmpeg probes the content anyway)
   file_name text not null,
+  -- its pg-boss job (pgboss.job.id), and the worker analysing it now: <host tag>-<pid> (a worker starting on that
+  -- host fails the job of a holder that no longer runs, so it is retried at once rather than after its expiry)
+  job_id uuid not null,
+  held_by text,
   created_at timestamptz not null default now(),
   -- the verdict (LivenessVerdict JSON) the worker reached, for the API process waiting on it
   result jsonb,
