@@ -333,7 +333,7 @@ function analysedInQueue(deps: Pick<Deps, 'config'>): boolean {
   return deps.config.liveness.analysis === 'queue' && deps.config.face?.provider !== 'tencent' && deps.config.face?.provider !== 'wechat';
 }
 
-/** Seconds one queued analysis is assumed to take for Retry-After (a 5-10 s clip took 2.5-6 s on 2 cores). */
+/** Seconds one queued analysis is assumed to take for Retry-After (liveness/queue.ts starts from a measured ~2.5 s for a 5 s clip, doubled for longer clips). */
 const QUEUED_ANALYSIS_SECONDS = 5;
 
 /**
