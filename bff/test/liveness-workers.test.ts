@@ -9,7 +9,8 @@
  * new worker started: it finds the holder gone (same host, pid no longer running) and fails the job, pg-boss
  * retries it at once (not after its 60 s expiry) and the same upload answers its verdict, with
  * the queue full meanwhile answering 503 liveness_busy with Retry-After (LIVENESS_QUEUE_DEPTH=1, judged from
- * PostgreSQL by the other process B); /healthz reports the queue. Skips when the face data is absent.
+ * PostgreSQL by the other process A); /healthz reports the queue; with the worker child stopped, an API process
+ * with LIVENESS_WORKER=on (npm start's one-command form) works the queue itself. Skips when the face data is absent.
  */
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -219,4 +220,21 @@ faceTest('the worker SIGKILLed holding a job: the queue is full meanwhile (503 l
   const later = await upload(waiting, a.baseUrl, queuedBehind);
   t.is(later.status, 200, JSON.stringify(later.body));
   t.true(later.body.passed, JSON.stringify(later.body));
+});
+
+faceTest("npm start's one-command form of queue: an API process with LIVENESS_WORKER=on works the queue itself (the worker child stopped)", async (t) => {
+  await killChild(worker);
+  // a third API process, in this test process, on the same database and DATA_DIR (the same PII key)
+  const c3 = await startTestServer({ ...QUEUE, LIVENESS_WORKER: 'on', DATABASE_URL: childEnv.DATABASE_URL, DATA_DIR: a.dataDir, SEED_DEV_DATA: 'false' });
+  try {
+    const c = await person(await frameJpeg(video('d18'), 1.0));
+    const x = await sessionWithClip(c, 'in-process');
+    const verdict = await upload(c, b.url, x);
+    t.is(verdict.status, 200, JSON.stringify(verdict.body));
+    t.true(verdict.body.passed, JSON.stringify(verdict.body));
+    t.is(await videoRows(), 0);
+  } finally {
+    await c3.stop();
+    (await import('../src/liveness/index.js')).shutdownLivenessEngine();
+  }
 });
