@@ -1,5 +1,6 @@
 /**
- * `npm run cluster -- --processes 4 [--port 3000]`: N BFF API processes on one PostgreSQL (issue 14), the
+ * `npm run cluster -- --processes 4 [--workers 2] [--port 3000]`: N BFF API processes and M liveness analysis
+ * workers on one PostgreSQL (issue 14), the
  * Procfile-like way to run several: process i listens on PORT + i (3000, 3001, …) and a load balancer in
  * front spreads requests over them (nginx `upstream` with the N ports; /healthz answers 503 while a
  * process cannot reach the database). Rate limits, one-time codes, sessions and the outbox are in
@@ -12,26 +13,35 @@
  * in production, PUBLIC_BASE_URL, SMS …) is passed through from the environment unchanged: set the same for
  * every process. Development secrets come from DATA_DIR/secrets.json, shared because DATA_DIR is.
  *
- * Not yet: separate liveness analysis workers. A liveness upload must reach the process that opened the
- * session (the ID photo descriptor is kept in memory there, bff/src/domain/real-name.ts): until that is
- * moved to the database, the load balancer needs sticky sessions for /api/identity/liveness-sessions*.
+ * --workers M (M ≥ 1): the liveness analyses become pg-boss jobs (LIVENESS_ANALYSIS=queue) worked by M
+ * `bff/src/liveness-worker.ts` processes (each LIVENESS_CONCURRENT_ANALYSES at a time, loading the face
+ * models), and the API processes run with LIVENESS_WORKER=off: they do not load the models, and an upload may
+ * reach any of them (bff/src/liveness/jobs.ts). Workers may as well run on other machines with the same
+ * DATABASE_URL and PII_ENCRYPTION_KEY. A worker that exits is started again after 1 s; a job it held is
+ * retried by another after LIVENESS_JOB_EXPIRE_SECONDS. Without --workers (0) every API process analyses its
+ * own uploads in its worker threads (LIVENESS_ANALYSIS=local), as `npm start` does.
  *
  * The same as a Procfile (foreman, honcho, overmind), against an external DATABASE_URL:
- *   web1: PORT=3000 npx tsx bff/src/main.ts
- *   web2: PORT=3001 npx tsx bff/src/main.ts
+ *   web1: PORT=3000 LIVENESS_ANALYSIS=queue LIVENESS_WORKER=off npx tsx bff/src/main.ts
+ *   web2: PORT=3001 LIVENESS_ANALYSIS=queue LIVENESS_WORKER=off npx tsx bff/src/main.ts
+ *   liveness1: LIVENESS_ANALYSIS=queue npx tsx bff/src/liveness-worker.ts
+ *   liveness2: LIVENESS_ANALYSIS=queue npx tsx bff/src/liveness-worker.ts
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmbeddedPostgres } from '../bff/src/db/database.js';
 
-const { values: args } = parseArgs({ options: { processes: { type: 'string', short: 'n', default: '2' }, port: { type: 'string', default: process.env.PORT ?? '3000' } } });
+const { values: args } = parseArgs({ options: { processes: { type: 'string', short: 'n', default: '2' }, workers: { type: 'string', short: 'w', default: '0' }, port: { type: 'string', default: process.env.PORT ?? '3000' } } });
 const n = Number(args.processes);
+const m = Number(args.workers);
 const basePort = Number(args.port);
-if (!Number.isInteger(n) || n < 1 || !Number.isInteger(basePort)) {
-  console.error('usage: npm run cluster -- --processes N [--port 3000]');
+if (!Number.isInteger(n) || n < 1 || !Number.isInteger(m) || m < 0 || !Number.isInteger(basePort)) {
+  console.error('usage: npm run cluster -- --processes N [--workers M] [--port 3000]');
   process.exit(2);
 }
+/** With workers: every process queues its analyses; the API processes do not analyse. */
+const liveness: Record<string, string> = m > 0 ? { LIVENESS_ANALYSIS: 'queue' } : {};
 const root = path.resolve(import.meta.dirname, '..');
 const dataDir = path.resolve(process.env.DATA_DIR ?? '.data');
 let databaseUrl = process.env.DATABASE_URL;
@@ -42,19 +52,19 @@ if (!databaseUrl) {
   console.log(`[cluster] embedded PostgreSQL in ${path.join(dataDir, 'pg')}`);
 }
 
-const children = new Map<number, ChildProcess>();
+const children = new Map<string, ChildProcess>();
 let stopping = false;
+const relay = (prefix: string, to: NodeJS.WriteStream) => (d: Buffer) => void to.write(d.toString().replace(/^(?=.)/gm, prefix));
 
 function start(i: number): Promise<void> {
   return new Promise((resolve) => {
     const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['bff/src/main.ts'], {
       cwd: root,
-      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: databaseUrl, PORT: String(basePort + i) },
+      env: { ...process.env, ...liveness, ...(m > 0 ? { LIVENESS_WORKER: 'off' } : {}), DATA_DIR: dataDir, DATABASE_URL: databaseUrl, PORT: String(basePort + i) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    children.set(i, child);
+    children.set(`api${i}`, child);
     const prefix = `[api${i + 1}:${basePort + i}] `;
-    const relay = (to: NodeJS.WriteStream) => (d: Buffer) => void to.write(d.toString().replace(/^(?=.)/gm, prefix));
     // ready when its /healthz answers (whatever LOG_LEVEL says)
     const poll = setInterval(() => {
       fetch(`http://127.0.0.1:${basePort + i}/healthz`).then(
@@ -62,11 +72,11 @@ function start(i: number): Promise<void> {
         () => undefined,
       );
     }, 250);
-    child.stdout!.on('data', relay(process.stdout));
-    child.stderr!.on('data', relay(process.stderr));
+    child.stdout!.on('data', relay(prefix, process.stdout));
+    child.stderr!.on('data', relay(prefix, process.stderr));
     child.on('exit', (code, signal) => {
       clearInterval(poll);
-      children.delete(i);
+      children.delete(`api${i}`);
       resolve();
       if (stopping) return;
       console.error(`${prefix}exited (${signal ?? code}); starting it again in 1 s`);
@@ -75,9 +85,29 @@ function start(i: number): Promise<void> {
   });
 }
 
+/** Liveness worker j (bff/src/liveness-worker.ts); started again 1 s after it exits. */
+function startWorker(j: number): void {
+  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['bff/src/liveness-worker.ts'], {
+    cwd: root,
+    env: { ...process.env, ...liveness, DATA_DIR: dataDir, DATABASE_URL: databaseUrl },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.set(`worker${j}`, child);
+  const prefix = `[liveness${j + 1}] `;
+  child.stdout!.on('data', relay(prefix, process.stdout));
+  child.stderr!.on('data', relay(prefix, process.stderr));
+  child.on('exit', (code, signal) => {
+    children.delete(`worker${j}`);
+    if (stopping) return;
+    console.error(`${prefix}exited (${signal ?? code}); starting it again in 1 s`);
+    setTimeout(() => startWorker(j), 1000);
+  });
+}
+
 await start(0);
 await Promise.all(Array.from({ length: n - 1 }, (_, k) => start(k + 1)));
-console.log(`[cluster] ${n} API processes on ports ${basePort}-${basePort + n - 1}`);
+for (let j = 0; j < m; j++) startWorker(j);
+console.log(`[cluster] ${n} API processes on ports ${basePort}-${basePort + n - 1}${m ? `, ${m} liveness workers` : ''}`);
 
 async function stop() {
   if (stopping) return;

@@ -7,6 +7,8 @@ import path from 'node:path';
 import Koa from 'koa';
 import serve from 'koa-static';
 import { sql } from 'kysely';
+import { livenessQueue } from './domain/real-name.js';
+import { livenessQueueState } from './liveness/jobs.js';
 import { ERRORS } from '@zhiyetong/shared';
 import type { AppState, Deps } from './context.js';
 import { ApiRouter } from './http/api-router.js';
@@ -48,20 +50,26 @@ export function createApp(deps: Deps, opts: { kickOutbox: () => void }): { app: 
   (app.context as { rateLimits?: RateLimitStore }).rateLimits = new RateLimitStore(deps.db);
 
   /**
-   * For a load balancer: 200 `{status: 'ok', database: {ms}, outbox: {due, oldestDueSeconds}, process: {pid,
-   * uptimeSeconds}}` when the database answers (ms: its round trip; outbox: messages due and not yet
-   * delivered, and how long the oldest has waited: a growing backlog means delivery is stuck), else 503.
+   * For a load balancer: 200 `{status: 'ok', database: {ms}, outbox: {due, oldestDueSeconds}, liveness:
+   * {analysis, waiting, active}, process: {pid, uptimeSeconds}}` when the database answers (ms: its round
+   * trip; outbox: messages due and not yet delivered, and how long the oldest has waited: a growing backlog
+   * means delivery is stuck; liveness: analyses waiting and running, this process's with LIVENESS_ANALYSIS=local,
+   * the shared pg-boss queue's with queue: waiting jobs growing means too few workers), else 503.
    */
-  api.get('/healthz', { tag: 'ops', summary: '200 with database and outbox queue state when the database answers, else 503', responses: { 200: views.healthSchema, 503: 'unavailable' } }, async (ctx) => {
+  api.get('/healthz', { tag: 'ops', summary: '200 with database, outbox and liveness analysis queue state when the database answers, else 503', responses: { 200: views.healthSchema, 503: 'unavailable' } }, async (ctx) => {
     try {
       const started = performance.now();
       const { rows } = await sql<{ due: string; oldest: Date | null }>`select count(*) as due, min(next_attempt_at) as oldest from outbox where sent_at is null and failed_at is null and next_attempt_at <= now()`.execute(deps.db);
       const ms = Math.round((performance.now() - started) * 10) / 10;
       const oldest = rows[0]?.oldest;
+      const analysis = deps.config.liveness.analysis;
+      const local = livenessQueue(deps).stats;
+      const liveness = analysis === 'queue' ? { analysis, ...(await livenessQueueState(deps.db)) } : { analysis, waiting: local.waiting, active: local.running };
       ctx.body = {
         status: 'ok',
         database: { ms },
         outbox: { due: Number(rows[0]?.due ?? 0), oldestDueSeconds: oldest ? Math.max(0, Math.round((Date.now() - new Date(oldest).getTime()) / 1000)) : 0 },
+        liveness,
         process: { pid: process.pid, uptimeSeconds: Math.round(process.uptime()) },
       };
     } catch {

@@ -142,6 +142,16 @@ const envSchema = z.object({
   /** How often leftover zyt-liveness-* temp dirs (a crash during a check) are swept, seconds. */
   LIVENESS_SWEEP_SECONDS: z.coerce.number().int().min(1).default(300),
   /**
+   * Where the local engine's liveness analyses run (issue 14): local = in this process's worker threads (the
+   * default); queue = as pg-boss jobs (queue liveness.analyse) worked by `npm run liveness-worker` processes on
+   * any machine, the API process only receiving the upload and waiting for the verdict (bff/src/liveness/jobs.ts).
+   */
+  LIVENESS_ANALYSIS: z.enum(['local', 'queue']).default('local'),
+  /** With LIVENESS_ANALYSIS=queue: on = this API process also works the queue (loads the face models); off = API only. */
+  LIVENESS_WORKER: z.enum(['on', 'off']).default('on'),
+  /** With LIVENESS_ANALYSIS=queue: a job a worker has held this long (it died or hangs) is given to another worker, seconds. */
+  LIVENESS_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
+  /**
    * Test only (refused unless NODE_ENV=test): a directory where a command at a named point (a liveness
    * analysis, an applicant's signature before its commit) writes a file and waits until it is removed
    * (domain/test-hold.ts; bff/test/hardening-fault.test.ts kills the process at that moment).
@@ -237,6 +247,12 @@ export interface Config {
     queueDepth: number;
     concurrentAnalyses: number;
     sweepSeconds: number;
+    /** LIVENESS_ANALYSIS: local worker threads, or pg-boss jobs for worker processes (liveness/jobs.ts) */
+    analysis: 'local' | 'queue';
+    /** LIVENESS_WORKER: with analysis 'queue', whether this process works the queue too */
+    worker: boolean;
+    /** LIVENESS_JOB_EXPIRE_SECONDS: a held job is retried by another worker after this */
+    jobExpireSeconds: number;
   };
   /** TEST_HOLD_DIR (NODE_ENV=test only): where a command at a named point announces itself and waits (domain/test-hold.ts) */
   testHoldDir?: string;
@@ -389,7 +405,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     outboxRetentionHours: e.OUTBOX_RETENTION_HOURS,
     authRateLimitPer10Min: e.AUTH_RATE_LIMIT_PER_10_MIN,
     seedDevData: e.SEED_DEV_DATA ? e.SEED_DEV_DATA === 'true' : !production,
-    liveness: { queueDepth: e.LIVENESS_QUEUE_DEPTH, concurrentAnalyses: e.LIVENESS_CONCURRENT_ANALYSES, sweepSeconds: e.LIVENESS_SWEEP_SECONDS },
+    liveness: {
+      queueDepth: e.LIVENESS_QUEUE_DEPTH,
+      concurrentAnalyses: e.LIVENESS_CONCURRENT_ANALYSES,
+      sweepSeconds: e.LIVENESS_SWEEP_SECONDS,
+      analysis: e.LIVENESS_ANALYSIS,
+      worker: e.LIVENESS_ANALYSIS === 'queue' && e.LIVENESS_WORKER === 'on',
+      jobExpireSeconds: e.LIVENESS_JOB_EXPIRE_SECONDS,
+    },
     testHoldDir: e.NODE_ENV === 'test' && e.TEST_HOLD_DIR ? path.resolve(e.TEST_HOLD_DIR) : undefined,
     face: {
       provider: e.FACE_PROVIDER,

@@ -26,6 +26,8 @@ export interface Deps {
   relay?: import('./domain/outbox.js').RelayDeliverer | null;
   /** The columns a QR scan shows of recently scanned certificates, kept true by LISTEN/NOTIFY (certificate-cache.ts); absent: every scan reads PostgreSQL. */
   certificateCache?: import('./domain/certificate-cache.js').CertificateRowCache<import('./domain/certificates.js').VerifiedRow>;
+  /** LIVENESS_ANALYSIS=queue: this process's client of the analysis queue (liveness/jobs.ts), started by startServer or the worker. */
+  livenessJobs?: import('./liveness/jobs.js').LivenessJobs;
   /** The business registry's public record of enterprises (employer rename, issue 10's binding). */
   enterpriseRegistry: EnterpriseRegistry;
   /**

@@ -53,10 +53,12 @@ async function main() {
   import('./pdf/workers.js')
     .then((m) => m.warmPdfWorkers(running.deps))
     .catch((e) => running.deps.log.warn({ err: e }, 'PDF workers failed to start'));
-  // load the face models in the background so the first liveness check does not wait for them
-  import('./liveness/index.js')
-    .then((m) => m.warmLivenessEngine())
-    .catch((e) => running.deps.log.warn({ err: e }, 'liveness engine failed to load'));
+  // load the face models in the background so the first liveness check does not wait for them; an API process
+  // whose analyses are queued for worker processes (LIVENESS_ANALYSIS=queue, LIVENESS_WORKER=off) never loads them
+  if (config.liveness.analysis === 'local' || config.liveness.worker)
+    import('./liveness/index.js')
+      .then((m) => m.warmLivenessEngine())
+      .catch((e) => running.deps.log.warn({ err: e }, 'liveness engine failed to load'));
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -19,9 +19,22 @@ export class SecretBox {
 
   /** Throws when the data was altered or encrypted under another key. */
   decrypt(sealed: Buffer): string {
+    return this.decryptBytes(sealed).toString('utf8');
+  }
+
+  /** Seals raw bytes (a liveness video: no base64 detour), iv ‖ tag ‖ ciphertext. */
+  encryptBytes(plain: Uint8Array): Buffer {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]);
+  }
+
+  /** The bytes sealed by encryptBytes (or encrypt); throws when altered or sealed under another key. */
+  decryptBytes(sealed: Buffer): Buffer {
     const decipher = createDecipheriv('aes-256-gcm', this.key, sealed.subarray(0, 12));
     decipher.setAuthTag(sealed.subarray(12, 28));
-    return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
   }
 }
 
@@ -42,6 +55,16 @@ export class PiiCipher {
   /** Throws when the data was altered or encrypted under another key. */
   decrypt(sealed: Buffer): string {
     return this.box.decrypt(sealed);
+  }
+
+  /** Raw bytes under the PII key (SecretBox.encryptBytes). */
+  encryptBytes(plain: Uint8Array): Buffer {
+    return this.box.encryptBytes(plain);
+  }
+
+  /** Throws when the data was altered or encrypted under another key. */
+  decryptBytes(sealed: Buffer): Buffer {
+    return this.box.decryptBytes(sealed);
   }
 
   /** Keyed hash for lookup (e.g. employer filter by ID number); normalise before hashing. */

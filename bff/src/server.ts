@@ -18,6 +18,8 @@ import { loadCertificateTokens } from './domain/certificate-tokens.js';
 import { httpTsa } from './adapters/tsa.js';
 import { OutboxWorker } from './domain/outbox.js';
 import { Scheduler } from './jobs.js';
+import { LivenessJobs } from './liveness/jobs.js';
+import { analyseQueuedVideo, retryJobsOfGoneWorkers } from './domain/real-name.js';
 import { relayClient } from './domain/relay.js';
 import { createApp } from './app.js';
 import { createEnterpriseRegistry } from './adapters/enterprise-registry.js';
@@ -78,6 +80,13 @@ export async function startServer(config: Config, overrides: Partial<Pick<Deps, 
     const outbox = new OutboxWorker(deps, config.outboxPollMs);
     const scheduler = new Scheduler(deps, database.url);
     if (config.scheduler) await scheduler.start();
+    // LIVENESS_ANALYSIS=queue: analyses are pg-boss jobs; with LIVENESS_WORKER=on this process works them too
+    if (config.liveness.analysis === 'queue') {
+      deps.livenessJobs = new LivenessJobs(database.url, { expireSeconds: config.liveness.jobExpireSeconds, log });
+      await deps.livenessJobs.start();
+      if (config.liveness.worker) await retryJobsOfGoneWorkers(deps, deps.livenessJobs);
+      if (config.liveness.worker) await deps.livenessJobs.work(config.liveness.concurrentAnalyses, (data) => analyseQueuedVideo(deps, data));
+    }
     const { app, api } = createApp(deps, { kickOutbox: () => outbox.kick() });
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(config.port, config.host, () => resolve(s));
@@ -99,6 +108,7 @@ export async function startServer(config: Config, overrides: Partial<Pick<Deps, 
         await stopEmployerRenames(deps);
         await outbox.stop();
         await scheduler.stop();
+        await deps.livenessJobs?.stop();
         await deps.certificateCache?.stop();
         await database.close();
       },

@@ -4,11 +4,9 @@
  * and token keys) and database; both clocks move together. Checked: a whole registration path with every
  * step on the other process from the one before; the per-IP login limit and the OTP daily cap counted once
  * for both; outbox messages delivered exactly once with both polling; a process SIGKILLed while delivering
- * loses no message. Not covered here (other engineers' work in progress): a liveness upload to the process
- * that did not open the session (the descriptor is still kept in memory, bff/src/domain/real-name.ts) and
- * analyses as pg-boss jobs.
+ * loses no message. A liveness upload to the process that did not open the session, with the analyses as
+ * pg-boss jobs taken by worker processes, is liveness-workers.test.ts's (helpers/children.ts is shared).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
@@ -16,57 +14,13 @@ import { sql } from 'kysely';
 import { enqueue } from '../src/domain/outbox.js';
 import { Client, ENTERPRISE, OPERATOR_PHONE, REVIEWER_PHONE, startTestServer, type TestServer } from './helpers/server.js';
 import { freshPhone, makeIdNumber, validForm } from './helpers/data.js';
+import { helperScript, startChild, type Child } from './helpers/children.js';
 
 const LIMIT = 10;
 const env = { AUTH_RATE_LIMIT_PER_10_MIN: String(LIMIT), TRUST_PROXY_HOPS: '1', OUTBOX_POLL_MS: '50' };
 
-interface Child {
-  proc: ChildProcess;
-  url: string;
-  exited: Promise<unknown>;
-  advance(ms: number): Promise<void>;
-}
-
 let a: TestServer;
 let b: Child;
-
-async function startChild(extra: Record<string, string>): Promise<Child> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'helpers/bff-clock-child.ts')], { env: { ...process.env, ...extra }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-  let out = '';
-  let err = '';
-  proc.stdout!.on('data', (d) => (out += d));
-  proc.stderr!.on('data', (d) => (err += d));
-  const exited = new Promise((resolve) => proc.on('exit', resolve));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const m = /READY (\S+)/.exec(out);
-      if (m) {
-        clearInterval(timer);
-        resolve(m[1]);
-      }
-    }, 50);
-    void exited.then(() => {
-      clearInterval(timer);
-      reject(new Error(`child BFF exited: ${err.slice(-2000)}`));
-    });
-  });
-  return {
-    proc,
-    url,
-    exited,
-    advance: (ms) =>
-      new Promise<void>((resolve) => {
-        const on = (m: { advanced?: number }) => {
-          if (m.advanced === ms) {
-            proc.off('message', on);
-            resolve();
-          }
-        };
-        proc.on('message', on);
-        proc.send({ advance: ms });
-      }),
-  };
-}
 
 /** Moves both processes' clocks. */
 async function advance(ms: number) {
@@ -110,7 +64,7 @@ async function login(phone: string, first: string, second: string): Promise<{ on
 test.before(async () => {
   a = await startTestServer(env);
   const port = (await sql<{ port: string }>`select current_setting('port') as port`.execute(a.server.deps.db)).rows[0].port;
-  b = await startChild({
+  b = await startChild(helperScript('bff-clock-child.ts'), {
     ...env,
     NODE_ENV: 'test',
     DATA_DIR: a.dataDir,

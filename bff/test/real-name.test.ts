@@ -83,7 +83,8 @@ function d18Clip(name: string, perform?: (actions: string[]) => string[]) {
 /** The scheduled prompt times, as a phone that followed the schedule reports them. */
 const scheduled = (session: Session): Prompts => session.actions.map((a) => ({ action: a.action, shownAtMs: a.atMs }));
 
-const tempVideos = async () => (await readdir(tmpdir())).filter((f) => f.startsWith('zyt-liveness-'));
+/** This process's zyt-liveness-<host tag>-<pid>-* temp dirs (other test files on the machine make and sweep theirs meanwhile). */
+const tempVideos = async () => (await readdir(tmpdir())).filter((f) => new RegExp(`^zyt-liveness-[0-9a-f]{8}-${process.pid}-`).test(f));
 
 test('the face-data consent is read back in GET /api/me, by its applicant only; one to earlier rules is not current', async (t) => {
   const a = await login(s, freshPhone());

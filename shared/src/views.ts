@@ -795,6 +795,11 @@ export const healthSchema = z
     database: z.strictObject({ ms: z.number() }),
     /** Messages due and not delivered, and how long the oldest has waited. */
     outbox: z.strictObject({ due: z.number().int(), oldestDueSeconds: z.number().int() }),
+    /**
+     * The liveness analyses (LIVENESS_ANALYSIS): `local` counts this process's own (waiting for a slot,
+     * running); `queue` the pg-boss queue every process shares (jobs waiting for a worker, held by one).
+     */
+    liveness: z.strictObject({ analysis: z.enum(['local', 'queue']), waiting: z.number().int(), active: z.number().int() }),
     process: z.strictObject({ pid: z.number().int(), uptimeSeconds: z.number().int() }),
   })
   .meta({ id: 'Health' });

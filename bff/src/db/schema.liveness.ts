@@ -29,3 +29,20 @@ export interface LivenessSessionsTable {
   /** 0005: a submitted session released without a verdict (the check was interrupted); not an attempt */
   interrupted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
+
+/** 0019: a video waiting for (or under) analysis by a worker process (LIVENESS_ANALYSIS=queue; liveness/jobs.ts). */
+export interface LivenessVideosTable {
+  session_id: string;
+  user_id: string;
+  /** the upload, AES-256-GCM under the PII key (PiiCipher.encryptBytes); null once the analysis ended */
+  video_enc: Buffer | null;
+  file_name: string;
+  /** its pg-boss job */
+  job_id: string;
+  /** the worker analysing it: <host tag>-<pid> */
+  held_by: string | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  /** the verdict (LivenessVerdict) the worker reached */
+  result: ColumnType<unknown, string | undefined, string>;
+  finished_at: ColumnType<Date | null, Date | undefined, Date>;
+}

@@ -1,6 +1,6 @@
 /** Kysely table types for the schema in migrations/. Column names are snake_case as in SQL. */
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
-import type { IdentityDocumentsTable, LivenessSessionsTable } from './schema.liveness.js';
+import type { IdentityDocumentsTable, LivenessSessionsTable, LivenessVideosTable } from './schema.liveness.js';
 import type { NoticeTables } from './schema.notices.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -389,6 +389,7 @@ export interface Database extends NoticeTables {
   audit_log: AuditLogTable;
   identity_documents: IdentityDocumentsTable;
   liveness_sessions: LivenessSessionsTable;
+  liveness_videos: LivenessVideosTable;
   employer_rename_batches: EmployerRenameBatchesTable;
   employer_rename_steps: EmployerRenameStepsTable;
   reminders_sent: RemindersSentTable;

@@ -9,9 +9,10 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { FACE_CONSENT_VERSION, type FaceConsentView } from '@zhiyetong/shared';
 import type { Actor, Deps } from '../context.js';
 import type { DocumentKind } from '../db/schema.liveness.js';
@@ -22,6 +23,7 @@ import { FaceProviderUnavailable, TencentFaceId } from '../adapters/faceid.js';
 import { WECHAT_VERIFY_OK, WechatFace } from '../adapters/faceid-wechat.js';
 import { makeSchedule, promptsMatchSchedule, scheduleWindows, type ReportedPrompt, type Schedule } from '../liveness/schedule.js';
 import { queueFor } from '../liveness/queue.js';
+import { LIVENESS_QUEUE, livenessQueueState, type LivenessJobData, type LivenessJobs } from '../liveness/jobs.js';
 import { audit } from './audit.js';
 import { testHold } from './test-hold.js';
 import { latestConsent } from './consents.js';
@@ -36,7 +38,7 @@ export const LIVENESS_ATTEMPTS_PER_HOUR = 5;
 /** What the phone shows for each action: the check needs a wide opening held about 1 s (rules.MOUTH_HOLD_MS). */
 export const ACTION_PROMPTS: Record<LivenessAction, string> = { blink: '请眨眨眼', open_mouth: '请张大嘴巴并保持1秒' };
 
-type RealNameDeps = Pick<Deps, 'db' | 'pii' | 'now'> & Partial<Pick<Deps, 'log'>>;
+type RealNameDeps = Pick<Deps, 'db' | 'pii' | 'now'> & Partial<Pick<Deps, 'log' | 'livenessJobs'>>;
 
 
 /** Stores one of the ID card photos (JPEG/PNG, at most 5 MB), encrypted. */
@@ -239,14 +241,48 @@ export async function sweepLivenessTemp(maxAgeMs = CHECK_STALE_MS): Promise<numb
   return removed;
 }
 
+/**
+ * Deletes liveness_videos rows (LIVENESS_ANALYSIS=queue) created over `maxAgeMs` ago: both the API process
+ * waiting on the check and the worker died (the API waits CHECK_TIMEOUT_MS at most). Returns how many.
+ */
+export async function sweepLivenessVideos(db: Deps['db'], maxAgeMs = CHECK_STALE_MS): Promise<number> {
+  const r = await db.deleteFrom('liveness_videos').where('created_at', '<', sql<Date>`now() - make_interval(secs => ${maxAgeMs / 1000})`).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 let sweeper: NodeJS.Timeout | null = null;
-/** Sweeps now and then every `seconds` (once per process; the timer does not keep the process alive). */
-export function startLivenessSweeper(deps: Pick<Deps, 'log'>, seconds: number): void {
+/**
+ * Sweeps now and then every `seconds` (once per process; the timer does not keep the process alive): this
+ * host's leftover temp dirs (sweepLivenessTemp) and, given the database, leftover queued videos (sweepLivenessVideos).
+ */
+export function startLivenessSweeper(deps: Pick<Deps, 'log'> & Partial<Pick<Deps, 'db'>>, seconds: number): void {
   if (sweeper) return;
-  const sweep = () => sweepLivenessTemp().then((n) => n && deps.log.warn({ removed: n }, 'removed leftover liveness temp dirs'), () => undefined);
+  const sweep = async () => {
+    const dirs = await sweepLivenessTemp().catch(() => 0);
+    if (dirs) deps.log.warn({ removed: dirs }, 'removed leftover liveness temp dirs');
+    const rows = deps.db ? await sweepLivenessVideos(deps.db).catch(() => 0) : 0;
+    if (rows) deps.log.warn({ removed: rows }, 'removed leftover queued liveness videos');
+  };
   void sweep();
   sweeper = setInterval(sweep, seconds * 1000);
   sweeper.unref();
+}
+
+/**
+ * A private (0700) temp dir for one check's video, named zyt-liveness-<host tag>-<pid>-<random> so that the
+ * sweeper of any process on this host can tell when its owner is gone; never swept while in use here.
+ * `release` removes it (idempotent).
+ */
+async function privateLivenessDir(): Promise<{ dir: string; release(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), `${TEMP_PREFIX}${HOST_TAG}-${process.pid}-`));
+  activeDirs.add(dir);
+  return {
+    dir,
+    async release() {
+      await rm(dir, { recursive: true, force: true });
+      activeDirs.delete(dir);
+    },
+  };
 }
 
 export interface LivenessUpload {
@@ -275,22 +311,46 @@ export async function openLivenessUpload(deps: RealNameDeps & Pick<Deps, 'config
   const admitted = queue.admit(actor.id);
   if (admitted === 'user_busy') throw appError('liveness_upload_in_progress');
   if (admitted === 'full') throw Object.assign(appError('liveness_busy'), { retryAfter: queue.retryAfterSeconds() });
-  let dir: string;
+  let dir: Awaited<ReturnType<typeof privateLivenessDir>>;
   try {
-    dir = await mkdtemp(path.join(tmpdir(), `${TEMP_PREFIX}${HOST_TAG}-${process.pid}-`));
+    if (analysedInQueue(deps)) await admitToJobQueue(deps, actor.id);
+    dir = await privateLivenessDir();
   } catch (e) {
     admitted();
     throw e;
   }
-  activeDirs.add(dir);
   return {
-    dir,
+    dir: dir.dir,
     async release() {
       admitted();
-      await rm(dir, { recursive: true, force: true });
-      activeDirs.delete(dir);
+      await dir.release();
     },
   };
+}
+
+/** Whether this server's checks go through the pg-boss queue (LIVENESS_ANALYSIS=queue, the local engine). */
+function analysedInQueue(deps: Pick<Deps, 'config'>): boolean {
+  return deps.config.liveness.analysis === 'queue' && deps.config.face?.provider !== 'tencent' && deps.config.face?.provider !== 'wechat';
+}
+
+/** Seconds one queued analysis is assumed to take for Retry-After (liveness/queue.ts starts from a measured ~2.5 s for a 5 s clip, doubled for longer clips). */
+const QUEUED_ANALYSIS_SECONDS = 5;
+
+/**
+ * LIVENESS_ANALYSIS=queue: the queue's depth is judged from PostgreSQL (every process's uploads): full when
+ * the jobs waiting or held reach LIVENESS_QUEUE_DEPTH (liveness_busy, Retry-After: those jobs at
+ * LIVENESS_CONCURRENT_ANALYSES at a time, QUEUED_ANALYSIS_SECONDS each, at least 5 s); the person's other
+ * video still waiting for its verdict on any process is liveness_upload_in_progress.
+ */
+async function admitToJobQueue(deps: RealNameDeps & Pick<Deps, 'config'>, userId: string): Promise<void> {
+  const pending = await deps.db.selectFrom('liveness_videos').select('session_id').where('user_id', '=', userId).where('result', 'is', null).where('created_at', '>', sql<Date>`now() - make_interval(secs => ${CHECK_STALE_MS / 1000})`).executeTakeFirst();
+  if (pending) throw appError('liveness_upload_in_progress');
+  const { waiting, active } = await livenessQueueState(deps.db);
+  if (waiting + active >= deps.config.liveness.queueDepth) throw Object.assign(appError('liveness_busy'), { retryAfter: queuedRetryAfter(deps, waiting + active) });
+}
+
+function queuedRetryAfter(deps: Pick<Deps, 'config'>, jobs: number): number {
+  return Math.max(5, Math.ceil((jobs / deps.config.liveness.concurrentAnalyses) * QUEUED_ANALYSIS_SECONDS));
 }
 
 /** The server's analysis queue (LIVENESS_QUEUE_DEPTH, LIVENESS_CONCURRENT_ANALYSES). */
@@ -340,7 +400,15 @@ export async function submitLivenessVideo(deps: RealNameDeps & Pick<Deps, 'confi
     const videoPath = await remuxWithDuration(input.videoPath, path.join(path.dirname(input.videoPath), 'video.mkv'), head);
     const tencent = tencentFaceId(deps);
     let analyse: () => Promise<LivenessVerdict>;
-    if (tencent) {
+    if (analysedInQueue(deps)) {
+      const result = await analyseThroughQueue(deps, { sessionId: session.id, userId: actor.id, windows: scheduleWindows(schedule), expectedMs: schedule.durationMs }, videoPath);
+      if (result === 'unavailable') {
+        // no verdict (the wait ran out, or every try of the job failed): released, not counted
+        await releaseSession(deps, session.id);
+        throw Object.assign(appError('liveness_busy'), { retryAfter: queuedRetryAfter(deps, 1) });
+      }
+      analyse = async () => result;
+    } else if (tencent) {
       analyse = () => tencentCheck(deps, actor.id, tencent, videoPath, schedule);
     } else {
       // the descriptor computed while the person recorded, when it is of the front photo on file now (a new
@@ -352,10 +420,12 @@ export async function submitLivenessVideo(deps: RealNameDeps & Pick<Deps, 'confi
       const { checkLiveness } = await import('../liveness/index.js');
       analyse = () => checkLiveness({ videoPath, windows: scheduleWindows(schedule), reference, expectedMs: schedule.durationMs });
     }
-    let check = livenessQueue(deps).run(async () => {
-      await testHold(deps, 'liveness', session.id, videoPath); // tests only (TEST_HOLD_DIR)
-      return analyse();
-    });
+    let check = analysedInQueue(deps)
+      ? analyse() // already analysed by a worker process
+      : livenessQueue(deps).run(async () => {
+          await testHold(deps, 'liveness', session.id, videoPath); // tests only (TEST_HOLD_DIR)
+          return analyse();
+        });
     check = check.catch(async (e) => {
       if (!(e instanceof FaceProviderUnavailable)) throw e;
       // the provider did not answer: released, not counted as an attempt
@@ -384,6 +454,109 @@ export async function submitLivenessVideo(deps: RealNameDeps & Pick<Deps, 'confi
     await audit(tx, { actor, action: 'identity.liveness_checked', objectType: 'liveness_session', objectId: session.id, details: { passed: verdict.passed, reasons: verdict.reasons.map((r) => r.code) } });
   });
   return verdict;
+}
+
+/** How often the API process waiting on a queued analysis looks for its verdict, ms. */
+const QUEUE_POLL_MS = 200;
+
+/**
+ * LIVENESS_ANALYSIS=queue, the API side: stores the video (encrypted) in liveness_videos, sends the job and
+ * polls the row (every QUEUE_POLL_MS, one indexed read joined with the job's state) for the verdict a worker
+ * leaves there, for at most CHECK_TIMEOUT_MS. Returns the verdict, or 'unavailable' when the wait ran out,
+ * the job failed every try (LIVENESS_JOB_RETRIES) or the row was swept. Whatever the outcome the row is
+ * deleted and a job nobody waits for is cancelled.
+ */
+async function analyseThroughQueue(deps: RealNameDeps & Pick<Deps, 'config'>, job: LivenessJobData, videoPath: string): Promise<LivenessVerdict | 'unavailable'> {
+  const jobs = deps.livenessJobs;
+  if (!jobs) throw new Error('LIVENESS_ANALYSIS=queue but the liveness job queue is not started');
+  const video = deps.pii.encryptBytes(await readFile(videoPath));
+  const jobId = randomUUID();
+  await deps.db.transaction().execute(async (tx) => {
+    // a released session submitted again: a row its earlier upload left (its API process died) goes first
+    await tx.deleteFrom('liveness_videos').where('session_id', '=', job.sessionId).execute();
+    await tx.insertInto('liveness_videos').values({ session_id: job.sessionId, user_id: job.userId, video_enc: video, file_name: path.basename(videoPath), job_id: jobId }).execute();
+  });
+  let sent = false;
+  let answered = false;
+  try {
+    await jobs.send(jobId, job);
+    sent = true;
+    const until = Date.now() + CHECK_TIMEOUT_MS;
+    while (Date.now() < until) {
+      const { rows } = await sql<{ result: LivenessVerdict | null; state: string | null }>`
+        select v.result, j.state from liveness_videos v left join pgboss.job j on j.name = ${LIVENESS_QUEUE} and j.id = ${jobId}::uuid
+        where v.session_id = ${job.sessionId}`.execute(deps.db);
+      const row = rows[0];
+      if (!row) return 'unavailable';
+      if (row.result) {
+        answered = true;
+        return row.result;
+      }
+      if (row.state === 'failed' || row.state === 'cancelled') return 'unavailable';
+      await new Promise((r) => setTimeout(r, QUEUE_POLL_MS));
+    }
+    return 'unavailable';
+  } finally {
+    if (sent && !answered) await jobs.cancel(jobId);
+    await deps.db.deleteFrom('liveness_videos').where('session_id', '=', job.sessionId).execute().catch(() => undefined);
+  }
+}
+
+/**
+ * LIVENESS_ANALYSIS=queue, the worker side (one pg-boss job, liveness/jobs.ts): decrypts the session's video
+ * from liveness_videos into a private temp dir, analyses it with the local engine against the ID card front
+ * photo on file, then in one statement drops the video from the row and leaves the verdict there for the
+ * waiting API process; the temp dir is removed whatever happens. A job whose row is gone (the API stopped
+ * waiting) or already has its verdict (a retry after a slow first try) does nothing. Throws when the
+ * analysis fails (pg-boss retries the job; the video stays in its row until then). An analysis that outlives
+ * the job's expiry (pg-boss then fails and retries the job) still leaves its verdict in the row, which the
+ * API process reads first; the retry, behind it in this process's slots, finds the video gone.
+ */
+export async function analyseQueuedVideo(deps: Pick<Deps, 'db' | 'pii' | 'config'>, job: LivenessJobData): Promise<void> {
+  // through this process's analysis slots (LIVENESS_CONCURRENT_ANALYSES): pg-boss gives up on a handler after
+  // the job's expiry and offers the next job, but the analysis under way still holds its slot until it ends
+  return livenessQueue(deps).run(() => analyseQueuedVideoNow(deps, job));
+}
+
+async function analyseQueuedVideoNow(deps: Pick<Deps, 'db' | 'pii' | 'config'>, job: LivenessJobData): Promise<void> {
+  const row = await deps.db.selectFrom('liveness_videos').select(['video_enc', 'file_name']).where('session_id', '=', job.sessionId).executeTakeFirst();
+  if (!row?.video_enc) return;
+  await deps.db.updateTable('liveness_videos').set({ held_by: WORKER_TAG }).where('session_id', '=', job.sessionId).execute();
+  const work = await privateLivenessDir();
+  try {
+    const videoPath = path.join(work.dir, path.basename(row.file_name));
+    await writeFile(videoPath, deps.pii.decryptBytes(row.video_enc), { mode: 0o600 });
+    await testHold(deps, 'liveness', job.sessionId, videoPath); // tests only (TEST_HOLD_DIR): the worker holds the job
+    const front = await frontPhoto({ ...deps, now: () => new Date() }, job.userId);
+    if (!front) throw appError('identity_documents_required');
+    const { checkLiveness } = await import('../liveness/index.js');
+    const verdict = await checkLiveness({ videoPath, windows: job.windows, reference: front, expectedMs: job.expectedMs });
+    await deps.db.updateTable('liveness_videos').set({ video_enc: null, result: JSON.stringify(verdict), finished_at: new Date() }).where('session_id', '=', job.sessionId).execute();
+  } finally {
+    await work.release();
+  }
+}
+
+/** This process as the holder of a queued video: <host tag>-<pid>. */
+const WORKER_TAG = `${HOST_TAG}-${process.pid}`;
+
+/**
+ * LIVENESS_ANALYSIS=queue, at a worker's start: the queued videos held by a worker of this host that no longer
+ * runs (its pid is gone: it was killed or crashed) have their job failed, which pg-boss retries at once (if
+ * tries are left) instead of after LIVENESS_JOB_EXPIRE_SECONDS. Another host's holders are left to the
+ * expiry. Returns how many jobs were failed.
+ */
+export async function retryJobsOfGoneWorkers(deps: Pick<Deps, 'db'>, jobs: Pick<LivenessJobs, 'fail'>): Promise<number> {
+  const rows = await deps.db.selectFrom('liveness_videos').select(['session_id', 'job_id', 'held_by']).where('result', 'is', null).where('held_by', 'like', `${HOST_TAG}-%`).execute();
+  let failed = 0;
+  for (const r of rows) {
+    const pid = Number(r.held_by!.slice(HOST_TAG.length + 1));
+    if (pid === process.pid || processAlive(pid)) continue;
+    await deps.db.updateTable('liveness_videos').set({ held_by: null }).where('session_id', '=', r.session_id).where('held_by', '=', r.held_by).execute();
+    await jobs.fail(r.job_id, `liveness worker ${r.held_by} is gone`);
+    failed++;
+  }
+  return failed;
 }
 
 /** Seconds a person is asked to wait (Retry-After) when the face provider did not answer. */
