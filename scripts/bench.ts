@@ -280,7 +280,7 @@ const opPhones = Array.from({ length: total }, (_, i) => `1370${String(i).padSta
 const port = (await sql<{ port: string }>`select current_setting('port') as port`.execute(path0.server.deps.db)).rows[0].port;
 const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bff/test/helpers/bff-clock-child.ts')], {
   cwd: root,
-  env: { ...process.env, NODE_ENV: 'test', DATA_DIR: pathDir, DATABASE_URL: `postgres://postgres:zhiyetong@127.0.0.1:${port}/zhiyetong`, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', SEED_DEV_DATA: 'false', OUTBOX_POLL_MS: '50', AUTH_RATE_LIMIT_PER_10_MIN: '1000000', H5_DIR: h5 },
+  env: { ...process.env, NODE_ENV: 'test', DATA_DIR: pathDir, DATABASE_URL: `postgres://postgres:zhiyetong@127.0.0.1:${port}/zhiyetong`, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', SEED_DEV_DATA: 'false', OUTBOX_POLL_MS: '50', AUTH_RATE_LIMIT_PER_10_MIN: '1000000', H5_DIR: h5, WARM_PDF_WORKERS: '1' },
   stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
 });
 // the in-process server's own outbox worker stops polling: the child delivers
