@@ -11,7 +11,7 @@
  * camera is therefore a simulated applicant: an init script replaces getUserMedia with a canvas stream that
  * shows neutral d18 frames (10-55, looped) and, REACTION_MS after the page shows a prompt (it watches the
  * prompt the person reads, data-testid face-prompt and its sub-line), plays that action once: d18 86-112 for a
- * blink (the deep eye closure at 94, 0.54-0.60 below the open-eye level) or 105-165 for a mouth opening
+ * blink (the deep eye closure at 94, 0.54-0.60 below the open-eye level; played at half speed, see PERSON_CLIPS) or 105-165 for a mouth opening
  * (held wide open 117-154, ~1.2 s), then returns to the neutral frames. The clips are VP8 WebM made with
  * ffmpeg into a temp dir and handed to the page as blob URLs; nothing is copied into the repo. The clip is
  * one man throughout, and the ID photo is a frame of the same clip (frameJpeg(d18, 1.0)). The second test's
@@ -36,8 +36,13 @@ import { acceptPrivacy, cameraArgs, CHROMIUM, el, failureLog, FFMPEG, fill, h5Di
 const pid4 = String(process.pid % 10000).padStart(4, '0');
 const idFor = (first17: string) => first17 + idNumberCheckDigit(first17);
 
-/** d18 frames (30 fps) the simulated applicant shows: neutral (looped), one blink, one held mouth opening. */
-const PERSON_CLIPS = { neutral: { start: 10, end: 55 }, blink: { start: 86, end: 112 }, open_mouth: { start: 105, end: 165 } };
+/**
+ * d18 frames (30 fps) the simulated applicant shows: neutral (looped), one blink, one held mouth opening. The
+ * blink plays at half speed (`slow: 2`): d18's lids are shut for only a frame or two, which a browser painting
+ * its canvas on a loaded machine can drop (the fresh-clone CI of 1 December late night, load 9: the blink's
+ * peak drop 0.13, action_missing); at half speed they stay shut about 130 ms, within a real blink's 100-400 ms.
+ */
+const PERSON_CLIPS: Record<string, { start: number; end: number; slow?: number }> = { neutral: { start: 10, end: 55 }, blink: { start: 86, end: 112, slow: 2 }, open_mouth: { start: 105, end: 165 } };
 /** How long the simulated applicant takes to react to a prompt (ms; a person: 0.3-0.6 s; the server needs >= 150 ms). */
 const REACTION_MS = 350;
 
@@ -172,7 +177,7 @@ async function personClips(work: string) {
   for (const [name, seg] of Object.entries(PERSON_CLIPS)) {
     const file = path.join(work, `${name}.webm`);
     execFileSync(FFMPEG, ['-y', '-loglevel', 'error', '-ss', (seg.start / 30).toFixed(3), '-t', ((seg.end - seg.start) / 30).toFixed(3), '-i', video('d18'),
-      '-vf', 'fps=30,scale=-2:480,pad=640:480:(ow-iw)/2:0:0x808080,setsar=1', '-an', '-c:v', 'libvpx', '-b:v', '2M', '-deadline', 'good', '-f', 'webm', file]);
+      '-vf', `${seg.slow ? `setpts=${seg.slow}*PTS,` : ''}fps=30,scale=-2:480,pad=640:480:(ow-iw)/2:0:0x808080,setsar=1`, '-an', '-c:v', 'libvpx', '-b:v', '2M', '-deadline', 'good', '-f', 'webm', file]);
     out[name] = (await readFile(file)).toString('base64');
   }
   return out;
