@@ -21,7 +21,7 @@ import { FACE_CONSENT_VERSION } from '@zhiyetong/shared';
 import { Client, login, startTestServer, type TestServer } from './helpers/server.js';
 import { freshPhone, makeIdNumber } from './helpers/data.js';
 import { FACES_MISSING, facesAvailable, frameJpeg, scheduledClip, video, type ScheduleLike } from './helpers/faces.js';
-import { helperScript, killChild, startChild, type Child } from './helpers/children.js';
+import { helperScript, killChild, siblingEnv, startChild, type Child } from './helpers/children.js';
 
 const QUEUE = { LIVENESS_ANALYSIS: 'queue', LIVENESS_WORKER: 'off', LIVENESS_QUEUE_DEPTH: '1' };
 const WORKER_ENTRY = path.join(import.meta.dirname, '../src/liveness-worker.ts');
@@ -50,21 +50,7 @@ test.before(async () => {
   if (!facesAvailable) return;
   holdDir = await mkdtemp(path.join(tmpdir(), 'zyt-hold-'));
   a = await startTestServer(QUEUE);
-  const port = (await sql<{ port: string }>`select current_setting('port') as port`.execute(a.server.deps.db)).rows[0].port;
-  childEnv = {
-    ...QUEUE,
-    NODE_ENV: 'test',
-    DATA_DIR: a.dataDir,
-    DATABASE_URL: `postgres://postgres:zhiyetong@127.0.0.1:${port}/zhiyetong`,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    SEED_DEV_DATA: 'false',
-    SCHEDULER: 'off',
-    OUTBOX_POLL_MS: '50',
-    RESPONSE_VALIDATION: 'on',
-    H5_DIR: path.join(a.dataDir, 'no-h5'),
-  };
+  childEnv = { ...(await siblingEnv(a)), ...QUEUE, SCHEDULER: 'off', OUTBOX_POLL_MS: '50', RESPONSE_VALIDATION: 'on' };
   [b, worker] = await Promise.all([startChild(helperScript('bff-clock-child.ts'), childEnv), startWorker()]);
   started.push(b);
 });

@@ -14,7 +14,7 @@ import { sql } from 'kysely';
 import { enqueue } from '../src/domain/outbox.js';
 import { Client, ENTERPRISE, OPERATOR_PHONE, REVIEWER_PHONE, startTestServer, type TestServer } from './helpers/server.js';
 import { freshPhone, makeIdNumber, validForm } from './helpers/data.js';
-import { helperScript, startChild, type Child } from './helpers/children.js';
+import { helperScript, siblingEnv, startChild, type Child } from './helpers/children.js';
 
 const LIMIT = 10;
 const env = { AUTH_RATE_LIMIT_PER_10_MIN: String(LIMIT), TRUST_PROXY_HOPS: '1', OUTBOX_POLL_MS: '50' };
@@ -63,18 +63,7 @@ async function login(phone: string, first: string, second: string): Promise<{ on
 
 test.before(async () => {
   a = await startTestServer(env);
-  const port = (await sql<{ port: string }>`select current_setting('port') as port`.execute(a.server.deps.db)).rows[0].port;
-  b = await startChild(helperScript('bff-clock-child.ts'), {
-    ...env,
-    NODE_ENV: 'test',
-    DATA_DIR: a.dataDir,
-    DATABASE_URL: `postgres://postgres:zhiyetong@127.0.0.1:${port}/zhiyetong`,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    SEED_DEV_DATA: 'false',
-    H5_DIR: path.join(a.dataDir, 'no-h5'),
-  });
+  b = await startChild(helperScript('bff-clock-child.ts'), { ...(await siblingEnv(a)), ...env });
 });
 
 test.after.always(async () => {

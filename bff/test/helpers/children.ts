@@ -7,6 +7,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { sql } from 'kysely';
+import type { TestServer } from './server.js';
 
 export interface Child {
   proc: ChildProcess;
@@ -18,6 +20,25 @@ export interface Child {
   advance(ms: number): Promise<void>;
   /** resident set size, MB (VmRSS of /proc/<pid>/status) */
   rssMb(): Promise<number>;
+}
+
+/**
+ * The settings of a second BFF process on `server`'s database and DATA_DIR (same secrets, CA and token keys):
+ * NODE_ENV test, its embedded PostgreSQL's URL, a free port on 127.0.0.1, silent logs, no dev seed, no H5
+ * build. Spread the test's own settings over it.
+ */
+export async function siblingEnv(server: TestServer): Promise<Record<string, string>> {
+  const port = (await sql<{ port: string }>`select current_setting('port') as port`.execute(server.server.deps.db)).rows[0].port;
+  return {
+    NODE_ENV: 'test',
+    DATA_DIR: server.dataDir,
+    DATABASE_URL: `postgres://postgres:zhiyetong@127.0.0.1:${port}/zhiyetong`,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    SEED_DEV_DATA: 'false',
+    H5_DIR: path.join(server.dataDir, 'no-h5'),
+  };
 }
 
 /** A test helper script in this directory (bff-clock-child.ts …) or any path. */
